@@ -1,0 +1,59 @@
+package dev.toolguard.policy.decide;
+
+import java.util.List;
+
+/**
+ * The answer for one call (SPEC §5): what to do, whether it is enforced, and why.
+ * Immutable. The same reason text goes to the model, the exception and the audit log.
+ *
+ * @param action        allow, deny or require_approval
+ * @param enforced      false in shadow mode: decided and audited, but nothing is blocked
+ * @param reason        a sentence a person can read
+ * @param rule          the rule id that decided (SPEC §5 table)
+ * @param field         the failing JSON pointer (e.g. {@code /amount}) or argument, or null
+ * @param policyName    the bundle's metadata.name (null when no policy is loaded)
+ * @param policyVersion the bundle's metadata.version
+ * @param policySha256  the bundle's sha256
+ * @param latencyNanos  time spent deciding
+ * @param approval      for require_approval: how to wait; otherwise null
+ * @param trace         every step that ran, in order (for explain and the audit record's errors)
+ */
+public record Decision(
+        Action action,
+        boolean enforced,
+        String reason,
+        String rule,
+        String field,
+        String policyName,
+        String policyVersion,
+        String policySha256,
+        long latencyNanos,
+        ApprovalSpec approval,
+        List<TraceStep> trace) {
+
+    public boolean allowed() {
+        return action == Action.ALLOW;
+    }
+
+    /** True when the call must not run: a denial that is enforced. */
+    public boolean blocks() {
+        return action != Action.ALLOW && enforced;
+    }
+
+    /**
+     * The message for the model and for {@code ToolCallDeniedException}, e.g.
+     * {@code Denied by policy support-agent: refund amount not allowed for your role [tools.issue_refund.rules[3]]}.
+     */
+    public String denialMessage() {
+        String who = policyName == null ? "ToolGuard" : "policy " + policyName;
+        return "Denied by " + who + ": " + reason + " [" + rule + "]";
+    }
+
+    public Decision withLatency(long nanos) {
+        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, nanos, approval, trace);
+    }
+
+    public Decision withEnforced(boolean enforced) {
+        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval, trace);
+    }
+}
