@@ -4,64 +4,39 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.toolguard.policy.expr.Ast.Operator;
 import dev.toolguard.policy.expr.Expression.ArgumentReference;
-import dev.toolguard.policy.expr.Type.Kind;
+import dev.toolguard.policy.expr.Overload.Function;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Gives every node its static type and rejects what CEL's type checker rejects: operators and functions
- * applied to literal types they have no overload for ({@code 'a' + 1}, {@code 1 == 1.0}, {@code size(1)}).
- * Whatever comes from {@code args} or {@code ctx} is {@code dyn} and passes, to be checked at run time.
- * Also compiles literal regular expressions, so a bad one is a compile problem.
+ * Types every node the way CEL's checker does and rejects what it rejects: an operator or function applied
+ * to types none of its overloads accepts ({@code 'a' + 1}, {@code 1 == 1.0}, {@code size(1)}). What comes
+ * from {@code args} or {@code ctx} is {@code dyn} and passes, to be checked at run time against the
+ * overloads that matched here. Literal regular expressions are compiled here, so a bad one is a problem.
  */
 final class Checker {
 
-    /** The result of checking: types and patterns by node, problems, and the arguments read. */
-    record Checked(Ast root, Map<Ast, Type> types, Map<Ast, Pattern> patterns,
+    /** The result of checking: types, matched overloads and patterns by node, problems, arguments read. */
+    record Checked(Ast root, Map<Ast, Type> types, Map<Ast, Set<Overload>> overloads, Map<Ast, Pattern> patterns,
                    List<ExpressionProblem> problems, List<ArgumentReference> argumentReferences) {
-        Type typeOf(Ast node) {
-            Type type = types.get(node);
-            return type == null ? Type.DYN : type;
+
+        /** The overloads an operation may run; all of its function's when checking did not record any. */
+        Set<Overload> overloadsOf(Ast node, Function function) {
+            Set<Overload> matched = overloads.get(node);
+            return matched != null ? matched : EnumSet.copyOf(Overload.of(function));
         }
     }
 
-    private record Signature(Type left, Type right, Type result) {
-    }
-
-    private static final List<Signature> ADD = List.of(
-            new Signature(Type.INT, Type.INT, Type.INT),
-            new Signature(Type.DOUBLE, Type.DOUBLE, Type.DOUBLE),
-            new Signature(Type.STRING, Type.STRING, Type.STRING),
-            new Signature(Type.TIMESTAMP, Type.DURATION, Type.TIMESTAMP),
-            new Signature(Type.DURATION, Type.TIMESTAMP, Type.TIMESTAMP),
-            new Signature(Type.DURATION, Type.DURATION, Type.DURATION));
-    private static final List<Signature> SUBTRACT = List.of(
-            new Signature(Type.INT, Type.INT, Type.INT),
-            new Signature(Type.DOUBLE, Type.DOUBLE, Type.DOUBLE),
-            new Signature(Type.TIMESTAMP, Type.TIMESTAMP, Type.DURATION),
-            new Signature(Type.TIMESTAMP, Type.DURATION, Type.TIMESTAMP),
-            new Signature(Type.DURATION, Type.DURATION, Type.DURATION));
-    private static final List<Signature> MULTIPLY_DIVIDE = List.of(
-            new Signature(Type.INT, Type.INT, Type.INT),
-            new Signature(Type.DOUBLE, Type.DOUBLE, Type.DOUBLE));
-    private static final List<Signature> MODULO = List.of(
-            new Signature(Type.INT, Type.INT, Type.INT));
-    private static final List<Signature> ORDER = List.of(
-            new Signature(Type.BOOL, Type.BOOL, Type.BOOL),
-            new Signature(Type.INT, Type.INT, Type.BOOL),
-            new Signature(Type.DOUBLE, Type.DOUBLE, Type.BOOL),
-            new Signature(Type.STRING, Type.STRING, Type.BOOL),
-            new Signature(Type.INT, Type.DOUBLE, Type.BOOL),
-            new Signature(Type.DOUBLE, Type.INT, Type.BOOL),
-            new Signature(Type.TIMESTAMP, Type.TIMESTAMP, Type.BOOL),
-            new Signature(Type.DURATION, Type.DURATION, Type.BOOL));
-
+    private final TypeInference inference = new TypeInference();
     private final Map<Ast, Type> types = new IdentityHashMap<>();
+    private final Map<Ast, Set<Overload>> overloads = new IdentityHashMap<>();
     private final Map<Ast, Pattern> patterns = new IdentityHashMap<>();
     private final List<ExpressionProblem> problems = new ArrayList<>();
     private final List<ArgumentReference> references = new ArrayList<>();
@@ -70,8 +45,9 @@ final class Checker {
     static Checked check(Ast root) {
         Checker checker = new Checker();
         checker.type(root);
-        return new Checked(root, checker.types, checker.patterns, List.copyOf(checker.problems),
-                List.copyOf(checker.references));
+        checker.types.replaceAll((node, type) -> checker.inference.resolve(type));
+        return new Checked(root, checker.types, checker.overloads, checker.patterns,
+                List.copyOf(checker.problems), List.copyOf(checker.references));
     }
 
     private Type type(Ast node) {
@@ -87,43 +63,57 @@ final class Checker {
             return identifier(ident);
         } else if (node instanceof Ast.Select select) {
             noteArgument(select.operand(), select.field());
-            return select(select, type(select.operand()));
+            return selectField(select, type(select.operand()));
         } else if (node instanceof Ast.Has has) {
-            types.put(has.select(), Type.DYN);
             noteArgument(has.select().operand(), has.select().field());
-            select(has.select(), type(has.select().operand()));
+            types.put(has.select(), Type.BOOL);
+            selectField(has.select(), type(has.select().operand()));
             return Type.BOOL;
         } else if (node instanceof Ast.Index index) {
             if (index.index() instanceof Ast.Literal key && key.value() instanceof String name) {
                 noteArgument(index.operand(), name);
             }
-            return index(index, type(index.operand()), type(index.index()));
+            Type operand = type(index.operand());
+            Type key = type(index.index());
+            return resolve(index, Function.INDEX, false, List.of(operand, key));
         } else if (node instanceof Ast.ListLiteral list) {
-            Type element = Type.FREE;
-            for (Ast e : list.elements()) {
-                element = Type.join(element, type(e));
-            }
-            return Type.list(element);
+            return listLiteral(list);
         } else if (node instanceof Ast.Unary unary) {
-            return unary(unary, type(unary.operand()));
+            Type operand = type(unary.operand());
+            return resolve(unary, unary.op() == Operator.NOT ? Function.NOT : Function.NEGATE, false, List.of(operand));
         } else if (node instanceof Ast.Binary binary) {
-            return binary(binary, type(binary.left()), type(binary.right()));
-        } else if (node instanceof Ast.Conditional conditional) {
-            Type condition = type(conditional.condition());
-            Type whenTrue = type(conditional.whenTrue());
-            Type whenFalse = type(conditional.whenFalse());
-            Type result = Type.unify(whenTrue, whenFalse);
-            if (!Type.BOOL.accepts(condition) || result == null) {
-                return problem(conditional, "no matching overload for '?:' applied to ("
-                        + condition + ", " + whenTrue + ", " + whenFalse + ")");
-            }
-            return result;
+            Type left = type(binary.left());
+            Type right = type(binary.right());
+            return resolve(binary, function(binary.op()), false, List.of(left, right));
+        } else if (node instanceof Ast.Conditional c) {
+            Type condition = type(c.condition());
+            Type whenTrue = type(c.whenTrue());
+            Type whenFalse = type(c.whenFalse());
+            return resolve(c, Function.CONDITIONAL, false, List.of(condition, whenTrue, whenFalse));
         } else if (node instanceof Ast.Call call) {
             return call(call);
         } else if (node instanceof Ast.Comprehension comprehension) {
             return comprehension(comprehension);
         }
         throw new IllegalStateException("unknown node " + node);
+    }
+
+    private static Function function(Operator op) {
+        return switch (op) {
+            case AND -> Function.AND;
+            case OR -> Function.OR;
+            case EQUAL -> Function.EQUALS;
+            case NOT_EQUAL -> Function.NOT_EQUALS;
+            case IN -> Function.IN;
+            case ADD -> Function.ADD;
+            case SUBTRACT -> Function.SUBTRACT;
+            case MULTIPLY -> Function.MULTIPLY;
+            case DIVIDE -> Function.DIVIDE;
+            case MODULO -> Function.MODULO;
+            case LESS, LESS_EQUAL, GREATER, GREATER_EQUAL -> Function.ORDER;
+            case NOT -> Function.NOT;
+            case NEGATE -> Function.NEGATE;
+        };
     }
 
     private static Type literalType(Object value) {
@@ -167,224 +157,156 @@ final class Checker {
         return false;
     }
 
-    private Type select(Ast.Select select, Type operand) {
-        if (operand.kind == Kind.MAP) {
-            return operand.second;
-        }
-        if (operand.isDynamic()) {
-            return Type.DYN;
-        }
-        return problem(select, "type '" + operand + "' does not support field selection");
+    private Type selectField(Ast.Select select, Type operandType) {
+        Type operand = inference.specialize(operandType);
+        return switch (operand.kind()) {
+            case DYN -> Type.DYN;
+            case MAP -> operand.second();
+            case PARAM -> {
+                // a variable selected from can only be a map or dyn: pin it to dyn, as CEL does
+                inference.assignable(Type.DYN, operand);
+                yield Type.DYN;
+            }
+            default -> problem(select, "type '" + operand + "' does not support field selection");
+        };
     }
 
-    private Type index(Ast.Index index, Type operand, Type key) {
-        if (operand.kind == Kind.LIST && Type.INT.accepts(key)) {
-            return operand.first.isDynamic() ? Type.DYN : operand.first;
-        }
-        if (operand.kind == Kind.MAP && operand.first.accepts(key)) {
-            return operand.second;
-        }
-        if (operand.isDynamic()) {
-            return Type.DYN;
-        }
-        return problem(index, "no matching overload for '[]' applied to (" + operand + ", " + key + ")");
-    }
-
-    private Type unary(Ast.Unary unary, Type operand) {
-        if (unary.op() == Operator.NOT) {
-            return Type.BOOL.accepts(operand) ? Type.BOOL : mismatch(unary, "!", operand);
-        }
-        if (operand.kind == Kind.INT || operand.kind == Kind.DOUBLE) {
-            return operand;
-        }
-        return operand.isDynamic() ? Type.DYN : mismatch(unary, "-", operand);
-    }
-
-    private Type binary(Ast.Binary binary, Type left, Type right) {
-        switch (binary.op()) {
-            case AND, OR -> {
-                return Type.BOOL.accepts(left) && Type.BOOL.accepts(right) ? Type.BOOL : mismatch(binary, left, right);
-            }
-            case EQUAL, NOT_EQUAL -> {
-                return Type.unify(left, right) != null ? Type.BOOL : mismatch(binary, left, right);
-            }
-            case IN -> {
-                boolean ok = switch (right.kind) {
-                    case LIST, MAP -> Type.unify(left, right.first) != null;
-                    case DYN, FREE -> true;
-                    default -> false;
-                };
-                return ok ? Type.BOOL : mismatch(binary, left, right);
-            }
-            case ADD -> {
-                return resolve(binary, ADD, left, right, listConcatenation(left, right));
-            }
-            case SUBTRACT -> {
-                return resolve(binary, SUBTRACT, left, right, null);
-            }
-            case MULTIPLY, DIVIDE -> {
-                return resolve(binary, MULTIPLY_DIVIDE, left, right, null);
-            }
-            case MODULO -> {
-                return resolve(binary, MODULO, left, right, null);
-            }
-            default -> {
-                return resolve(binary, ORDER, left, right, null);
+    private Type listLiteral(Ast.ListLiteral list) {
+        Type element = null;
+        for (Ast e : list.elements()) {
+            Type next = type(e);
+            if (element == null) {
+                element = next;
+            } else if (!inference.assignable(element, next)) {
+                element = Type.DYN;
+            } else {
+                element = TypeInference.mostGeneral(element, next);
             }
         }
-    }
-
-    /** The result of {@code list(A) + list(A)} when both sides can be lists of one type, else null. */
-    private static Type listConcatenation(Type left, Type right) {
-        boolean leftList = left.kind == Kind.LIST || left.isDynamic();
-        boolean rightList = right.kind == Kind.LIST || right.isDynamic();
-        if (!leftList || !rightList) {
-            return null;
-        }
-        Type leftElement = left.kind == Kind.LIST ? left.first : Type.DYN;
-        Type rightElement = right.kind == Kind.LIST ? right.first : Type.DYN;
-        if (left.isDynamic() && right.kind == Kind.LIST) {
-            leftElement = rightElement;
-        } else if (right.isDynamic() && left.kind == Kind.LIST) {
-            rightElement = leftElement;
-        }
-        Type element = Type.unify(leftElement, rightElement);
-        return element == null ? null : Type.list(element);
-    }
-
-    private Type resolve(Ast.Binary binary, List<Signature> signatures, Type left, Type right, Type extra) {
-        Type result = extra;
-        boolean several = false;
-        for (Signature signature : signatures) {
-            if (signature.left().accepts(left) && signature.right().accepts(right)) {
-                if (result == null) {
-                    result = signature.result();
-                } else if (!result.toString().equals(signature.result().toString())) {
-                    several = true;
-                }
-            }
-        }
-        if (result == null) {
-            return mismatch(binary, left, right);
-        }
-        return several ? Type.DYN : result;
+        return Type.list(element == null ? inference.fresh() : element);
     }
 
     private Type call(Ast.Call call) {
-        List<Ast> arguments = call.arguments();
-        List<Type> argumentTypes = new ArrayList<>(arguments.size());
-        Type target = call.target() == null ? null : type(call.target());
-        for (Ast argument : arguments) {
+        List<Type> argumentTypes = new ArrayList<>();
+        for (Ast argument : call.arguments()) {
             argumentTypes.add(type(argument));
         }
-        String function = call.function();
+        String name = call.function();
         if (call.target() == null) {
-            return switch (function) {
-                case "size" -> arguments.size() == 1 ? size(call, argumentTypes.get(0)) : arity(call, "size(x)");
-                case "int" -> arguments.size() == 1
-                        ? conversion(call, argumentTypes.get(0), Type.INT, Kind.INT, Kind.DOUBLE, Kind.STRING, Kind.NULL)
-                        : arity(call, "int(x)");
-                case "double" -> arguments.size() == 1
-                        ? conversion(call, argumentTypes.get(0), Type.DOUBLE, Kind.DOUBLE, Kind.INT, Kind.STRING)
-                        : arity(call, "double(x)");
-                case "string" -> arguments.size() == 1
-                        ? conversion(call, argumentTypes.get(0), Type.STRING,
-                        Kind.STRING, Kind.INT, Kind.DOUBLE, Kind.BOOL, Kind.NULL)
-                        : arity(call, "string(x)");
-                case "matches" -> arguments.size() == 2
-                        ? stringFunction(call, argumentTypes.get(0), argumentTypes.get(1), arguments.get(1), Type.BOOL)
-                        : arity(call, "matches(text, pattern)");
-                case "has" -> arity(call, "has(x.field)");
-                default -> unknownFunction(call);
+            Function function = switch (name) {
+                case "size" -> Function.SIZE;
+                case "int" -> Function.INT;
+                case "double" -> Function.DOUBLE;
+                case "string" -> Function.STRING;
+                case "matches" -> Function.MATCHES;
+                default -> null;
             };
-        }
-        return switch (function) {
-            case "size" -> arguments.isEmpty() ? size(call, target) : arity(call, "x.size()");
-            case "startsWith", "endsWith", "contains", "matches" -> arguments.size() == 1
-                    ? stringFunction(call, target, argumentTypes.get(0), arguments.get(0), Type.BOOL)
-                    : arity(call, "x." + function + "(s)");
-            case "lowerAscii" -> arguments.isEmpty()
-                    ? (Type.STRING.accepts(target) ? Type.STRING : problem(call,
-                    "no matching overload for 'lowerAscii' on " + target))
-                    : arity(call, "x.lowerAscii()");
-            case "exists", "all" -> arity(call, "x." + function + "(v, predicate)");
-            default -> unknownFunction(call);
-        };
-    }
-
-    private Type size(Ast.Call call, Type operand) {
-        return switch (operand.kind) {
-            case STRING, LIST, MAP, DYN, FREE -> Type.INT;
-            default -> problem(call, "no matching overload for 'size' applied to (" + operand + ")");
-        };
-    }
-
-    private Type conversion(Ast.Call call, Type operand, Type result, Kind... accepted) {
-        if (operand.isDynamic()) {
-            return result;
-        }
-        for (Kind kind : accepted) {
-            if (operand.kind == kind) {
-                return result;
+            if (function == null) {
+                return problem(call, name.equals("has")
+                        ? "has() takes one field selection, like has(args.name)"
+                        : "unknown function '" + name + "'");
             }
+            if (function == Function.MATCHES && call.arguments().size() == 2) {
+                literalPattern(call, call.arguments().get(1));
+            }
+            return resolve(call, function, false, argumentTypes);
         }
-        return problem(call, "no matching overload for '" + call.function() + "' applied to (" + operand + ")");
+        Type target = type(call.target());
+        Function function = switch (name) {
+            case "size" -> Function.SIZE;
+            case "startsWith" -> Function.STARTS_WITH;
+            case "endsWith" -> Function.ENDS_WITH;
+            case "contains" -> Function.CONTAINS;
+            case "matches" -> Function.MATCHES;
+            case "lowerAscii" -> Function.LOWER_ASCII;
+            default -> null;
+        };
+        if (function == null) {
+            return problem(call, name.equals("exists") || name.equals("all")
+                    ? name + "() takes a variable and a predicate, like x." + name + "(v, v > 0)"
+                    : "unknown function '" + name + "'");
+        }
+        if (function == Function.MATCHES && call.arguments().size() == 1) {
+            literalPattern(call, call.arguments().get(0));
+        }
+        argumentTypes.add(0, target);
+        return resolve(call, function, true, argumentTypes);
     }
 
-    private Type stringFunction(Ast.Call call, Type receiver, Type argument, Ast argumentNode, Type result) {
-        if (!Type.STRING.accepts(receiver) || !Type.STRING.accepts(argument)) {
-            return problem(call, "no matching overload for '" + call.function() + "' applied to ("
-                    + receiver + ", " + argument + ")");
-        }
-        if (call.function().equals("matches") && argumentNode instanceof Ast.Literal literal
-                && literal.value() instanceof String regex) {
+    private void literalPattern(Ast.Call call, Ast pattern) {
+        if (pattern instanceof Ast.Literal literal && literal.value() instanceof String regex) {
             try {
                 patterns.put(call, Pattern.compile(regex));
             } catch (PatternSyntaxException e) {
-                return problem(argumentNode, "invalid regular expression: " + e.getMessage());
+                problem(pattern, "invalid regular expression: " + e.getMessage());
             } catch (RuntimeException e) {
-                return problem(argumentNode, "invalid regular expression: " + e);
+                problem(pattern, "invalid regular expression: " + e);
             }
         }
-        return result;
     }
 
     private Type comprehension(Ast.Comprehension comprehension) {
-        Type range = type(comprehension.range());
-        Type variable = switch (range.kind) {
-            case LIST, MAP -> range.first;
-            case DYN, FREE -> Type.DYN;
-            default -> null;
-        };
         String name = comprehension.all() ? "all" : "exists";
-        if (variable == null) {
-            problem(comprehension.range(), "cannot iterate over " + range + ": " + name + "() needs a list or a map");
-            variable = Type.DYN;
-        }
+        Type range = inference.specialize(type(comprehension.range()));
+        Type variable = switch (range.kind()) {
+            case LIST, MAP -> range.first();
+            case DYN -> Type.DYN;
+            case PARAM -> {
+                inference.assignable(Type.DYN, range);
+                yield Type.DYN;
+            }
+            default -> {
+                problem(comprehension.range(), "cannot iterate over " + range + ": " + name + "() needs a list or a map");
+                yield Type.DYN;
+            }
+        };
         scope.push(Map.entry(comprehension.variable(), variable));
         Type predicate = type(comprehension.predicate());
         scope.pop();
-        if (!Type.BOOL.accepts(predicate)) {
-            return problem(comprehension.predicate(), "the predicate of " + name + "() must be a bool, not " + predicate);
+        // CEL expands the macro to `result || predicate` (exists) or `result && predicate` (all)
+        if (!inference.assignable(List.of(Type.BOOL, predicate), List.of(Type.BOOL, Type.BOOL))) {
+            return problem(comprehension.predicate(), "the predicate of " + name + "() must be a bool, not "
+                    + inference.specialize(predicate));
         }
         return Type.BOOL;
     }
 
-    private Type arity(Ast.Call call, String usage) {
-        return problem(call, "wrong number of arguments to '" + call.function() + "': use " + usage);
-    }
-
-    private Type unknownFunction(Ast.Call call) {
-        return problem(call, "unknown function '" + call.function() + "'");
-    }
-
-    private Type mismatch(Ast.Unary unary, String symbol, Type operand) {
-        return problem(unary, "no matching overload for '" + symbol + "' applied to (" + operand + ")");
-    }
-
-    private Type mismatch(Ast.Binary binary, Type left, Type right) {
-        return problem(binary, "no matching overload for '" + binary.op().symbol + "' applied to ("
-                + left + ", " + right + ")");
+    /**
+     * Finds the overloads of {@code function} the arguments fit, in declaration order. The first decides
+     * the result type; several with different results make it dyn.
+     */
+    private Type resolve(Ast node, Function function, boolean member, List<Type> arguments) {
+        Type result = null;
+        Set<Overload> matched = EnumSet.noneOf(Overload.class);
+        for (Overload overload : Overload.of(function)) {
+            if (overload.member != member) {
+                continue;
+            }
+            Type[] signature = new Type[overload.parameters.length + 1];
+            signature[0] = overload.result;
+            System.arraycopy(overload.parameters, 0, signature, 1, overload.parameters.length);
+            Type[] instance = inference.instantiate(signature);
+            List<Type> parameters = List.of(instance).subList(1, instance.length);
+            if (inference.assignable(arguments, parameters)) {
+                matched.add(overload);
+                Type candidate = inference.specialize(instance[0]);
+                if (result == null) {
+                    result = candidate;
+                } else if (!result.isDyn() && !result.equals(candidate)) {
+                    result = Type.DYN;
+                }
+            }
+        }
+        if (result == null) {
+            StringBuilder shown = new StringBuilder();
+            for (Type argument : arguments) {
+                shown.append(shown.length() == 0 ? "" : ", ").append(inference.specialize(argument));
+            }
+            String display = node instanceof Ast.Binary binary ? binary.op().symbol : function.display;
+            return problem(node, "no matching overload for '" + display + "' applied to (" + shown + ")");
+        }
+        overloads.put(node, matched);
+        return result;
     }
 
     /** Records a problem; the node is then taken as dyn so one mistake is reported once. */

@@ -148,13 +148,14 @@ final class Nodes {
     static final class Index extends Node {
         final Node operand;
         final Node index;
-        /** CEL's checker allows a double index into a list only when the index is dyn. */
-        final boolean doubleIndexAllowed;
+        final boolean listAllowed;
+        final boolean mapAllowed;
 
-        Index(Node operand, Node index, boolean doubleIndexAllowed) {
+        Index(Node operand, Node index, boolean listAllowed, boolean mapAllowed) {
             this.operand = operand;
             this.index = index;
-            this.doubleIndexAllowed = doubleIndexAllowed;
+            this.listAllowed = listAllowed;
+            this.mapAllowed = mapAllowed;
         }
 
         @Override
@@ -167,11 +168,11 @@ final class Nodes {
             if (key instanceof EvalError) {
                 return key;
             }
-            if (container instanceof List<?> list) {
+            if (container instanceof List<?> list && listAllowed) {
                 long i;
                 if (key instanceof Long l) {
                     i = l;
-                } else if (key instanceof Double d && doubleIndexAllowed) {
+                } else if (key instanceof Double d) {
                     if (d != Math.rint(d) || Double.isInfinite(d)) {
                         return new EvalError("index out of range: " + d);
                     }
@@ -184,14 +185,14 @@ final class Nodes {
                 }
                 return Values.normalize(list.get((int) i));
             }
-            if (container instanceof Map<?, ?> map) {
+            if (container instanceof Map<?, ?> map && mapAllowed) {
                 Object value = Values.lookup(map, key);
                 if (value == Values.ABSENT) {
                     return new EvalError("no such key: " + (key instanceof String s ? s : Values.show(key)));
                 }
                 return Values.normalize(value);
             }
-            return new EvalError("cannot index " + Values.typeName(container));
+            return Values.mismatch("[]", container, key);
         }
     }
 
@@ -372,18 +373,22 @@ final class Nodes {
 
     static final class Negate extends Node {
         final Node operand;
+        final boolean intAllowed;
+        final boolean doubleAllowed;
 
-        Negate(Node operand) {
+        Negate(Node operand, boolean intAllowed, boolean doubleAllowed) {
             this.operand = operand;
+            this.intAllowed = intAllowed;
+            this.doubleAllowed = doubleAllowed;
         }
 
         @Override
         Object eval(Activation a) {
             Object value = operand.eval(a);
-            if (value instanceof Long l) {
+            if (value instanceof Long l && intAllowed) {
                 return l == Long.MIN_VALUE ? overflow("-") : (Object) (-l);
             }
-            if (value instanceof Double d) {
+            if (value instanceof Double d && doubleAllowed) {
                 return -d;
             }
             return value instanceof EvalError ? value : Values.mismatch("-", value);
@@ -397,12 +402,21 @@ final class Nodes {
         final String symbol;
         final Node left;
         final Node right;
+        final boolean intAllowed;
+        final boolean doubleAllowed;
+        final boolean stringAllowed;
+        final boolean listAllowed;
 
-        Arithmetic(ArithmeticOp op, String symbol, Node left, Node right) {
+        Arithmetic(ArithmeticOp op, String symbol, Node left, Node right,
+                   boolean intAllowed, boolean doubleAllowed, boolean stringAllowed, boolean listAllowed) {
             this.op = op;
             this.symbol = symbol;
             this.left = left;
             this.right = right;
+            this.intAllowed = intAllowed;
+            this.doubleAllowed = doubleAllowed;
+            this.stringAllowed = stringAllowed;
+            this.listAllowed = listAllowed;
         }
 
         @Override
@@ -415,10 +429,10 @@ final class Nodes {
             if (r instanceof EvalError) {
                 return r;
             }
-            if (l instanceof Long x && r instanceof Long y) {
+            if (l instanceof Long x && r instanceof Long y && intAllowed) {
                 return integer(x, y);
             }
-            if (l instanceof Double x && r instanceof Double y && op != ArithmeticOp.MODULO) {
+            if (l instanceof Double x && r instanceof Double y && doubleAllowed && op != ArithmeticOp.MODULO) {
                 return switch (op) {
                     case ADD -> x + y;
                     case SUBTRACT -> x - y;
@@ -427,10 +441,10 @@ final class Nodes {
                 };
             }
             if (op == ArithmeticOp.ADD) {
-                if (l instanceof String x && r instanceof String y) {
+                if (l instanceof String x && r instanceof String y && stringAllowed) {
                     return x.concat(y);
                 }
-                if (l instanceof List<?> x && r instanceof List<?> y) {
+                if (l instanceof List<?> x && r instanceof List<?> y && listAllowed) {
                     Object[] joined = new Object[x.size() + y.size()];
                     int i = 0;
                     for (Object item : x) {
@@ -500,25 +514,30 @@ final class Nodes {
         };
     }
 
-    static Object compare(Order order, String symbol, Object l, Object r) {
+    /** Which orderings checking left possible: CEL runs only the overloads that matched. */
+    record Orderings(boolean bools, boolean ints, boolean doubles, boolean strings, boolean intDouble,
+                     boolean doubleInt) {
+    }
+
+    static Object compare(Order order, String symbol, Orderings allowed, Object l, Object r) {
         if (l instanceof Long x) {
-            if (r instanceof Long y) {
+            if (r instanceof Long y && allowed.ints()) {
                 return holds(order, Long.compare(x, y));
             }
-            if (r instanceof Double y) {
+            if (r instanceof Double y && allowed.intDouble()) {
                 // int against double compares as CEL for Java does: the int as a double, total order
                 return holds(order, Double.compare(x.doubleValue(), y));
             }
         } else if (l instanceof Double x) {
-            if (r instanceof Double y) {
+            if (r instanceof Double y && allowed.doubles()) {
                 return holds(order, x.doubleValue(), y.doubleValue());
             }
-            if (r instanceof Long y) {
+            if (r instanceof Long y && allowed.doubleInt()) {
                 return holds(order, Double.compare(x, y.doubleValue()));
             }
-        } else if (l instanceof String x && r instanceof String y) {
+        } else if (l instanceof String x && r instanceof String y && allowed.strings()) {
             return holds(order, x.compareTo(y));
-        } else if (l instanceof Boolean x && r instanceof Boolean y) {
+        } else if (l instanceof Boolean x && r instanceof Boolean y && allowed.bools()) {
             return holds(order, Boolean.compare(x, y));
         }
         if (l instanceof EvalError) {
@@ -530,12 +549,14 @@ final class Nodes {
     static final class Compare extends Node {
         final Order order;
         final String symbol;
+        final Orderings allowed;
         final Node left;
         final Node right;
 
-        Compare(Order order, String symbol, Node left, Node right) {
+        Compare(Order order, String symbol, Orderings allowed, Node left, Node right) {
             this.order = order;
             this.symbol = symbol;
+            this.allowed = allowed;
             this.left = left;
             this.right = right;
         }
@@ -546,7 +567,7 @@ final class Nodes {
             if (l instanceof EvalError) {
                 return l;
             }
-            return compare(order, symbol, l, right.eval(a));
+            return compare(order, symbol, allowed, l, right.eval(a));
         }
     }
 
@@ -554,13 +575,15 @@ final class Nodes {
     static final class CompareToInt extends Node {
         final Order order;
         final String symbol;
+        final Orderings allowed;
         final Node left;
         final long bound;
         final Long boxed;
 
-        CompareToInt(Order order, String symbol, Node left, long bound) {
+        CompareToInt(Order order, String symbol, Orderings allowed, Node left, long bound) {
             this.order = order;
             this.symbol = symbol;
+            this.allowed = allowed;
             this.left = left;
             this.bound = bound;
             this.boxed = bound;
@@ -569,13 +592,13 @@ final class Nodes {
         @Override
         Object eval(Activation a) {
             Object l = left.eval(a);
-            if (l instanceof Long x) {
+            if (l instanceof Long x && allowed.ints()) {
                 return holds(order, Long.compare(x, bound));
             }
-            if (l instanceof Double x) {
+            if (l instanceof Double x && allowed.doubleInt()) {
                 return holds(order, Double.compare(x, (double) bound));
             }
-            return compare(order, symbol, l, boxed);
+            return compare(order, symbol, allowed, l, boxed);
         }
     }
 
@@ -607,10 +630,14 @@ final class Nodes {
     static final class In extends Node {
         final Node element;
         final Node container;
+        final boolean listAllowed;
+        final boolean mapAllowed;
 
-        In(Node element, Node container) {
+        In(Node element, Node container, boolean listAllowed, boolean mapAllowed) {
             this.element = element;
             this.container = container;
+            this.listAllowed = listAllowed;
+            this.mapAllowed = mapAllowed;
         }
 
         @Override
@@ -623,6 +650,9 @@ final class Nodes {
             if (c instanceof EvalError) {
                 return c;
             }
+            if ((c instanceof List && !listAllowed) || (c instanceof Map && !mapAllowed)) {
+                return Values.mismatch("in", e, c);
+            }
             return Values.contains(c, e);
         }
     }
@@ -631,21 +661,27 @@ final class Nodes {
 
     static final class Size extends Node {
         final Node operand;
+        final boolean stringAllowed;
+        final boolean listAllowed;
+        final boolean mapAllowed;
 
-        Size(Node operand) {
+        Size(Node operand, boolean stringAllowed, boolean listAllowed, boolean mapAllowed) {
             this.operand = operand;
+            this.stringAllowed = stringAllowed;
+            this.listAllowed = listAllowed;
+            this.mapAllowed = mapAllowed;
         }
 
         @Override
         Object eval(Activation a) {
             Object value = operand.eval(a);
-            if (value instanceof String s) {
+            if (value instanceof String s && stringAllowed) {
                 return (long) s.codePointCount(0, s.length());
             }
-            if (value instanceof List<?> l) {
+            if (value instanceof List<?> l && listAllowed) {
                 return (long) l.size();
             }
-            if (value instanceof Map<?, ?> m) {
+            if (value instanceof Map<?, ?> m && mapAllowed) {
                 return (long) m.size();
             }
             return value instanceof EvalError ? value : Values.mismatch("size", value);
@@ -766,27 +802,33 @@ final class Nodes {
         }
     }
 
+    /** Which conversions checking left possible. */
+    record Conversions(boolean fromInt, boolean fromDouble, boolean fromString, boolean fromBool) {
+    }
+
     static final class ToInt extends Node {
         final Node operand;
+        final Conversions allowed;
 
-        ToInt(Node operand) {
+        ToInt(Node operand, Conversions allowed) {
             this.operand = operand;
+            this.allowed = allowed;
         }
 
         @Override
         Object eval(Activation a) {
             Object value = operand.eval(a);
-            if (value instanceof Long) {
+            if (value instanceof Long && allowed.fromInt()) {
                 return value;
             }
-            if (value instanceof Double d) {
+            if (value instanceof Double d && allowed.fromDouble()) {
                 // strictly inside int64: both -2^63 and 2^63 are out of range, as in CEL
                 if (!(d > -0x1p63 && d < 0x1p63)) {
                     return new EvalError("double out of int range: " + d);
                 }
                 return (long) d.doubleValue();
             }
-            if (value instanceof String s) {
+            if (value instanceof String s && allowed.fromString()) {
                 try {
                     return Long.parseLong(s);
                 } catch (NumberFormatException e) {
@@ -799,21 +841,23 @@ final class Nodes {
 
     static final class ToDouble extends Node {
         final Node operand;
+        final Conversions allowed;
 
-        ToDouble(Node operand) {
+        ToDouble(Node operand, Conversions allowed) {
             this.operand = operand;
+            this.allowed = allowed;
         }
 
         @Override
         Object eval(Activation a) {
             Object value = operand.eval(a);
-            if (value instanceof Double) {
+            if (value instanceof Double && allowed.fromDouble()) {
                 return value;
             }
-            if (value instanceof Long l) {
+            if (value instanceof Long l && allowed.fromInt()) {
                 return l.doubleValue();
             }
-            if (value instanceof String s) {
+            if (value instanceof String s && allowed.fromString()) {
                 try {
                     return Double.parseDouble(s);
                 } catch (NumberFormatException e) {
@@ -826,18 +870,19 @@ final class Nodes {
 
     static final class ToText extends Node {
         final Node operand;
+        final Conversions allowed;
 
-        ToText(Node operand) {
+        ToText(Node operand, Conversions allowed) {
             this.operand = operand;
+            this.allowed = allowed;
         }
 
         @Override
         Object eval(Activation a) {
             Object value = operand.eval(a);
-            if (value instanceof String) {
-                return value;
-            }
-            if (value instanceof Long || value instanceof Double || value instanceof Boolean) {
+            if ((value instanceof String && allowed.fromString()) || (value instanceof Long && allowed.fromInt())
+                    || (value instanceof Double && allowed.fromDouble())
+                    || (value instanceof Boolean && allowed.fromBool())) {
                 return value.toString();
             }
             return value instanceof EvalError ? value : Values.mismatch("string", value);

@@ -1,112 +1,69 @@
 package dev.toolguard.policy.expr;
 
+import java.util.Locale;
+
 /**
- * A static type, as far as checking needs one. {@code args} and {@code ctx} are {@code map(string, dyn)},
- * so anything read from them is {@code dyn} and checked at run time. TIMESTAMP and DURATION never occur
- * in values; they exist because CEL lets a {@code null} literal stand for them, which decides whether
- * expressions such as {@code string(null)} are accepted.
+ * A static type, as CEL's checker sees it. {@code args} and {@code ctx} are {@code map(string, dyn)}, so
+ * what is read from them is {@code dyn} and checked at run time. UINT, BYTES, TIMESTAMP and DURATION never
+ * occur in values; they are here because CEL's overloads mention them, and which overloads match decides
+ * whether an expression is accepted (a {@code null} literal, for instance, may stand for a timestamp).
+ * PARAM is a type variable, bound by {@link TypeInference} as checking goes.
+ *
+ * @param first  the element of a list, the key of a map
+ * @param second the value of a map
+ * @param id     the identity of a type variable
  */
-final class Type {
+record Type(Kind kind, Type first, Type second, int id) {
 
-    enum Kind { INT, DOUBLE, STRING, BOOL, NULL, LIST, MAP, DYN, FREE, TIMESTAMP, DURATION }
+    enum Kind { INT, UINT, DOUBLE, STRING, BYTES, BOOL, NULL, DYN, TIMESTAMP, DURATION, LIST, MAP, PARAM }
 
-    static final Type INT = new Type(Kind.INT, null, null);
-    static final Type DOUBLE = new Type(Kind.DOUBLE, null, null);
-    static final Type STRING = new Type(Kind.STRING, null, null);
-    static final Type BOOL = new Type(Kind.BOOL, null, null);
-    static final Type NULL = new Type(Kind.NULL, null, null);
-    static final Type DYN = new Type(Kind.DYN, null, null);
-    /** The element type of {@code []}: not known yet, takes whatever it meets. */
-    static final Type FREE = new Type(Kind.FREE, null, null);
-    static final Type TIMESTAMP = new Type(Kind.TIMESTAMP, null, null);
-    static final Type DURATION = new Type(Kind.DURATION, null, null);
+    static final Type INT = simple(Kind.INT);
+    static final Type UINT = simple(Kind.UINT);
+    static final Type DOUBLE = simple(Kind.DOUBLE);
+    static final Type STRING = simple(Kind.STRING);
+    static final Type BYTES = simple(Kind.BYTES);
+    static final Type BOOL = simple(Kind.BOOL);
+    static final Type NULL = simple(Kind.NULL);
+    static final Type DYN = simple(Kind.DYN);
+    static final Type TIMESTAMP = simple(Kind.TIMESTAMP);
+    static final Type DURATION = simple(Kind.DURATION);
     static final Type JSON_OBJECT = map(STRING, DYN);
 
-    final Kind kind;
-    /** Element of a list, key of a map. */
-    final Type first;
-    /** Value of a map. */
-    final Type second;
+    /** The placeholders {@code A} and {@code B} of generic overload declarations. */
+    static final Type A = new Type(Kind.PARAM, null, null, -1);
+    static final Type B = new Type(Kind.PARAM, null, null, -2);
 
-    private Type(Kind kind, Type first, Type second) {
-        this.kind = kind;
-        this.first = first;
-        this.second = second;
+    private static Type simple(Kind kind) {
+        return new Type(kind, null, null, 0);
     }
 
     static Type list(Type element) {
-        return new Type(Kind.LIST, element, null);
+        return new Type(Kind.LIST, element, null, 0);
     }
 
     static Type map(Type key, Type value) {
-        return new Type(Kind.MAP, key, value);
+        return new Type(Kind.MAP, key, value, 0);
     }
 
-    boolean isDynamic() {
-        return kind == Kind.DYN || kind == Kind.FREE;
+    static Type param(int id) {
+        return new Type(Kind.PARAM, null, null, id);
     }
 
-    /** Whether a value of type {@code actual} may be passed where an overload declares this type. */
-    boolean accepts(Type actual) {
-        if (actual.isDynamic() || kind == Kind.DYN) {
-            return true;
-        }
-        if ((kind == Kind.TIMESTAMP || kind == Kind.DURATION) && actual.kind == Kind.NULL) {
-            return true;
-        }
-        if (kind != actual.kind) {
-            return false;
-        }
-        return switch (kind) {
-            case LIST -> first.accepts(actual.first);
-            case MAP -> first.accepts(actual.first) && second.accepts(actual.second);
-            default -> true;
-        };
+    boolean isDyn() {
+        return kind == Kind.DYN;
     }
 
-    /**
-     * The type both may be seen as, for CEL's {@code (A, A)} overloads ({@code ==}, {@code ?:}, list
-     * {@code +}); {@code null} when they cannot be the same type.
-     */
-    static Type unify(Type a, Type b) {
-        if (a.kind == Kind.DYN || b.kind == Kind.DYN) {
-            return DYN;
-        }
-        if (a.kind == Kind.FREE) {
-            return b;
-        }
-        if (b.kind == Kind.FREE) {
-            return a;
-        }
-        if (a.kind != b.kind) {
-            return null;
-        }
-        if (a.kind == Kind.LIST) {
-            Type element = unify(a.first, b.first);
-            return element == null ? null : list(element);
-        }
-        if (a.kind == Kind.MAP) {
-            Type key = unify(a.first, b.first);
-            Type value = unify(a.second, b.second);
-            return key == null || value == null ? null : map(key, value);
-        }
-        return a;
-    }
-
-    /** The element type of a list literal holding both: like {@link #unify}, but mixed elements make it dyn. */
-    static Type join(Type a, Type b) {
-        Type joined = unify(a, b);
-        return joined == null ? DYN : joined;
+    boolean isParam() {
+        return kind == Kind.PARAM;
     }
 
     @Override
     public String toString() {
         return switch (kind) {
-            case LIST -> "list(" + (first.kind == Kind.FREE ? "dyn" : first) + ")";
+            case LIST -> "list(" + first + ")";
             case MAP -> "map(" + first + ", " + second + ")";
-            case FREE -> "dyn";
-            case NULL -> "null";
-            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+            case PARAM -> "dyn";
+            default -> kind.name().toLowerCase(Locale.ROOT);
         };
     }
 }
