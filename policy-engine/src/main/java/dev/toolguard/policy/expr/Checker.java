@@ -187,32 +187,45 @@ final class Checker {
     }
 
     private Type call(Ast.Call call) {
+        String name = call.function();
+        boolean member = call.target() != null;
+        Function function = member ? memberFunction(name) : globalFunction(name);
+        if (function == null) {
+            if (name.equals("has")) {
+                return problem(call, "has() takes one field selection, like has(args.name)");
+            }
+            if (member && (name.equals("exists") || name.equals("all"))) {
+                return problem(call, name + "() takes a variable and a predicate, like x." + name + "(v, v > 0)");
+            }
+            return problem(call, "unknown function '" + name + "'");
+        }
         List<Type> argumentTypes = new ArrayList<>();
         for (Ast argument : call.arguments()) {
             argumentTypes.add(type(argument));
         }
-        String name = call.function();
-        if (call.target() == null) {
-            Function function = switch (name) {
-                case "size" -> Function.SIZE;
-                case "int" -> Function.INT;
-                case "double" -> Function.DOUBLE;
-                case "string" -> Function.STRING;
-                case "matches" -> Function.MATCHES;
-                default -> null;
-            };
-            if (function == null) {
-                return problem(call, name.equals("has")
-                        ? "has() takes one field selection, like has(args.name)"
-                        : "unknown function '" + name + "'");
-            }
-            if (function == Function.MATCHES && call.arguments().size() == 2) {
-                literalPattern(call, call.arguments().get(1));
-            }
-            return resolve(call, function, false, argumentTypes);
+        if (member) {
+            // CEL types the receiver after the arguments, which decides how variables get bound
+            argumentTypes.add(0, type(call.target()));
         }
-        Type target = type(call.target());
-        Function function = switch (name) {
+        if (function == Function.MATCHES && call.arguments().size() == (member ? 1 : 2)) {
+            literalPattern(call, call.arguments().get(member ? 0 : 1));
+        }
+        return resolve(call, function, member, argumentTypes);
+    }
+
+    private static Function globalFunction(String name) {
+        return switch (name) {
+            case "size" -> Function.SIZE;
+            case "int" -> Function.INT;
+            case "double" -> Function.DOUBLE;
+            case "string" -> Function.STRING;
+            case "matches" -> Function.MATCHES;
+            default -> null;
+        };
+    }
+
+    private static Function memberFunction(String name) {
+        return switch (name) {
             case "size" -> Function.SIZE;
             case "startsWith" -> Function.STARTS_WITH;
             case "endsWith" -> Function.ENDS_WITH;
@@ -221,16 +234,6 @@ final class Checker {
             case "lowerAscii" -> Function.LOWER_ASCII;
             default -> null;
         };
-        if (function == null) {
-            return problem(call, name.equals("exists") || name.equals("all")
-                    ? name + "() takes a variable and a predicate, like x." + name + "(v, v > 0)"
-                    : "unknown function '" + name + "'");
-        }
-        if (function == Function.MATCHES && call.arguments().size() == 1) {
-            literalPattern(call, call.arguments().get(0));
-        }
-        argumentTypes.add(0, target);
-        return resolve(call, function, true, argumentTypes);
     }
 
     private void literalPattern(Ast.Call call, Ast pattern) {

@@ -657,6 +657,38 @@ final class Nodes {
         }
     }
 
+    /** {@code 'support_l1' in ctx.user.roles}: a string literal looked up without the general equality. */
+    static final class StringIn extends Node {
+        final String element;
+        final Node container;
+        final boolean listAllowed;
+        final boolean mapAllowed;
+
+        StringIn(String element, Node container, boolean listAllowed, boolean mapAllowed) {
+            this.element = element;
+            this.container = container;
+            this.listAllowed = listAllowed;
+            this.mapAllowed = mapAllowed;
+        }
+
+        @Override
+        Object eval(Activation a) {
+            Object c = container.eval(a);
+            if (c instanceof List<?> list && listAllowed) {
+                for (int i = 0, n = list.size(); i < n; i++) {
+                    if (element.equals(list.get(i))) {
+                        return Boolean.TRUE;
+                    }
+                }
+                return Boolean.FALSE;
+            }
+            if (c instanceof Map<?, ?> map && mapAllowed) {
+                return map.containsKey(element);
+            }
+            return c instanceof EvalError ? c : Values.mismatch("in", element, c);
+        }
+    }
+
     // ---- functions ----
 
     static final class Size extends Node {

@@ -126,7 +126,11 @@ final class TreePlanner {
             case NOT_EQUAL -> new Nodes.Equal(left, right, true);
             case IN -> {
                 Set<Overload> allowed = checked.overloadsOf(binary, Function.IN);
-                yield new Nodes.In(left, right, allowed.contains(Overload.IN_LIST), allowed.contains(Overload.IN_MAP));
+                boolean lists = allowed.contains(Overload.IN_LIST);
+                boolean maps = allowed.contains(Overload.IN_MAP);
+                yield left instanceof Nodes.Const constant && constant.value instanceof String element
+                        ? new Nodes.StringIn(element, right, lists, maps)
+                        : new Nodes.In(left, right, lists, maps);
             }
             case ADD -> arithmetic(binary, Nodes.ArithmeticOp.ADD, Function.ADD, left, right,
                     Overload.ADD_INT, Overload.ADD_DOUBLE);

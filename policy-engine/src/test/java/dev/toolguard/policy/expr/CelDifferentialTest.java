@@ -50,6 +50,8 @@ class CelDifferentialTest {
                 rejected++;
             }
         }
+        System.out.printf("CEL differential: seed %d, %d cases: %d values, %d errors, %d rejected, %d disagreements%n",
+                seed, cases, values, errors, rejected, disagreeing);
         assertThat(disagreeing)
                 .as("disagreements with CEL, seed %d (rerun with -Dtoolguard.cel.seed=%d):%n%s",
                         seed, seed, String.join("\n", disagreements))
