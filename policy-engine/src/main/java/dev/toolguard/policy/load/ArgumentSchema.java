@@ -49,11 +49,15 @@ public final class ArgumentSchema {
         }
         ValidationMessage first = messages.iterator().next();
         String pointer = first.getInstanceLocation().toString();
+        String message = first.getMessage();
+        if (message.startsWith(pointer + ": ")) {
+            message = message.substring(pointer.length() + 2);
+        }
         String property = first.getProperty();
         if (property != null && NAMES_A_PROPERTY.contains(first.getType())) {
             pointer = pointer + "/" + property.replace("~", "~0").replace("/", "~1");
         }
-        return new Failure(pointer.isEmpty() ? "/" : pointer, first.getMessage());
+        return new Failure(pointer.isEmpty() ? "/" : pointer, message);
     }
 
     static JsonNode toJson(Object value) {

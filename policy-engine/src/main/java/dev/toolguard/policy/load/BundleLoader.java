@@ -191,9 +191,19 @@ public final class BundleLoader {
         }
     }
 
+    /** Every error, files in the order first met, each file's errors by line and column. */
     private static LoadResult failed(Problems problems) {
-        List<LoadError> errors = new ArrayList<>();
+        List<String> fileOrder = new ArrayList<>();
         for (SourceProblem p : problems.list()) {
+            if (!fileOrder.contains(p.source())) {
+                fileOrder.add(p.source());
+            }
+        }
+        List<SourceProblem> sorted = new ArrayList<>(problems.list());
+        sorted.sort(Comparator.comparingInt((SourceProblem p) -> fileOrder.indexOf(p.source()))
+                .thenComparingInt(SourceProblem::line).thenComparingInt(SourceProblem::column));
+        List<LoadError> errors = new ArrayList<>();
+        for (SourceProblem p : sorted) {
             errors.add(new LoadError(p.source(), p.line(), p.column(), p.message()));
         }
         return new LoadResult(null, List.copyOf(errors));

@@ -58,7 +58,10 @@ final class SchemaCompiler {
         for (ValidationMessage m : metaSchema().validate(json)) {
             String pointer = m.getInstanceLocation().toString();
             if (seen.add(pointer)) {
-                problems.add(locate(located, pointer).position(), "invalid JSON Schema: " + m.getMessage());
+                String message = m.getMessage().startsWith(pointer + ": ") ? m.getMessage().substring(pointer.length() + 2)
+                        : m.getMessage();
+                problems.add(locate(located, pointer).position(), "invalid JSON Schema at " + (pointer.isEmpty() ? "/" : pointer)
+                        + ": " + message);
             }
         }
         if (problems.size() > before) {

@@ -198,7 +198,7 @@ class BundleLoaderTest {
         assertThat(error.file()).isEqualTo(file.toString());
         assertThat(error.line()).isEqualTo(9);
         assertThat(error.column()).isEqualTo(19);
-        assertThat(error.message()).startsWith("invalid JSON Schema: ");
+        assertThat(error.message()).startsWith("invalid JSON Schema at /properties/n/type: ");
     }
 
     @Test
