@@ -1,12 +1,15 @@
 package dev.toolguard.policy.decide;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Checks that a call holds only JSON-like values of sane size before any step reads it, so that hostile
  * input (values nested without end, a map that contains itself, objects of unknown types, NaN) becomes
- * a denial with a reason instead of a stack overflow or a wrong answer.
+ * a denial with a reason instead of a stack overflow or a wrong answer. Allocates nothing for a good
+ * call: the path to a bad value is built only on the way back out.
  */
 final class CallShape {
 
@@ -14,6 +17,7 @@ final class CallShape {
     static final int MAX_VALUES = 100_000;
 
     private int values;
+    private final Deque<String> badPath = new ArrayDeque<>(0);
 
     private CallShape() {
     }
@@ -27,21 +31,33 @@ final class CallShape {
             return "the call names no tool";
         }
         CallShape shape = new CallShape();
-        String p = shape.check(call.args(), "args", 0);
-        return p != null ? p : shape.check(call.ctx(), "ctx", 0);
+        String p = shape.check(call.args(), 0);
+        if (p != null) {
+            return shape.where("args") + p;
+        }
+        p = shape.check(call.ctx(), 0);
+        return p == null ? null : shape.where("ctx") + p;
     }
 
     /** Null when the context can be read; otherwise why not. */
     static String contextProblem(Map<String, Object> ctx) {
-        return new CallShape().check(ctx, "ctx", 0);
+        CallShape shape = new CallShape();
+        String p = shape.check(ctx, 0);
+        return p == null ? null : shape.where("ctx") + p;
     }
 
-    private String check(Object value, String path, int depth) {
+    private String where(String root) {
+        StringBuilder out = new StringBuilder(root);
+        badPath.forEach(out::append);
+        return out.append(' ').toString();
+    }
+
+    private String check(Object value, int depth) {
         if (++values > MAX_VALUES) {
-            return path + " holds more than " + MAX_VALUES + " values";
+            return "holds more than " + MAX_VALUES + " values";
         }
         if (depth > MAX_DEPTH) {
-            return path + " is nested deeper than " + MAX_DEPTH + " levels (or contains itself)";
+            return "is nested deeper than " + MAX_DEPTH + " levels (or contains itself)";
         }
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long
                 || value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -49,15 +65,19 @@ final class CallShape {
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
-            return Double.isFinite(d) ? null : path + " is " + d + ", which is not a number a policy can compare";
+            return Double.isFinite(d) ? null : "is " + d + ", which is not a number a policy can compare";
         }
         if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!(e.getKey() instanceof String key)) {
-                    return path + " has a key that is not a string";
+                    return "has a key that is not a string";
                 }
-                String p = check(e.getValue(), path + "." + key, depth + 1);
+                String p = check(e.getValue(), depth + 1);
                 if (p != null) {
+                    badPath.addFirst("." + key);
+                    if (badPath.size() > 8) {
+                        badPath.removeLast(); // keep the outermost steps of a very deep path
+                    }
                     return p;
                 }
             }
@@ -66,13 +86,18 @@ final class CallShape {
         if (value instanceof List<?> list) {
             int i = 0;
             for (Object item : list) {
-                String p = check(item, path + "[" + i++ + "]", depth + 1);
+                String p = check(item, depth + 1);
                 if (p != null) {
+                    badPath.addFirst("[" + i + "]");
+                    if (badPath.size() > 8) {
+                        badPath.removeLast(); // keep the outermost steps of a very deep path
+                    }
                     return p;
                 }
+                i++;
             }
             return null;
         }
-        return path + " is a " + value.getClass().getName() + ", which is not a JSON-like value";
+        return "is a " + value.getClass().getName() + ", which is not a JSON-like value";
     }
 }

@@ -219,7 +219,9 @@ public final class PolicyEngine {
             if (f.when() != null) {
                 Object v = f.when().evaluate(args, ctx, tool);
                 if (Boolean.FALSE.equals(v)) {
-                    trace.step("forbid", f.ruleId(), "pass", "'" + f.when().source() + "' is false");
+                    if (trace.full()) {
+                        trace.step("forbid", f.ruleId(), "pass", "'" + f.when().source() + "' is false");
+                    }
                     continue;
                 }
                 if (!(v instanceof Boolean)) {
@@ -245,7 +247,9 @@ public final class PolicyEngine {
             }
             return withShadow(decision(fallback, true, reason, "default", null, null, trace), shadow, trace);
         }
-        trace.step("known_tool", "tools." + policy.name(), "pass", "tool '" + tool + "' is named by tools." + policy.name());
+        if (trace.full()) {
+            trace.step("known_tool", "tools." + policy.name(), "pass", "tool '" + tool + "' is named by tools." + policy.name());
+        }
         boolean enforced = policy.enforced();
 
         String roleProblem = roleProblem(tool, ctx);
@@ -256,32 +260,40 @@ public final class PolicyEngine {
         trace.step("roles", "roles", "pass", bundle.hasRoles() ? "a role of the user grants the tool" : "the bundle has no roles");
 
         if (policy.arguments() != null) {
-            String rule = policy.ruleId("arguments");
             ArgumentSchema.Failure failure = policy.arguments().validate(args);
             if (failure != null) {
+                String rule = policy.ruleId("arguments");
                 String reason = "argument " + failure.pointer() + " is not valid: " + failure.message();
                 trace.step("arguments", rule, "deny", reason);
                 return withShadow(decision(Action.DENY, enforced, reason, rule, failure.pointer(), null, trace), shadow, trace);
             }
-            trace.step("arguments", rule, "pass", "the arguments match the schema");
+            if (trace.full()) {
+                trace.step("arguments", policy.ruleId("arguments"), "pass", "the arguments match the schema");
+            }
         }
 
         for (ToolPolicy.Lock lock : policy.locks()) {
-            String rule = policy.ruleId("lock." + lock.argument());
             Object expected = lock.value().evaluate(args, ctx, tool);
             String reason = null;
+            String rule = null;
             if (expected instanceof EvalError e) {
+                rule = policy.ruleId("lock." + lock.argument());
                 trace.error("locks", rule, "'" + lock.value().source() + "' failed: " + e.message() + "; the lock fails");
                 reason = "argument '" + lock.argument() + "' is locked to " + lock.value().source()
                         + ", which has no value here";
             } else if (!args.containsKey(lock.argument()) || !Values.jsonEquals(args.get(lock.argument()), expected)) {
                 reason = "argument '" + lock.argument() + "' must equal " + lock.value().source();
             }
+            if (reason != null || trace.full()) {
+                rule = policy.ruleId("lock." + lock.argument());
+            }
             if (reason != null) {
                 trace.step("locks", rule, "deny", reason);
                 return withShadow(decision(Action.DENY, enforced, reason, rule, lock.argument(), null, trace), shadow, trace);
             }
-            trace.step("locks", rule, "pass", "argument '" + lock.argument() + "' equals " + lock.value().source());
+            if (trace.full()) {
+                trace.step("locks", rule, "pass", "argument '" + lock.argument() + "' equals " + lock.value().source());
+            }
         }
 
         String session = sessionKey(ctx);
@@ -295,7 +307,9 @@ public final class PolicyEngine {
             }
             long since = s.within() == null ? Long.MIN_VALUE : state.time().epochMillis() - s.within().toMillis();
             if (!state.history().anyAllowedSince(session, s::armedBy, since)) {
-                trace.step("sequences", s.ruleId(), "pass", "no earlier call of " + s.after() + " in this session");
+                if (trace.full()) {
+                    trace.step("sequences", s.ruleId(), "pass", "no earlier call of " + s.after() + " in this session");
+                }
                 continue;
             }
             String reason = reasonOr(s.reason(), "tool '" + tool + "' may not follow " + s.after() + " "
@@ -320,7 +334,9 @@ public final class PolicyEngine {
                 break;
             }
             if (Boolean.FALSE.equals(v)) {
-                trace.step("rules", r.ruleId(), "no_match", "'" + r.when().source() + "' is false");
+                if (trace.full()) {
+                    trace.step("rules", r.ruleId(), "no_match", "'" + r.when().source() + "' is false");
+                }
             } else {
                 trace.error("rules", r.ruleId(), notABoolean(r.when(), v) + "; the rule is skipped");
             }
@@ -345,7 +361,9 @@ public final class PolicyEngine {
             return withShadow(decision(Action.REQUIRE_APPROVAL, enforced, reason, rule, null, matched.approval(), trace),
                     shadow, trace);
         }
-        trace.step("rules", rule, "allow", reasonOr(matched.reason(), "allowed by " + rule));
+        if (trace.full()) {
+            trace.step("rules", rule, "allow", reasonOr(matched.reason(), "allowed by " + rule));
+        }
 
         Decision limited = chargeLimits(policy, call, enforced, trace);
         if (limited != null) {
@@ -428,7 +446,9 @@ public final class PolicyEngine {
                 trace.step("limits", rule, "deny", reason);
                 return decision(Action.DENY, enforced, reason, rule, null, null, trace);
             }
-            trace.step("limits", rule, "pass", "charged " + number(cost));
+            if (trace.full()) {
+                trace.step("limits", rule, "pass", "charged " + number(cost));
+            }
         }
         return null;
     }

@@ -16,6 +16,11 @@ final class Trace {
         this.full = full;
     }
 
+    /** True when every step is kept; callers skip building texts nobody will read when false. */
+    boolean full() {
+        return full;
+    }
+
     /** Records a step that is only worth keeping when explaining. */
     void step(String step, String rule, String outcome, String detail) {
         if (full) {
