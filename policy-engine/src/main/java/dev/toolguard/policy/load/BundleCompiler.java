@@ -164,6 +164,9 @@ final class BundleCompiler {
             }
             entry.allowOnly(problems, "tools", "when", "reason");
             List<String> tools = entry.strings("tools", problems);
+            if (tools != null && tools.isEmpty()) {
+                problems.add(entry.get("tools").position(), "'tools' names no tool; leave it out to apply the entry to every tool");
+            }
             Expression when = entry.has("when") ? expression(entry.get("when"), "'when'") : null;
             String reason = entry.string("reason", problems);
             boolean readsArgs = when != null
@@ -201,7 +204,13 @@ final class BundleCompiler {
                 }
             }
             String reason = entry.string("reason", problems);
-            if (seqName == null || after == null || deny == null) {
+            for (String key : List.of("after", "deny")) {
+                List<String> globs = key.equals("after") ? after : deny;
+                if (globs != null && globs.isEmpty()) {
+                    problems.add(entry.get(key).position(), "'" + key + "' must name at least one tool");
+                }
+            }
+            if (seqName == null || after == null || deny == null || after.isEmpty() || deny.isEmpty()) {
                 continue;
             }
             String first = sequenceFiles.putIfAbsent(seqName, file);

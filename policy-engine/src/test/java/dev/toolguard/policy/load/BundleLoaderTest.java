@@ -367,6 +367,25 @@ class BundleLoaderTest {
     }
 
     @Test
+    void forbidWithAnEmptyToolListIsAnError() throws Exception {
+        Path file = write("p.yaml", HEADER + "forbid:\n  - tools: []\n");
+
+        LoadError error = onlyError(BundleLoader.load(List.of(file.toString())));
+
+        assertThat(error).isEqualTo(new LoadError(file.toString(), 4, 12,
+                "'tools' names no tool; leave it out to apply the entry to every tool"));
+    }
+
+    @Test
+    void sequenceWithoutAfterIsAnError() throws Exception {
+        Path file = write("p.yaml", HEADER + "sequences:\n  - {name: s, deny: [b]}\n");
+
+        LoadError error = onlyError(BundleLoader.load(List.of(file.toString())));
+
+        assertThat(error).isEqualTo(new LoadError(file.toString(), 4, 5, "missing required key 'after'"));
+    }
+
+    @Test
     void wrongApiVersionIsAnError() throws Exception {
         Path file = write("p.yaml", "apiVersion: toolguard.dev/v9\nkind: Policy\n");
 
