@@ -302,7 +302,9 @@ public final class PolicyEngine {
                 continue;
             }
             if (session == null) {
-                trace.step("sequences", s.ruleId(), "skip", "the context has no session.id or user.id");
+                if (trace.full()) {
+                    trace.step("sequences", s.ruleId(), "skip", "the context has no session.id or user.id");
+                }
                 continue;
             }
             long since = s.within() == null ? Long.MIN_VALUE : state.time().epochMillis() - s.within().toMillis();
@@ -316,7 +318,7 @@ public final class PolicyEngine {
                     + (s.within() == null ? "in the same session" : "within " + format(s.within())));
             if (s.enforced()) {
                 trace.step("sequences", s.ruleId(), "deny", reason);
-                return withShadow(decision(Action.DENY, enforced, reason, s.ruleId(), null, null, trace), shadow, trace);
+                return withShadow(decision(Action.DENY, true, reason, s.ruleId(), null, null, trace), shadow, trace);
             }
             trace.step("sequences", s.ruleId(), "deny", reason + " (shadow mode: not enforced)");
             shadow = shadow == null ? new ShadowDenial(s.ruleId(), reason) : shadow;

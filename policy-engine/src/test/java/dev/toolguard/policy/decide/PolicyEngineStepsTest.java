@@ -370,6 +370,20 @@ class PolicyEngineStepsTest {
     }
 
     @Test
+    void enforcedSequenceIsEnforcedOnAShadowTool() {
+        PolicyBundle bundle = Policies.files(
+                "a.yaml", HEADER + "tools:\n  a: {action: allow}\nsequences:\n  - {name: s, after: [a], deny: [b]}\n",
+                "b.yaml", HEADER + "mode: shadow\ntools:\n  b: {action: allow}\n");
+        PolicyEngine engine = new PolicyEngine(bundle, state);
+        engine.decide(call("a"));
+
+        Decision d = engine.decide(call("b"));
+
+        assertThat(d.rule()).isEqualTo("sequences.s");
+        assertThat(d.enforced()).isTrue();
+    }
+
+    @Test
     void forcedShadowEnforcesNothing() {
         PolicyEngine engine = new PolicyEngine(Policies.bundle("forbid:\n  - tools: [t]\n"), state, true);
 
