@@ -1,35 +1,587 @@
 package dev.toolguard.policy.decide;
 
+import dev.toolguard.policy.expr.EvalError;
+import dev.toolguard.policy.expr.Expression;
+import dev.toolguard.policy.load.ArgumentSchema;
+import dev.toolguard.policy.load.Budget;
+import dev.toolguard.policy.load.CompiledBundle;
+import dev.toolguard.policy.load.ForbidEntry;
+import dev.toolguard.policy.load.LimitKey;
 import dev.toolguard.policy.load.PolicyBundle;
+import dev.toolguard.policy.load.RateLimit;
+import dev.toolguard.policy.load.Rule;
+import dev.toolguard.policy.load.SequenceRule;
+import dev.toolguard.policy.load.ToolPattern;
+import dev.toolguard.policy.load.ToolPolicy;
+import dev.toolguard.policy.state.EngineState;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Decides tool calls against one compiled bundle (SPEC §5). A pure function of the bundle, the call and
- * the state stores; thread-safe; never throws.
+ * Decides tool calls against one compiled bundle (SPEC §5): forbid, known tool, roles, arguments, locks,
+ * sequences, rules, limits, in that order; the first step that decides ends it.
+ *
+ * <p>Thread-safe and lock-free; never throws: an unexpected failure is a denial with rule
+ * {@code on_error}. Calls whose values are not JSON-like, are nested deeper than 100 levels (or contain
+ * themselves), hold more than 100,000 values or hold NaN or infinite numbers cannot be decided and are
+ * denied with rule {@code on_error} and a reason starting {@code invalid call:}.
+ *
+ * <p>State (rate limits, budgets, session history) lives in an {@link EngineState} that outlives the
+ * engine: on a reload, build a new engine for the new bundle with the same state. Counters are charged,
+ * and the call recorded in the session history, only when a call ends allowed — by {@link #decide} for an
+ * {@code allow}, by {@link #admitApproved} once a person approves a {@code require_approval}.
+ *
+ * <p>Shadow mode: decisions on the tools, forbid entries and sequences of a file with {@code mode: shadow}
+ * are made as if enforced and returned with {@code enforced=false}. A shadow forbid entry or sequence that
+ * matches does not stop the enforced steps: when they deny, their enforced denial is returned; when they
+ * allow (and have charged the counters, since the call will run), the shadow denial is returned, not
+ * enforced. With {@code forceShadow} every decision is returned with {@code enforced=false}.
  */
 public final class PolicyEngine {
 
-    private final PolicyBundle bundle;
+    private static final String NO_POLICY = "no_policy";
+    private static final String ON_ERROR = "on_error";
 
+    private final CompiledBundle bundle;
+    private final EngineState state;
+    private final boolean forceShadow;
+
+    /** An engine for {@code bundle} with fresh in-memory state. */
     public PolicyEngine(PolicyBundle bundle) {
-        this.bundle = bundle;
+        this(bundle, EngineState.inMemory(), false);
     }
 
+    /** An engine for {@code bundle} sharing {@code state} with the engines of earlier bundles. */
+    public PolicyEngine(PolicyBundle bundle, EngineState state) {
+        this(bundle, state, false);
+    }
+
+    /**
+     * @param bundle      a bundle loaded by {@code BundleLoader}
+     * @param state       counters and history, shared across reloads
+     * @param forceShadow true for {@code mode: shadow} in the agent config: decide everything, enforce nothing
+     * @throws IllegalArgumentException when the bundle was not loaded by {@code BundleLoader}
+     */
+    public PolicyEngine(PolicyBundle bundle, EngineState state, boolean forceShadow) {
+        Objects.requireNonNull(bundle, "bundle");
+        if (!(bundle instanceof CompiledBundle compiled)) {
+            throw new IllegalArgumentException("the engine decides bundles loaded by BundleLoader, not "
+                    + bundle.getClass().getName());
+        }
+        this.bundle = compiled;
+        this.state = Objects.requireNonNull(state, "state");
+        this.forceShadow = forceShadow;
+    }
+
+    private PolicyEngine(EngineState state, boolean forceShadow) {
+        this.bundle = null;
+        this.state = Objects.requireNonNull(state, "state");
+        this.forceShadow = forceShadow;
+    }
+
+    /** An engine for when no policy is loaded: it denies every call with rule {@code no_policy}. */
+    public static PolicyEngine noPolicy() {
+        return new PolicyEngine(EngineState.inMemory(), false);
+    }
+
+    /** As {@link #noPolicy()}, keeping {@code state} for the engine that follows once a policy loads. */
+    public static PolicyEngine noPolicy(EngineState state, boolean forceShadow) {
+        return new PolicyEngine(state, forceShadow);
+    }
+
+    /** The bundle deciding, or null when no policy is loaded. */
     public PolicyBundle bundle() {
         return bundle;
     }
 
-    /** Runs the steps of SPEC §5 in order; the first that decides ends it. */
+    public EngineState state() {
+        return state;
+    }
+
+    /**
+     * Decides one call (SPEC §5) and, when it ends allowed, charges its rate limit and budget and records
+     * it in the session history. The trace holds only the errors met (expression errors and the like).
+     */
     public Decision decide(ToolCall call) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return run(call, new Trace(false));
+    }
+
+    /** As {@link #decide}, with every step that ran in the trace; for {@code explain} and tests. */
+    public Decision explain(ToolCall call) {
+        return run(call, new Trace(true));
+    }
+
+    /**
+     * Lets a call through that a person approved after {@link #decide} returned {@code require_approval}:
+     * runs step 8 (rate limit, then budget) and, when there is room, charges them and records the call in
+     * the session history. Returns an allow carrying the approved decision's rule, or a denial with rule
+     * {@code tools.<tool>.rate_limit} / {@code tools.<tool>.budget}. Never throws.
+     */
+    public Decision admitApproved(ToolCall call, Decision approved) {
+        long start = System.nanoTime();
+        Trace trace = new Trace(false);
+        Decision d;
+        try {
+            d = admit(call, approved, trace);
+        } catch (Throwable t) {
+            d = failure(t, trace);
+        }
+        return d.withLatency(System.nanoTime() - start);
     }
 
     /**
      * Whether a tool should be offered to the model in this context (SPEC §8): false only when steps 1–3
-     * would deny it whatever the arguments.
+     * would deny it whatever the arguments. A forbid entry whose condition reads {@code args} cannot be
+     * decided without them, so it never hides a tool. Shadow-mode denials hide nothing. Never throws.
      */
     public boolean discoverable(String tool, Map<String, Object> ctx) {
-        throw new UnsupportedOperationException("not implemented yet");
+        try {
+            if (forceShadow) {
+                return true;
+            }
+            if (bundle == null || tool == null) {
+                return false;
+            }
+            Map<String, Object> context = ctx == null ? Map.of() : ctx;
+            if (CallShape.contextProblem(context) != null) {
+                return false;
+            }
+            for (ForbidEntry f : bundle.forbids()) {
+                if (!f.enforced() || !f.appliesTo(tool) || f.whenReadsArgs()) {
+                    continue;
+                }
+                if (f.when() == null || !Boolean.FALSE.equals(f.when().evaluate(Map.of(), context, tool))) {
+                    return false;
+                }
+            }
+            ToolPolicy policy = bundle.tool(tool);
+            if (policy == null) {
+                return bundle.defaultAction() == Action.ALLOW;
+            }
+            return !policy.enforced() || roleProblem(tool, context) == null;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** The session a call belongs to for {@code sequences}: {@code ctx.session.id}, else {@code ctx.user.id}, else null. */
+    public static String sessionKey(Map<String, Object> ctx) {
+        if (ctx == null) {
+            return null;
+        }
+        Object session = Values.at(ctx, "session", "id");
+        if (session instanceof String || session instanceof Number) {
+            return String.valueOf(session);
+        }
+        Object user = Values.at(ctx, "user", "id");
+        if (user instanceof String || user instanceof Number) {
+            return String.valueOf(user);
+        }
+        return null;
+    }
+
+    private Decision run(ToolCall call, Trace trace) {
+        long start = System.nanoTime();
+        Decision d;
+        try {
+            d = bundle == null
+                    ? decision(Action.DENY, true, "no policy loaded", NO_POLICY, null, null, trace)
+                    : steps(call, trace);
+        } catch (Throwable t) {
+            d = failure(t, trace);
+        }
+        return d.withLatency(System.nanoTime() - start);
+    }
+
+    /** A shadow-mode denial met on the way, returned only if the enforced steps let the call run. */
+    private record ShadowDenial(String rule, String reason) {
+    }
+
+    private Decision steps(ToolCall call, Trace trace) {
+        String shape = CallShape.problem(call);
+        if (shape != null) {
+            trace.error("input", ON_ERROR, shape);
+            return decision(Action.DENY, true, "invalid call: " + shape, ON_ERROR, null, null, trace);
+        }
+        String tool = call.tool();
+        Map<String, Object> args = call.args();
+        Map<String, Object> ctx = call.ctx();
+        ShadowDenial shadow = null;
+
+        for (ForbidEntry f : bundle.forbids()) {
+            if (!f.appliesTo(tool)) {
+                continue;
+            }
+            if (f.when() != null) {
+                Object v = f.when().evaluate(args, ctx, tool);
+                if (Boolean.FALSE.equals(v)) {
+                    if (trace.full()) {
+                        trace.step("forbid", f.ruleId(), "pass", "'" + f.when().source() + "' is false");
+                    }
+                    continue;
+                }
+                if (!(v instanceof Boolean)) {
+                    trace.error("forbid", f.ruleId(), notABoolean(f.when(), v) + "; an erroring forbid forbids");
+                }
+            }
+            String reason = reasonOr(f.reason(), "forbidden by " + f.ruleId());
+            if (f.enforced()) {
+                trace.step("forbid", f.ruleId(), "deny", reason);
+                return decision(Action.DENY, true, reason, f.ruleId(), null, null, trace);
+            }
+            trace.step("forbid", f.ruleId(), "deny", reason + " (shadow mode: not enforced)");
+            shadow = shadow == null ? new ShadowDenial(f.ruleId(), reason) : shadow;
+        }
+
+        ToolPolicy policy = bundle.tool(tool);
+        if (policy == null) {
+            Action fallback = bundle.defaultAction();
+            String reason = "no policy names tool '" + tool + "' and the bundle's default is " + fallback.wireName();
+            trace.step("known_tool", "default", fallback.wireName(), reason);
+            if (fallback == Action.ALLOW) {
+                recordAllowed(tool, ctx);
+            }
+            return withShadow(decision(fallback, true, reason, "default", null, null, trace), shadow, trace);
+        }
+        if (trace.full()) {
+            trace.step("known_tool", "tools." + policy.name(), "pass", "tool '" + tool + "' is named by tools." + policy.name());
+        }
+        boolean enforced = policy.enforced();
+
+        String roleProblem = roleProblem(tool, ctx);
+        if (roleProblem != null) {
+            trace.step("roles", "roles", "deny", roleProblem);
+            return withShadow(decision(Action.DENY, enforced, roleProblem, "roles", null, null, trace), shadow, trace);
+        }
+        trace.step("roles", "roles", "pass", bundle.hasRoles() ? "a role of the user grants the tool" : "the bundle has no roles");
+
+        if (policy.arguments() != null) {
+            ArgumentSchema.Failure failure = policy.arguments().validate(args);
+            if (failure != null) {
+                String rule = policy.ruleId("arguments");
+                String reason = "argument " + failure.pointer() + " is not valid: " + failure.message();
+                trace.step("arguments", rule, "deny", reason);
+                return withShadow(decision(Action.DENY, enforced, reason, rule, failure.pointer(), null, trace), shadow, trace);
+            }
+            if (trace.full()) {
+                trace.step("arguments", policy.ruleId("arguments"), "pass", "the arguments match the schema");
+            }
+        }
+
+        for (ToolPolicy.Lock lock : policy.locks()) {
+            Object expected = lock.value().evaluate(args, ctx, tool);
+            String reason = null;
+            String rule = null;
+            if (expected instanceof EvalError e) {
+                rule = policy.ruleId("lock." + lock.argument());
+                trace.error("locks", rule, "'" + lock.value().source() + "' failed: " + e.message() + "; the lock fails");
+                reason = "argument '" + lock.argument() + "' is locked to " + lock.value().source()
+                        + ", which has no value here";
+            } else if (!args.containsKey(lock.argument()) || !Values.jsonEquals(args.get(lock.argument()), expected)) {
+                reason = "argument '" + lock.argument() + "' must equal " + lock.value().source();
+            }
+            if (reason != null || trace.full()) {
+                rule = policy.ruleId("lock." + lock.argument());
+            }
+            if (reason != null) {
+                trace.step("locks", rule, "deny", reason);
+                return withShadow(decision(Action.DENY, enforced, reason, rule, lock.argument(), null, trace), shadow, trace);
+            }
+            if (trace.full()) {
+                trace.step("locks", rule, "pass", "argument '" + lock.argument() + "' equals " + lock.value().source());
+            }
+        }
+
+        String session = sessionKey(ctx);
+        for (SequenceRule s : bundle.sequences()) {
+            if (!s.denies(tool)) {
+                continue;
+            }
+            if (session == null) {
+                if (trace.full()) {
+                    trace.step("sequences", s.ruleId(), "skip", "the context has no session.id or user.id");
+                }
+                continue;
+            }
+            long since = s.within() == null ? Long.MIN_VALUE : state.time().epochMillis() - s.within().toMillis();
+            if (!state.history().anyAllowedSince(session, s::armedBy, since)) {
+                if (trace.full()) {
+                    trace.step("sequences", s.ruleId(), "pass", "no earlier call of " + s.after() + " in this session");
+                }
+                continue;
+            }
+            String reason = reasonOr(s.reason(), "tool '" + tool + "' may not follow " + s.after() + " "
+                    + (s.within() == null ? "in the same session" : "within " + format(s.within())));
+            if (s.enforced()) {
+                trace.step("sequences", s.ruleId(), "deny", reason);
+                return withShadow(decision(Action.DENY, true, reason, s.ruleId(), null, null, trace), shadow, trace);
+            }
+            trace.step("sequences", s.ruleId(), "deny", reason + " (shadow mode: not enforced)");
+            shadow = shadow == null ? new ShadowDenial(s.ruleId(), reason) : shadow;
+        }
+
+        Rule matched = null;
+        for (Rule r : policy.rules()) {
+            if (r.when() == null) {
+                matched = r;
+                break;
+            }
+            Object v = r.when().evaluate(args, ctx, tool);
+            if (Boolean.TRUE.equals(v)) {
+                matched = r;
+                break;
+            }
+            if (Boolean.FALSE.equals(v)) {
+                if (trace.full()) {
+                    trace.step("rules", r.ruleId(), "no_match", "'" + r.when().source() + "' is false");
+                }
+            } else {
+                trace.error("rules", r.ruleId(), notABoolean(r.when(), v) + "; the rule is skipped");
+            }
+        }
+        if (matched == null) {
+            String rule = policy.ruleId("rules");
+            String reason = policy.rules().isEmpty()
+                    ? "tool '" + tool + "' has no rules, so every call is denied"
+                    : "no rule of tool '" + tool + "' allows this call";
+            trace.step("rules", rule, "deny", reason);
+            return withShadow(decision(Action.DENY, enforced, reason, rule, null, null, trace), shadow, trace);
+        }
+        String rule = matched.ruleId();
+        if (matched.action() == Action.DENY) {
+            String reason = reasonOr(matched.reason(), "denied by " + rule);
+            trace.step("rules", rule, "deny", reason);
+            return withShadow(decision(Action.DENY, enforced, reason, rule, null, null, trace), shadow, trace);
+        }
+        if (matched.action() == Action.REQUIRE_APPROVAL) {
+            String reason = reasonOr(matched.reason(), "a person must approve this call (" + rule + ")");
+            trace.step("rules", rule, "require_approval", reason);
+            return withShadow(decision(Action.REQUIRE_APPROVAL, enforced, reason, rule, null, matched.approval(), trace),
+                    shadow, trace);
+        }
+        if (trace.full()) {
+            trace.step("rules", rule, "allow", reasonOr(matched.reason(), "allowed by " + rule));
+        }
+
+        Decision limited = chargeLimits(policy, call, enforced, trace);
+        if (limited != null) {
+            return limited;
+        }
+        recordAllowed(tool, ctx);
+        return withShadow(decision(Action.ALLOW, enforced, reasonOr(matched.reason(), "allowed by " + rule), rule,
+                null, null, trace), shadow, trace);
+    }
+
+    private Decision admit(ToolCall call, Decision approved, Trace trace) {
+        if (bundle == null) {
+            return decision(Action.DENY, true, "no policy loaded", NO_POLICY, null, null, trace);
+        }
+        String shape = CallShape.problem(call);
+        if (shape != null) {
+            trace.error("input", ON_ERROR, shape);
+            return decision(Action.DENY, true, "invalid call: " + shape, ON_ERROR, null, null, trace);
+        }
+        boolean enforced = approved == null || approved.enforced();
+        ToolPolicy policy = bundle.tool(call.tool());
+        if (policy != null) {
+            Decision limited = chargeLimits(policy, call, enforced, trace);
+            if (limited != null) {
+                return limited;
+            }
+        }
+        recordAllowed(call.tool(), call.ctx());
+        String rule = approved == null ? (policy == null ? "default" : policy.ruleId("rules")) : approved.rule();
+        return decision(Action.ALLOW, enforced, "approved by a person", rule, null, null, trace);
+    }
+
+    /** Step 8: null when the call has room (and has been charged), else the denial saying which limit. */
+    private Decision chargeLimits(ToolPolicy policy, ToolCall call, boolean enforced, Trace trace) {
+        RateLimit rateLimit = policy.rateLimit();
+        String bucket = null;
+        if (rateLimit != null) {
+            String rule = policy.ruleId("rate_limit");
+            Object key = limitKey(rateLimit.key(), call);
+            if (key instanceof EvalError e) {
+                trace.error("limits", rule, "the rate limit key failed: " + e.message());
+                return decision(Action.DENY, enforced, "the rate limit key could not be computed: " + e.message(), rule,
+                        null, null, trace);
+            }
+            String candidate = policy.name() + '\u0000' + key;
+            if (!state.rateLimiter().tryAcquire(candidate, rateLimit.limit(), rateLimit.per())) {
+                String reason = "rate limit reached: at most " + rateLimit.limit() + " calls per " + format(rateLimit.per());
+                trace.step("limits", rule, "deny", reason);
+                return decision(Action.DENY, enforced, reason, rule, null, null, trace);
+            }
+            bucket = candidate;
+            trace.step("limits", rule, "pass", "a token was taken");
+        }
+        Budget budget = policy.budget();
+        if (budget != null) {
+            String rule = policy.ruleId("budget");
+            String problem = null;
+            double cost = 0;
+            Object c = budget.cost().evaluate(call.args(), call.ctx(), call.tool());
+            Object key = limitKey(budget.key(), call);
+            if (c instanceof EvalError e) {
+                problem = "the budget cost could not be computed: " + e.message();
+            } else if (!(c instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
+                problem = "the budget cost '" + budget.cost().source() + "' gave " + Values.describe(c)
+                        + ", not a number of 0 or more";
+            } else if (key instanceof EvalError e) {
+                problem = "the budget key could not be computed: " + e.message();
+            } else {
+                cost = ((Number) c).doubleValue();
+            }
+            if (problem != null) {
+                trace.error("limits", rule, problem);
+                giveBack(bucket, rateLimit);
+                return decision(Action.DENY, enforced, problem, rule, null, null, trace);
+            }
+            if (!state.budgets().tryCharge(policy.name() + '\u0000' + key, cost, budget.limit(), budget.per())) {
+                giveBack(bucket, rateLimit);
+                String reason = "budget exceeded: this call's cost of " + number(cost) + " would pass the limit of "
+                        + number(budget.limit()) + " per " + format(budget.per());
+                trace.step("limits", rule, "deny", reason);
+                return decision(Action.DENY, enforced, reason, rule, null, null, trace);
+            }
+            if (trace.full()) {
+                trace.step("limits", rule, "pass", "charged " + number(cost));
+            }
+        }
+        return null;
+    }
+
+    private void giveBack(String bucket, RateLimit rateLimit) {
+        if (bucket != null) {
+            state.rateLimiter().release(bucket, rateLimit.limit(), rateLimit.per());
+        }
+    }
+
+    /** The key string of a limit: canonical JSON of the value (or list of values), or the first error. */
+    private static Object limitKey(LimitKey key, ToolCall call) {
+        List<Expression> parts = key.parts();
+        if (!key.list()) {
+            Object v = parts.get(0).evaluate(call.args(), call.ctx(), call.tool());
+            return v instanceof EvalError ? v : Values.canonicalJson(v);
+        }
+        List<Object> values = new ArrayList<>(parts.size());
+        for (Expression e : parts) {
+            Object v = e.evaluate(call.args(), call.ctx(), call.tool());
+            if (v instanceof EvalError) {
+                return v;
+            }
+            values.add(v);
+        }
+        return Values.canonicalJson(values);
+    }
+
+    /** Step 3: null when roles and agent scopes grant the tool, else why not. */
+    private String roleProblem(String tool, Map<String, Object> ctx) {
+        if (bundle.hasRoles()) {
+            Object roles = Values.at(ctx, "user", "roles");
+            boolean granted = false;
+            if (roles instanceof List<?> list) {
+                for (Object role : list) {
+                    List<ToolPattern> grants = role instanceof String name ? bundle.roles().get(name) : null;
+                    if (grants != null && anyMatches(grants, tool)) {
+                        granted = true;
+                        break;
+                    }
+                }
+            }
+            if (!granted) {
+                return roles == null
+                        ? "the caller has no roles, and tool '" + tool + "' needs one that grants it"
+                        : "no role of the caller grants tool '" + tool + "'";
+            }
+        }
+        Object scopes = Values.at(ctx, "agent", "scopes");
+        if (scopes != null) {
+            boolean granted = false;
+            if (scopes instanceof List<?> list) {
+                for (Object scope : list) {
+                    if (scope instanceof String glob && ToolPattern.globMatches(glob, tool)) {
+                        granted = true;
+                        break;
+                    }
+                }
+            }
+            if (!granted) {
+                return "the agent's scopes do not include tool '" + tool + "'";
+            }
+        }
+        return null;
+    }
+
+    private static boolean anyMatches(List<ToolPattern> patterns, String tool) {
+        for (ToolPattern p : patterns) {
+            if (p.matches(tool)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void recordAllowed(String tool, Map<String, Object> ctx) {
+        String session = sessionKey(ctx);
+        if (session != null) {
+            state.history().recordAllowed(session, tool, state.time().epochMillis());
+        }
+    }
+
+    private Decision withShadow(Decision outcome, ShadowDenial shadow, Trace trace) {
+        if (shadow == null || (outcome.action() != Action.ALLOW && outcome.enforced())) {
+            return outcome;
+        }
+        return decision(Action.DENY, false, shadow.reason(), shadow.rule(), null, null, trace);
+    }
+
+    private Decision failure(Throwable t, Trace trace) {
+        String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        trace.error("internal", ON_ERROR, what);
+        return decision(Action.DENY, true, "internal error while deciding (" + what + ")", ON_ERROR, null, null, trace);
+    }
+
+    private Decision decision(Action action, boolean enforced, String reason, String rule, String field,
+                              ApprovalSpec approval, Trace trace) {
+        return new Decision(action, enforced && !forceShadow, reason, rule, field,
+                bundle == null ? null : bundle.name(), bundle == null ? null : bundle.version(),
+                bundle == null ? null : bundle.sha256(), 0L, approval, trace.steps());
+    }
+
+    private static String notABoolean(Expression e, Object v) {
+        return v instanceof EvalError err
+                ? "'" + e.source() + "' failed: " + err.message()
+                : "'" + e.source() + "' gave " + Values.describe(v) + ", not true or false";
+    }
+
+    private static String reasonOr(String reason, String fallback) {
+        return reason == null || reason.isBlank() ? fallback : reason;
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** A duration the way policies write it: 1h, 30m, 1d, 250ms. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000L == 0) {
+            return ms / 86_400_000L + "d";
+        }
+        if (ms % 3_600_000L == 0) {
+            return ms / 3_600_000L + "h";
+        }
+        if (ms % 60_000L == 0) {
+            return ms / 60_000L + "m";
+        }
+        if (ms % 1_000L == 0) {
+            return ms / 1_000L + "s";
+        }
+        return ms + "ms";
     }
 }

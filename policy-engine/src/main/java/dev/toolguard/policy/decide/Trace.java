@@ -1,0 +1,46 @@
+package dev.toolguard.policy.decide;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The trace of one decision under construction. On the hot path only errors are kept (and the list is
+ * not even allocated when there are none); for an explanation every step is kept.
+ */
+final class Trace {
+
+    private final boolean full;
+    private List<TraceStep> steps;
+
+    Trace(boolean full) {
+        this.full = full;
+    }
+
+    /** True when every step is kept; callers skip building texts nobody will read when false. */
+    boolean full() {
+        return full;
+    }
+
+    /** Records a step that is only worth keeping when explaining. */
+    void step(String step, String rule, String outcome, String detail) {
+        if (full) {
+            add(new TraceStep(step, rule, outcome, detail));
+        }
+    }
+
+    /** Records an expression or other error; always kept (the audit record carries it). */
+    void error(String step, String rule, String detail) {
+        add(new TraceStep(step, rule, "error", detail));
+    }
+
+    List<TraceStep> steps() {
+        return steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    private void add(TraceStep s) {
+        if (steps == null) {
+            steps = new ArrayList<>(4);
+        }
+        steps.add(s);
+    }
+}

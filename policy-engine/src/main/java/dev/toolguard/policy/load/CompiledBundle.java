@@ -1,0 +1,108 @@
+package dev.toolguard.policy.load;
+
+import dev.toolguard.policy.decide.Action;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bundle as {@link BundleLoader} compiles it: immutable, every schema and expression compiled, tools
+ * indexed by exact name and by glob. One instance is shared by every deciding thread.
+ */
+public final class CompiledBundle implements PolicyBundle {
+
+    private final String name;
+    private final String version;
+    private final String sha256;
+    private final List<String> sources;
+    private final Action defaultAction;
+    private final Map<String, List<ToolPattern>> roles;
+    private final List<ForbidEntry> forbids;
+    private final Map<String, ToolPolicy> exactTools;
+    private final List<ToolPolicy> globTools;
+    private final List<SequenceRule> sequences;
+
+    CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
+                   Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids, Map<String, ToolPolicy> exactTools,
+                   List<ToolPolicy> globTools, List<SequenceRule> sequences) {
+        this.name = name;
+        this.version = version;
+        this.sha256 = sha256;
+        this.sources = List.copyOf(sources);
+        this.defaultAction = defaultAction;
+        this.roles = roles == null ? null : Map.copyOf(roles);
+        this.forbids = List.copyOf(forbids);
+        this.exactTools = Map.copyOf(exactTools);
+        this.globTools = List.copyOf(globTools);
+        this.sequences = List.copyOf(sequences);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public String sha256() {
+        return sha256;
+    }
+
+    @Override
+    public List<String> sources() {
+        return sources;
+    }
+
+    /** The decision for a tool no entry names: deny unless a file says {@code default: allow}. */
+    public Action defaultAction() {
+        return defaultAction;
+    }
+
+    /** True when some file has a {@code roles} section, which turns on step 3 of SPEC §5. */
+    public boolean hasRoles() {
+        return roles != null;
+    }
+
+    /** Role name -> the tool globs it grants; empty when the bundle has no roles. */
+    public Map<String, List<ToolPattern>> roles() {
+        return roles == null ? Map.of() : roles;
+    }
+
+    /** The forbid entries of every file, concatenated in file-name order. */
+    public List<ForbidEntry> forbids() {
+        return forbids;
+    }
+
+    /** The sequences of every file, in file-name order. */
+    public List<SequenceRule> sequences() {
+        return sequences;
+    }
+
+    /**
+     * The entry for a tool: the one with exactly its name, else the first glob entry that matches it
+     * (files in name order, entries in the order written), else null.
+     */
+    public ToolPolicy tool(String tool) {
+        ToolPolicy exact = exactTools.get(tool);
+        if (exact != null) {
+            return exact;
+        }
+        for (ToolPolicy p : globTools) {
+            if (p.pattern().matches(tool)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Every tool entry, exact names first. */
+    public List<ToolPolicy> tools() {
+        List<ToolPolicy> all = new java.util.ArrayList<>(exactTools.values());
+        all.addAll(globTools);
+        return all;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.toolguard.policy.load;
+
+import dev.toolguard.policy.expr.Expression;
+
+import java.util.List;
+
+/**
+ * Everything a bundle says about one tool entry, compiled.
+ *
+ * @param name      the tool name or glob as written under {@code tools:} (rule ids use it)
+ * @param pattern   that name as a pattern
+ * @param source    the file that defines it
+ * @param arguments the compiled {@code arguments} schema, or null
+ * @param locks     argument -> expression it must equal, in the order written
+ * @param rules     the rules in order (the {@code action:} shorthand is one rule); empty denies every call
+ * @param rateLimit or null
+ * @param budget    or null
+ * @param enforced  false when its file is in shadow mode
+ */
+public record ToolPolicy(String name, ToolPattern pattern, String source, ArgumentSchema arguments, List<Lock> locks,
+                         List<Rule> rules, RateLimit rateLimit, Budget budget, boolean enforced) {
+
+    /** One {@code lock} entry: the argument must equal the value of the expression. */
+    public record Lock(String argument, Expression value) {
+    }
+
+    public String ruleId(String part) {
+        return "tools." + name + "." + part;
+    }
+}

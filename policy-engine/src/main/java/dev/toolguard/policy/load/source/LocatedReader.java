@@ -1,0 +1,360 @@
+package dev.toolguard.policy.load.source;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads YAML (SnakeYAML's node API) and JSON (Jackson's streaming parser) into one located tree, so
+ * that every later check can name {@code file:line:col}. Syntax errors, duplicate keys, non-string keys
+ * and recursive aliases are problems with positions, never exceptions.
+ *
+ * <p>YAML scalars are typed as in YAML 1.2's core schema ({@code true}/{@code false}, {@code null}/{@code ~},
+ * integers, decimals), not YAML 1.1: {@code yes}, {@code no}, {@code on} and {@code off} stay strings.
+ * Only one document per source; aliases are limited to 50 and nesting to 100 levels.
+ */
+public final class LocatedReader {
+
+    private static final int MAX_YAML_NESTING = 100;
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private LocatedReader() {
+    }
+
+    /** What reading one source gave: a root node and no problems, or problems (and maybe no root). */
+    public record ReadResult(LocatedNode root, List<SourceProblem> problems) {
+        public boolean ok() {
+            return root != null && problems.isEmpty();
+        }
+    }
+
+    /** Reads a file, as JSON when its name ends in {@code .json} and as YAML otherwise. */
+    public static ReadResult readFile(Path file) {
+        String name = file.toString();
+        try {
+            return read(name, Files.readAllBytes(file));
+        } catch (IOException e) {
+            return failed(name, "cannot read file: " + e.getMessage());
+        }
+    }
+
+    /** Reads bytes (UTF-8, an optional byte-order mark skipped), as JSON or YAML by the name's extension. */
+    public static ReadResult read(String sourceName, byte[] bytes) {
+        return read(sourceName, new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    /** Reads text as JSON when {@code sourceName} ends in {@code .json} (any case), as YAML otherwise. */
+    public static ReadResult read(String sourceName, String text) {
+        String path = sourceName.toLowerCase(Locale.ROOT);
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        return path.endsWith(".json") ? readJson(sourceName, text) : readYaml(sourceName, text);
+    }
+
+    public static ReadResult readYaml(String sourceName, String text) {
+        String body = withoutByteOrderMark(text);
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(true); // reported by us, with both positions
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(MAX_YAML_NESTING);
+        options.setAllowRecursiveKeys(false);
+        Node root;
+        try {
+            Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(body)), options),
+                    new CoreSchemaResolver(), options);
+            root = composer.getSingleNode();
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String message = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            return failed(sourceName, mark, "YAML syntax: " + message);
+        } catch (YAMLException | IllegalArgumentException e) {
+            return failed(sourceName, "YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            return failed(sourceName, "the document is empty");
+        }
+        YamlTree tree = new YamlTree(sourceName, body);
+        LocatedNode located = tree.convert(root);
+        return new ReadResult(located, tree.problems.list());
+    }
+
+    public static ReadResult readJson(String sourceName, String text) {
+        String body = withoutByteOrderMark(text);
+        Problems problems = new Problems();
+        try (JsonParser parser = JSON.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return failed(sourceName, "the document is empty");
+            }
+            LocatedNode root = new JsonTree(sourceName, parser, problems).convert();
+            if (parser.nextToken() != null) {
+                problems.add(at(sourceName, parser.currentTokenLocation()), "unexpected content after the JSON document");
+            }
+            return new ReadResult(root, problems.list());
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            SourcePosition where = loc == null ? SourcePosition.startOf(sourceName) : at(sourceName, loc);
+            problems.add(where, "JSON syntax: " + e.getOriginalMessage());
+            return new ReadResult(null, problems.list());
+        } catch (IOException e) {
+            return failed(sourceName, "cannot read JSON: " + e.getMessage());
+        }
+    }
+
+    private static String withoutByteOrderMark(String text) {
+        return !text.isEmpty() && text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
+    }
+
+    private static ReadResult failed(String source, String message) {
+        return new ReadResult(null, List.of(new SourceProblem(SourcePosition.startOf(source), message)));
+    }
+
+    private static ReadResult failed(String source, Mark mark, String message) {
+        SourcePosition where = mark == null ? SourcePosition.startOf(source)
+                : new SourcePosition(source, mark.getLine() + 1, mark.getColumn() + 1);
+        return new ReadResult(null, List.of(new SourceProblem(where, message)));
+    }
+
+    private static SourcePosition at(String source, JsonLocation loc) {
+        return new SourcePosition(source, Math.max(1, loc.getLineNr()), Math.max(1, loc.getColumnNr()));
+    }
+
+    private static final class YamlTree {
+        private final String source;
+        private final String[] lines;
+        private final Problems problems = new Problems();
+        private final IdentityHashMap<Node, Boolean> inProgress = new IdentityHashMap<>();
+
+        YamlTree(String source, String text) {
+            this.source = source;
+            this.lines = text.split("\r?\n", -1);
+        }
+
+        LocatedNode convert(Node node) {
+            SourcePosition where = position(node.getStartMark());
+            if (inProgress.containsKey(node)) {
+                problems.add(where, "an alias refers to a value that contains it");
+                return new LocatedScalar(null, "", LocatedScalar.Style.PLAIN, where, 0);
+            }
+            inProgress.put(node, Boolean.TRUE);
+            try {
+                if (node instanceof MappingNode mapping) {
+                    return mapping(mapping, where);
+                }
+                if (node instanceof SequenceNode sequence) {
+                    List<LocatedNode> items = new ArrayList<>();
+                    for (Node item : sequence.getValue()) {
+                        items.add(convert(item));
+                    }
+                    return new LocatedList(items, where);
+                }
+                return scalar((ScalarNode) node, where);
+            } finally {
+                inProgress.remove(node);
+            }
+        }
+
+        private LocatedMap mapping(MappingNode mapping, SourcePosition where) {
+            List<LocatedMap.Entry> entries = new ArrayList<>();
+            Map<String, SourcePosition> seen = new HashMap<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                Node keyNode = tuple.getKeyNode();
+                SourcePosition keyAt = position(keyNode.getStartMark());
+                if (!(keyNode instanceof ScalarNode keyScalar)) {
+                    problems.add(keyAt, "mapping keys must be plain text");
+                    continue;
+                }
+                String key = keyScalar.getValue();
+                SourcePosition first = seen.putIfAbsent(key, keyAt);
+                if (first != null) {
+                    problems.add(keyAt, "duplicate key '" + key + "' (first at line " + first.line() + ")");
+                    continue;
+                }
+                entries.add(new LocatedMap.Entry(key, keyAt, convert(tuple.getValueNode())));
+            }
+            return new LocatedMap(entries, where);
+        }
+
+        private LocatedScalar scalar(ScalarNode node, SourcePosition where) {
+            String text = node.getValue();
+            DumperOptions.ScalarStyle style = node.getScalarStyle();
+            LocatedScalar.Style located = switch (style) {
+                case SINGLE_QUOTED, DOUBLE_QUOTED -> LocatedScalar.Style.QUOTED;
+                case LITERAL, FOLDED -> LocatedScalar.Style.BLOCK;
+                default -> LocatedScalar.Style.PLAIN;
+            };
+            int indent = located == LocatedScalar.Style.BLOCK || text.indexOf('\n') >= 0
+                    ? contentIndent(node.getStartMark().getLine() + 1) : 0;
+            Object value = typed(node.getTag(), text, where);
+            return new LocatedScalar(value, text, located, where, indent);
+        }
+
+        private Object typed(Tag tag, String text, SourcePosition where) {
+            if (Tag.NULL.equals(tag)) {
+                return null;
+            }
+            if (Tag.BOOL.equals(tag)) {
+                return Boolean.valueOf(text.toLowerCase(Locale.ROOT));
+            }
+            if (Tag.INT.equals(tag)) {
+                try {
+                    if (text.startsWith("0x")) {
+                        return Long.parseLong(text.substring(2), 16);
+                    }
+                    if (text.startsWith("0o")) {
+                        return Long.parseLong(text.substring(2), 8);
+                    }
+                    return Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
+                } catch (NumberFormatException e) {
+                    problems.add(where, "the number " + text + " is too large");
+                    return null;
+                }
+            }
+            if (Tag.FLOAT.equals(tag)) {
+                String t = text.toLowerCase(Locale.ROOT);
+                if (t.endsWith(".nan")) {
+                    return Double.NaN;
+                }
+                if (t.endsWith(".inf")) {
+                    return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                }
+                return Double.parseDouble(text);
+            }
+            return text;
+        }
+
+        /** The 1-based column of the first non-blank content line from 0-based {@code line} on. */
+        private int contentIndent(int line) {
+            for (int i = line; i < lines.length; i++) {
+                String l = lines[i];
+                int n = 0;
+                while (n < l.length() && l.charAt(n) == ' ') {
+                    n++;
+                }
+                if (n < l.length()) {
+                    return n + 1;
+                }
+            }
+            return 1;
+        }
+
+        private SourcePosition position(Mark mark) {
+            return new SourcePosition(source, mark.getLine() + 1, mark.getColumn() + 1);
+        }
+    }
+
+    private static final class JsonTree {
+        private final String source;
+        private final JsonParser parser;
+        private final Problems problems;
+
+        JsonTree(String source, JsonParser parser, Problems problems) {
+            this.source = source;
+            this.parser = parser;
+            this.problems = problems;
+        }
+
+        /** Converts the value at the current token, leaving the parser on its last token. */
+        LocatedNode convert() throws IOException {
+            JsonToken token = parser.currentToken();
+            SourcePosition where = at(source, parser.currentTokenLocation());
+            switch (token) {
+                case START_OBJECT -> {
+                    List<LocatedMap.Entry> entries = new ArrayList<>();
+                    Map<String, SourcePosition> seen = new HashMap<>();
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = parser.currentName();
+                        SourcePosition keyAt = at(source, parser.currentTokenLocation());
+                        parser.nextToken();
+                        LocatedNode value = convert();
+                        SourcePosition first = seen.putIfAbsent(key, keyAt);
+                        if (first != null) {
+                            problems.add(keyAt, "duplicate key '" + key + "' (first at line " + first.line() + ")");
+                        } else {
+                            entries.add(new LocatedMap.Entry(key, keyAt, value));
+                        }
+                    }
+                    return new LocatedMap(entries, where);
+                }
+                case START_ARRAY -> {
+                    List<LocatedNode> items = new ArrayList<>();
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        items.add(convert());
+                    }
+                    return new LocatedList(items, where);
+                }
+                case VALUE_STRING -> {
+                    String s = parser.getText();
+                    return new LocatedScalar(s, s, LocatedScalar.Style.QUOTED, where, 0);
+                }
+                case VALUE_NUMBER_INT -> {
+                    String text = parser.getText();
+                    if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        problems.add(where, "the number " + text + " is too large");
+                        return new LocatedScalar(null, text, LocatedScalar.Style.PLAIN, where, 0);
+                    }
+                    return new LocatedScalar(parser.getLongValue(), text, LocatedScalar.Style.PLAIN, where, 0);
+                }
+                case VALUE_NUMBER_FLOAT -> {
+                    return new LocatedScalar(parser.getDoubleValue(), parser.getText(), LocatedScalar.Style.PLAIN, where, 0);
+                }
+                case VALUE_TRUE, VALUE_FALSE -> {
+                    return new LocatedScalar(token == JsonToken.VALUE_TRUE, parser.getText(), LocatedScalar.Style.PLAIN, where, 0);
+                }
+                default -> {
+                    return new LocatedScalar(null, "null", LocatedScalar.Style.PLAIN, where, 0);
+                }
+            }
+        }
+    }
+
+    /** YAML 1.2 core schema typing: no yes/no/on/off booleans, no sexagesimal numbers, no timestamps. */
+    private static final class CoreSchemaResolver extends Resolver {
+        private static final Pattern CORE_BOOL = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
+        private static final Pattern CORE_INT = Pattern.compile("^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$");
+        private static final Pattern CORE_FLOAT = Pattern.compile(
+                "^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+        private static final Pattern CORE_NULL = Pattern.compile("^(?:~|null|Null|NULL|)$");
+
+        @Override
+        protected void addImplicitResolvers() {
+            addImplicitResolver(Tag.BOOL, CORE_BOOL, "tfTF");
+            addImplicitResolver(Tag.INT, CORE_INT, "-+0123456789");
+            addImplicitResolver(Tag.FLOAT, CORE_FLOAT, "-+0123456789.");
+            addImplicitResolver(Tag.NULL, CORE_NULL, "~nN\0");
+            addImplicitResolver(Tag.NULL, Pattern.compile("^$"), null);
+        }
+    }
+}
