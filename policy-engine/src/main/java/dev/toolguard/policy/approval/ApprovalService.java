@@ -203,7 +203,7 @@ public final class ApprovalService {
                         store.replace(used, current); // not on record, so not spent
                         throw e;
                     }
-                    return admission.admit(call, with(decision, Action.ALLOW, approvedReason(current)));
+                    return admit(call, with(decision, Action.ALLOW, approvedReason(current)));
                 }
                 // Another identical call redeemed it first: this one needs an approval of its own.
             }
@@ -256,16 +256,22 @@ public final class ApprovalService {
 
     private Decision finish(ToolCall call, Decision decision, Approval a) {
         return switch (a.status()) {
-            case APPROVED -> admission.admit(call, with(decision, Action.ALLOW, approvedReason(a)));
+            case APPROVED -> admit(call, with(decision, Action.ALLOW, approvedReason(a)));
             case REJECTED -> with(decision, Action.DENY, "approval " + a.id() + " was rejected by " + a.decidedBy()
                     + (a.decisionReason() == null || a.decisionReason().isBlank() ? "" : ": " + a.decisionReason()));
             case TIMED_OUT -> a.spec().onTimeout() == Action.ALLOW
-                    ? admission.admit(call, with(decision, Action.ALLOW, "approval " + a.id() + " timed out after "
+                    ? admit(call, with(decision, Action.ALLOW, "approval " + a.id() + " timed out after "
                       + human(a.spec().timeout()) + "; on_timeout allows the call"))
                     : with(decision, Action.DENY, "approval " + a.id() + " timed out after "
                       + human(a.spec().timeout()) + " without a decision");
             default -> with(decision, Action.DENY, "approval " + a.id() + " is " + a.status().wireName());
         };
+    }
+
+    /** Step 8 for an approved call; an allow keeps the approval's own reason (who approved, which request). */
+    private Decision admit(ToolCall call, Decision approved) {
+        Decision admitted = admission.admit(call, approved);
+        return admitted.allowed() ? with(admitted, Action.ALLOW, approved.reason()) : admitted;
     }
 
     /** Moves a due pending approval to timed_out (auditing it once, whoever gets there first). */

@@ -133,6 +133,22 @@ class ApprovalServiceTest {
     }
 
     @Test
+    void anAdmittedCallKeepsTheReasonNamingItsApprover() throws Exception {
+        admission = (call, approved) -> new Decision(Action.ALLOW, true, "approved by a person", approved.rule(), null,
+                approved.policyName(), approved.policyVersion(), approved.policySha256(), 5, null, List.of());
+        ApprovalService service = service();
+        service.resolve("call-1", refund(5000), ticket());
+        String id = service.pending().get(0).id();
+        service.decide(id, true, "alice", null);
+
+        Decision d = service.resolve("call-2", refund(5000), ticket());
+
+        assertThat(d.action()).isEqualTo(Action.ALLOW);
+        assertThat(d.reason()).isEqualTo("approved by alice (approval " + id + ")");
+        assertThat(d.latencyNanos()).isEqualTo(5);
+    }
+
+    @Test
     void aTicketCallIsDeniedAtOnceNamingTheApproval() throws Exception {
         ApprovalService service = service();
 
