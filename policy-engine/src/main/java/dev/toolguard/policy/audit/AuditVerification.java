@@ -9,11 +9,11 @@ import java.util.List;
  * @param records  intact records read (up to the first bad line)
  * @param badLine  1-based number of the first bad line, or 0 when ok
  * @param problem  what is wrong with it, or null when ok
- * @param message  a sentence naming the line and the problem, e.g.
- *                 {@code line 7: hash mismatch: the record was modified after it was written}
+ * @param reason   what is wrong, as a sentence without the line number
+ *                 (e.g. {@code hash mismatch: the record was modified after it was written}), or null when ok
  * @param notes    things that are not failures but worth saying (a torn line left by a crash)
  */
-public record AuditVerification(boolean ok, long records, long badLine, Problem problem, String message,
+public record AuditVerification(boolean ok, long records, long badLine, Problem problem, String reason,
                                 List<String> notes) {
 
     public enum Problem {
@@ -27,11 +27,19 @@ public record AuditVerification(boolean ok, long records, long badLine, Problem 
         UNREADABLE
     }
 
+    /** {@code <n> records, chain intact}, or {@code line <n>: <reason>}. */
+    public String message() {
+        if (ok) {
+            return records + " records, chain intact";
+        }
+        return badLine > 0 ? "line " + badLine + ": " + reason : reason;
+    }
+
     static AuditVerification passed(long records, List<String> notes) {
-        return new AuditVerification(true, records, 0, null, records + " records, chain intact", List.copyOf(notes));
+        return new AuditVerification(true, records, 0, null, null, List.copyOf(notes));
     }
 
     static AuditVerification failed(long records, long line, Problem problem, String why, List<String> notes) {
-        return new AuditVerification(false, records, line, problem, "line " + line + ": " + why, List.copyOf(notes));
+        return new AuditVerification(false, records, line, problem, why, List.copyOf(notes));
     }
 }

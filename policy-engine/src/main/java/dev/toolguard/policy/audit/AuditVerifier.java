@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,16 +54,15 @@ public final class AuditVerifier {
         long offset = 0;
         long tornLine = 0;
         long tornOffset = -1;
-        try (BufferedInputStream in = new BufferedInputStream(input, 1 << 16)) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(1024);
+        try (InputStream in = input) {
+            Lines lines = new Lines(in);
             while (true) {
-                buf.reset();
-                boolean terminated = readLine(in, buf);
-                if (!terminated && buf.size() == 0) {
+                byte[] line = lines.next();
+                if (line == null) {
                     break;
                 }
+                boolean terminated = lines.terminated();
                 lineNo++;
-                byte[] line = buf.toByteArray();
                 long lineOffset = offset;
                 offset += line.length + (terminated ? 1 : 0);
 
@@ -127,16 +125,49 @@ public final class AuditVerifier {
         return AuditVerification.passed(records, notes);
     }
 
-    /** Reads up to a newline (not included); returns whether one was found. */
-    private static boolean readLine(InputStream in, ByteArrayOutputStream into) throws IOException {
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                return true;
-            }
-            into.write(b);
+    /** Splits a stream into lines at {@code \n}, reading in large chunks. */
+    private static final class Lines {
+        private final InputStream in;
+        private final byte[] chunk = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private boolean terminated;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+
+        Lines(InputStream in) {
+            this.in = in;
         }
-        return false;
+
+        /** The next line without its newline, or null at the end of the stream. */
+        byte[] next() throws IOException {
+            line.reset();
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(chunk);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        terminated = false;
+                        return line.size() == 0 ? null : line.toByteArray();
+                    }
+                }
+                int start = pos;
+                while (pos < limit && chunk[pos] != '\n') {
+                    pos++;
+                }
+                line.write(chunk, start, pos - start);
+                if (pos < limit) {
+                    pos++;
+                    terminated = true;
+                    return line.toByteArray();
+                }
+            }
+        }
+
+        /** Whether the line last returned ended with a newline. */
+        boolean terminated() {
+            return terminated;
+        }
     }
 
     private static JsonNode parse(byte[] line) {
