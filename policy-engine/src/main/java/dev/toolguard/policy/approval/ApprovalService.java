@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -37,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  * An allowed approval still passes the rate limit and budget through {@link ApprovedCallAdmission}. Every
  * change of an approval is audited (requested, approved, rejected, timed_out, used, cancelled). Thread-safe.
  */
-public final class ApprovalService {
+public final class ApprovalService implements AutoCloseable {
 
     /** Approvals that left pending are kept this long, so that a late approver learns "already decided". */
     private static final Duration RETENTION = Duration.ofHours(1);
@@ -51,6 +53,7 @@ public final class ApprovalService {
     private final int maxPending;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, CompletableFuture<Void>> wakeUps = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper;
 
     private ApprovalService(Builder b) {
         this.store = b.store;
@@ -60,6 +63,17 @@ public final class ApprovalService {
         this.clock = b.clock;
         this.pollInterval = b.pollInterval;
         this.maxPending = b.maxPending;
+        if (b.sweepEvery != null) {
+            sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "toolguard-approval-timeouts");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(1, b.sweepEvery.toMillis());
+            sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            sweeper = null;
+        }
     }
 
     /**
@@ -141,6 +155,22 @@ public final class ApprovalService {
             expireIfDue(a, now);
         }
         store.forgetDecidedBefore(now.minus(RETENTION));
+    }
+
+    /** Stops the background timeout sweep, if one was started. Waiting calls still time out on their own. */
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+    }
+
+    private void sweep() {
+        try {
+            expireOverdue();
+        } catch (RuntimeException e) {
+            // A store failure must not end the schedule; the next sweep tries again.
+        }
     }
 
     private Decision await(String callId, ToolCall call, Decision decision, ApprovalSpec spec)
@@ -374,6 +404,7 @@ public final class ApprovalService {
         private Clock clock = Clock.systemUTC();
         private Duration pollInterval = Duration.ofMillis(500);
         private int maxPending = 10_000;
+        private Duration sweepEvery;
 
         private Builder(AuditSink audit, ApprovedCallAdmission admission) {
             this.audit = Objects.requireNonNull(audit, "audit");
@@ -405,6 +436,15 @@ public final class ApprovalService {
         /** Beyond this many pending approvals, new requests are denied rather than stored. */
         public Builder maxPending(int maxPending) {
             this.maxPending = maxPending;
+            return this;
+        }
+
+        /**
+         * Times out overdue requests in the background this often, so that a ticket nobody retries still
+         * gets its {@code timed_out} record on time. Off by default; {@link #close()} stops it.
+         */
+        public Builder sweepEvery(Duration every) {
+            this.sweepEvery = every;
             return this;
         }
 

@@ -350,6 +350,18 @@ class ApprovalServiceTest {
     }
 
     @Test
+    void theBackgroundSweepTimesOutATicketNobodyRetries() throws Exception {
+        try (ApprovalService service = ApprovalService.builder(audit, admission).clock(clock)
+                .sweepEvery(Duration.ofMillis(10)).build()) {
+            service.resolve("call-1", refund(5000), ticket());
+
+            clock.advance(Duration.ofMinutes(10));
+
+            await().until(() -> audit.approvalEvents().contains("timed_out"));
+        }
+    }
+
+    @Test
     void tooManyPendingRequestsAreDeniedNotStored() throws Exception {
         ApprovalService service = ApprovalService.builder(audit, admission).clock(clock).maxPending(1).build();
         service.resolve("call-1", refund(5000), ticket());
