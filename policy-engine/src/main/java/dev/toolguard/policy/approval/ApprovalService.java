@@ -183,7 +183,7 @@ public final class ApprovalService implements AutoCloseable {
         wakeUps.put(approval.id(), wakeUp);
         try {
             store.add(approval);
-            notifier.requested(approval);
+            notify(approval);
             while (true) {
                 Approval current = store.get(approval.id()).orElse(null);
                 if (current == null) {
@@ -253,7 +253,7 @@ public final class ApprovalService implements AutoCloseable {
                     clock.instant()));
             throw e;
         }
-        notifier.requested(candidate);
+        notify(candidate);
         return pendingTicket(decision, candidate);
     }
 
@@ -353,6 +353,14 @@ public final class ApprovalService implements AutoCloseable {
     private Decision tooMany(Decision decision) {
         return with(decision, Action.DENY, "too many approvals are pending (" + maxPending + "); not requesting"
                 + " another");
+    }
+
+    private void notify(Approval approval) {
+        try {
+            notifier.requested(approval);
+        } catch (RuntimeException e) {
+            // Telling someone is a courtesy; the request stands and is listed by the admin API either way.
+        }
     }
 
     private void wake(String id) {

@@ -362,6 +362,19 @@ class ApprovalServiceTest {
     }
 
     @Test
+    void aFailingNotifierDoesNotChangeTheDecision() throws Exception {
+        ApprovalService service = ApprovalService.builder(audit, admission).clock(clock)
+                .notifier(a -> {
+                    throw new IllegalStateException("webhook bug");
+                }).build();
+
+        Decision d = service.resolve("call-1", refund(5000), ticket());
+
+        assertThat(d.action()).isEqualTo(Action.DENY);
+        assertThat(service.pending()).hasSize(1);
+    }
+
+    @Test
     void tooManyPendingRequestsAreDeniedNotStored() throws Exception {
         ApprovalService service = ApprovalService.builder(audit, admission).clock(clock).maxPending(1).build();
         service.resolve("call-1", refund(5000), ticket());
