@@ -194,7 +194,7 @@ public final class ApprovalService implements AutoCloseable {
                 }
                 Instant now = clock.instant();
                 if (!now.isBefore(current.expiresAt())) {
-                    timeOut(current, now);
+                    timeOut(current);
                     continue;
                 }
                 long waitNanos = Math.min(Duration.between(now, current.expiresAt()).toNanos(), pollInterval.toNanos());
@@ -273,10 +273,9 @@ public final class ApprovalService implements AutoCloseable {
         Instant now = clock.instant();
         byte[] idBytes = new byte[8];
         random.nextBytes(idBytes);
-        Approval approval = new Approval("apr_" + HexFormat.of().formatHex(idBytes), callId, call.tool(),
-                call.args(), call.ctx(), userId(call.ctx()), spec, decision.rule(), decision.policyName(), now,
-                now.plus(spec.timeout()), Approval.Status.PENDING, null, null, null, ticketKey);
-        return approval;
+        return new Approval("apr_" + HexFormat.of().formatHex(idBytes), callId, call.tool(), call.args(), call.ctx(),
+                userId(call.ctx()), spec, decision.rule(), decision.policyName(), now, now.plus(spec.timeout()),
+                Approval.Status.PENDING, null, null, null, ticketKey);
     }
 
     private void recordRequest(Approval a) throws AuditWriteException {
@@ -310,13 +309,13 @@ public final class ApprovalService implements AutoCloseable {
             return a;
         }
         try {
-            return timeOut(a, now);
+            return timeOut(a);
         } catch (AuditWriteException e) {
             return a; // Stays pending; the next look retries, and a waiter reports the failure itself.
         }
     }
 
-    private Approval timeOut(Approval a, Instant now) throws AuditWriteException {
+    private Approval timeOut(Approval a) throws AuditWriteException {
         Approval timedOut = a.decided(Approval.Status.TIMED_OUT, "on_timeout", a.spec().onTimeout().wireName(),
                 a.expiresAt());
         if (!store.replace(a, timedOut)) {
