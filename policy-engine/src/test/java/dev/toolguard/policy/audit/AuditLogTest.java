@@ -234,10 +234,13 @@ class AuditLogTest {
     @Test
     void aSecondWriterOfTheSameFileIsRefused() throws Exception {
         Path file = dir.resolve("a.jsonl");
-        try (AuditLog first = open(file)) {
+        AuditLog first = open(file);
+        try {
             assertThatThrownBy(() -> open(file))
                     .isInstanceOf(AuditWriteException.class)
                     .hasMessageContaining("already open");
+        } finally {
+            first.close();
         }
     }
 
