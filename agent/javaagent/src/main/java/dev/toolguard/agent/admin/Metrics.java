@@ -1,0 +1,129 @@
+package dev.toolguard.agent.admin;
+
+import dev.toolguard.policy.decide.Action;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters behind {@code GET /metrics}, fed by the runtime on every decision. Lock-free: LongAdders, and a
+ * concurrent map that is only written the first time a tool is seen.
+ */
+public final class Metrics {
+
+    /** Upper bounds of the decision-latency histogram, in seconds. */
+    static final double[] LATENCY_BUCKETS = {
+            0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    /** Tools beyond this many distinct names are counted under {@link #OTHER_TOOL}, to bound label cardinality. */
+    static final int MAX_TOOLS = 1000;
+    static final String OTHER_TOOL = "_other";
+
+    private static final long[] BUCKET_NANOS = new long[LATENCY_BUCKETS.length];
+
+    static {
+        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+            BUCKET_NANOS[i] = Math.round(LATENCY_BUCKETS[i] * 1e9);
+        }
+    }
+
+    private final ConcurrentHashMap<String, LongAdder[]> decisions = new ConcurrentHashMap<>();
+    /** One slot per bucket plus one for +Inf; not cumulative (that is done when writing). */
+    private final LongAdder[] latencyBuckets = adders(LATENCY_BUCKETS.length + 1);
+    private final LongAdder latencySumNanos = new LongAdder();
+    private final LongAdder reloadsOk = new LongAdder();
+    private final LongAdder reloadsFailed = new LongAdder();
+    private final LongAdder internalErrors = new LongAdder();
+
+    /** Counts one decision of {@code tool} and its latency. */
+    public void decided(String tool, Action action, long latencyNanos) {
+        LongAdder[] byAction = decisions.get(tool);
+        if (byAction == null) {
+            String key = decisions.size() >= MAX_TOOLS ? OTHER_TOOL : tool;
+            byAction = decisions.computeIfAbsent(key, k -> adders(Action.values().length));
+        }
+        byAction[action.ordinal()].increment();
+        int bucket = 0;
+        while (bucket < BUCKET_NANOS.length && latencyNanos > BUCKET_NANOS[bucket]) {
+            bucket++;
+        }
+        latencyBuckets[bucket].increment();
+        latencySumNanos.add(latencyNanos);
+    }
+
+    /** Counts one policy reload attempt. */
+    public void reloaded(boolean ok) {
+        (ok ? reloadsOk : reloadsFailed).increment();
+    }
+
+    /** Counts one internal error (decided by on_error), including audit write failures. */
+    public void internalError() {
+        internalErrors.increment();
+    }
+
+    /** Writes every metric in the Prometheus text exposition format (version 0.0.4). */
+    public void writePrometheus(StringBuilder out) {
+        family(out, "toolguard_decisions_total", "counter", "Tool-call decisions by tool and action.");
+        Map<String, LongAdder[]> sorted = new TreeMap<>(decisions);
+        for (Map.Entry<String, LongAdder[]> e : sorted.entrySet()) {
+            for (Action action : Action.values()) {
+                out.append("toolguard_decisions_total{tool=\"").append(escape(e.getKey()))
+                        .append("\",action=\"").append(action.wireName()).append("\"} ")
+                        .append(e.getValue()[action.ordinal()].sum()).append('\n');
+            }
+        }
+
+        family(out, "toolguard_decision_latency_seconds", "histogram", "Time spent deciding one call.");
+        long cumulative = 0;
+        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+            cumulative += latencyBuckets[i].sum();
+            out.append("toolguard_decision_latency_seconds_bucket{le=\"")
+                    .append(BigDecimal.valueOf(LATENCY_BUCKETS[i]).stripTrailingZeros().toPlainString()).append("\"} ")
+                    .append(cumulative).append('\n');
+        }
+        cumulative += latencyBuckets[LATENCY_BUCKETS.length].sum();
+        out.append("toolguard_decision_latency_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
+        out.append("toolguard_decision_latency_seconds_sum ")
+                .append(BigDecimal.valueOf(latencySumNanos.sum()).movePointLeft(9).toPlainString()).append('\n');
+        out.append("toolguard_decision_latency_seconds_count ").append(cumulative).append('\n');
+
+        family(out, "toolguard_policy_reloads_total", "counter", "Policy reloads by result.");
+        out.append("toolguard_policy_reloads_total{result=\"ok\"} ").append(reloadsOk.sum()).append('\n');
+        out.append("toolguard_policy_reloads_total{result=\"failed\"} ").append(reloadsFailed.sum()).append('\n');
+
+        family(out, "toolguard_internal_errors_total", "counter",
+                "Internal errors while deciding or auditing, decided by on_error.");
+        out.append("toolguard_internal_errors_total ").append(internalErrors.sum()).append('\n');
+    }
+
+    static void family(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    /** Escapes a label value as the exposition format requires: backslash, double quote, newline. */
+    static String escape(String value) {
+        StringBuilder b = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '"' -> b.append("\\\"");
+                case '\n' -> b.append("\\n");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.toolguard.agent.admin;
+
+import java.util.List;
+
+/** What the admin API reports about the loaded policy; the agent runtime implements it. */
+@FunctionalInterface
+public interface PolicyStatus {
+
+    /** One consistent view, read at once so that a reload cannot mix two bundles' fields. */
+    Snapshot current();
+
+    /**
+     * @param name      the deciding bundle's name, or null when none is loaded
+     * @param version   its version label
+     * @param sha256    its sha256
+     * @param sources   the configured sources
+     * @param lastError the last load failure (every error, one per line), or null when the last load succeeded
+     */
+    record Snapshot(String name, String version, String sha256, List<String> sources, String lastError) {
+        public Snapshot {
+            sources = sources == null ? List.of() : List.copyOf(sources);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.toolguard.policy.approval;
+
+import dev.toolguard.policy.audit.JsonWriter;
+import dev.toolguard.policy.audit.Redaction;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * POSTs the JSON of every new pending approval to {@code approvals.webhook} (SPEC §2), from one background
+ * thread. Deciding only enqueues: the queue is bounded and a full queue drops (and counts) the newest
+ * payload, so a dead webhook never slows a call. Failed deliveries are retried with exponential backoff.
+ */
+public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
+
+    /**
+     * @param capacity       payloads queued at most
+     * @param attempts       tries per payload
+     * @param firstBackoff   wait after the first failure; doubled after each further one
+     * @param maxBackoff     the longest wait between tries
+     * @param requestTimeout connect and response timeout of one try
+     */
+    public record Settings(int capacity, int attempts, Duration firstBackoff, Duration maxBackoff,
+                           Duration requestTimeout) {
+        public static final Settings DEFAULT =
+                new Settings(1000, 5, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(5));
+    }
+
+    private final URI target;
+    private final Redaction redaction;
+    private final Settings settings;
+    private final Consumer<String> diagnostics;
+    private final BlockingQueue<byte[]> queue;
+    private final HttpClient client;
+    private final Thread sender;
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * Starts the sender thread (a daemon).
+     *
+     * @param diagnostics where to say that a payload was dropped or could not be delivered (standard error)
+     */
+    public ApprovalWebhook(URI target, Redaction redaction, Settings settings, Consumer<String> diagnostics) {
+        this.target = target;
+        this.redaction = redaction;
+        this.settings = settings;
+        this.diagnostics = diagnostics;
+        this.queue = new ArrayBlockingQueue<>(settings.capacity());
+        this.client = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.sender = new Thread(this::sendLoop, "toolguard-approval-webhook");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    /** Serializes the approval now and queues it; returns at once. */
+    @Override
+    public void requested(Approval approval) {
+        JsonWriter json = new JsonWriter(redaction);
+        ApprovalJson.write(json, approval);
+        if (closed || !queue.offer(json.toBytes())) {
+            long n = dropped.incrementAndGet();
+            diagnostics.accept("toolguard: approval webhook queue full, not notifying " + target + " of approval "
+                    + approval.id() + " (" + n + " dropped so far)");
+        }
+    }
+
+    public long delivered() {
+        return delivered.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Payloads given up on after every try failed. */
+    public long failed() {
+        return failed.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sender.interrupt();
+    }
+
+    private void sendLoop() {
+        while (!closed) {
+            byte[] payload;
+            try {
+                payload = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!deliver(payload)) {
+                failed.incrementAndGet();
+            }
+        }
+    }
+
+    private boolean deliver(byte[] payload) {
+        HttpRequest request = HttpRequest.newBuilder(target)
+                .timeout(settings.requestTimeout())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "ToolGuard")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                .build();
+        long backoffNanos = settings.firstBackoff().toNanos();
+        String lastProblem = "";
+        for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
+            try {
+                int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status / 100 == 2) {
+                    delivered.incrementAndGet();
+                    return true;
+                }
+                lastProblem = "HTTP " + status;
+                if (status / 100 == 4 && status != 408 && status != 429) {
+                    break; // the receiver refuses this payload; trying again would not change its mind
+                }
+            } catch (IOException e) {
+                lastProblem = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (attempt < settings.attempts()) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(backoffNanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                backoffNanos = Math.min(backoffNanos * 2, settings.maxBackoff().toNanos());
+            }
+        }
+        diagnostics.accept("toolguard: approval webhook " + target + " failed: " + lastProblem);
+        return false;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.toolguard.policy.audit;
+
+import java.time.Duration;
+
+/**
+ * Where and how the audit log is written (SPEC §2 {@code audit:}).
+ *
+ * @param file          the log file, or {@code "-"} for standard error
+ * @param fsync         never | batch | always
+ * @param batchInterval for {@link FsyncMode#BATCH}: the longest time between two forces
+ * @param redaction     what is hidden or cut in args, ctx and other free-form values
+ */
+public record AuditConfig(String file, FsyncMode fsync, Duration batchInterval, Redaction redaction) {
+
+    public static final String STANDARD_ERROR = "-";
+    public static final String DEFAULT_FILE = "toolguard-audit.jsonl";
+
+    public AuditConfig {
+        file = file == null || file.isBlank() ? DEFAULT_FILE : file;
+        fsync = fsync == null ? FsyncMode.NEVER : fsync;
+        batchInterval = batchInterval == null ? Duration.ofMillis(100) : batchInterval;
+        redaction = redaction == null ? Redaction.DEFAULT : redaction;
+    }
+
+    public static AuditConfig toFile(String file) {
+        return new AuditConfig(file, FsyncMode.NEVER, null, null);
+    }
+
+    public boolean toStandardError() {
+        return STANDARD_ERROR.equals(file);
+    }
+}

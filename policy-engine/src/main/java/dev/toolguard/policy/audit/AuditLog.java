@@ -1,0 +1,328 @@
+package dev.toolguard.policy.audit;
+
+import dev.toolguard.policy.decide.Decision;
+import dev.toolguard.policy.decide.ToolCall;
+
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hash-chained, append-only audit log of SPEC §9: one JSON object per line, UTF-8.
+ *
+ * <p>Every line ends {@code ,"prev":"<64 hex>","hash":"<64 hex>"}} and a newline. {@code hash} is the SHA-256
+ * (lower-case hex) of the line's bytes with the {@code ,"hash":"<64 hex>"} member removed, that is the line
+ * up to and including the closing quote of {@code prev}, followed by {@code }}; the hashed text is itself the
+ * JSON record without its hash. {@code prev} is the previous record's hash, {@link #GENESIS} for the first
+ * record of a file. A new process continues the chain from the file's last record.
+ *
+ * <p>{@link #append} returns only once the whole line was handed to the OS (so it survives SIGKILL of this
+ * process), and with {@code fsync: always} once it was forced to the device. Thread-safe.
+ */
+public final class AuditLog implements AuditSink, Closeable {
+
+    /** {@code prev} of the first record in a file. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final byte[] PREV_MARK = ",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HASH_MARK = ChainTail.HASH_MARK.getBytes(StandardCharsets.US_ASCII);
+    /** Bytes appended to a serialized body: prev member, hash member, closing brace, newline. */
+    private static final int SUFFIX_BYTES = PREV_MARK.length + 64 + 1 + HASH_MARK.length + 64 + 2 + 1;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private final String target;
+    private final FileOutputStream out;
+    private final FileLock fileLock;
+    private final FsyncMode fsync;
+    private final Clock clock;
+    private final ThreadLocal<JsonWriter> writers;
+    private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(AuditLog::sha256);
+    private final Object chainLock = new Object();
+    private final byte[] prev = new byte[64];
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private final ScheduledExecutorService batchForcer;
+    private final String idPrefix;
+    private final AtomicLong idSequence = new AtomicLong();
+    private volatile AuditWriteException failure;
+    private volatile boolean closed;
+
+    private AuditLog(String target, FileOutputStream out, FileLock fileLock, FsyncMode fsync, AuditConfig config,
+                     Clock clock, String lastHash) {
+        this.target = target;
+        this.out = out;
+        this.fileLock = fileLock;
+        this.fsync = fsync;
+        this.clock = clock;
+        Redaction redaction = config.redaction();
+        this.writers = ThreadLocal.withInitial(() -> new JsonWriter(redaction));
+        System.arraycopy(lastHash.getBytes(StandardCharsets.US_ASCII), 0, prev, 0, 64);
+        byte[] random = new byte[6];
+        new SecureRandom().nextBytes(random);
+        this.idPrefix = HexFormat.of().formatHex(random) + "-";
+        if (fsync == FsyncMode.BATCH) {
+            long every = Math.max(1, config.batchInterval().toMillis());
+            batchForcer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "toolguard-audit-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+            batchForcer.scheduleWithFixedDelay(this::forceIfDirty, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            batchForcer = null;
+        }
+    }
+
+    /** Opens (or creates) the log with the system clock; see {@link #open(AuditConfig, Map, Clock)}. */
+    public static AuditLog open(AuditConfig config, Map<String, Object> startDetails) throws AuditWriteException {
+        return open(config, startDetails, Clock.systemUTC());
+    }
+
+    /**
+     * Opens the log, continues its chain, and writes a {@code start} record carrying {@code startDetails}.
+     * A torn last line (a writer killed mid-record) is terminated with a newline and skipped by the chain;
+     * the start record names its byte offset as {@code torn_offset}. Only one process may write a file at a
+     * time (an OS file lock is held while open).
+     *
+     * @throws AuditWriteException when the file cannot be opened, locked or continued
+     */
+    public static AuditLog open(AuditConfig config, Map<String, Object> startDetails, Clock clock)
+            throws AuditWriteException {
+        AuditLog log;
+        Long tornOffset = null;
+        if (config.toStandardError()) {
+            // Standard error can be neither forced nor re-read, so its chain starts afresh in every process.
+            log = new AuditLog("standard error", new FileOutputStream(FileDescriptor.err), null, FsyncMode.NEVER,
+                    config, clock, GENESIS);
+        } else {
+            Path file = Path.of(config.file()).toAbsolutePath();
+            FileOutputStream out = null;
+            try {
+                Path parent = file.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                out = new FileOutputStream(file.toFile(), true);
+                FileLock lock = out.getChannel().tryLock();
+                if (lock == null) {
+                    throw new IOException("another process is writing it");
+                }
+                ChainTail tail = ChainTail.read(file);
+                if (tail.needsNewline()) {
+                    out.write('\n');
+                }
+                if (tail.tornOffset() >= 0) {
+                    tornOffset = tail.tornOffset();
+                }
+                log = new AuditLog(file.toString(), out, lock, config.fsync(), config, clock, tail.lastHash());
+            } catch (IOException | OverlappingFileLockException e) {
+                closeQuietly(out);
+                String why = e instanceof OverlappingFileLockException ? "it is already open in this process"
+                        : e.getMessage();
+                throw new AuditWriteException("cannot open audit log " + file + ": " + why, e);
+            }
+        }
+        try {
+            log.append(new StartRecord(startDetails, tornOffset));
+        } catch (AuditWriteException e) {
+            log.close();
+            throw e;
+        }
+        return log;
+    }
+
+    /** A new call id, unique across processes; pass it to both the decision and the outcome record. */
+    public String newId() {
+        return idPrefix + Long.toHexString(idSequence.incrementAndGet());
+    }
+
+    /** Appends the write-ahead record of a decision. */
+    public void decision(String id, ToolCall call, String method, Decision decision) throws AuditWriteException {
+        append(new DecisionRecord(id, call.tool(), method, call.args(), call.ctx(), decision));
+    }
+
+    /** Appends the outcome of an allowed call; {@code thrown} is null when the body returned. */
+    public void outcome(String id, Throwable thrown, long durationMs) throws AuditWriteException {
+        append(thrown == null ? OutcomeRecord.ok(id, durationMs) : OutcomeRecord.failed(id, thrown, durationMs));
+    }
+
+    /**
+     * Appends one record. When this returns normally the line was handed to the OS in full (and, with
+     * {@code fsync: always}, forced to the device). After a failed write the log refuses every later record,
+     * because a half-written line would leave the chain ambiguous; reopening recovers.
+     */
+    @Override
+    public void append(AuditRecord record) throws AuditWriteException {
+        AuditWriteException failed = failure;
+        if (failed != null) {
+            throw new AuditWriteException("audit log " + target + " is unusable since an earlier failure: "
+                    + failed.getMessage(), failed);
+        }
+        if (closed) {
+            throw new AuditWriteException("audit log " + target + " is closed");
+        }
+        JsonWriter json = writers.get().reset();
+        try {
+            json.beginObject().field("type", record.type()).field("ts", timestamp(clock.instant()));
+            record.writeFields(json);
+        } catch (RuntimeException e) {
+            throw new AuditWriteException("cannot serialize a " + record.type() + " record: " + e, e);
+        }
+        int bodyLength = json.length();
+        byte[] line = json.reserve(SUFFIX_BYTES);
+        MessageDigest digest = digests.get();
+        digest.reset();
+        digest.update(line, 0, bodyLength);
+        synchronized (chainLock) {
+            // File order must equal chain order, so linking, hashing the short tail and writing share one
+            // critical section; the body was serialized and hashed before it, outside.
+            if (closed) {
+                throw new AuditWriteException("audit log " + target + " is closed");
+            }
+            int at = put(line, bodyLength, PREV_MARK);
+            System.arraycopy(prev, 0, line, at, 64);
+            at += 64;
+            line[at++] = '"';
+            digest.update(line, bodyLength, at - bodyLength);
+            digest.update((byte) '}');
+            byte[] hash = digest.digest();
+            at = put(line, at, HASH_MARK);
+            int hashAt = at;
+            for (byte b : hash) {
+                line[at++] = HEX[(b >> 4) & 0xF];
+                line[at++] = HEX[b & 0xF];
+            }
+            line[at++] = '"';
+            line[at++] = '}';
+            line[at++] = '\n';
+            try {
+                // FileOutputStream, not FileChannel: an interrupted caller thread must not close the log.
+                out.write(line, 0, at);
+            } catch (IOException e) {
+                throw fail("cannot write to audit log " + target + ": " + e.getMessage(), e);
+            }
+            System.arraycopy(line, hashAt, prev, 0, 64);
+        }
+        json.trim(1 << 16);
+        if (fsync == FsyncMode.ALWAYS) {
+            force();
+        } else if (fsync == FsyncMode.BATCH) {
+            dirty.set(true);
+        }
+    }
+
+    /** The hash of the last record written (the {@code prev} of the next one). */
+    public String lastHash() {
+        synchronized (chainLock) {
+            return new String(prev, StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The file path, or "standard error". */
+    public String target() {
+        return target;
+    }
+
+    /** Formats an instant as the log does: UTC, microseconds, e.g. {@code 2026-11-21T10:15:30.123456Z}. */
+    public static String timestamp(Instant instant) {
+        return TS.format(instant);
+    }
+
+    /** Forces what was written (unless fsync is never), releases the file and stops the batch forcer. */
+    @Override
+    public void close() {
+        synchronized (chainLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (batchForcer != null) {
+            batchForcer.shutdownNow();
+        }
+        if (fsync != FsyncMode.NEVER && failure == null) {
+            try {
+                out.getFD().sync();
+            } catch (IOException ignored) {
+                // Closing cannot report anything useful; every acknowledged record was already written.
+            }
+        }
+        if (fileLock != null) {
+            try {
+                fileLock.release();
+            } catch (IOException ignored) {
+                // Released with the file below anyway.
+            }
+            closeQuietly(out);
+        }
+    }
+
+    private void force() throws AuditWriteException {
+        try {
+            // FileDescriptor.sync() rather than FileChannel.force(): it cannot be broken by thread interrupts.
+            out.getFD().sync();
+        } catch (IOException e) {
+            throw fail("cannot force audit log " + target + " to the device: " + e.getMessage(), e);
+        }
+    }
+
+    private void forceIfDirty() {
+        if (dirty.getAndSet(false) && !closed) {
+            try {
+                force();
+            } catch (AuditWriteException e) {
+                // fail() already made every later append report this; nothing else to do on this thread.
+            }
+        }
+    }
+
+    private AuditWriteException fail(String message, IOException cause) {
+        AuditWriteException e = new AuditWriteException(message, cause);
+        failure = e;
+        return e;
+    }
+
+    private static int put(byte[] into, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, into, at, bytes.length);
+        return at + bytes.length;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+
+    private static void closeQuietly(FileOutputStream out) {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // Nothing was written through it that is not already in the OS.
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.toolguard.policy.audit;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Checks the hash chain of an audit log written by {@link AuditLog} and names the first bad line.
+ *
+ * <p>For each line: it must be a JSON object ending in {@code ,"hash":"<64 hex>"}}; the SHA-256 of the line
+ * without that member (the line up to it, then {@code }}) must equal the hash (else the record was
+ * modified); its {@code prev} must equal the previous record's hash, or {@link AuditLog#GENESIS} on the first
+ * line (else records were deleted or reordered).
+ *
+ * <p>Torn lines, left when a writer was killed mid-record: a torn last line without a newline is reported
+ * as a note, not a failure (it was never acknowledged, so no acknowledged record is missing). A torn line
+ * inside the file is accepted only when the very next record is the {@code start} record of the process
+ * that recovered it, naming its byte offset in {@code torn_offset} and linking to the record before it.
+ */
+public final class AuditVerifier {
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private AuditVerifier() {
+    }
+
+    public static AuditVerification verify(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return verify(in);
+        } catch (IOException e) {
+            return AuditVerification.failed(0, 0, AuditVerification.Problem.UNREADABLE,
+                    "cannot read " + file + ": " + e.getMessage(), List.of());
+        }
+    }
+
+    public static AuditVerification verify(InputStream input) {
+        List<String> notes = new ArrayList<>();
+        MessageDigest sha256 = sha256();
+        String expectedPrev = AuditLog.GENESIS;
+        long lineNo = 0;
+        long records = 0;
+        long offset = 0;
+        long tornLine = 0;
+        long tornOffset = -1;
+        try (InputStream in = input) {
+            Lines lines = new Lines(in);
+            while (true) {
+                byte[] line = lines.next();
+                if (line == null) {
+                    break;
+                }
+                boolean terminated = lines.terminated();
+                lineNo++;
+                long lineOffset = offset;
+                offset += line.length + (terminated ? 1 : 0);
+
+                String storedHash = ChainTail.storedHash(line);
+                JsonNode record = storedHash == null ? null : parse(line);
+                if (record == null) {
+                    if (!terminated) {
+                        notes.add("line " + lineNo + " is an incomplete record (the writer stopped mid-write);"
+                                + " it was never acknowledged");
+                        break;
+                    }
+                    if (tornOffset >= 0) {
+                        return AuditVerification.failed(records, tornLine, AuditVerification.Problem.UNPARSEABLE,
+                                "not a complete audit record", notes);
+                    }
+                    tornLine = lineNo;
+                    tornOffset = lineOffset;
+                    continue;
+                }
+                if (tornOffset >= 0) {
+                    JsonNode recovered = record.get("torn_offset");
+                    if (!"start".equals(text(record, "type")) || recovered == null
+                            || recovered.asLong(-2) != tornOffset) {
+                        return AuditVerification.failed(records, tornLine, AuditVerification.Problem.UNPARSEABLE,
+                                "not a complete audit record", notes);
+                    }
+                    notes.add("line " + tornLine + " is a record torn by a crash; the process that started at line "
+                            + lineNo + " recovered it");
+                    tornOffset = -1;
+                }
+                int hashMark = line.length - ChainTail.HASH_TAIL_LENGTH;
+                sha256.reset();
+                sha256.update(line, 0, hashMark);
+                sha256.update((byte) '}');
+                String actual = HexFormat.of().formatHex(sha256.digest());
+                if (!actual.equals(storedHash)) {
+                    return AuditVerification.failed(records, lineNo, AuditVerification.Problem.MODIFIED,
+                            "hash mismatch: the record was modified after it was written", notes);
+                }
+                String prev = text(record, "prev");
+                if (!expectedPrev.equals(prev)) {
+                    String why = lineNo == 1 && records == 0
+                            ? "prev mismatch: the first record does not start a chain (records before it were deleted)"
+                            : "prev mismatch: the previous record is not the one this record was chained to"
+                              + " (records were deleted or reordered)";
+                    return AuditVerification.failed(records, lineNo, AuditVerification.Problem.BROKEN_LINK, why,
+                            notes);
+                }
+                expectedPrev = storedHash;
+                records++;
+            }
+        } catch (IOException e) {
+            return AuditVerification.failed(records, lineNo + 1, AuditVerification.Problem.UNREADABLE,
+                    "cannot read: " + e.getMessage(), notes);
+        }
+        if (tornOffset >= 0) {
+            return AuditVerification.failed(records, tornLine, AuditVerification.Problem.UNPARSEABLE,
+                    "not a complete audit record", notes);
+        }
+        return AuditVerification.passed(records, notes);
+    }
+
+    /** Splits a stream into lines at {@code \n}, reading in large chunks. */
+    private static final class Lines {
+        private final InputStream in;
+        private final byte[] chunk = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private boolean terminated;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+
+        Lines(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line without its newline, or null at the end of the stream. */
+        byte[] next() throws IOException {
+            line.reset();
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(chunk);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        terminated = false;
+                        return line.size() == 0 ? null : line.toByteArray();
+                    }
+                }
+                int start = pos;
+                while (pos < limit && chunk[pos] != '\n') {
+                    pos++;
+                }
+                line.write(chunk, start, pos - start);
+                if (pos < limit) {
+                    pos++;
+                    terminated = true;
+                    return line.toByteArray();
+                }
+            }
+        }
+
+        /** Whether the line last returned ended with a newline. */
+        boolean terminated() {
+            return terminated;
+        }
+    }
+
+    private static JsonNode parse(byte[] line) {
+        try {
+            JsonNode node = JSON.readTree(line);
+            return node != null && node.isObject() && node.get("prev") != null && node.get("prev").isTextual()
+                    ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || !v.isTextual() ? null : v.asText();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.toolguard.policy.audit;
+
+import dev.toolguard.policy.decide.Decision;
+import dev.toolguard.policy.decide.TraceStep;
+
+import java.util.Map;
+
+/**
+ * The write-ahead record of one decision, appended before the tool body may run.
+ *
+ * @param id       the call id, shared with the call's outcome record
+ * @param tool     the tool name
+ * @param method   the Java method, e.g. {@code com.acme.RefundTools#issueRefund(String,double,String)}
+ * @param args     the arguments as JSON-like values (redacted when written)
+ * @param ctx      the context tree (redacted when written)
+ * @param decision what was decided
+ */
+public record DecisionRecord(String id, String tool, String method, Map<String, Object> args,
+                             Map<String, Object> ctx, Decision decision) implements AuditRecord {
+
+    /** The trace outcome that marks an expression (or other) error worth keeping in the record. */
+    static final String ERROR_OUTCOME = "error";
+
+    @Override
+    public String type() {
+        return "decision";
+    }
+
+    @Override
+    public void writeFields(JsonWriter out) {
+        out.field("id", id).field("tool", tool).field("method", method);
+        out.name("args").value(args);
+        out.name("ctx").value(ctx);
+        out.field("action", decision.action().wireName())
+                .field("enforced", decision.enforced())
+                .field("reason", decision.reason())
+                .field("rule", decision.rule())
+                .field("field", decision.field());
+        out.name("policy").beginObject()
+                .field("name", decision.policyName())
+                .field("version", decision.policyVersion())
+                .field("sha256", decision.policySha256())
+                .endObject();
+        out.field("latency_ns", decision.latencyNanos());
+        if (decision.trace() != null && decision.trace().stream().anyMatch(DecisionRecord::isError)) {
+            out.name("errors").beginArray();
+            for (TraceStep step : decision.trace()) {
+                if (isError(step)) {
+                    out.beginObject().field("step", step.step()).field("rule", step.rule())
+                            .field("message", step.detail()).endObject();
+                }
+            }
+            out.endArray();
+        }
+    }
+
+    private static boolean isError(TraceStep step) {
+        return step != null && ERROR_OUTCOME.equals(step.outcome());
+    }
+}

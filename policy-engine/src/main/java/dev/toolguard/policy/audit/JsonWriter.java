@@ -1,0 +1,375 @@
+package dev.toolguard.policy.audit;
+
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * A small streaming JSON writer straight into UTF-8 bytes, for audit records and other payloads built from
+ * JSON-like values. Values written with {@link #value} are redacted and bounded (see {@link Redaction}):
+ * it never throws on deep, huge or cyclic input, it writes a marker instead. Not thread-safe; reusable
+ * after {@link #reset()}.
+ */
+public final class JsonWriter {
+
+    public static final String REDACTED = "[REDACTED]";
+    public static final String TOO_DEEP = "[TOO DEEP]";
+    public static final String CYCLE = "[CYCLE]";
+    /** The map key under which the number of dropped map entries is written. */
+    public static final String TRUNCATED_KEY = "[TRUNCATED]";
+    /** Any one value() call writes at most this many values; the rest become markers. */
+    private static final int MAX_NODES = 10_000;
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private final Redaction redaction;
+    private byte[] buf = new byte[512];
+    private int len;
+    private boolean needComma;
+    private final Object[] path;
+    private int nodesLeft;
+
+    public JsonWriter(Redaction redaction) {
+        this.redaction = redaction;
+        this.path = new Object[redaction.maxDepth() + 1];
+    }
+
+    public JsonWriter reset() {
+        len = 0;
+        needComma = false;
+        return this;
+    }
+
+    public JsonWriter beginObject() {
+        comma();
+        put((byte) '{');
+        needComma = false;
+        return this;
+    }
+
+    public JsonWriter endObject() {
+        put((byte) '}');
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter beginArray() {
+        comma();
+        put((byte) '[');
+        needComma = false;
+        return this;
+    }
+
+    public JsonWriter endArray() {
+        put((byte) ']');
+        needComma = true;
+        return this;
+    }
+
+    /** Writes a member name; the next call writes its value. */
+    public JsonWriter name(String name) {
+        comma();
+        quoted(name, Integer.MAX_VALUE);
+        put((byte) ':');
+        needComma = false;
+        return this;
+    }
+
+    /** A string (or null) exactly as given: for values ToolGuard itself produced. */
+    public JsonWriter string(String s) {
+        comma();
+        if (s == null) {
+            ascii("null");
+        } else {
+            quoted(s, Integer.MAX_VALUE);
+        }
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter number(long n) {
+        comma();
+        ascii(Long.toString(n));
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter bool(boolean b) {
+        comma();
+        ascii(b ? "true" : "false");
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter nullValue() {
+        comma();
+        ascii("null");
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter field(String name, String value) {
+        return name(name).string(value);
+    }
+
+    public JsonWriter field(String name, long value) {
+        return name(name).number(value);
+    }
+
+    public JsonWriter field(String name, boolean value) {
+        return name(name).bool(value);
+    }
+
+    /**
+     * A JSON-like value (maps, collections, arrays, strings, numbers, booleans, enums, null) from outside
+     * ToolGuard: keys named in the redaction list are hidden, long strings cut, depth, size and cycles bounded.
+     */
+    public JsonWriter value(Object v) {
+        nodesLeft = MAX_NODES;
+        writeValue(v, 0);
+        return this;
+    }
+
+    /** Appends ASCII text verbatim (no escaping): for fixed fragments such as hex digests. */
+    public JsonWriter rawAscii(String ascii) {
+        ascii(ascii);
+        return this;
+    }
+
+    public int length() {
+        return len;
+    }
+
+    /** The internal buffer; valid bytes are {@code [0, length())}. */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    /** Makes room for {@code extra} more bytes after {@link #length()} and returns the (possibly new) buffer. */
+    public byte[] reserve(int extra) {
+        ensure(extra);
+        return buf;
+    }
+
+    public byte[] toBytes() {
+        return Arrays.copyOf(buf, len);
+    }
+
+    @Override
+    public String toString() {
+        return new String(buf, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /** Drops an oversized buffer so that one huge record does not pin memory in a reused writer. */
+    public void trim(int keepAtMost) {
+        if (buf.length > keepAtMost) {
+            buf = new byte[512];
+            len = 0;
+        }
+    }
+
+    private void writeValue(Object v, int depth) {
+        if (--nodesLeft < 0) {
+            marker("[TRUNCATED]");
+            return;
+        }
+        if (v == null) {
+            nullValue();
+        } else if (v instanceof String s) {
+            bounded(s);
+        } else if (v instanceof Boolean b) {
+            bool(b);
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            number(((Number) v).longValue());
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isFinite(d)) {
+                comma();
+                ascii(Double.toString(d));
+                needComma = true;
+            } else {
+                string(Double.toString(d)); // NaN and infinities have no JSON number form
+            }
+        } else if (v instanceof BigDecimal || v instanceof BigInteger) {
+            comma();
+            ascii(v.toString());
+            needComma = true;
+        } else if (v instanceof Character || v instanceof Enum<?>) {
+            bounded(v instanceof Enum<?> e ? e.name() : v.toString());
+        } else if (v instanceof Map<?, ?> || v instanceof Collection<?> || v.getClass().isArray()) {
+            container(v, depth);
+        } else {
+            // Never call an application object's toString() from the audit path: it may be slow, throw or leak.
+            marker("[UNSUPPORTED " + v.getClass().getName() + "]");
+        }
+    }
+
+    private void container(Object v, int depth) {
+        if (depth >= redaction.maxDepth()) {
+            marker(TOO_DEEP);
+            return;
+        }
+        for (int i = 0; i < depth; i++) {
+            if (path[i] == v) {
+                marker(CYCLE);
+                return;
+            }
+        }
+        path[depth] = v;
+        try {
+            int max = redaction.maxEntries();
+            if (v instanceof Map<?, ?> map) {
+                beginObject();
+                int written = 0;
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    if (written == max) {
+                        name(TRUNCATED_KEY).number(map.size() - written);
+                        break;
+                    }
+                    String key = String.valueOf(e.getKey());
+                    comma();
+                    quoted(key, redaction.maxValueChars());
+                    put((byte) ':');
+                    needComma = false;
+                    if (redaction.redacts(key)) {
+                        string(REDACTED);
+                    } else {
+                        writeValue(e.getValue(), depth + 1);
+                    }
+                    written++;
+                }
+                endObject();
+            } else if (v instanceof Collection<?> c) {
+                beginArray();
+                int written = 0;
+                for (Object item : c) {
+                    if (written == max) {
+                        marker("[TRUNCATED +" + (c.size() - written) + " items]");
+                        break;
+                    }
+                    writeValue(item, depth + 1);
+                    written++;
+                }
+                endArray();
+            } else {
+                int n = Array.getLength(v);
+                beginArray();
+                for (int i = 0; i < n; i++) {
+                    if (i == max) {
+                        marker("[TRUNCATED +" + (n - i) + " items]");
+                        break;
+                    }
+                    writeValue(Array.get(v, i), depth + 1);
+                }
+                endArray();
+            }
+        } finally {
+            path[depth] = null;
+        }
+    }
+
+    private void marker(String text) {
+        string(text);
+    }
+
+    private void bounded(String s) {
+        comma();
+        quoted(s, redaction.maxValueChars());
+        needComma = true;
+    }
+
+    private void comma() {
+        if (needComma) {
+            put((byte) ',');
+        }
+    }
+
+    /** Writes a JSON string, cut after {@code maxChars} chars (never inside a surrogate pair) and marked. */
+    private void quoted(String s, int maxChars) {
+        int n = s.length();
+        int end = n;
+        if (n > maxChars) {
+            end = maxChars;
+            if (Character.isHighSurrogate(s.charAt(end - 1))) {
+                end--;
+            }
+        }
+        ensure(end + 2);
+        put((byte) '"');
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c < 0x20 || c == '"' || c == '\\') {
+                    escape(c);
+                } else {
+                    put((byte) c);
+                }
+            } else if (c < 0x800) {
+                put((byte) (0xC0 | (c >> 6)));
+                put((byte) (0x80 | (c & 0x3F)));
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                put((byte) (0xF0 | (cp >> 18)));
+                put((byte) (0x80 | ((cp >> 12) & 0x3F)));
+                put((byte) (0x80 | ((cp >> 6) & 0x3F)));
+                put((byte) (0x80 | (cp & 0x3F)));
+            } else if (Character.isSurrogate(c)) {
+                unicodeEscape(c); // a lone surrogate has no UTF-8 form
+            } else {
+                put((byte) (0xE0 | (c >> 12)));
+                put((byte) (0x80 | ((c >> 6) & 0x3F)));
+                put((byte) (0x80 | (c & 0x3F)));
+            }
+        }
+        if (end < n) {
+            ascii("[TRUNCATED +" + (n - end) + " chars]");
+        }
+        put((byte) '"');
+    }
+
+    private void escape(char c) {
+        switch (c) {
+            case '"' -> ascii("\\\"");
+            case '\\' -> ascii("\\\\");
+            case '\n' -> ascii("\\n");
+            case '\r' -> ascii("\\r");
+            case '\t' -> ascii("\\t");
+            case '\b' -> ascii("\\b");
+            case '\f' -> ascii("\\f");
+            default -> unicodeEscape(c);
+        }
+    }
+
+    private void unicodeEscape(char c) {
+        ascii("\\u");
+        put(HEX[(c >> 12) & 0xF]);
+        put(HEX[(c >> 8) & 0xF]);
+        put(HEX[(c >> 4) & 0xF]);
+        put(HEX[c & 0xF]);
+    }
+
+    private void ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void put(byte b) {
+        if (len == buf.length) {
+            ensure(1);
+        }
+        buf[len++] = b;
+    }
+
+    private void ensure(int extra) {
+        if (len + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.toolguard.policy.audit;
+
+import java.util.List;
+
+/**
+ * A bundle was loaded (and now decides), or failed to load (and the previous one keeps deciding).
+ *
+ * @param event   loaded | rejected
+ * @param name    the bundle name (loaded)
+ * @param version the version label (loaded)
+ * @param sha256  the bundle sha256 (loaded)
+ * @param sources the files or URLs
+ * @param errors  every load error as {@code file:line:col: message} (rejected)
+ */
+public record PolicyRecord(String event, String name, String version, String sha256, List<String> sources,
+                           List<String> errors) implements AuditRecord {
+
+    public static PolicyRecord loaded(String name, String version, String sha256, List<String> sources) {
+        return new PolicyRecord("loaded", name, version, sha256, sources, List.of());
+    }
+
+    public static PolicyRecord rejected(List<String> sources, List<String> errors) {
+        return new PolicyRecord("rejected", null, null, null, sources, errors);
+    }
+
+    @Override
+    public String type() {
+        return "policy";
+    }
+
+    @Override
+    public void writeFields(JsonWriter out) {
+        out.field("event", event);
+        if (name != null || sha256 != null) {
+            out.field("name", name).field("version", version).field("sha256", sha256);
+        }
+        out.name("sources").beginArray();
+        for (String s : sources == null ? List.<String>of() : sources) {
+            out.string(s);
+        }
+        out.endArray();
+        if (errors != null && !errors.isEmpty()) {
+            out.name("errors").beginArray();
+            for (String e : errors) {
+                out.string(e);
+            }
+            out.endArray();
+        }
+    }
+}
