@@ -18,6 +18,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // The schema validator logs through SLF4J, which would warn on stderr that no logger is bound.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         System.exit(run(args, System.out, System.err));
     }
 
