@@ -1,0 +1,91 @@
+package dev.toolguard.agent.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A command's arguments: positionals and {@code --name value} / {@code --name=value} options. Unknown or
+ * repeated options are usage errors; {@code --} ends the options.
+ */
+final class Arguments {
+
+    private final List<String> positionals;
+    private final Map<String, String> options;
+    private final boolean help;
+
+    private Arguments(List<String> positionals, Map<String, String> options, boolean help) {
+        this.positionals = positionals;
+        this.options = options;
+        this.help = help;
+    }
+
+    /** Parses {@code args}; {@code valued} names the options that take a value (without the leading dashes). */
+    static Arguments parse(List<String> args, Set<String> valued) {
+        List<String> positionals = new ArrayList<>();
+        Map<String, String> options = new LinkedHashMap<>();
+        boolean help = false;
+        boolean optionsEnded = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
+                positionals.add(arg);
+                continue;
+            }
+            if (arg.equals("--")) {
+                optionsEnded = true;
+                continue;
+            }
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unknown option '" + arg + "'");
+            }
+            int equals = arg.indexOf('=');
+            String name = arg.substring(2, equals < 0 ? arg.length() : equals);
+            if (!valued.contains(name)) {
+                throw new UsageException("unknown option '--" + name + "'");
+            }
+            String value;
+            if (equals >= 0) {
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new UsageException("option '--" + name + "' needs a value");
+            }
+            if (options.putIfAbsent(name, value) != null) {
+                throw new UsageException("option '--" + name + "' given twice");
+            }
+        }
+        return new Arguments(List.copyOf(positionals), options, help);
+    }
+
+    List<String> positionals() {
+        return positionals;
+    }
+
+    boolean help() {
+        return help;
+    }
+
+    String option(String name) {
+        return options.get(name);
+    }
+
+    String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    String required(String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new UsageException("missing option '--" + name + "'");
+        }
+        return value;
+    }
+}
