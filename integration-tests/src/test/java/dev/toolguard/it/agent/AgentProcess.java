@@ -46,6 +46,7 @@ final class AgentProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
         private String mainClass;
+        private String classpath = TEST_CLASSES + File.pathSeparator + API_JAR;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -77,6 +78,17 @@ final class AgentProcess implements AutoCloseable {
             return this;
         }
 
+        /** Runs a main class from other jars than the test apps (the API jar is always added). */
+        Builder main(String main, Path... jars) {
+            this.mainClass = main;
+            StringBuilder cp = new StringBuilder();
+            for (Path jar : jars) {
+                cp.append(jar).append(File.pathSeparator);
+            }
+            this.classpath = cp.append(API_JAR).toString();
+            return this;
+        }
+
         AgentProcess start() throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());
@@ -84,7 +96,7 @@ final class AgentProcess implements AutoCloseable {
             cmd.add("-Xshare:auto");
             properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.add("-cp");
-            cmd.add(TEST_CLASSES + File.pathSeparator + API_JAR);
+            cmd.add(classpath);
             cmd.add(mainClass);
             cmd.addAll(args);
             Path out = dir.resolve("stdout.txt");
