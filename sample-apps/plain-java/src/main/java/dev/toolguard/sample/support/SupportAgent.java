@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * A support agent whose "model" is a fixed script of proposed tool calls for two users with different roles.
  * Each call is printed with its outcome: the tool's result, or the denial text exactly as the model would
  * read it. Run it with and without {@code -javaagent:toolguard-agent.jar} to see the difference.
+ * With {@code --repeat <seconds>} it plays the script again and again, to watch a policy change take effect.
  */
 public final class SupportAgent {
 
@@ -23,6 +24,16 @@ public final class SupportAgent {
     }
 
     public static void main(String[] args) throws Exception {
+        long repeatSeconds = args.length == 2 && args[0].equals("--repeat") ? Long.parseLong(args[1]) : 0;
+        do {
+            playScript();
+            if (repeatSeconds > 0) {
+                Thread.sleep(repeatSeconds * 1000);
+            }
+        } while (repeatSeconds > 0);
+    }
+
+    private static void playScript() throws Exception {
         ToolBox tools = new ToolBox(new SupportTools(), new CrmClient());
         for (User user : users()) {
             System.out.println();
