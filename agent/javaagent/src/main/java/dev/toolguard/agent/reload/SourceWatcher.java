@@ -75,12 +75,12 @@ public final class SourceWatcher {
         return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
-    /** Policy files of a directory, as the bundle loader takes them: its yaml, yml and json files, by name. */
+    /** Policy files of a directory, as the bundle loader takes them: its yaml, yml and json files that are not hidden. */
     static List<Path> policyFilesOf(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile).filter(p -> {
                 String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+                return !n.startsWith(".") && n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
             }).sorted().toList();
         }
     }
