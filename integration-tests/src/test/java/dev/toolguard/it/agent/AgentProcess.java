@@ -78,6 +78,14 @@ final class AgentProcess implements AutoCloseable {
             return this;
         }
 
+        /** Adds jars to the app's class path, e.g. the application's own SLF4J. */
+        Builder alsoOnClasspath(List<Path> jars) {
+            StringBuilder cp = new StringBuilder(classpath);
+            jars.forEach(j -> cp.append(File.pathSeparator).append(j));
+            classpath = cp.toString();
+            return this;
+        }
+
         /** Runs a main class from other jars than the test apps (the API jar is always added). */
         Builder main(String main, Path... jars) {
             this.mainClass = main;
@@ -176,6 +184,21 @@ final class AgentProcess implements AutoCloseable {
             throw new IllegalStateException("system property " + property + " is not set (run through Maven)");
         }
         return v;
+    }
+
+    /** Jars of this test JVM's class path whose file names start with one of the prefixes. */
+    static List<Path> testClasspathJars(String... prefixes) {
+        List<Path> out = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            String name = p.getFileName().toString();
+            for (String prefix : prefixes) {
+                if (name.startsWith(prefix) && name.endsWith(".jar")) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
     }
 
     /** The agent's CLI on the same jar: {@code java -jar toolguard-agent.jar <args>}. */
