@@ -1,0 +1,77 @@
+package dev.toolguard.agent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The agent's settings once options, system properties, environment, config file and defaults have been
+ * resolved (SPEC §1, §2). Every path is absolute; policy sources are absolute paths or http(s) URLs.
+ *
+ * @param configFile        the config file read, or null when none was given
+ * @param policySources     files, directories and URLs forming the bundle; empty means no policy
+ * @param reload            poll interval for the sources; zero means never reload
+ * @param lastGood          where a copy of the last bundle that loaded is kept, or null to keep none
+ * @param mode              enforce or shadow, for every call
+ * @param onError           what an internal error while deciding means
+ * @param builtinRuleSets   built-in instrumentation rule sets switched on
+ * @param rulesFiles        {@code rules.yaml} files (SPEC §7)
+ * @param filterDiscovery   hide from the model the tools its caller may never call
+ * @param context           the context sources in order, later overriding earlier
+ * @param auditFile         the audit log path, or {@code "-"} for standard error
+ * @param fsync             when the audit log forces writes to the disk
+ * @param redact            key names whose values the audit log replaces, case-insensitive, any depth
+ * @param maxValueChars     longer string values are cut in the audit log
+ * @param approvalsWebhook  where new pending approvals are POSTed, or null
+ * @param adminListen       {@code host:port} of the admin API, or null when it is off
+ * @param adminTokenEnv     the environment variable holding the admin bearer token
+ */
+public record AgentConfig(
+        Path configFile,
+        List<String> policySources,
+        Duration reload,
+        Path lastGood,
+        EnforcementMode mode,
+        OnError onError,
+        List<String> builtinRuleSets,
+        List<Path> rulesFiles,
+        boolean filterDiscovery,
+        List<ContextSourceSpec> context,
+        String auditFile,
+        FsyncPolicy fsync,
+        List<String> redact,
+        int maxValueChars,
+        URI approvalsWebhook,
+        String adminListen,
+        String adminTokenEnv) {
+
+    public static final List<String> ALL_BUILTIN_RULE_SETS =
+            List.of("guarded-tool", "langchain4j", "spring-ai", "mcp", "semantic-kernel");
+    public static final List<String> DEFAULT_REDACT =
+            List.of("password", "token", "secret", "api_key", "apikey", "authorization", "credential");
+    public static final Duration DEFAULT_RELOAD = Duration.ofSeconds(2);
+    public static final String DEFAULT_AUDIT_FILE = "toolguard-audit.jsonl";
+    public static final String DEFAULT_LAST_GOOD = ".toolguard/last-good";
+    public static final String AUDIT_TO_STDERR = "-";
+
+    public AgentConfig {
+        policySources = List.copyOf(policySources);
+        builtinRuleSets = List.copyOf(builtinRuleSets);
+        rulesFiles = List.copyOf(rulesFiles);
+        context = List.copyOf(context);
+        redact = List.copyOf(redact);
+    }
+
+    /** True when the audit log goes to standard error instead of a file. */
+    public boolean auditToStderr() {
+        return AUDIT_TO_STDERR.equals(auditFile);
+    }
+
+    /** A copy that decides nothing: used when the configuration itself is broken, so every call is denied. */
+    public AgentConfig withoutPolicy() {
+        return new AgentConfig(configFile, List.of(), Duration.ZERO, null, EnforcementMode.ENFORCE, OnError.DENY,
+                builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, maxValueChars,
+                approvalsWebhook, adminListen, adminTokenEnv);
+    }
+}

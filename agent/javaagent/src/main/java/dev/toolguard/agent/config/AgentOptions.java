@@ -1,0 +1,74 @@
+package dev.toolguard.agent.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The four settings that can be given outside the config file (SPEC §1): {@code config}, {@code policy},
+ * {@code mode}, {@code audit}. For each key the first of agent option, system property {@code toolguard.<key>},
+ * environment variable {@code TOOLGUARD_<KEY>} that is set wins.
+ */
+public final class AgentOptions {
+
+    public static final List<String> KEYS = List.of("config", "policy", "mode", "audit");
+
+    /** A value and where it came from, for error messages. */
+    public record Setting(String value, String origin) {
+    }
+
+    private final Map<String, Setting> settings;
+
+    private AgentOptions(Map<String, Setting> settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Collects the settings; an unknown or malformed agent option is a problem. {@code agentArgs} is the text
+     * after {@code -javaagent:toolguard-agent.jar=}, {@code key=value} pairs joined by {@code ,}, or null.
+     */
+    public static AgentOptions collect(String agentArgs, Properties systemProperties, Map<String, String> env,
+                                       List<ConfigProblem> problems) {
+        Map<String, Setting> out = new LinkedHashMap<>();
+        for (String key : KEYS) {
+            String env1 = blankToNull(env.get("TOOLGUARD_" + key.toUpperCase(Locale.ROOT)));
+            if (env1 != null) {
+                out.put(key, new Setting(env1, "environment TOOLGUARD_" + key.toUpperCase(Locale.ROOT)));
+            }
+            String prop = blankToNull(systemProperties.getProperty("toolguard." + key));
+            if (prop != null) {
+                out.put(key, new Setting(prop, "system property toolguard." + key));
+            }
+        }
+        if (agentArgs != null && !agentArgs.isBlank()) {
+            for (String pair : agentArgs.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
+                String value = eq < 0 ? null : blankToNull(pair.substring(eq + 1).trim());
+                if (!KEYS.contains(key)) {
+                    problems.add(new ConfigProblem("agent option", "unknown agent option '" + key
+                            + "' (expected " + String.join(", ", KEYS) + ")"));
+                } else if (value == null) {
+                    problems.add(new ConfigProblem("agent option", "agent option '" + key + "' needs a value: " + key + "=..."));
+                } else {
+                    out.put(key, new Setting(value, "agent option " + key));
+                }
+            }
+        }
+        return new AgentOptions(out);
+    }
+
+    /** The winning setting for a key, or null when none of the three places sets it. */
+    public Setting get(String key) {
+        return settings.get(key);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

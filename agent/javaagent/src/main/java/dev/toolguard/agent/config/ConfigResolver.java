@@ -1,0 +1,73 @@
+package dev.toolguard.agent.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Resolves the agent's settings in the order of SPEC §1: agent options > system property > environment >
+ * config file > default. Never throws: problems come back with the config, and the caller decides what a
+ * broken configuration means (at start: no policy, every guarded call denied).
+ */
+public final class ConfigResolver {
+
+    /** The resolved config and every problem found; with problems, the config must not be trusted to allow. */
+    public record Result(AgentConfig config, List<ConfigProblem> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private ConfigResolver() {
+    }
+
+    /** Resolves from the real JVM: its system properties, its environment, the working directory. */
+    public static Result resolve(String agentArgs) {
+        return resolve(agentArgs, System.getProperties(), System.getenv(), Path.of("").toAbsolutePath());
+    }
+
+    public static Result resolve(String agentArgs, Properties systemProperties, Map<String, String> env, Path workingDir) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        AgentOptions options = AgentOptions.collect(agentArgs, systemProperties, env, problems);
+        ConfigBuilder b = new ConfigBuilder();
+        Path baseDir = workingDir;
+
+        AgentOptions.Setting config = options.get("config");
+        if (config != null) {
+            Path file = workingDir.resolve(config.value()).normalize();
+            if (!Files.isRegularFile(file)) {
+                problems.add(new ConfigProblem(config.origin(), "config file " + file + " does not exist"));
+            } else {
+                ConfigFileReader.read(file, b, problems);
+                baseDir = file.getParent();
+            }
+        }
+
+        AgentOptions.Setting policy = options.get("policy");
+        if (policy != null) {
+            String v = policy.value();
+            String lower = v.toLowerCase(Locale.ROOT);
+            boolean url = lower.startsWith("http://") || lower.startsWith("https://");
+            b.policySources = new ArrayList<>(List.of(url ? v : workingDir.resolve(v).normalize().toString()));
+        }
+        AgentOptions.Setting mode = options.get("mode");
+        if (mode != null) {
+            switch (mode.value().toLowerCase(Locale.ROOT)) {
+                case "enforce" -> b.mode = EnforcementMode.ENFORCE;
+                case "shadow" -> b.mode = EnforcementMode.SHADOW;
+                default -> problems.add(new ConfigProblem(mode.origin(),
+                        "mode must be enforce or shadow, not '" + mode.value() + "'"));
+            }
+        }
+        AgentOptions.Setting audit = options.get("audit");
+        if (audit != null) {
+            b.auditFile = audit.value().equals(AgentConfig.AUDIT_TO_STDERR)
+                    ? audit.value() : workingDir.resolve(audit.value()).normalize().toString();
+        }
+        return new Result(b.build(baseDir), List.copyOf(problems));
+    }
+}

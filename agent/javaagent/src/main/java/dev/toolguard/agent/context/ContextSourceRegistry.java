@@ -1,0 +1,76 @@
+package dev.toolguard.agent.context;
+
+import dev.toolguard.agent.config.ConfigProblem;
+import dev.toolguard.agent.config.ContextSourceSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * Context sources by name. The standard ones ({@code api}, {@code mdc}, {@code system-property}, {@code env})
+ * are always here; others (the Spring ones) register a {@link ContextSourceFactory} through
+ * {@link ServiceLoader} or {@link #register}.
+ */
+public final class ContextSourceRegistry {
+
+    private final Map<String, ContextSourceFactory> factories = new LinkedHashMap<>();
+
+    private ContextSourceRegistry() {
+    }
+
+    /** The standard sources plus every factory found by {@link ServiceLoader} in the agent's class loader. */
+    public static ContextSourceRegistry standard(Map<String, String> environment) {
+        ContextSourceRegistry r = new ContextSourceRegistry()
+                .register(new ApiContextSource.Factory())
+                .register(new MdcContextSource.Factory())
+                .register(new SystemPropertyContextSource.Factory())
+                .register(new EnvContextSource.Factory(environment));
+        try {
+            for (ContextSourceFactory f : ServiceLoader.load(ContextSourceFactory.class,
+                    ContextSourceRegistry.class.getClassLoader())) {
+                r.register(f);
+            }
+        } catch (ServiceConfigurationError e) {
+            // a plug-in that cannot load is as if absent; a config naming it reports an unknown source
+        }
+        return r;
+    }
+
+    public ContextSourceRegistry register(ContextSourceFactory factory) {
+        factories.put(factory.name(), factory);
+        return this;
+    }
+
+    public List<String> names() {
+        return List.copyOf(factories.keySet());
+    }
+
+    /**
+     * The assembler for the config's {@code context} list. The {@code api} source always runs, first unless
+     * the list names it somewhere else. Unknown names and unusable mappings become problems.
+     */
+    public ContextAssembler assemble(List<ContextSourceSpec> specs, List<ConfigProblem> problems) {
+        List<ContextSource> sources = new ArrayList<>();
+        if (specs.stream().noneMatch(s -> s.name().equals(ApiContextSource.NAME))) {
+            sources.add(new ApiContextSource());
+        }
+        for (ContextSourceSpec spec : specs) {
+            ContextSourceFactory f = factories.get(spec.name());
+            if (f == null) {
+                problems.add(new ConfigProblem(spec.where(), "unknown context source '" + spec.name()
+                        + "' (available: " + String.join(", ", factories.keySet()) + ")"));
+                continue;
+            }
+            ContextSource source = f.create(spec.mapping(),
+                    message -> problems.add(new ConfigProblem(spec.where(), spec.name() + ": " + message)));
+            if (source != null) {
+                sources.add(source);
+            }
+        }
+        return new ContextAssembler(sources);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.toolguard.agent.context;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The context of one call being assembled: a nested tree of JSON-like values written by dotted path.
+ * A later write at a path replaces what was there; maps from different sources merge key by key.
+ */
+public final class ContextTree {
+
+    /** Paths whose values are lists; a source that only has text gives them as comma-separated names. */
+    private static final List<String> LIST_PATHS = List.of("user.roles", "agent.scopes");
+
+    private final Map<String, Object> root = new LinkedHashMap<>();
+
+    /** Sets a dotted path. A null value, an empty string or an empty list sets nothing: absent, never empty. */
+    public void put(String path, Object value) {
+        Object v = value instanceof String s && LIST_PATHS.contains(path) ? splitNames(s) : value;
+        if (v == null || (v instanceof String s && s.isEmpty()) || (v instanceof List<?> l && l.isEmpty())) {
+            return;
+        }
+        String[] parts = path.split("\\.");
+        Map<String, Object> node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = childMap(node, parts[i]);
+        }
+        node.put(parts[parts.length - 1], v instanceof Map<?, ?> m ? deepCopy(m) : v);
+    }
+
+    /** Merges a whole tree (already nested) over this one. */
+    public void merge(Map<String, ?> tree) {
+        mergeInto(root, tree);
+    }
+
+    public boolean isEmpty() {
+        return root.isEmpty();
+    }
+
+    /** The assembled tree; maps are unmodifiable. */
+    public Map<String, Object> toMap() {
+        return freeze(root);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void mergeInto(Map<String, Object> target, Map<String, ?> source) {
+        for (Map.Entry<String, ?> e : source.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> m) {
+                mergeInto(childMap(target, e.getKey()), (Map<String, ?>) m);
+            } else if (v != null) {
+                target.put(e.getKey(), v);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> childMap(Map<String, Object> node, String key) {
+        Object child = node.get(key);
+        if (!(child instanceof LinkedHashMap)) {
+            Map<String, Object> fresh = new LinkedHashMap<>();
+            if (child instanceof Map<?, ?> m) {
+                mergeInto(fresh, (Map<String, ?>) m);
+            }
+            node.put(key, fresh);
+            return fresh;
+        }
+        return (Map<String, Object>) child;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> deepCopy(Map<?, ?> m) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        mergeInto(copy, (Map<String, ?>) m);
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> freeze(Map<String, Object> node) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        node.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> m ? freeze((Map<String, Object>) m) : v));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static List<String> splitNames(String text) {
+        return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

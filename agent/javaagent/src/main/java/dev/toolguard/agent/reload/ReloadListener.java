@@ -1,0 +1,16 @@
+package dev.toolguard.agent.reload;
+
+import dev.toolguard.policy.load.LoadError;
+import dev.toolguard.policy.load.PolicyBundle;
+
+import java.util.List;
+
+/** Told about every reload attempt, to say it on stderr and in the audit log. Must not throw. */
+public interface ReloadListener {
+
+    /** A changed bundle loaded and now decides. */
+    void loaded(PolicyBundle bundle);
+
+    /** A changed bundle failed to load; the previous one keeps deciding. */
+    void rejected(List<LoadError> errors);
+}

@@ -1,0 +1,220 @@
+package dev.toolguard.it.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A forked JVM running one of the test apps with {@code -javaagent:} on the real agent jar, its standard output
+ * and error captured to files in the scenario's directory.
+ */
+final class AgentProcess implements AutoCloseable {
+
+    static final Path AGENT_JAR = Path.of(required("toolguard.it.agent.jar"));
+    static final Path API_JAR = Path.of(required("toolguard.it.api.jar"));
+    static final Path TEST_CLASSES = Path.of(required("toolguard.it.test.classes"));
+    static final Path JAVA_17 = Path.of(System.getProperty("java.home"), "bin", "java");
+    static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private AgentProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static Builder in(Path dir) {
+        return new Builder(dir);
+    }
+
+    static final class Builder {
+        private final Path dir;
+        private Path java = JAVA_17;
+        private String agentOptions;
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final List<String> args = new ArrayList<>();
+        private String mainClass;
+        private String classpath = TEST_CLASSES + File.pathSeparator + API_JAR;
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        Builder java(Path java) {
+            this.java = java;
+            return this;
+        }
+
+        Builder agentOptions(String options) {
+            this.agentOptions = options;
+            return this;
+        }
+
+        Builder property(String key, String value) {
+            properties.put(key, value);
+            return this;
+        }
+
+        Builder env(String key, String value) {
+            env.put(key, value);
+            return this;
+        }
+
+        Builder main(Class<?> main, String... arguments) {
+            this.mainClass = main.getName();
+            args.addAll(List.of(arguments));
+            return this;
+        }
+
+        /** Adds jars to the app's class path, e.g. the application's own SLF4J. */
+        Builder alsoOnClasspath(List<Path> jars) {
+            StringBuilder cp = new StringBuilder(classpath);
+            jars.forEach(j -> cp.append(File.pathSeparator).append(j));
+            classpath = cp.toString();
+            return this;
+        }
+
+        /** Runs a main class from other jars than the test apps (the API jar is always added). */
+        Builder main(String main, Path... jars) {
+            this.mainClass = main;
+            StringBuilder cp = new StringBuilder();
+            for (Path jar : jars) {
+                cp.append(jar).append(File.pathSeparator);
+            }
+            this.classpath = cp.append(API_JAR).toString();
+            return this;
+        }
+
+        AgentProcess start() throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java.toString());
+            cmd.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
+            cmd.add("-Xshare:auto");
+            properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            cmd.add("-cp");
+            cmd.add(classpath);
+            cmd.add(mainClass);
+            cmd.addAll(args);
+            Path out = dir.resolve("stdout.txt");
+            Path err = dir.resolve("stderr.txt");
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("TOOLGUARD_"));
+            pb.environment().putAll(env);
+            return new AgentProcess(pb.start(), out, err);
+        }
+
+        /** Starts the app and waits for it to end on its own. */
+        AgentProcess run() throws IOException, InterruptedException {
+            AgentProcess p = start();
+            p.waitFor(Duration.ofSeconds(60));
+            return p;
+        }
+    }
+
+    /** Waits for the process to end; fails the test if it does not in time. */
+    int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the app did not end within " + timeout + "; stderr:\n" + stderr());
+        }
+        return process.exitValue();
+    }
+
+    int exitCode() {
+        return process.exitValue();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: nothing in the process gets to run again. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    String stdout() {
+        return read(stdout);
+    }
+
+    String stderr() {
+        return read(stderr);
+    }
+
+    List<String> stdoutLines() {
+        return stdout().lines().toList();
+    }
+
+    List<String> stderrLines() {
+        return stderr().lines().toList();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + p, e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static String required(String property) {
+        String v = System.getProperty(property);
+        if (v == null) {
+            throw new IllegalStateException("system property " + property + " is not set (run through Maven)");
+        }
+        return v;
+    }
+
+    /** Jars of this test JVM's class path whose file names start with one of the prefixes. */
+    static List<Path> testClasspathJars(String... prefixes) {
+        List<Path> out = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            String name = p.getFileName().toString();
+            for (String prefix : prefixes) {
+                if (name.startsWith(prefix) && name.endsWith(".jar")) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The agent's CLI on the same jar: {@code java -jar toolguard-agent.jar <args>}. */
+    static CliResult cli(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA_17.toString(), "-jar", AGENT_JAR.toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "cli-", ".out");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the CLI did not end: " + cmd);
+        }
+        return new CliResult(p.exitValue(), Files.readString(out));
+    }
+
+    record CliResult(int exitCode, String output) {
+    }
+}

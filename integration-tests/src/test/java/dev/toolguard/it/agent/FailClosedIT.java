@@ -1,0 +1,95 @@
+package dev.toolguard.it.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolguard.it.agent.apps.RefundApp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Without a usable policy or config the agent denies every guarded call, says why, and never crashes the app. */
+class FailClosedIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withNoPolicyEveryGuardedCallIsDeniedAndTheStartLineSaysSo() throws Exception {
+        Scenario s = new Scenario(dir);
+
+        AgentProcess app = s.app().agentOptions("audit=" + s.audit()).main(RefundApp.class, "10").run();
+
+        assertThat(app.stdoutLines()).contains("done").anySatisfy(l -> assertThat(l).startsWith("call 10: denied")
+                .contains("rule=no_policy").contains("Denied by ToolGuard: no policy loaded"));
+        assertThat(app.stdout()).doesNotContain("body ran");
+        assertThat(app.stderrLines()).singleElement().asString().contains("no policy loaded");
+        assertThat(AuditFile.ofType(s.audit(), "decision")).singleElement()
+                .satisfies(d -> assertThat(d.path("rule").asText()).isEqualTo("no_policy"));
+    }
+
+    @Test
+    void aConfigErrorIsReportedWithItsPlaceAndDeniesEveryCall() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("mode: enforce\nmodus: shadow\n");
+
+        AgentProcess app = s.app().agentOptions("config=" + config).main(RefundApp.class, "10").run();
+
+        assertThat(app.exitCode()).isZero();
+        assertThat(app.stderr()).contains(config + ":6:1: unknown key 'modus'");
+        assertThat(app.stdoutLines()).anySatisfy(l -> assertThat(l).startsWith("call 10: denied").contains("rule=no_policy"));
+        assertThat(app.stdout()).doesNotContain("body ran");
+    }
+
+    @Test
+    void inShadowModeADenialIsAuditedButTheCallRuns() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("");
+
+        AgentProcess app = s.app().agentOptions("config=" + config + ",mode=shadow").main(RefundApp.class, "900").run();
+
+        assertThat(app.stdoutLines()).contains("body ran 900.0");
+        JsonNode decision = AuditFile.ofType(s.audit(), "decision").get(0);
+        assertThat(decision.path("action").asText()).isEqualTo("deny");
+        assertThat(decision.path("enforced").asBoolean()).isFalse();
+        assertThat(app.stderrLines()).singleElement().asString().contains("mode shadow");
+    }
+
+    @Test
+    void anInjectedEngineFailureIsDeniedAsOnErrorAndTheAppKeepsRunning() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("");
+
+        AgentProcess app = s.app().agentOptions("config=" + config)
+                .property("toolguard.testing.engine-failure", "issue_refund").main(RefundApp.class, "10", "20").run();
+
+        assertThat(app.stdoutLines()).filteredOn(l -> l.startsWith("call ")).hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("denied").contains("rule=on_error"));
+        assertThat(app.stdoutLines()).last().isEqualTo("done");
+        assertThat(app.stdout()).doesNotContain("body ran");
+        assertThat(AuditFile.ofType(s.audit(), "decision")).hasSize(2).allSatisfy(d -> {
+            assertThat(d.path("rule").asText()).isEqualTo("on_error");
+            assertThat(d.path("action").asText()).isEqualTo("deny");
+        });
+    }
+
+    @Test
+    void withOnErrorAllowAnEngineFailureAllowsTheCallAndAuditsThatItDid() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("on_error: allow\n");
+
+        AgentProcess app = s.app().agentOptions("config=" + config)
+                .property("toolguard.testing.engine-failure", "issue_refund").main(RefundApp.class, "10").run();
+
+        assertThat(app.stdoutLines()).contains("body ran 10.0", "call 10: ok refunded 10.0 to c1");
+        assertThat(AuditFile.ofType(s.audit(), "decision")).singleElement().satisfies(d -> {
+            assertThat(d.path("rule").asText()).isEqualTo("on_error");
+            assertThat(d.path("action").asText()).isEqualTo("allow");
+        });
+    }
+}
