@@ -1,0 +1,160 @@
+package dev.toolguard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one JMH result file (and the start-up probe's) into {@code summary.json} and a table, and checks
+ * the goals. Every number is a ratio or a difference taken inside one run, so it holds on a noisy machine.
+ *
+ * <pre>java -cp benchmarks.jar dev.toolguard.bench.SummaryReport jmh.json startup.json summary.json</pre>
+ */
+public final class SummaryReport {
+
+    /** A goal on one summary key: at least or at most a bound. */
+    record Goal(String key, boolean atLeast, double bound) {
+        boolean met(double value) {
+            return atLeast ? value >= bound : value <= bound;
+        }
+
+        String text() {
+            return (atLeast ? ">= " : "<= ") + format(bound);
+        }
+    }
+
+    static final Goal[] GOALS = {
+        new Goal("ratio_http_over_guard", true, 50),
+        new Goal("expr_speedup_vs_cel", true, 20),
+        new Goal("deny_over_allow", false, 2),
+        new Goal("alloc_bytes_per_call", false, 1024),
+        new Goal("startup_overhead_ms", false, 300),
+        new Goal("threads2_over_threads1", true, 1.6),
+    };
+
+    private SummaryReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: SummaryReport <jmh.json> <startup.json> <summary.json>");
+            System.exit(2);
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode jmh = json.readTree(Path.of(args[0]).toFile());
+        JsonNode startup = json.readTree(Path.of(args[1]).toFile());
+        Map<String, Double> summary = summarize(jmh, startup);
+        Files.writeString(Path.of(args[2]),
+                json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary) + System.lineSeparator());
+        print(jmh, summary, System.out);
+        boolean allMet = true;
+        for (Goal g : GOALS) {
+            allMet &= g.met(summary.get(g.key()));
+        }
+        System.out.println(allMet ? "All goals met." : "Some goals were missed (see above).");
+    }
+
+    /** Computes every summary key from the JMH results and the start-up probe. */
+    static Map<String, Double> summarize(JsonNode jmh, JsonNode startup) {
+        double b0 = score(jmh, "GuardedCallBenchmark.b0_unguarded", null);
+        double g1 = score(jmh, "GuardedCallBenchmark.g1_guardedAllow", null);
+        double g1x2 = score(jmh, "GuardedCallBenchmark.g1_guardedAllow_2threads", null);
+        double g0 = score(jmh, "PolicyOnlyBenchmark.g0_guardedNoAudit", null);
+        double d = score(jmh, "GuardedCallBenchmark.d_guardedDeny", null);
+        double s0 = score(jmh, "LoopbackHttpBenchmark.s0_loopbackHttp", null);
+
+        double logSum = 0;
+        int conditions = 0;
+        for (JsonNode r : jmh) {
+            if (r.path("benchmark").asText().endsWith("ExpressionBenchmark.ours")) {
+                String condition = r.path("params").path("condition").asText();
+                double ours = r.path("primaryMetric").path("score").asDouble();
+                double cel = score(jmh, "ExpressionBenchmark.cel", condition);
+                logSum += Math.log(cel / ours);
+                conditions++;
+            }
+        }
+        if (conditions == 0) {
+            throw new IllegalArgumentException("no ExpressionBenchmark.ours results in the JMH file");
+        }
+
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("guard_overhead_ns", g0 - b0);
+        s.put("guard_overhead_with_audit_ns", g1 - b0);
+        s.put("loopback_http_ns", s0 - b0);
+        s.put("ratio_http_over_guard", (s0 - b0) / (g1 - b0));
+        s.put("expr_speedup_vs_cel", Math.exp(logSum / conditions));
+        s.put("deny_over_allow", (d - b0) / (g1 - b0));
+        s.put("alloc_bytes_per_call", Math.max(0, allocPerOp(jmh, "GuardedCallBenchmark.g1_guardedAllow")
+                - allocPerOp(jmh, "GuardedCallBenchmark.b0_unguarded")));
+        s.put("startup_overhead_ms", startup.path("startup_overhead_ms").asDouble());
+        // AverageTime is per operation per thread, so throughput with k threads is k / time.
+        s.put("threads2_over_threads1", (2 / g1x2) / (1 / g1));
+        return s;
+    }
+
+    static double score(JsonNode jmh, String benchmarkSuffix, String condition) {
+        for (JsonNode r : jmh) {
+            if (r.path("benchmark").asText().endsWith(benchmarkSuffix)
+                    && (condition == null || condition.equals(r.path("params").path("condition").asText()))) {
+                return r.path("primaryMetric").path("score").asDouble();
+            }
+        }
+        throw new IllegalArgumentException("no result for " + benchmarkSuffix
+                + (condition == null ? "" : " condition " + condition) + " in the JMH file");
+    }
+
+    /** Bytes allocated per operation, from {@code -prof gc}; JMH has named the metric with and without a dot. */
+    static double allocPerOp(JsonNode jmh, String benchmarkSuffix) {
+        for (JsonNode r : jmh) {
+            if (r.path("benchmark").asText().endsWith(benchmarkSuffix)) {
+                JsonNode secondary = r.path("secondaryMetrics");
+                for (String name : new String[] {"gc.alloc.rate.norm", "\u00b7gc.alloc.rate.norm"}) {
+                    if (secondary.has(name)) {
+                        return secondary.path(name).path("score").asDouble();
+                    }
+                }
+                throw new IllegalArgumentException("no gc.alloc.rate.norm for " + benchmarkSuffix + ": run JMH with -prof gc");
+            }
+        }
+        throw new IllegalArgumentException("no result for " + benchmarkSuffix + " in the JMH file");
+    }
+
+    static void print(JsonNode jmh, Map<String, Double> summary, PrintStream out) {
+        out.println();
+        out.printf(Locale.ROOT, "%-58s %14s %12s%n", "benchmark", "ns/op", "± error");
+        for (JsonNode r : jmh) {
+            String name = r.path("benchmark").asText().replace("dev.toolguard.bench.", "");
+            JsonNode params = r.path("params");
+            if (params.has("condition")) {
+                name += " [" + params.path("condition").asText() + "]";
+            }
+            out.printf(Locale.ROOT, "%-58s %14.1f %12.1f%n", name,
+                    r.path("primaryMetric").path("score").asDouble(), r.path("primaryMetric").path("scoreError").asDouble());
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%-32s %12s %10s %s%n", "summary", "value", "goal", "");
+        for (Map.Entry<String, Double> e : summary.entrySet()) {
+            Goal goal = null;
+            for (Goal g : GOALS) {
+                if (g.key().equals(e.getKey())) {
+                    goal = g;
+                }
+            }
+            out.printf(Locale.ROOT, "%-32s %12s %10s %s%n", e.getKey(), format(e.getValue()),
+                    goal == null ? "" : goal.text(), goal == null ? "" : goal.met(e.getValue()) ? "met" : "MISSED");
+        }
+    }
+
+    static String format(double v) {
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.toolguard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class SummaryReportTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    private JsonNode results() throws Exception {
+        return json.readTree(getClass().getResourceAsStream("/jmh-results.json"));
+    }
+
+    @Test
+    void computesEveryKeyFromOneRun() throws Exception {
+        Map<String, Double> s = SummaryReport.summarize(results(),
+                json.readTree("{\"startup_overhead_ms\": 120.5}"));
+
+        assertThat(s).containsOnlyKeys("guard_overhead_ns", "guard_overhead_with_audit_ns", "loopback_http_ns",
+                "ratio_http_over_guard", "expr_speedup_vs_cel", "deny_over_allow", "alloc_bytes_per_call",
+                "startup_overhead_ms", "threads2_over_threads1");
+        assertThat(s.get("guard_overhead_ns")).isCloseTo(300.0, within(1e-9));            // 302 - 2
+        assertThat(s.get("guard_overhead_with_audit_ns")).isCloseTo(800.0, within(1e-9)); // 802 - 2
+        assertThat(s.get("loopback_http_ns")).isCloseTo(79998.0, within(1e-9));
+        assertThat(s.get("ratio_http_over_guard")).isCloseTo(79998.0 / 800.0, within(1e-9));
+        assertThat(s.get("deny_over_allow")).isCloseTo(1200.0 / 800.0, within(1e-9));
+        assertThat(s.get("alloc_bytes_per_call")).isCloseTo(512.0, within(1e-9));
+        assertThat(s.get("startup_overhead_ms")).isCloseTo(120.5, within(1e-9));
+        // one thread: 1/802 ops per ns; two threads at 1002 ns each: 2/1002
+        assertThat(s.get("threads2_over_threads1")).isCloseTo((2 / 1002.0) / (1 / 802.0), within(1e-9));
+        // geometric mean of 1000/20 and 4000/50
+        assertThat(s.get("expr_speedup_vs_cel")).isCloseTo(Math.sqrt(50.0 * 80.0), within(1e-9));
+    }
+
+    @Test
+    void aMissingVariantIsNamed() throws Exception {
+        JsonNode onlyB0 = json.readTree("[{\"benchmark\":\"dev.toolguard.bench.GuardedCallBenchmark.b0_unguarded\","
+                + "\"primaryMetric\":{\"score\":2.0}}]");
+        assertThatThrownBy(() -> SummaryReport.summarize(onlyB0, json.readTree("{}")))
+                .hasMessageContaining("g1_guardedAllow");
+    }
+
+    @Test
+    void tableMarksMissedGoals() throws Exception {
+        Map<String, Double> s = SummaryReport.summarize(results(), json.readTree("{\"startup_overhead_ms\": 900}"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SummaryReport.print(results(), s, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String table = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(table).containsPattern("startup_overhead_ms\\s+900\\s+<= 300 MISSED");
+        assertThat(table).containsPattern("ratio_http_over_guard\\s+100\\.00\\s+>= 50\\.00 met");
+    }
+}
