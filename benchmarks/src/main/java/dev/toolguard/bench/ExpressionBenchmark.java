@@ -1,12 +1,15 @@
 package dev.toolguard.bench;
 
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
-import dev.cel.compiler.CelCompiler;
-import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.extensions.CelStringExtensions;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelRuntimeFactory;
 import dev.toolguard.policy.expr.Expression;
 import dev.toolguard.policy.expr.ExpressionCompiler;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -69,14 +72,20 @@ public class ExpressionBenchmark {
         }
         ours = compiled.expression();
 
-        CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
+        // The same environment as the differential test's oracle: SPEC §4's numeric comparison and lowerAscii.
+        CelOptions options = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+        CelStringExtensions strings = CelExtensions.strings(CelStringExtensions.Function.LOWER_ASCII);
+        Cel celEnv = CelFactory.standardCelBuilder()
+                .setOptions(options)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addCompilerLibraries(strings)
+                .addRuntimeLibraries(strings)
                 .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .addVar("ctx", MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .addVar("tool", SimpleType.STRING)
                 .build();
-        CelAbstractSyntaxTree ast = compiler.compile(source).getAst();
-        CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().build();
-        cel = runtime.createProgram(ast);
+        CelAbstractSyntaxTree ast = celEnv.compile(source).getAst();
+        cel = celEnv.createProgram(ast);
 
         Object a = ours.evaluate(args, ctx, "issue_refund");
         Object b = cel.eval(celInput);
