@@ -4,6 +4,7 @@ import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.PolicyEngine;
 import dev.toolguard.policy.decide.ToolCall;
 import dev.toolguard.policy.load.PolicyBundle;
+import dev.toolguard.policy.state.EngineState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,16 @@ public final class CaseRunner {
      * in the call's session. A fresh engine per call, so no counter or history leaks between calls.
      */
     public Decision decide(ToolCall call, List<String> history) {
-        return new PolicyEngine(bundle).decide(call);
+        EngineState state = EngineState.inMemory();
+        String session = PolicyEngine.sessionKey(call.ctx());
+        if (session != null && history != null) {
+            // Earlier calls happened "just now": a sequence with a `within` window sees them as recent.
+            long now = state.time().epochMillis();
+            for (String tool : history) {
+                state.history().recordAllowed(session, tool, now);
+            }
+        }
+        return new PolicyEngine(bundle, state).decide(call);
     }
 
     static List<String> mismatches(GoldenCase c, Decision d) {

@@ -1,0 +1,125 @@
+package dev.toolguard.api.internal;
+
+import dev.toolguard.api.ToolCallDeniedException;
+
+/**
+ * The one door between instrumented code and the agent. It sits on the bootstrap class path, so advice
+ * inlined into a class of any class loader can call it; the agent installs its {@link Guard} here at start.
+ *
+ * <p>Not an API for applications: the agent's advice is its only caller. Every method here catches
+ * everything: a failure of ours becomes a denial, never an exception of another type and never an allow.
+ */
+public final class GuardBridge {
+
+    /** What the agent does for each guarded call; implemented in the agent's own class loader. */
+    public interface Guard {
+
+        /**
+         * Decides a call of the tool method registered as {@code toolId}.
+         *
+         * @return a {@link ToolCallDeniedException} when the body must not run, else a ticket for {@link #exit}
+         */
+        Object enter(int toolId, Object self, Object[] args);
+
+        /**
+         * Decides a call of a tool that is not a Java method of its own (an MCP handler, a Spring AI
+         * function callback): its name and arguments come from the framework.
+         *
+         * @param ruleSet  the built-in rule set whose hook is calling ({@code mcp}, {@code spring-ai}, ...)
+         * @param tool     the tool name as the model used it
+         * @param site     where the call is served, for the audit record's {@code method}
+         * @param args     the arguments: a {@code Map} by name, or a JSON object as a {@code String}
+         * @param extras   framework objects a context source may read (a Spring AI ToolContext), or null
+         * @return a {@link ToolCallDeniedException} when the call must not run, else a ticket for {@link #exit}
+         */
+        Object enterNamed(String ruleSet, String tool, String site, Object args, Object[] extras);
+
+        /** The guarded body returned {@code result} or threw {@code thrown}; writes the outcome record. */
+        void exit(Object ticket, Object result, Throwable thrown);
+
+        /** Whether the tool may be offered to the model in the calling thread's context (SPEC §8). */
+        boolean discoverable(String tool);
+    }
+
+    private static volatile Guard guard;
+
+    private GuardBridge() {
+    }
+
+    /** Called once by the agent at start. */
+    public static void install(Guard g) {
+        guard = g;
+    }
+
+    /** True once the agent installed its guard. */
+    public static boolean installed() {
+        return guard != null;
+    }
+
+    /** @see Guard#enter */
+    public static Object enter(int toolId, Object self, Object[] args) {
+        Guard g = guard;
+        if (g == null) {
+            return notReady();
+        }
+        try {
+            return g.enter(toolId, self, args);
+        } catch (Throwable t) {
+            return failed(t);
+        }
+    }
+
+    /** @see Guard#enterNamed */
+    public static Object enterNamed(String ruleSet, String tool, String site, Object args, Object[] extras) {
+        Guard g = guard;
+        if (g == null) {
+            return notReady();
+        }
+        try {
+            return g.enterNamed(ruleSet, tool, site, args, extras);
+        } catch (Throwable t) {
+            return failed(t);
+        }
+    }
+
+    /** @see Guard#exit; never throws. */
+    public static void exit(Object ticket, Object result, Throwable thrown) {
+        Guard g = guard;
+        if (g == null || ticket == null) {
+            return;
+        }
+        try {
+            g.exit(ticket, result, thrown);
+        } catch (Throwable t) {
+            // the body already ran; an outcome we cannot record must not change what the caller sees
+        }
+    }
+
+    /** @see Guard#discoverable; false on any failure (a tool we cannot judge is not offered). */
+    public static boolean discoverable(String tool) {
+        Guard g = guard;
+        if (g == null) {
+            return false;
+        }
+        try {
+            return g.discoverable(tool);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** The text a framework should return as the tool's error when {@code enter} denied. */
+    public static String denialText(Object denial) {
+        return denial instanceof Throwable t && t.getMessage() != null ? t.getMessage() : "Denied by ToolGuard";
+    }
+
+    private static ToolCallDeniedException notReady() {
+        return new ToolCallDeniedException(null, "on_error", "the agent is not ready",
+                "Denied by ToolGuard: the agent is not ready [on_error]");
+    }
+
+    private static ToolCallDeniedException failed(Throwable t) {
+        String reason = "internal error while deciding (" + t.getClass().getSimpleName() + ")";
+        return new ToolCallDeniedException(null, "on_error", reason, "Denied by ToolGuard: " + reason + " [on_error]");
+    }
+}
