@@ -21,8 +21,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * Built-in rule set {@code langchain4j}: what its tool annotations alone do not cover.
  *
  * <p>A denied {@code @Tool} method needs nothing here: it throws the denial, and LangChain4j's own tool error
- * handling returns the exception's message to the model as the tool's result (1.0.x returns it directly;
- * later versions through the default {@code ToolExecutionErrorHandler}).
+ * handling returns the exception's message to the model as the tool's result (up to 1.3 {@code DefaultToolExecutor}
+ * returns it directly, from 1.4 the default {@code ToolExecutionErrorHandler} does).
  *
  * <p>Discovery: an AI service puts in each request to the model the tools of its {@code ToolServiceContext}
  * ({@code toolSpecifications()} in every 1.x, {@code effectiveTools()} from 1.12). Both accessors return only
