@@ -80,7 +80,8 @@ final class SupportDeskRun {
         return new SupportDeskRun(app, audit);
     }
 
-    private static List<Path> manifestClassPath() {
+    /** The jars the sample jar's manifest puts on its class path: LangChain4j and its dependencies. */
+    static List<Path> manifestClassPath() {
         try (JarFile jar = new JarFile(SAMPLE_JAR.toFile())) {
             String entries = jar.getManifest().getMainAttributes().getValue("Class-Path");
             return Stream.of(entries.trim().split("\\s+")).map(e -> SAMPLE_JAR.resolveSibling(e)).toList();
