@@ -9,4 +9,9 @@ class LangChain4jNewestIT extends SupportDeskScenarios {
     SupportDeskRun start(Path dir, Path config) throws Exception {
         return SupportDeskRun.onNewest(dir, config);
     }
+
+    @Override
+    String langChain4jVersion() {
+        return SupportDeskRun.NEWEST_VERSION;
+    }
 }

@@ -12,4 +12,9 @@ class LangChain4jOldestIT extends SupportDeskScenarios {
     SupportDeskRun start(Path dir, Path config) throws Exception {
         return SupportDeskRun.onOldest(dir, config);
     }
+
+    @Override
+    String langChain4jVersion() {
+        return SupportDeskRun.OLDEST_VERSION;
+    }
 }

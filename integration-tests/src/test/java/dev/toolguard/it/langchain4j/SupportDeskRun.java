@@ -25,6 +25,7 @@ final class SupportDeskRun {
     static final Path SAMPLE = Path.of(System.getProperty("toolguard.it.langchain4j.sample.dir"));
     static final Path SAMPLE_JAR = SAMPLE.resolve("target/sample-langchain4j-support.jar");
     static final String MAIN = "dev.toolguard.sample.langchain4j.SupportDesk";
+    static final String NEWEST_VERSION = System.getProperty("toolguard.it.langchain4j.version");
     static final String OLDEST_VERSION = System.getProperty("toolguard.it.langchain4j.oldest.version");
     static final Path OLDEST_JARS = Path.of(System.getProperty("toolguard.it.langchain4j.oldest.dir"));
 

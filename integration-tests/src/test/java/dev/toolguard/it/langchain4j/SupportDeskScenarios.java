@@ -31,9 +31,17 @@ abstract class SupportDeskScenarios {
 
     abstract SupportDeskRun start(Path dir, Path config) throws Exception;
 
+    /** The LangChain4j version this class runs the sample on. */
+    abstract String langChain4jVersion();
+
     @BeforeAll
     void runTheSample() throws Exception {
         run = start(dir, SupportDeskRun.SAMPLE.resolve("toolguard.yaml"));
+    }
+
+    @Test
+    void theSampleRunsOnTheLangChain4jVersionUnderTest() {
+        assertThat(run.app.stdoutLines()).first().isEqualTo("LangChain4j " + langChain4jVersion());
     }
 
     @Test

@@ -4,7 +4,10 @@ import dev.langchain4j.service.AiServices;
 import dev.toolguard.sample.langchain4j.ScriptedChatModel.ToolCall;
 import org.slf4j.MDC;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
+import java.util.Properties;
 import java.util.function.Supplier;
 
 /**
@@ -54,12 +57,26 @@ public final class SupportDesk {
                 .chatModel(new ScriptedChatModel(QUESTIONS.stream().map(Question::modelProposes).toList()))
                 .tools(new SupportTools())
                 .build();
+        System.out.println("LangChain4j " + langChain4jVersion());
         for (Question q : QUESTIONS) {
             System.out.println("[" + q.from().id() + ", " + q.from().roles() + "] " + q.text());
             String answer = signedIn(q.from(), () -> assistant.answer(q.text()));
             System.out.println("  assistant: " + answer);
         }
         System.out.println("done");
+    }
+
+    /** The version of the LangChain4j on the class path, as its Maven build recorded it in the jar. */
+    private static String langChain4jVersion() {
+        try (InputStream in = AiServices.class.getResourceAsStream("/META-INF/maven/dev.langchain4j/langchain4j/pom.properties")) {
+            Properties build = new Properties();
+            if (in != null) {
+                build.load(in);
+            }
+            return build.getProperty("version", "(version unknown)");
+        } catch (IOException e) {
+            return "(version unknown)";
+        }
     }
 
     /** What a request filter does: the MDC says who is asking while the request is served, then is cleared. */
