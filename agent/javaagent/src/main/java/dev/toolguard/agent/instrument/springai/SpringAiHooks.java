@@ -2,9 +2,37 @@ package dev.toolguard.agent.instrument.springai;
 
 import dev.toolguard.agent.instrument.FrameworkHook;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
 
-/** Built-in rule set {@code spring-ai}: what its tool annotations alone do not cover. */
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Built-in rule set {@code spring-ai}: what its tool annotations alone do not cover.
+ *
+ * <ul>
+ *   <li>{@code FunctionToolCallback} tools are plain functions with no annotated method: their
+ *       {@code call(String, ToolContext)} is guarded by the tool's name and its JSON arguments, and a denial is
+ *       thrown as Spring AI's own {@code ToolExecutionException}, which the tool-calling loop turns into the
+ *       tool's result for the model.</li>
+ *   <li>{@code DefaultToolExecutionExceptionProcessor} always returns a denial's text to the model, also where
+ *       the application asked it to rethrow tool errors: a denial is a decision, not a failure of the tool, and
+ *       the conversation goes on (SPEC §8).</li>
+ *   <li>With {@code filter_discovery}, {@code DefaultToolCallingManager.resolveToolDefinitions}, which every
+ *       Spring AI chat model asks for the tools to send, leaves out the tools the caller may never call.</li>
+ * </ul>
+ * A {@code @Tool} or {@code @McpTool} method is guarded by the annotation rule set itself; its denial reaches
+ * the model through the same exception processor.
+ */
 public final class SpringAiHooks implements FrameworkHook {
+
+    static final String FUNCTION_TOOL_CALLBACK = "org.springframework.ai.tool.function.FunctionToolCallback";
+    static final String EXCEPTION_PROCESSOR = "org.springframework.ai.tool.execution.DefaultToolExecutionExceptionProcessor";
+    static final String TOOL_CALLING_MANAGER = "org.springframework.ai.model.tool.DefaultToolCallingManager";
+    static final String TOOL_CONTEXT = "org.springframework.ai.chat.model.ToolContext";
+    static final String TOOL_EXECUTION_EXCEPTION = "org.springframework.ai.tool.execution.ToolExecutionException";
+    static final String TOOL_CALLING_CHAT_OPTIONS = "org.springframework.ai.model.tool.ToolCallingChatOptions";
 
     @Override
     public String ruleSet() {
@@ -13,6 +41,21 @@ public final class SpringAiHooks implements FrameworkHook {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
-        return builder;
+        AgentBuilder b = builder
+                .type(named(FUNCTION_TOOL_CALLBACK))
+                .transform((t, type, loader, module, pd) -> t.visit(Advice.to(FunctionToolCallAdvice.class)
+                        .on(named("call").and(takesArguments(2))
+                                .and(takesArgument(0, String.class)).and(takesArgument(1, named(TOOL_CONTEXT))))))
+                .type(named(EXCEPTION_PROCESSOR))
+                .transform((t, type, loader, module, pd) -> t.visit(Advice.to(DenialAsToolResultAdvice.class)
+                        .on(named("process").and(takesArguments(1))
+                                .and(takesArgument(0, named(TOOL_EXECUTION_EXCEPTION))))));
+        if (!filterDiscovery) {
+            return b;
+        }
+        return b.type(named(TOOL_CALLING_MANAGER))
+                .transform((t, type, loader, module, pd) -> t.visit(Advice.to(ToolListAdvice.class)
+                        .on(named("resolveToolDefinitions").and(takesArguments(1))
+                                .and(takesArgument(0, named(TOOL_CALLING_CHAT_OPTIONS))))));
     }
 }
