@@ -2,7 +2,8 @@ package dev.toolguard.agent.instrument.springai;
 
 import dev.toolguard.agent.instrument.FrameworkHook;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -43,19 +44,27 @@ public final class SpringAiHooks implements FrameworkHook {
     public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
         AgentBuilder b = builder
                 .type(named(FUNCTION_TOOL_CALLBACK))
-                .transform((t, type, loader, module, pd) -> t.visit(Advice.to(FunctionToolCallAdvice.class)
-                        .on(named("call").and(takesArguments(2))
-                                .and(takesArgument(0, String.class)).and(takesArgument(1, named(TOOL_CONTEXT))))))
+                .transform(advice("FunctionToolCallAdvice", named("call").and(takesArguments(2))
+                        .and(takesArgument(0, String.class)).and(takesArgument(1, named(TOOL_CONTEXT)))))
                 .type(named(EXCEPTION_PROCESSOR))
-                .transform((t, type, loader, module, pd) -> t.visit(Advice.to(DenialAsToolResultAdvice.class)
-                        .on(named("process").and(takesArguments(1))
-                                .and(takesArgument(0, named(TOOL_EXECUTION_EXCEPTION))))));
+                .transform(advice("DenialAsToolResultAdvice", named("process").and(takesArguments(1))
+                        .and(takesArgument(0, named(TOOL_EXECUTION_EXCEPTION)))));
         if (!filterDiscovery) {
             return b;
         }
         return b.type(named(TOOL_CALLING_MANAGER))
-                .transform((t, type, loader, module, pd) -> t.visit(Advice.to(ToolListAdvice.class)
-                        .on(named("resolveToolDefinitions").and(takesArguments(1))
-                                .and(takesArgument(0, named(TOOL_CALLING_CHAT_OPTIONS))))));
+                .transform(advice("ToolListAdvice", named("resolveToolDefinitions").and(takesArguments(1))
+                        .and(takesArgument(0, named(TOOL_CALLING_CHAT_OPTIONS)))));
+    }
+
+    /**
+     * The advice, by the name of a class in this package, is described from its class file and never loaded: it
+     * names Spring AI types, which only the application's class loader has; they are resolved there, the advice's
+     * own bytes come from the agent.
+     */
+    private static AgentBuilder.Transformer advice(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(SpringAiHooks.class.getClassLoader())
+                .advice(methods, SpringAiHooks.class.getPackageName() + "." + adviceClass);
     }
 }
