@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * Source {@code spring-security}: the application's current Spring Security {@code Authentication} on the calling
- * thread. By default {@code user.id} is its name and {@code user.roles} its authority names without the
- * {@code ROLE_} prefix; a mapping {@code {ctx.path: attribute}} picks attributes instead ({@code name},
- * {@code roles}, {@code authorities}).
+ * thread. By default {@code user.id} is its name and {@code user.roles} its roles: the names of its
+ * {@code ROLE_} authorities without that prefix, which is what Spring Security's own {@code hasRole} matches. A
+ * mapping {@code {ctx.path: attribute}} picks attributes instead: {@code name}, {@code roles}, or
+ * {@code authorities} (every authority name as it is, for an application whose authorities are not roles).
  *
  * <p>Spring Security is the application's, so it is reached reflectively through the class loader of the tool's
  * class, else of the call's arguments, else the thread's context class loader (an executable Spring Boot jar keeps
@@ -175,7 +176,11 @@ public final class SpringSecurityContextSource implements ContextSource {
                 if (name == null || name.isEmpty()) {
                     continue;
                 }
-                if (asRoles && name.startsWith(ROLE_PREFIX)) {
+                if (asRoles) {
+                    // other authorities (scopes, Spring Security 7's FACTOR_ ones) are not roles
+                    if (!name.startsWith(ROLE_PREFIX)) {
+                        continue;
+                    }
                     name = name.substring(ROLE_PREFIX.length());
                 }
                 if (!name.isEmpty() && !names.contains(name)) {

@@ -61,11 +61,11 @@ class SpringSecurityContextSourceTest {
     }
 
     @Test
-    void authoritiesWithoutThePrefixAreRolesAsTheyAre() {
-        signIn(user("bob", "manager", "ROLE_manager", "SCOPE_crm.read"));
+    void authoritiesThatAreNotRolesAreNotRoles() {
+        signIn(user("bob", "crm_admin", "ROLE_manager", "SCOPE_crm.read", "FACTOR_PASSWORD"));
 
         assertThat(ctxFor(assembler(Map.of())))
-                .isEqualTo(Map.of("user", Map.of("id", "bob", "roles", List.of("manager", "SCOPE_crm.read"))));
+                .isEqualTo(Map.of("user", Map.of("id", "bob", "roles", List.of("manager"))));
     }
 
     @Test
