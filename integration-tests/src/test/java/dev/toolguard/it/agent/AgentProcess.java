@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * A forked JVM running one of the test apps with {@code -javaagent:} on the real agent jar, its standard output
  * and error captured to files in the scenario's directory.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
 
     static final Path AGENT_JAR = Path.of(required("toolguard.it.agent.jar"));
     static final Path API_JAR = Path.of(required("toolguard.it.api.jar"));
@@ -34,11 +34,11 @@ final class AgentProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    static Builder in(Path dir) {
+    public static Builder in(Path dir) {
         return new Builder(dir);
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final Path dir;
         private Path java = JAVA_17;
         private String agentOptions;
@@ -52,34 +52,34 @@ final class AgentProcess implements AutoCloseable {
             this.dir = dir;
         }
 
-        Builder java(Path java) {
+        public Builder java(Path java) {
             this.java = java;
             return this;
         }
 
-        Builder agentOptions(String options) {
+        public Builder agentOptions(String options) {
             this.agentOptions = options;
             return this;
         }
 
-        Builder property(String key, String value) {
+        public Builder property(String key, String value) {
             properties.put(key, value);
             return this;
         }
 
-        Builder env(String key, String value) {
+        public Builder env(String key, String value) {
             env.put(key, value);
             return this;
         }
 
-        Builder main(Class<?> main, String... arguments) {
+        public Builder main(Class<?> main, String... arguments) {
             this.mainClass = main.getName();
             args.addAll(List.of(arguments));
             return this;
         }
 
         /** Adds jars to the app's class path, e.g. the application's own SLF4J. */
-        Builder alsoOnClasspath(List<Path> jars) {
+        public Builder alsoOnClasspath(List<Path> jars) {
             StringBuilder cp = new StringBuilder(classpath);
             jars.forEach(j -> cp.append(File.pathSeparator).append(j));
             classpath = cp.toString();
@@ -87,7 +87,7 @@ final class AgentProcess implements AutoCloseable {
         }
 
         /** Runs a main class from other jars than the test apps (the API jar is always added). */
-        Builder main(String main, Path... jars) {
+        public Builder main(String main, Path... jars) {
             this.mainClass = main;
             StringBuilder cp = new StringBuilder();
             for (Path jar : jars) {
@@ -97,7 +97,7 @@ final class AgentProcess implements AutoCloseable {
             return this;
         }
 
-        AgentProcess start() throws IOException {
+        public AgentProcess start() throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());
             cmd.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
@@ -117,7 +117,7 @@ final class AgentProcess implements AutoCloseable {
         }
 
         /** Starts the app and waits for it to end on its own. */
-        AgentProcess run() throws IOException, InterruptedException {
+        public AgentProcess run() throws IOException, InterruptedException {
             AgentProcess p = start();
             p.waitFor(Duration.ofSeconds(60));
             return p;
@@ -125,7 +125,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Waits for the process to end; fails the test if it does not in time. */
-    int waitFor(Duration timeout) throws InterruptedException {
+    public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the app did not end within " + timeout + "; stderr:\n" + stderr());
@@ -133,7 +133,7 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    int exitCode() {
+    public int exitCode() {
         return process.exitValue();
     }
 
@@ -147,15 +147,15 @@ final class AgentProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    String stdout() {
+    public String stdout() {
         return read(stdout);
     }
 
-    String stderr() {
+    public String stderr() {
         return read(stderr);
     }
 
-    List<String> stdoutLines() {
+    public List<String> stdoutLines() {
         return stdout().lines().toList();
     }
 
@@ -164,7 +164,7 @@ final class AgentProcess implements AutoCloseable {
      * the bootstrap class path while class data sharing is on (JDK 19 and later print nothing): it is the
      * JVM's line, not the agent's.
      */
-    List<String> stderrLines() {
+    public List<String> stderrLines() {
         return stderr().lines().filter(l -> !l.startsWith(CDS_WARNING)).toList();
     }
 

@@ -8,27 +8,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** One scenario's directory: its config, policies, audit log and the app's captured output. */
-final class Scenario {
+public final class Scenario {
 
     final Path dir;
 
-    Scenario(Path dir) {
+    public Scenario(Path dir) {
         this.dir = dir;
     }
 
     /** The JVM the apps run on: {@code toolguard.it.java}, else this one. Skips when it is not installed. */
-    static Path java() {
+    public static Path java() {
         String configured = System.getProperty("toolguard.it.java");
         Path java = configured == null || configured.isBlank() ? AgentProcess.JAVA_17 : Path.of(configured);
         Assumptions.assumeTrue(Files.isExecutable(java), "no JVM at " + java);
         return java;
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name);
     }
 
-    Path audit() {
+    public Path audit() {
         return dir.resolve("audit.jsonl");
     }
 
@@ -45,7 +45,7 @@ final class Scenario {
         return target;
     }
 
-    Path write(String name, String text) throws IOException {
+    public Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.createDirectories(p.getParent());
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
@@ -66,7 +66,7 @@ final class Scenario {
                 """ + extra);
     }
 
-    AgentProcess.Builder app() {
+    public AgentProcess.Builder app() {
         return AgentProcess.in(dir).java(java());
     }
 }

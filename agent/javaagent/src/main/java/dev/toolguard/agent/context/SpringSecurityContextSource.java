@@ -48,7 +48,7 @@ public final class SpringSecurityContextSource implements ContextSource {
         }
     }
 
-    private static final Map<String, Attribute> DEFAULT_MAPPING = Map.of("user.id", Attribute.NAME, "user.roles", Attribute.ROLES);
+    private static final Map<String, Attribute> DEFAULT_MAPPING = defaultMapping();
     private static final String ROLE_PREFIX = "ROLE_";
 
     private static final ClassValue<Optional<Access>> BY_CLASS = new ClassValue<>() {
@@ -62,7 +62,15 @@ public final class SpringSecurityContextSource implements ContextSource {
     private final Map<String, Attribute> pathToAttribute;
 
     SpringSecurityContextSource(Map<String, Attribute> pathToAttribute) {
-        this.pathToAttribute = pathToAttribute.isEmpty() ? DEFAULT_MAPPING : Map.copyOf(pathToAttribute);
+        this.pathToAttribute = pathToAttribute.isEmpty() ? DEFAULT_MAPPING : new LinkedHashMap<>(pathToAttribute);
+    }
+
+    /** Who, then what they may do: the order the audit record shows them in. */
+    private static Map<String, Attribute> defaultMapping() {
+        Map<String, Attribute> m = new LinkedHashMap<>();
+        m.put("user.id", Attribute.NAME);
+        m.put("user.roles", Attribute.ROLES);
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     @Override
