@@ -28,12 +28,12 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  */
 public final class SpringAiHooks implements FrameworkHook {
 
-    static final String FUNCTION_TOOL_CALLBACK = "org.springframework.ai.tool.function.FunctionToolCallback";
-    static final String EXCEPTION_PROCESSOR = "org.springframework.ai.tool.execution.DefaultToolExecutionExceptionProcessor";
-    static final String TOOL_CALLING_MANAGER = "org.springframework.ai.model.tool.DefaultToolCallingManager";
-    static final String TOOL_CONTEXT = "org.springframework.ai.chat.model.ToolContext";
-    static final String TOOL_EXECUTION_EXCEPTION = "org.springframework.ai.tool.execution.ToolExecutionException";
-    static final String TOOL_CALLING_CHAT_OPTIONS = "org.springframework.ai.model.tool.ToolCallingChatOptions";
+    private static final String FUNCTION_TOOL_CALLBACK = "org.springframework.ai.tool.function.FunctionToolCallback";
+    private static final String EXCEPTION_PROCESSOR = "org.springframework.ai.tool.execution.DefaultToolExecutionExceptionProcessor";
+    private static final String TOOL_CALLING_MANAGER = "org.springframework.ai.model.tool.DefaultToolCallingManager";
+    private static final String TOOL_CONTEXT = "org.springframework.ai.chat.model.ToolContext";
+    private static final String TOOL_EXECUTION_EXCEPTION = "org.springframework.ai.tool.execution.ToolExecutionException";
+    private static final String TOOL_CALLING_CHAT_OPTIONS = "org.springframework.ai.model.tool.ToolCallingChatOptions";
 
     @Override
     public String ruleSet() {
