@@ -47,8 +47,19 @@ public final class GuardBridge {
     private GuardBridge() {
     }
 
-    /** Called once by the agent at start. */
-    public static void install(Guard g) {
+    /**
+     * Called once by the agent at start. Later calls are refused, so that nothing that runs after the agent
+     * (application code included) can swap the guard for one that allows.
+     *
+     * @throws IllegalStateException when a guard is installed already
+     */
+    public static synchronized void install(Guard g) {
+        if (g == null) {
+            throw new IllegalArgumentException("guard");
+        }
+        if (guard != null) {
+            throw new IllegalStateException("ToolGuard's guard is installed already and cannot be replaced");
+        }
         guard = g;
     }
 

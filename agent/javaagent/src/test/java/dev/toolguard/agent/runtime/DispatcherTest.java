@@ -107,6 +107,22 @@ class DispatcherTest {
     }
 
     @Test
+    void aCallEndedOnAnotherThreadDoesNotLeaveTheDecidingThreadPassingTheToolThrough() throws Exception {
+        int id = tool("issue_refund");
+
+        Object first = dispatcher.enter(id, null, new Object[]{"a"});
+        Thread elsewhere = new Thread(() -> dispatcher.exit(first, "async result", null));
+        elsewhere.start();
+        elsewhere.join();
+        Object second = dispatcher.enter(id, null, new Object[]{"b"});
+        dispatcher.exit(second, "r", null);
+        dispatcher.exit(first, "reported twice", null);
+
+        assertThat(guard.events).containsExactly("before issue_refund {x=a}", "after id-issue_refund async result",
+                "before issue_refund {x=b}", "after id-issue_refund r");
+    }
+
+    @Test
     void aFailureWhileDecidingIsADenialNotAnException() {
         guard.fail = new IllegalStateException("boom");
 
