@@ -1,6 +1,7 @@
 package dev.toolguard.agent.instrument.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.toolguard.agent.advice.ToolInstaller;
 import dev.toolguard.agent.instrument.FrameworkHook;
 import dev.toolguard.api.internal.GuardBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -50,7 +51,7 @@ public final class LangChain4jHooks implements FrameworkHook {
                     ClassFileLocator.ForClassLoader.of(LangChain4jHooks.class.getClassLoader()),
                     ClassFileLocator.ForClassLoader.of(loader));
             TypeDescription advice = TypePool.Default.of(locator).describe(OfferedTools.class.getName()).resolve();
-            return b.visit(Advice.to(advice, locator).on(named("effectiveTools").or(named("toolSpecifications"))
+            return b.visit(Advice.to(advice, locator).withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE).on(named("effectiveTools").or(named("toolSpecifications"))
                     .and(takesNoArguments()).and(returns(named(List.class.getName())))));
         });
     }

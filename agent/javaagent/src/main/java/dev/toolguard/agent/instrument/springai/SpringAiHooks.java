@@ -1,5 +1,6 @@
 package dev.toolguard.agent.instrument.springai;
 
+import dev.toolguard.agent.advice.ToolInstaller;
 import dev.toolguard.agent.instrument.FrameworkHook;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
@@ -64,6 +65,7 @@ public final class SpringAiHooks implements FrameworkHook {
      */
     private static AgentBuilder.Transformer advice(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
         return new AgentBuilder.Transformer.ForAdvice()
+                .withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE)
                 .include(SpringAiHooks.class.getClassLoader())
                 .advice(methods, SpringAiHooks.class.getPackageName() + "." + adviceClass);
     }
