@@ -92,4 +92,22 @@ class FailClosedIT {
             assertThat(d.path("action").asText()).isEqualTo("allow");
         });
     }
+
+    @Test
+    void anAgentThatFailsToStartDeniesEveryGuardedCallAndSaysWhy() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("");
+
+        AgentProcess app = s.app().agentOptions("config=" + config)
+                .property("toolguard.testing.start-failure", "true").main(RefundApp.class, "10").run();
+
+        assertThat(app.exitCode()).isZero();
+        assertThat(app.stdoutLines()).contains("done").anySatisfy(l -> assertThat(l).startsWith("call 10: denied")
+                .contains("rule=on_error").contains("Denied by ToolGuard: the agent failed to start"));
+        assertThat(app.stdout()).doesNotContain("body ran");
+        assertThat(app.stderrLines()).singleElement().asString()
+                .isEqualTo("toolguard: the agent failed to start, so every guarded call is denied:"
+                        + " IllegalStateException: injected start failure");
+    }
 }

@@ -18,6 +18,7 @@ import dev.toolguard.agent.reload.LastGoodStore;
 import dev.toolguard.agent.reload.PolicyReloader;
 import dev.toolguard.agent.reload.ReloadListener;
 import dev.toolguard.agent.reload.SourceWatcher;
+import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolRules;
 import dev.toolguard.instrumentation.file.RulesFile;
@@ -62,6 +63,8 @@ public final class AgentRuntime {
 
     /** System property naming a tool whose deciding fails on purpose, for the fail-closed tests. */
     public static final String ENGINE_FAILURE_PROPERTY = "toolguard.testing.engine-failure";
+    /** System property that makes starting fail on purpose, for the fail-closed tests. */
+    public static final String START_FAILURE_PROPERTY = "toolguard.testing.start-failure";
 
     private final PrintStream stderr;
     private final Consumer<String> diagnostics;
@@ -78,10 +81,62 @@ public final class AgentRuntime {
      * @param attached  true when loaded into a running JVM (classes already loaded are retransformed)
      */
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {
-        new AgentRuntime(System.err).run(agentArgs, inst, attached);
+        AgentRuntime runtime = new AgentRuntime(System.err);
+        try {
+            runtime.run(agentArgs, inst, attached);
+        } catch (RuntimeException | LinkageError e) {
+            runtime.failClosed(inst, e);
+        }
+    }
+
+    /**
+     * Starting failed (a bug of ours): rather than leave the tools unguarded, guard every annotated tool with a
+     * guard that denies, and say so. Only if even that fails do the tools run unguarded, which is said too.
+     */
+    private void failClosed(Instrumentation inst, Throwable failure) {
+        String why = failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        try {
+            if (!GuardBridge.installed()) {
+                GuardBridge.install(new DenyingGuard("the agent failed to start (" + why + ")"));
+                new ToolInstaller(new ToolRules(BuiltinRuleSets.rules(BuiltinRuleSets.NAMES)), List.of(), false,
+                        new ToolRegistry(), diagnostics).install(inst);
+            }
+            diagnostics.accept("toolguard: the agent failed to start, so every guarded call is denied: " + why);
+        } catch (RuntimeException | LinkageError e) {
+            diagnostics.accept("toolguard: the agent failed to start, and no tool is guarded: " + why + "; then " + e);
+        }
+    }
+
+    /** The guard of an agent that could not start: every call is denied with the reason. */
+    private record DenyingGuard(String reason) implements GuardBridge.Guard {
+        @Override
+        public Object enter(int toolId, Object self, Object[] args) {
+            return denial();
+        }
+
+        @Override
+        public Object enterNamed(String ruleSet, String tool, String site, Object args, Object[] extras) {
+            return denial();
+        }
+
+        @Override
+        public void exit(Object ticket, Object result, Throwable thrown) {
+        }
+
+        @Override
+        public boolean discoverable(String tool) {
+            return false;
+        }
+
+        private ToolCallDeniedException denial() {
+            return new ToolCallDeniedException(null, "on_error", reason, "Denied by ToolGuard: " + reason + " [on_error]");
+        }
     }
 
     private void run(String agentArgs, Instrumentation inst, boolean attached) {
+        if (Boolean.getBoolean(START_FAILURE_PROPERTY)) {
+            throw new IllegalStateException("injected start failure");
+        }
         ConfigResolver.Result resolved = ConfigResolver.resolve(agentArgs);
         List<String> problems = new ArrayList<>();
         resolved.problems().forEach(p -> problems.add(p.toString()));
