@@ -137,6 +137,12 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Writes one line to the app's standard input, for apps that take their calls from there. */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     boolean alive() {
         return process.isAlive();
     }
