@@ -48,7 +48,7 @@ class AdminApiIT {
     }
 
     @Test
-    void theAdminApiListensOnLoopbackOnThePortItWasGiven() {
+    void theStartLineNamesTheLoopbackAddressTheAdminApiIsBoundTo() {
         assertThat(admin.base).matches("http://127\\.0\\.0\\.1:\\d+");
         assertThat(app.stderrLines()).singleElement().asString()
                 .contains("; mode enforce; ").endsWith("; admin API on " + admin.base);
