@@ -150,6 +150,12 @@ public final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Writes one line to the app's standard input, for apps that take their calls from there. */
+    public void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

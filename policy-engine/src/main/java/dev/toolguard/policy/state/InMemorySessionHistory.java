@@ -1,15 +1,16 @@
 package dev.toolguard.policy.state;
 
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
  * Session history in memory: per session, the last time each tool was allowed. Memory is bounded:
  * at most {@link #MAX_TOOLS_PER_SESSION} tools per session and {@link #MAX_SESSIONS} sessions, the least
  * recently active dropped first. A dropped session forgets its history, so keep sessions short-lived
- * or use a shared store for long ones.
+ * or use a shared store for long ones. No lock is taken: the maps are concurrent, and when the store is full
+ * one caller at a time drops the least active tenth while the others go on.
  */
 public final class InMemorySessionHistory implements SessionHistory {
 
@@ -22,6 +23,7 @@ public final class InMemorySessionHistory implements SessionHistory {
     }
 
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AtomicBoolean dropping = new AtomicBoolean();
 
     @Override
     public void recordAllowed(String session, String tool, long epochMillis) {
@@ -53,12 +55,21 @@ public final class InMemorySessionHistory implements SessionHistory {
     }
 
     private void dropLeastActive() {
-        int drop = Math.max(1, sessions.size() / 10);
-        sessions.entrySet().stream()
-                .sorted(Comparator.comparingLong(e -> e.getValue().lastActive))
-                .limit(drop)
-                .map(Map.Entry::getKey)
-                .toList()
-                .forEach(sessions::remove);
+        if (!dropping.compareAndSet(false, true)) {
+            return; // another caller is making room; sorting the store twice at once helps nobody
+        }
+        try {
+            int drop = Math.max(1, sessions.size() / 10);
+            // sort a copy of the times: sorting on values other threads keep moving breaks the sort's contract
+            sessions.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue().lastActive))
+                    .sorted(Map.Entry.comparingByValue())
+                    .limit(drop)
+                    .map(Map.Entry::getKey)
+                    .toList()
+                    .forEach(sessions::remove);
+        } finally {
+            dropping.set(false);
+        }
     }
 }

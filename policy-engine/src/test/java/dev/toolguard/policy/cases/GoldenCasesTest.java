@@ -19,12 +19,12 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The golden scenarios (one directory each: policy files and a cases.yaml) and the example of docs/examples,
+ * The golden scenarios (one directory each: policy files and a cases.yaml) and the examples of docs/examples,
  * run through the same {@link CaseRunner} as {@code toolguard test}.
  */
 class GoldenCasesTest {
 
-    private static final Path DOCS_EXAMPLE = Path.of("..", "docs", "examples", "support-agent");
+    private static final Path DOCS_EXAMPLES = Path.of("..", "docs", "examples");
 
     @TestFactory
     Stream<DynamicNode> goldenScenariosDecideAsTheirCasesExpect() throws IOException, URISyntaxException {
@@ -32,9 +32,14 @@ class GoldenCasesTest {
     }
 
     @TestFactory
-    Stream<DynamicNode> theDocumentedExampleDecidesAsItsCasesExpect() {
-        Path policies = DOCS_EXAMPLE.resolve("policies");
-        return Stream.of(scenario("docs/examples/support-agent", List.of(policies.toString()), DOCS_EXAMPLE.resolve("cases.yaml")));
+    Stream<DynamicNode> theDocumentedExamplesDecideAsTheirCasesExpect() throws IOException {
+        List<Path> examples;
+        try (Stream<Path> dirs = Files.list(DOCS_EXAMPLES)) {
+            examples = dirs.filter(d -> Files.exists(d.resolve("cases.yaml"))).sorted().toList();
+        }
+        assertThat(examples).extracting(p -> p.getFileName().toString()).contains("support-agent", "limits");
+        return examples.stream().map(dir -> scenario("docs/examples/" + dir.getFileName(),
+                List.of(dir.resolve("policies").toString()), dir.resolve("cases.yaml")));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,5 +107,81 @@ class InMemoryStateTest {
 
         assertThat(history.anyAllowedSince("s", "tool0"::equals, 0)).isFalse();
         assertThat(history.anyAllowedSince("s", ("tool" + InMemorySessionHistory.MAX_TOOLS_PER_SESSION)::equals, 0)).isTrue();
+    }
+
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    @Test
+    void aBucketTheSweepDropsWhileACallHoldsItIsNotChargedTwice() throws Exception {
+        HoldingTime time = new HoldingTime();
+        InMemoryRateLimiter limiter = new InMemoryRateLimiter(time, 1);
+        CompletableFuture<Boolean> held = CompletableFuture.supplyAsync(() -> {
+            time.holdThisThread();
+            return limiter.tryAcquire("k", 1, HOUR);
+        });
+        time.awaitHeld(); // it has looked up bucket k (new, so full) and reads the clock before charging it
+
+        assertThat(limiter.tryAcquire("other", 1, HOUR)).isTrue(); // the store is full: this sweeps k away
+        assertThat(limiter.tryAcquire("k", 1, HOUR)).isTrue();
+        time.release();
+
+        assertThat(held.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(limiter.tryAcquire("k", 1, HOUR)).isFalse();
+    }
+
+    @Test
+    void theSweepKeepsBucketsThatAreStillCounting() {
+        InMemoryRateLimiter limiter = new InMemoryRateLimiter(new TestTime(0), 2);
+        limiter.tryAcquire("a", 1, HOUR);
+        limiter.tryAcquire("b", 1, HOUR);
+
+        limiter.tryAcquire("c", 1, HOUR);
+
+        assertThat(limiter.sweeps()).isEqualTo(1);
+        assertThat(limiter.tryAcquire("a", 1, HOUR)).isFalse();
+        assertThat(limiter.tryAcquire("b", 1, HOUR)).isFalse();
+    }
+
+    @Test
+    void aStoreFullOfCountingBucketsIsNotSweptForEveryNewKey() {
+        InMemoryRateLimiter limiter = new InMemoryRateLimiter(new TestTime(0), 100);
+        for (int i = 0; i < 200; i++) {
+            limiter.tryAcquire("k" + i, 1, HOUR);
+        }
+
+        // sweeps at 100, 125, 156 and 195 buckets, not at each of the 100 keys past the first 100
+        assertThat(limiter.sweeps()).isEqualTo(4);
+    }
+
+    @Test
+    void anAccountTheSweepDropsWhileACallHoldsItIsNotChargedTwice() throws Exception {
+        HoldingTime time = new HoldingTime();
+        InMemoryBudgetLedger ledger = new InMemoryBudgetLedger(time, 1);
+        CompletableFuture<Boolean> held = CompletableFuture.supplyAsync(() -> {
+            time.holdThisThread();
+            return ledger.tryCharge("acme", 30, 30, DAY);
+        });
+        time.awaitHeld(); // it has looked up account acme (new, so empty) and reads the clock before charging
+
+        assertThat(ledger.tryCharge("other", 30, 30, DAY)).isTrue(); // the store is full: this sweeps acme away
+        assertThat(ledger.tryCharge("acme", 30, 30, DAY)).isTrue();
+        time.release();
+
+        assertThat(held.get(10, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void theSweepKeepsWindowsThatAreStillOpen() {
+        TestTime time = new TestTime(0);
+        InMemoryBudgetLedger ledger = new InMemoryBudgetLedger(time, 2);
+        ledger.tryCharge("a", 100, 100, DAY);
+        ledger.tryCharge("b", 100, 100, HOUR);
+        time.advance(HOUR);
+
+        ledger.tryCharge("c", 100, 100, DAY); // sweeps: b's window has ended, a's has not
+
+        assertThat(ledger.sweeps()).isEqualTo(1);
+        assertThat(ledger.tryCharge("a", 1, 100, DAY)).isFalse();
+        assertThat(ledger.tryCharge("b", 100, 100, HOUR)).isTrue();
     }
 }

@@ -3,16 +3,19 @@ package dev.toolguard.agent.context;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import java.util.function.Consumer;
 
 /**
  * Source {@code mdc}: the application's SLF4J MDC of the calling thread, keys mapped to context paths
  * ({@code {user.id: userId}}). The agent's own SLF4J is relocated and is not the application's, so the MDC is
  * reached reflectively through the class loader of the tool's class; the lookup is cached per class (weakly),
- * and an application without SLF4J simply contributes nothing.
+ * and an application without SLF4J simply contributes nothing. Reading it takes no lock: a call without a
+ * receiver (a static tool, a framework's named call) finds its loader's lookup in a copy-on-write array.
  */
 public final class MdcContextSource implements ContextSource {
 
@@ -27,7 +30,13 @@ public final class MdcContextSource implements ContextSource {
             return mdcGet(type.getClassLoader());
         }
     };
-    private static final Map<ClassLoader, Optional<MethodHandle>> BY_LOADER = new WeakHashMap<>();
+    /** Loaders remembered for calls without a receiver; beyond this many, lookups are made afresh each time. */
+    static final int MAX_LOADERS = 64;
+
+    private record Cached(WeakReference<ClassLoader> loader, Optional<MethodHandle> get) {
+    }
+
+    private static volatile Cached[] byLoader = new Cached[0];
 
     private final Map<String, String> pathToKey;
 
@@ -55,10 +64,36 @@ public final class MdcContextSource implements ContextSource {
         if (call.self() != null && call.self().getClass().getClassLoader() != null) {
             return BY_CLASS.get(call.self().getClass());
         }
-        ClassLoader loader = call.applicationLoader();
-        synchronized (BY_LOADER) {
-            return BY_LOADER.computeIfAbsent(loader, MdcContextSource::mdcGet);
+        return forLoader(call.applicationLoader());
+    }
+
+    static Optional<MethodHandle> forLoader(ClassLoader loader) {
+        for (Cached c : byLoader) {
+            if (c.loader().get() == loader) {
+                return c.get();
+            }
         }
+        Optional<MethodHandle> get = mdcGet(loader);
+        remember(loader, get);
+        return get;
+    }
+
+    /** Only the first call from a new loader gets here; writers take turns, readers never wait. */
+    private static synchronized void remember(ClassLoader loader, Optional<MethodHandle> get) {
+        List<Cached> live = new ArrayList<>();
+        for (Cached c : byLoader) {
+            ClassLoader known = c.loader().get();
+            if (known == loader) {
+                return;
+            }
+            if (known != null) {
+                live.add(c);
+            }
+        }
+        if (live.size() < MAX_LOADERS) {
+            live.add(new Cached(new WeakReference<>(loader), get));
+        }
+        byLoader = live.toArray(new Cached[0]);
     }
 
     private static Optional<MethodHandle> mdcGet(ClassLoader loader) {

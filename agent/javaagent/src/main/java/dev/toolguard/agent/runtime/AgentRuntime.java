@@ -45,6 +45,7 @@ import dev.toolguard.policy.state.EngineState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,9 +229,11 @@ public final class AgentRuntime {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         };
+        InetSocketAddress adminAddress = null;
         if (config.adminListen() != null) {
-            AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(), redaction),
-                    System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics);
+            adminAddress = AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(), redaction),
+                    System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics)
+                    .map(AdminServer::address).orElse(null);
         }
 
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
@@ -247,7 +250,7 @@ public final class AgentRuntime {
         }
         new ToolInstaller(new ToolRules(rules), hooks, config.filterDiscovery(), registry, diagnostics).install(inst);
 
-        stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config, auditProblem));
+        stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config, auditProblem, adminAddress));
     }
 
     private static java.util.Set<String> failingTools(String property) {

@@ -4,9 +4,12 @@ import dev.toolguard.agent.config.AgentConfig;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.policy.load.PolicyBundle;
 
+import java.net.InetSocketAddress;
+
 /**
  * The one line the agent writes to standard error when it starts (SPEC §1): its version, the bundle deciding
- * (or why there is none), the mode, and where the audit log goes.
+ * (or why there is none), the mode, where the audit log goes, and where the admin API listens when it runs
+ * (the port actually bound, so that {@code admin.listen: 127.0.0.1:0} can be found).
  */
 public final class StartLine {
 
@@ -15,8 +18,10 @@ public final class StartLine {
 
     /**
      * @param auditProblem why the audit log could not be opened, or null when it is open
+     * @param admin        the address the admin API is bound to, or null when it is not running
      */
-    public static String of(String version, ActivePolicy.Snapshot policy, AgentConfig config, String auditProblem) {
+    public static String of(String version, ActivePolicy.Snapshot policy, AgentConfig config, String auditProblem,
+                            InetSocketAddress admin) {
         StringBuilder line = new StringBuilder("ToolGuard ").append(version).append(" started: ");
         if (policy.loaded()) {
             PolicyBundle b = policy.bundle();
@@ -33,6 +38,19 @@ public final class StartLine {
         } else {
             line.append("; audit to ").append(config.auditToStderr() ? "standard error" : config.auditFile());
         }
+        if (admin != null) {
+            line.append("; admin API on ").append(url(admin));
+        }
         return line.toString();
+    }
+
+    /** {@code http://127.0.0.1:9464}, {@code http://[::1]:9464}. */
+    static String url(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        int scope = host.indexOf('%');
+        if (scope >= 0) {
+            host = host.substring(0, scope);
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

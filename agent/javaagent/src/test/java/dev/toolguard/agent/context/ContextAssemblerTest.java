@@ -13,6 +13,9 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,6 +108,53 @@ class ContextAssemblerTest {
             assertThat(ctx).isEmpty();
         } finally {
             thread.setContextClassLoader(before);
+        }
+    }
+
+    @Test
+    void aClassLoaderSlowToAnswerForOneCallHoldsUpNoCallFromAnotherLoader() throws Exception {
+        MDC.put("userId", "u-mdc");
+        ContextAssembler a = assembler(spec("mdc", Map.of("user.id", "userId")));
+        assertThat(a.assemble(new CallSite(TOOL, null, new Object[0]))).isEqualTo(Map.of("user", Map.of("id", "u-mdc")));
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        ClassLoader slow = new ClassLoader(ClassLoader.getPlatformClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.endsWith(".MDC")) {
+                    asked.countDown();
+                    try {
+                        answer.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new ClassNotFoundException(name);
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        Thread stuck = new Thread(() -> {
+            Thread.currentThread().setContextClassLoader(slow);
+            a.assemble(new CallSite(TOOL, null, new Object[0]));
+        });
+        stuck.setDaemon(true);
+        stuck.start();
+        try {
+            assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+
+            CompletableFuture<Map<String, Object>> other = CompletableFuture.supplyAsync(() -> {
+                Thread.currentThread().setContextClassLoader(ContextAssemblerTest.class.getClassLoader());
+                MDC.put("userId", "u-other");
+                try {
+                    return a.assemble(new CallSite(TOOL, null, new Object[0]));
+                } finally {
+                    MDC.remove("userId");
+                }
+            });
+
+            assertThat(other.get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("user", Map.of("id", "u-other")));
+        } finally {
+            answer.countDown();
         }
     }
 

@@ -1,0 +1,120 @@
+package dev.toolguard.it.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolguard.it.agent.apps.ApprovalDeskApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** SPEC §12 against a running app: the bearer token guards every path; the policy and Prometheus metrics. */
+class AdminApiIT {
+
+    private static final String TOKEN = UUID.randomUUID().toString();
+
+    @TempDir
+    static Path dir;
+    static Scenario scenario;
+    static AgentProcess app;
+    static AdminClient admin;
+
+    @BeforeAll
+    static void startTheAppAndMakeTwoCalls() throws Exception {
+        scenario = new Scenario(dir);
+        scenario.policy("approvals.yaml");
+        Path config = scenario.config("admin:\n  listen: 127.0.0.1:0\n");
+        app = scenario.app().agentOptions("config=" + config).env("TOOLGUARD_ADMIN_TOKEN", TOKEN)
+                .main(ApprovalDeskApp.class).start();
+        admin = AdminClient.of(app, TOKEN);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().contains("ready"));
+        app.send("a1 wait_refund c-a 50");
+        app.send("a2 close_account c-a 0");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().stream().filter(l -> l.startsWith("call a")).count() == 2);
+    }
+
+    @AfterAll
+    static void stopTheApp() throws Exception {
+        app.close();
+    }
+
+    @Test
+    void theStartLineNamesTheLoopbackAddressTheAdminApiIsBoundTo() {
+        assertThat(admin.base).matches("http://127\\.0\\.0\\.1:\\d+");
+        assertThat(app.stderrLines()).singleElement().asString()
+                .contains("; mode enforce; ").endsWith("; admin API on " + admin.base);
+    }
+
+    @Test
+    void everyPathRefusesARequestWithoutATokenWith401() throws Exception {
+        for (String path : List.of("/approvals", "/policy", "/metrics", "/nowhere")) {
+            HttpResponse<String> r = admin.getWithAuthorization(path, null);
+
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(AdminClient.parse(r.body()).path("error").asText()).isEqualTo("missing or wrong bearer token");
+        }
+    }
+
+    @Test
+    void everyPathRefusesAWrongTokenWith401() throws Exception {
+        for (String authorization : List.of("Bearer " + TOKEN + "x", "Bearer ", "Basic " + TOKEN, TOKEN)) {
+            for (String path : List.of("/approvals", "/policy", "/metrics")) {
+                assertThat(admin.getWithAuthorization(path, authorization).statusCode()).as(authorization + " " + path)
+                        .isEqualTo(401);
+            }
+        }
+    }
+
+    @Test
+    void getMetricsServesPrometheusTextCountingTheAppsDecisions() throws Exception {
+        HttpResponse<String> r = admin.get("/metrics");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+        Map<String, Double> metrics = PrometheusText.parse(r.body());
+        assertThat(metrics).containsKeys("# TYPE toolguard_decisions_total", "# TYPE toolguard_decision_latency_seconds",
+                "# TYPE toolguard_policy_reloads_total", "# TYPE toolguard_internal_errors_total",
+                "# TYPE toolguard_approvals_pending");
+        assertThat(metrics).containsEntry("toolguard_decisions_total{tool=\"wait_refund\",action=\"allow\"}", 1.0)
+                .containsEntry("toolguard_decisions_total{tool=\"wait_refund\",action=\"deny\"}", 0.0)
+                .containsEntry("toolguard_decisions_total{tool=\"close_account\",action=\"deny\"}", 1.0)
+                .containsEntry("toolguard_decision_latency_seconds_count", 2.0)
+                .containsEntry("toolguard_policy_reloads_total{result=\"ok\"}", 0.0)
+                .containsEntry("toolguard_policy_reloads_total{result=\"failed\"}", 0.0)
+                .containsEntry("toolguard_internal_errors_total", 0.0);
+        assertThat(metrics.get("toolguard_decision_latency_seconds_sum")).isPositive();
+    }
+
+    @Test
+    void getPolicyShowsTheLoadedBundleItsSha256AndItsSources() throws Exception {
+        JsonNode policy = admin.json("/policy");
+
+        JsonNode loaded = AuditFile.ofType(scenario.audit(), "policy").get(0);
+        assertThat(policy.path("name").asText()).isEqualTo("approvals");
+        assertThat(policy.path("version").asText()).isEqualTo("it-1");
+        assertThat(policy.path("sha256").asText()).matches("[0-9a-f]{64}").isEqualTo(loaded.path("sha256").asText());
+        assertThat(policy.path("sources")).hasSize(1);
+        assertThat(policy.path("sources").get(0).asText()).isEqualTo(scenario.file("policies").toString());
+        assertThat(policy.path("last_error").isNull()).isTrue();
+    }
+
+    @Test
+    void theApprovalsPendingGaugeCountsAWaitingCall() throws Exception {
+        app.send("p1 wait_refund c-p 5000");
+        admin.awaitPending("c-p");
+
+        Map<String, Double> metrics = PrometheusText.parse(admin.get("/metrics").body());
+
+        assertThat(metrics).containsEntry("toolguard_approvals_pending", 1.0);
+    }
+}
