@@ -67,8 +67,9 @@ public final class ScriptedHost {
             while ((proposed = model.next(new Request(offered, previous))) != null) {
                 System.out.println("model> " + proposed.tool() + " " + new TreeMap<>(proposed.arguments()));
                 CallToolResult result = client.callTool(new CallToolRequest(proposed.tool(), proposed.arguments()));
-                previous = text(result);
-                System.out.println("   " + (Boolean.TRUE.equals(result.isError()) ? "tool error: " : "ok: ") + previous);
+                // what goes back to the model in its next request: the tool's text, marked when it is an error
+                previous = (Boolean.TRUE.equals(result.isError()) ? "tool error: " : "ok: ") + text(result);
+                System.out.println("   " + previous);
             }
             System.out.println("model: " + model.answer());
         } finally {
