@@ -159,9 +159,16 @@ final class AgentProcess implements AutoCloseable {
         return stdout().lines().toList();
     }
 
+    /**
+     * The lines of standard error, without the one warning JDK 17 itself prints whenever an agent appends to
+     * the bootstrap class path while class data sharing is on (JDK 19 and later print nothing): it is the
+     * JVM's line, not the agent's.
+     */
     List<String> stderrLines() {
-        return stderr().lines().toList();
+        return stderr().lines().filter(l -> !l.startsWith(CDS_WARNING)).toList();
     }
+
+    static final String CDS_WARNING = "OpenJDK 64-Bit Server VM warning: Sharing is only supported for boot loader classes";
 
     private static String read(Path p) {
         try {

@@ -38,7 +38,7 @@ class FailClosedIT {
         AgentProcess app = s.app().agentOptions("config=" + config).main(RefundApp.class, "10").run();
 
         assertThat(app.exitCode()).isZero();
-        assertThat(app.stderr()).contains(config + ":6:1: unknown key 'modus'");
+        assertThat(app.stderr()).contains(config + ":7:1: unknown key 'modus'");
         assertThat(app.stdoutLines()).anySatisfy(l -> assertThat(l).startsWith("call 10: denied").contains("rule=no_policy"));
         assertThat(app.stdout()).doesNotContain("body ran");
     }

@@ -46,6 +46,15 @@ public final class CaseRunner {
      * in the call's session. A fresh engine per call, so no counter or history leaks between calls.
      */
     public Decision decide(ToolCall call, List<String> history) {
+        return engineWith(call, history).decide(call);
+    }
+
+    /** As {@link #decide}, with the trace of every step that ran; for {@code explain}. */
+    public Decision explain(ToolCall call, List<String> history) {
+        return engineWith(call, history).explain(call);
+    }
+
+    private PolicyEngine engineWith(ToolCall call, List<String> history) {
         EngineState state = EngineState.inMemory();
         String session = PolicyEngine.sessionKey(call.ctx());
         if (session != null && history != null) {
@@ -55,7 +64,7 @@ public final class CaseRunner {
                 state.history().recordAllowed(session, tool, now);
             }
         }
-        return new PolicyEngine(bundle, state).decide(call);
+        return new PolicyEngine(bundle, state);
     }
 
     static List<String> mismatches(GoldenCase c, Decision d) {

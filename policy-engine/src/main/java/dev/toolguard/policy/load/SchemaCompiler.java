@@ -2,6 +2,7 @@ package dev.toolguard.policy.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaLocation;
@@ -30,8 +31,10 @@ final class SchemaCompiler {
     private static final Set<String> REFERENCE_KEYWORDS = Set.of("$ref", "$dynamicRef", "$recursiveRef");
 
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-            builder -> builder.schemaLoaders(loaders -> loaders.add(
-                    new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")))));
+            builder -> builder
+                    .metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012()).format(new MailboxFormat()).build())
+                    .schemaLoaders(loaders -> loaders.add(
+                            new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")))));
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
             .formatAssertionsEnabled(true)
             .pathType(PathType.JSON_POINTER)

@@ -4,6 +4,8 @@ import dev.toolguard.policy.load.PolicyBundle;
 import dev.toolguard.policy.state.EngineState;
 import dev.toolguard.policy.state.RateLimiter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -152,6 +154,29 @@ class PolicyEngineStepsTest {
 
         assertThat(d.action()).isEqualTo(Action.ALLOW);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"alice@acme.example", "bob@example.com", "x.y+tag@sub.domain.test", "ops@[192.0.2.1]"})
+    void emailFormatAcceptsEveryRfc5321MailboxIncludingReservedDomains(String email) {
+        PolicyEngine engine = engine(EMAIL_TOOL);
+
+        assertThat(engine.decide(call("reset_password", Map.of("email", email), Map.of())).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not-an-email", "a@", "@example.com", "a b@example.com", "a@-bad-.example", "a@b..c"})
+    void emailFormatIsAssertedNotJustAnnotated(String email) {
+        PolicyEngine engine = engine(EMAIL_TOOL);
+
+        Decision d = engine.decide(call("reset_password", Map.of("email", email), Map.of()));
+
+        assertThat(d.action()).isEqualTo(Action.DENY);
+        assertThat(d.rule()).isEqualTo("tools.reset_password.arguments");
+        assertThat(d.field()).isEqualTo("/email");
+    }
+
+    private static final String EMAIL_TOOL = "tools:\n  reset_password:\n    action: allow\n    arguments:\n"
+            + "      type: object\n      properties: {email: {type: string, format: email}}\n";
 
     @Test
     void sequenceDeniesAfterAnAllowedCallInTheSameSession() {

@@ -67,7 +67,7 @@ final class ExplainCommand implements Command {
             PolicyInput.printErrors(bundle, console.out());
             return ExitCode.CHECK_FAILED;
         }
-        Decision decision = new CaseRunner(bundle.bundle()).decide(new ToolCall(tool, callArgs, ctx), history);
+        Decision decision = new CaseRunner(bundle.bundle()).explain(new ToolCall(tool, callArgs, ctx), history);
         print(decision, console.out());
         return ExitCode.OK;
     }

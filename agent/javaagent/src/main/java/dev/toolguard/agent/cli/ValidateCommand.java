@@ -1,6 +1,7 @@
 package dev.toolguard.agent.cli;
 
 import dev.toolguard.policy.load.LoadResult;
+import dev.toolguard.policy.load.CompiledBundle;
 import dev.toolguard.policy.load.PolicyBundle;
 
 import java.util.Set;
@@ -56,6 +57,6 @@ final class ValidateCommand implements Command {
     }
 
     private static int toolCount(PolicyBundle bundle) {
-        return 0;
+        return bundle instanceof CompiledBundle compiled ? compiled.tools().size() : 0;
     }
 }

@@ -1,5 +1,10 @@
 package dev.toolguard.agent.cli;
 
+import dev.toolguard.policy.audit.AuditVerification;
+import dev.toolguard.policy.audit.AuditVerifier;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 
 /** {@code verify-audit <file>}: checks the hash chain of an audit log (SPEC §9). */
@@ -23,7 +28,7 @@ final class VerifyAuditCommand implements Command {
                 Checks that every record's hash is the sha256 of the record without it, and that every record's
                 'prev' is the hash of the record before it, across the whole file.
                 Prints
-                  OK <n> records
+                  OK <n> records, chain intact
                 or names the first bad line:
                   <file>:<line>: <what is wrong>
 
@@ -41,6 +46,23 @@ final class VerifyAuditCommand implements Command {
         if (args.positionals().size() != 1) {
             throw new UsageException("name exactly one audit file");
         }
-        throw new UsageException("verify-audit is not available in this build");
+        Path file = Path.of(args.positionals().get(0));
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            console.err().println("toolguard verify-audit: cannot read " + file);
+            return ExitCode.USAGE;
+        }
+        AuditVerification result = AuditVerifier.verify(file);
+        result.notes().forEach(note -> console.out().println("note: " + note));
+        if (result.ok()) {
+            console.out().println("OK " + result.message());
+            return ExitCode.OK;
+        }
+        if (result.problem() == AuditVerification.Problem.UNREADABLE) {
+            console.err().println("toolguard verify-audit: " + result.message());
+            return ExitCode.USAGE;
+        }
+        console.out().println(file + ":" + result.badLine() + ": " + result.reason());
+        console.out().println("FAILED after " + result.records() + " intact records (" + result.message() + ")");
+        return ExitCode.CHECK_FAILED;
     }
 }

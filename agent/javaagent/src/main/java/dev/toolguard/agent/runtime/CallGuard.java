@@ -1,5 +1,6 @@
 package dev.toolguard.agent.runtime;
 
+import dev.toolguard.agent.context.CallSite;
 import dev.toolguard.instrumentation.ToolMethod;
 
 /**
@@ -11,30 +12,29 @@ import dev.toolguard.instrumentation.ToolMethod;
 public interface CallGuard {
 
     /**
-     * Decides a call before the body runs: assembles the context, converts the arguments, asks the engine,
-     * writes (and flushes) the decision record.
+     * Decides a call before the body runs: assembles the context, asks the engine (and an approver when the
+     * policy says so), writes and flushes the decision record.
      *
-     * @return a {@link Verdict}: either the denial to throw in place of the body, or a handle to pass to
-     *         {@link #after} once the body has run
+     * @param site the tool, receiver and raw arguments, for context sources
+     * @param args the arguments as the policy will see them, or why they cannot be read
      */
-    Verdict before(ToolMethod method, Object self, Object[] args);
+    Verdict before(ToolMethod method, CallSite site, ArgumentReader.Result args);
 
     /** Writes the outcome record once the body returned ({@code thrown == null}) or threw. */
     void after(Verdict verdict, Object result, Throwable thrown);
 
+    /** The verdict for a call whose deciding failed in a way {@link #before} could not catch. */
+    Verdict failed(ToolMethod method, Throwable failure);
+
     /** Whether the tool may be offered to the model in the calling thread's context (SPEC §8). */
     boolean discoverable(String toolName);
-
-    /** Whether an internal error that escaped everything else should allow ({@code on_error: allow}). */
-    boolean allowOnError();
 
     /**
      * The result of {@link #before}.
      *
-     * @param denial   non-null when the body must not run: the exception to throw (or, for frameworks that
-     *                 want a returned error, whose message to return)
-     * @param callId   the audit id shared by the decision and outcome records (null when nothing was audited)
-     * @param started  System.nanoTime() when the body was allowed to start, for duration_ms
+     * @param denial  non-null when the body must not run: the exception to throw in its place
+     * @param callId  the audit id shared by the decision and outcome records (null when nothing is to follow)
+     * @param started System.nanoTime() when the body was allowed to start, for duration_ms
      */
     record Verdict(RuntimeException denial, String callId, long started) {
         public boolean denied() {

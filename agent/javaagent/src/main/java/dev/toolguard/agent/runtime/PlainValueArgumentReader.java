@@ -3,22 +3,35 @@ package dev.toolguard.agent.runtime;
 import dev.toolguard.instrumentation.ToolMethod;
 
 import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads arguments that are already plain values (strings, numbers, booleans, enums, records, maps, lists,
- * arrays, Optional), naming them by the tool's parameter names. Anything else cannot be read, which denies
- * the call rather than letting a policy see half of it.
+ * Turns a call's Java arguments into the JSON-like values a policy sees (SPEC §7): strings, numbers,
+ * booleans, enums (as names), records and beans (as objects of their properties), maps, lists, arrays,
+ * Optionals, and the usual value types (UUID, dates, URI) as text. A value that contains itself, nests too
+ * deeply, or is none of these cannot be read, which denies the call rather than letting a policy see half
+ * of it.
  */
 public final class PlainValueArgumentReader implements ArgumentReader {
 
-    private static final int MAX_DEPTH = 32;
+    private static final int MAX_DEPTH = 64;
+
+    /** Bean properties by class: the public no-argument getters, found once per class. */
+    private static final ClassValue<List<Method>> GETTERS = new ClassValue<>() {
+        @Override
+        protected List<Method> computeValue(Class<?> type) {
+            return getters(type);
+        }
+    };
 
     @Override
     public Result read(ToolMethod method, Object[] args) {
@@ -27,19 +40,48 @@ public final class PlainValueArgumentReader implements ArgumentReader {
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
             String name = i < names.size() ? names.get(i) : "arg" + i;
+            if (name == null) {
+                continue; // framework plumbing (a ToolContext, a memory id): not an argument of the model
+            }
             try {
-                out.put(name, plain(values[i], 0));
-            } catch (IllegalArgumentException e) {
-                return Result.unreadable("/" + name, e.getMessage());
+                out.put(name, plain(values[i], 0, new IdentityHashMap<>()));
+            } catch (Unreadable e) {
+                return Result.unreadable("/" + name + e.path, e.getMessage());
             }
         }
         return Result.of(out);
     }
 
-    private static Object plain(Object v, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("nested too deeply");
+    /** A map of arguments by name from a framework (MCP, a parsed JSON object), made plain the same way. */
+    public static Result readMap(Map<?, ?> args) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : args.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            try {
+                out.put(name, plain(e.getValue(), 0, new IdentityHashMap<>()));
+            } catch (Unreadable u) {
+                return Result.unreadable("/" + name + u.path, u.getMessage());
+            }
         }
+        return Result.of(out);
+    }
+
+    /** Why a value cannot be read, and where inside the argument (a JSON pointer suffix). */
+    private static final class Unreadable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String path;
+
+        Unreadable(String message, String path) {
+            super(message, null, false, false);
+            this.path = path;
+        }
+
+        Unreadable under(String segment) {
+            return new Unreadable(getMessage(), "/" + segment + path);
+        }
+    }
+
+    private static Object plain(Object v, int depth, IdentityHashMap<Object, Boolean> open) {
         if (v == null || v instanceof String || v instanceof Boolean) {
             return v;
         }
@@ -54,45 +96,140 @@ public final class PlainValueArgumentReader implements ArgumentReader {
                     : ((Number) v).doubleValue();
         }
         if (v instanceof Character || v instanceof CharSequence || v instanceof java.util.UUID
-                || v instanceof java.time.temporal.TemporalAccessor || v instanceof java.net.URI) {
+                || v instanceof java.time.temporal.TemporalAccessor || v instanceof java.time.temporal.TemporalAmount
+                || v instanceof java.net.URI || v instanceof java.net.URL || v instanceof java.util.Date
+                || v instanceof java.util.Locale || v instanceof java.util.Currency) {
             return v.toString();
         }
         if (v instanceof Enum<?> e) {
             return e.name();
         }
+        if (depth >= MAX_DEPTH) {
+            throw new Unreadable("nested more than " + MAX_DEPTH + " levels deep", "");
+        }
+        if (open.put(v, Boolean.TRUE) != null) {
+            throw new Unreadable("a " + v.getClass().getName() + " that contains itself", "");
+        }
+        try {
+            return container(v, depth, open);
+        } finally {
+            open.remove(v);
+        }
+    }
+
+    private static Object container(Object v, int depth, IdentityHashMap<Object, Boolean> open) {
         if (v instanceof Optional<?> o) {
-            return o.isPresent() ? plain(o.get(), depth + 1) : null;
+            return o.isPresent() ? plain(o.get(), depth + 1, open) : null;
         }
         if (v instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put(String.valueOf(k), plain(x, depth + 1)));
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                try {
+                    out.put(key, plain(e.getValue(), depth + 1, open));
+                } catch (Unreadable u) {
+                    throw u.under(key);
+                }
+            }
             return out;
         }
         if (v instanceof Collection<?> c) {
             List<Object> out = new ArrayList<>(c.size());
-            c.forEach(x -> out.add(plain(x, depth + 1)));
+            int i = 0;
+            for (Object x : c) {
+                try {
+                    out.add(plain(x, depth + 1, open));
+                } catch (Unreadable u) {
+                    throw u.under(Integer.toString(i));
+                }
+                i++;
+            }
             return out;
         }
         if (v.getClass().isArray()) {
             int n = Array.getLength(v);
             List<Object> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                out.add(plain(Array.get(v, i), depth + 1));
+                try {
+                    out.add(plain(Array.get(v, i), depth + 1, open));
+                } catch (Unreadable u) {
+                    throw u.under(Integer.toString(i));
+                }
             }
             return out;
         }
         if (v instanceof Record) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (RecordComponent rc : v.getClass().getRecordComponents()) {
+                Object value;
                 try {
-                    rc.getAccessor().setAccessible(true);
-                    out.put(rc.getName(), plain(rc.getAccessor().invoke(v), depth + 1));
+                    Method accessor = rc.getAccessor();
+                    accessor.setAccessible(true);
+                    value = accessor.invoke(v);
                 } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new IllegalArgumentException("record component " + rc.getName() + " cannot be read");
+                    throw new Unreadable("record component " + rc.getName() + " cannot be read", "/" + rc.getName());
+                }
+                try {
+                    out.put(rc.getName(), plain(value, depth + 1, open));
+                } catch (Unreadable u) {
+                    throw u.under(rc.getName());
                 }
             }
             return out;
         }
-        throw new IllegalArgumentException("a " + v.getClass().getName() + " is not a plain value");
+        List<Method> getters = GETTERS.get(v.getClass());
+        if (getters.isEmpty()) {
+            throw new Unreadable("a " + v.getClass().getName() + " is neither a plain value nor a bean with properties", "");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Method g : getters) {
+            String property = propertyName(g);
+            Object value;
+            try {
+                value = g.invoke(v);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new Unreadable("property " + property + " of a " + v.getClass().getName() + " cannot be read",
+                        "/" + property);
+            }
+            try {
+                out.put(property, plain(value, depth + 1, open));
+            } catch (Unreadable u) {
+                throw u.under(property);
+            }
+        }
+        return out;
+    }
+
+    private static List<Method> getters(Class<?> type) {
+        if (!Modifier.isPublic(type.getModifiers()) || type.getName().startsWith("java.")) {
+            return List.of();
+        }
+        List<Method> out = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers()) && m.getReturnType() != void.class
+                    && m.getDeclaringClass() != Object.class && propertyName(m) != null) {
+                out.add(m);
+            }
+        }
+        out.sort((a, b) -> propertyName(a).compareTo(propertyName(b)));
+        return List.copyOf(out);
+    }
+
+    /** {@code getAmount} and {@code isActive} (boolean) name properties {@code amount} and {@code active}. */
+    private static String propertyName(Method m) {
+        String n = m.getName();
+        String rest;
+        if (n.startsWith("get") && n.length() > 3) {
+            rest = n.substring(3);
+        } else if (n.startsWith("is") && n.length() > 2 && (m.getReturnType() == boolean.class || m.getReturnType() == Boolean.class)) {
+            rest = n.substring(2);
+        } else {
+            return null;
+        }
+        if (!Character.isUpperCase(rest.charAt(0))) {
+            return null;
+        }
+        return rest.length() > 1 && Character.isUpperCase(rest.charAt(1))
+                ? rest : Character.toLowerCase(rest.charAt(0)) + rest.substring(1);
     }
 }

@@ -1,6 +1,7 @@
 package dev.toolguard.agent.reload;
 
 import dev.toolguard.policy.decide.PolicyEngine;
+import dev.toolguard.policy.load.BundleLoader;
 import dev.toolguard.policy.load.LoadError;
 import dev.toolguard.policy.load.LoadResult;
 import dev.toolguard.policy.load.PolicyBundle;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +38,7 @@ class PolicyReloaderTest {
             PolicyEngine::new, active, new ReloadListener() {
                 @Override
                 public void loaded(PolicyBundle bundle) {
-                    events.add("loaded " + bundle.sha256());
+                    events.add("loaded " + bundle.version());
                 }
 
                 @Override
@@ -50,8 +52,12 @@ class PolicyReloaderTest {
         reloader.stop();
     }
 
-    private static LoadResult ok(String sha) {
-        return new LoadResult(TestBundle.of(sha), List.of());
+    /** A real bundle whose version label names it; the same label gives the same content, so the same sha256. */
+    private static LoadResult ok(String label) {
+        LoadResult r = BundleLoader.loadTexts(Map.of("p.yaml", "apiVersion: toolguard.dev/v1\nkind: Policy\n"
+                + "metadata: {name: support-agent, version: \"" + label + "\"}\ntools:\n  ping: {action: allow}\n"));
+        assertThat(r.ok()).as(r.errors().toString()).isTrue();
+        return r;
     }
 
     private static LoadResult broken() {
@@ -66,7 +72,7 @@ class PolicyReloaderTest {
 
         assertThat(reloader.checkNow()).isTrue();
 
-        assertThat(active.current().bundle().sha256()).isEqualTo("sha-b");
+        assertThat(active.current().bundle().version()).isEqualTo("sha-b");
         assertThat(events).containsExactly("loaded sha-b");
     }
 
@@ -87,7 +93,7 @@ class PolicyReloaderTest {
 
         assertThat(reloader.checkNow()).isFalse();
 
-        assertThat(active.current().bundle().sha256()).isEqualTo("sha-a");
+        assertThat(active.current().bundle().version()).isEqualTo("sha-a");
         assertThat(active.current().lastErrors()).extracting(LoadError::toString)
                 .containsExactly("p.yaml:3:5: unknown key 'acton'");
         assertThat(events).containsExactly("loaded sha-a", "rejected [p.yaml:3:5: unknown key 'acton']");
@@ -107,7 +113,7 @@ class PolicyReloaderTest {
         reloader.checkNow();
 
         assertThat(loads).hasValue(3);
-        assertThat(active.current().bundle().sha256()).isEqualTo("sha-c");
+        assertThat(active.current().bundle().version()).isEqualTo("sha-c");
         assertThat(active.current().lastErrors()).isEmpty();
     }
 
@@ -131,7 +137,7 @@ class PolicyReloaderTest {
 
         reloader.checkNow();
 
-        assertThat(active.current().bundle().sha256()).isEqualTo("sha-a");
+        assertThat(active.current().bundle().version()).isEqualTo("sha-a");
         assertThat(events).hasSize(2).last().asString().startsWith("rejected");
     }
 
@@ -144,7 +150,7 @@ class PolicyReloaderTest {
         nextLoad.set(ok("sha-b"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> active.current().loaded()
-                && active.current().bundle().sha256().equals("sha-b"));
+                && active.current().bundle().version().equals("sha-b"));
     }
 
     @Test

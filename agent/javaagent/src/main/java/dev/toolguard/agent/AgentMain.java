@@ -1,0 +1,113 @@
+package dev.toolguard.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.zip.CRC32;
+
+/**
+ * The agent's entry points: {@code premain} for {@code -javaagent:}, {@code agentmain} for {@code attach}.
+ *
+ * <p>First the API classes go onto the bootstrap class path, before anything here touches them, so that the
+ * application's classes (of any class loader) and the agent meet on one {@code ToolGuard} and one bridge.
+ * Then the runtime starts. A failure to start is said on standard error and never thrown: the host must run.
+ */
+public final class AgentMain {
+
+    private static final String API_PACKAGE = "dev/toolguard/api/";
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private AgentMain() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst, false);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst, true);
+    }
+
+    private static void start(String args, Instrumentation inst, boolean attached) {
+        if (!STARTED.compareAndSet(false, true)) {
+            System.err.println("toolguard: the agent is already running in this JVM; not starting it again");
+            return;
+        }
+        try {
+            // Our relocated ByteBuddy reads its own copy of "net.bytebuddy.safe"; set, it never reaches for
+            // sun.misc.Unsafe, which JDK 24+ warns about on stderr. The application's ByteBuddy is untouched.
+            System.setProperty("dev.toolguard.shaded.bytebuddy.safe", "true");
+            appendApiToBootstrap(inst);
+            Class.forName("dev.toolguard.agent.runtime.AgentRuntime")
+                    .getMethod("start", String.class, Instrumentation.class, boolean.class)
+                    .invoke(null, args, inst, attached);
+        } catch (Exception | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
+                    ? ite.getCause() : e;
+            System.err.println("toolguard: the agent failed to start, so no tool is guarded: " + cause);
+        }
+    }
+
+    /** Writes the API classes of this jar to a small jar of their own and appends it to the bootstrap path. */
+    private static void appendApiToBootstrap(Instrumentation inst) throws IOException, URISyntaxException {
+        Path agentJar = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (!Files.isRegularFile(agentJar)) {
+            return; // run from classes (a test): the API is on the class path already
+        }
+        try (JarFile jar = new JarFile(agentJar.toFile())) {
+            CRC32 content = new CRC32();
+            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                JarEntry entry = e.nextElement();
+                if (entry.getName().startsWith(API_PACKAGE)) {
+                    content.update(entry.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    content.update(Long.toString(entry.getCrc()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            // one file per distinct API content, reused by every JVM that runs this agent
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "toolguard-" + System.getProperty("user.name", "user"));
+            Files.createDirectories(dir);
+            Path target = dir.resolve("toolguard-api-" + Long.toHexString(content.getValue()) + ".jar");
+            if (!Files.isRegularFile(target)) {
+                Path tmp = Files.createTempFile(dir, "toolguard-api-", ".tmp");
+                try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
+                    for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                        JarEntry entry = e.nextElement();
+                        if (entry.getName().startsWith(API_PACKAGE) && !entry.isDirectory()) {
+                            out.putNextEntry(new JarEntry(entry.getName()));
+                            try (InputStream in = jar.getInputStream(entry)) {
+                                copy(in, out);
+                            }
+                            out.closeEntry();
+                        }
+                    }
+                }
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    Files.deleteIfExists(tmp);
+                    if (!Files.isRegularFile(target)) {
+                        throw e;
+                    }
+                }
+            }
+            inst.appendToBootstrapClassLoaderSearch(new JarFile(target.toFile()));
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        in.transferTo(out);
+    }
+}

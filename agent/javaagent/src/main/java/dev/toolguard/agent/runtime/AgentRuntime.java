@@ -1,0 +1,290 @@
+package dev.toolguard.agent.runtime;
+
+import dev.toolguard.agent.admin.AdminServer;
+import dev.toolguard.agent.admin.Metrics;
+import dev.toolguard.agent.admin.PolicyStatus;
+import dev.toolguard.agent.advice.ToolInstaller;
+import dev.toolguard.agent.advice.ToolRegistry;
+import dev.toolguard.agent.config.AgentConfig;
+import dev.toolguard.agent.config.ConfigProblem;
+import dev.toolguard.agent.config.ConfigResolver;
+import dev.toolguard.agent.config.EnforcementMode;
+import dev.toolguard.agent.context.ContextAssembler;
+import dev.toolguard.agent.context.ContextSourceRegistry;
+import dev.toolguard.agent.instrument.FrameworkHook;
+import dev.toolguard.agent.instrument.FrameworkHooks;
+import dev.toolguard.agent.reload.ActivePolicy;
+import dev.toolguard.agent.reload.LastGoodStore;
+import dev.toolguard.agent.reload.PolicyReloader;
+import dev.toolguard.agent.reload.ReloadListener;
+import dev.toolguard.agent.reload.SourceWatcher;
+import dev.toolguard.api.internal.GuardBridge;
+import dev.toolguard.instrumentation.ToolRules;
+import dev.toolguard.instrumentation.file.RulesFile;
+import dev.toolguard.instrumentation.rule.BuiltinRuleSets;
+import dev.toolguard.instrumentation.rule.ToolRule;
+import dev.toolguard.policy.approval.ApprovalNotifier;
+import dev.toolguard.policy.approval.ApprovalService;
+import dev.toolguard.policy.approval.ApprovalWebhook;
+import dev.toolguard.policy.audit.AuditConfig;
+import dev.toolguard.policy.audit.AuditLog;
+import dev.toolguard.policy.audit.AuditSink;
+import dev.toolguard.policy.audit.AuditWriteException;
+import dev.toolguard.policy.audit.FsyncMode;
+import dev.toolguard.policy.audit.PolicyRecord;
+import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.decide.Decision;
+import dev.toolguard.policy.decide.PolicyEngine;
+import dev.toolguard.policy.load.BundleLoader;
+import dev.toolguard.policy.load.LoadError;
+import dev.toolguard.policy.load.LoadResult;
+import dev.toolguard.policy.load.PolicyBundle;
+import dev.toolguard.policy.state.EngineState;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Puts the agent together at start: config, audit log, policy (and its reloading), approvals, admin API,
+ * the guard behind the bridge, and last the instrumentation. Everything it says goes to standard error;
+ * standard output belongs to the application (an MCP stdio server speaks its protocol there).
+ */
+public final class AgentRuntime {
+
+    /** System property naming a tool whose deciding fails on purpose, for the fail-closed tests. */
+    public static final String ENGINE_FAILURE_PROPERTY = "toolguard.testing.engine-failure";
+
+    private final PrintStream stderr;
+    private final Consumer<String> diagnostics;
+
+    private AgentRuntime(PrintStream stderr) {
+        this.stderr = stderr;
+        this.diagnostics = stderr::println;
+    }
+
+    /**
+     * Starts the agent in this JVM.
+     *
+     * @param agentArgs the text after {@code -javaagent:toolguard-agent.jar=}, or null
+     * @param attached  true when loaded into a running JVM (classes already loaded are retransformed)
+     */
+    public static void start(String agentArgs, Instrumentation inst, boolean attached) {
+        new AgentRuntime(System.err).run(agentArgs, inst, attached);
+    }
+
+    private void run(String agentArgs, Instrumentation inst, boolean attached) {
+        ConfigResolver.Result resolved = ConfigResolver.resolve(agentArgs);
+        List<String> problems = new ArrayList<>();
+        resolved.problems().forEach(p -> problems.add(p.toString()));
+        AgentConfig config = resolved.config();
+
+        List<ToolRule> rules = new ArrayList<>(BuiltinRuleSets.rules(config.builtinRuleSets()));
+        for (Path file : config.rulesFiles()) {
+            RulesFile.Result read = RulesFile.read(file);
+            read.problems().forEach(p -> problems.add(p.toString()));
+            rules.addAll(read.rules());
+        }
+        List<ConfigProblem> contextProblems = new ArrayList<>();
+        ContextAssembler context = ContextSourceRegistry.standard(System.getenv())
+                .assemble(config.context(), contextProblems);
+        contextProblems.forEach(p -> problems.add(p.toString()));
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> diagnostics.accept("toolguard: " + p));
+            // a configuration we cannot trust decides nothing: every guarded call is denied
+            config = config.withoutPolicy();
+        }
+        boolean shadow = config.mode() == EnforcementMode.SHADOW;
+
+        Redaction redaction = Redaction.of(config.redact(), config.maxValueChars());
+        AuditLog audit = null;
+        String auditProblem = null;
+        try {
+            audit = AuditLog.open(new AuditConfig(config.auditFile(), FsyncMode.fromConfig(config.fsync().wireName()),
+                    null, redaction), startDetails(config, attached));
+        } catch (AuditWriteException | RuntimeException e) {
+            auditProblem = e.getMessage();
+        }
+        AuditSink auditSink = audit != null ? audit : record -> {
+            throw new AuditWriteException("the audit log is not open", null);
+        };
+
+        Metrics metrics = new Metrics();
+        EngineState state = EngineState.inMemory();
+        ActivePolicy active = new ActivePolicy(problems.isEmpty()
+                ? "no policy loaded: no policy source is configured"
+                : "no policy loaded: the configuration has errors (see above)");
+        LastGoodStore lastGood = config.lastGood() == null ? null : new LastGoodStore(config.lastGood());
+        List<String> sources = config.policySources();
+        boolean forceShadow = shadow;
+        Reporter reporter = new Reporter(auditSink, lastGood, sources, metrics, active);
+        PolicyReloader reloader = null;
+        if (!sources.isEmpty()) {
+            SourceWatcher watcher = new SourceWatcher(sources);
+            SourceWatcher.Fingerprint seen = watcher.fingerprint();
+            LoadResult loaded = BundleLoader.load(sources);
+            if (!loaded.ok() && !seen.allReachable() && lastGood != null && lastGood.sources().isPresent()) {
+                LoadResult copy = BundleLoader.load(lastGood.sources().get());
+                if (copy.ok()) {
+                    diagnostics.accept("toolguard: policy source unreachable (" + String.join(", ", seen.unreachable())
+                            + "); deciding with the last good copy in " + lastGood.dir());
+                    loaded = copy;
+                }
+            }
+            if (loaded.ok()) {
+                active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow));
+                reporter.record(PolicyRecord.loaded(loaded.bundle().name(), loaded.bundle().version(),
+                        loaded.bundle().sha256(), sources));
+                reporter.saveLastGood(loaded.bundle());
+            } else {
+                loaded.errors().forEach(e -> diagnostics.accept("toolguard: " + e));
+                active = new ActivePolicy("no policy loaded: the policy failed to load ("
+                        + loaded.errors().size() + (loaded.errors().size() == 1 ? " error" : " errors") + ", see above)");
+                reporter.active = active;
+                active.rejected(loaded.errors());
+                reporter.record(PolicyRecord.rejected(sources, loaded.errors().stream().map(LoadError::toString).toList()));
+            }
+            ActivePolicy deciding = active;
+            reloader = new PolicyReloader(watcher::fingerprint, () -> BundleLoader.load(sources),
+                    b -> new PolicyEngine(b, state, forceShadow), deciding, reporter);
+            reloader.seen(seen);
+            reloader.start(config.reload());
+        }
+        ActivePolicy deciding = active;
+
+        ApprovalNotifier notifier = config.approvalsWebhook() == null ? ApprovalNotifier.NONE
+                : new ApprovalWebhook(config.approvalsWebhook(), redaction, ApprovalWebhook.Settings.DEFAULT, diagnostics);
+        ApprovalService approvals = ApprovalService.builder(auditSink, (call, approved) -> {
+            ActivePolicy.Snapshot now = deciding.current();
+            return now.loaded() ? now.engine().admitApproved(call, approved) : approved;
+        }).notifier(notifier).sweepEvery(Duration.ofSeconds(1)).build();
+        ApprovalGate gate = (callId, call, requiring) -> {
+            try {
+                return approvals.resolve(callId, call, requiring);
+            } catch (AuditWriteException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        };
+        if (config.adminListen() != null) {
+            AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(), redaction),
+                    System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics);
+        }
+
+        GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
+                auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
+                System.getProperty(ENGINE_FAILURE_PROPERTY), diagnostics);
+        ToolRegistry registry = new ToolRegistry();
+        GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader()));
+
+        List<FrameworkHook> hooks = new ArrayList<>();
+        for (FrameworkHook hook : FrameworkHooks.ALL) {
+            if (config.builtinRuleSets().contains(hook.ruleSet())) {
+                hooks.add(hook);
+            }
+        }
+        new ToolInstaller(new ToolRules(rules), hooks, config.filterDiscovery(), registry, diagnostics).install(inst);
+
+        stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config, auditProblem));
+    }
+
+    private static Map<String, Object> startDetails(AgentConfig config, boolean attached) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("agent_version", AgentVersion.current());
+        d.put("pid", ProcessHandle.current().pid());
+        d.put("java", System.getProperty("java.version"));
+        d.put("mode", config.mode().wireName());
+        d.put("attached", attached);
+        if (config.configFile() != null) {
+            d.put("config", config.configFile().toString());
+        }
+        return d;
+    }
+
+    private static DecisionMetrics metricsOf(Metrics metrics) {
+        return new DecisionMetrics() {
+            @Override
+            public void decided(String tool, Decision decision) {
+                metrics.decided(tool, decision.action(), decision.latencyNanos());
+            }
+
+            @Override
+            public void internalError(String tool) {
+                metrics.internalError();
+            }
+        };
+    }
+
+    private static PolicyStatus policyStatus(ActivePolicy active, List<String> sources) {
+        return () -> {
+            ActivePolicy.Snapshot s = active.current();
+            PolicyBundle b = s.bundle();
+            String lastError = s.lastErrors().isEmpty() ? null
+                    : s.lastErrors().stream().map(LoadError::toString).collect(Collectors.joining("\n"));
+            return new PolicyStatus.Snapshot(b == null ? null : b.name(), b == null ? null : b.version(),
+                    b == null ? null : b.sha256(), sources, lastError);
+        };
+    }
+
+    /** Says every reload on standard error and in the audit log, and keeps the last good copy. */
+    private final class Reporter implements ReloadListener {
+        private final AuditSink audit;
+        private final LastGoodStore lastGood;
+        private final List<String> sources;
+        private final Metrics metrics;
+        ActivePolicy active;
+
+        Reporter(AuditSink audit, LastGoodStore lastGood, List<String> sources, Metrics metrics, ActivePolicy active) {
+            this.audit = audit;
+            this.lastGood = lastGood;
+            this.sources = sources;
+            this.metrics = metrics;
+            this.active = active;
+        }
+
+        @Override
+        public void loaded(PolicyBundle bundle) {
+            metrics.reloaded(true);
+            diagnostics.accept("toolguard: policy reloaded: " + bundle.name() + " version " + bundle.version()
+                    + " sha256 " + bundle.sha256());
+            record(PolicyRecord.loaded(bundle.name(), bundle.version(), bundle.sha256(), sources));
+            saveLastGood(bundle);
+        }
+
+        @Override
+        public void rejected(List<LoadError> errors) {
+            metrics.reloaded(false);
+            PolicyBundle current = active.current().bundle();
+            diagnostics.accept("toolguard: policy change rejected, " + (current == null ? "still no policy loaded"
+                    : "still deciding with " + current.name() + " version " + current.version()) + ":");
+            errors.forEach(e -> diagnostics.accept("toolguard:   " + e));
+            record(PolicyRecord.rejected(sources, errors.stream().map(LoadError::toString).toList()));
+        }
+
+        void record(PolicyRecord r) {
+            try {
+                audit.append(r);
+            } catch (AuditWriteException | RuntimeException e) {
+                // the start line says the audit log is not open; decisions will say it again
+            }
+        }
+
+        void saveLastGood(PolicyBundle bundle) {
+            if (lastGood == null) {
+                return;
+            }
+            try {
+                lastGood.save(bundle);
+            } catch (IOException | RuntimeException e) {
+                diagnostics.accept("toolguard: cannot keep a last good copy of the policy in " + lastGood.dir() + ": " + e);
+            }
+        }
+    }
+}

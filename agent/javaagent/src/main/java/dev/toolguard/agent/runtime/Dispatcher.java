@@ -1,0 +1,108 @@
+package dev.toolguard.agent.runtime;
+
+import dev.toolguard.agent.advice.ToolRegistry;
+import dev.toolguard.agent.context.CallSite;
+import dev.toolguard.api.ToolCallDeniedException;
+import dev.toolguard.api.internal.GuardBridge;
+import dev.toolguard.instrumentation.ToolMethod;
+
+/**
+ * The agent's side of {@link GuardBridge}: finds the tool, keeps deciding from re-entering itself, and makes
+ * sure that whatever goes wrong comes back as a denial (or, with {@code on_error: allow}, an audited allow).
+ *
+ * <p>A tool served through two layers (an MCP handler that calls an annotated method of the same tool) is
+ * decided once, by the outer layer: the inner call of the same tool on the same thread passes through.
+ */
+public final class Dispatcher implements GuardBridge.Guard {
+
+    /** The ticket of a nested call of the tool already being guarded on this thread: nothing to record. */
+    private static final Object PASS_THROUGH = new Object();
+
+    /** Per thread: whether we are deciding right now, and the allowed tool calls in progress. */
+    private static final class ThreadState {
+        boolean deciding;
+        Frame top;
+    }
+
+    private record Frame(ToolMethod tool, CallGuard.Verdict verdict, Frame outer) {
+    }
+
+    private final ThreadLocal<ThreadState> state = ThreadLocal.withInitial(ThreadState::new);
+    private final ToolRegistry registry;
+    private final CallGuard guard;
+    private final ArgumentReader arguments;
+
+    public Dispatcher(ToolRegistry registry, CallGuard guard, ArgumentReader arguments) {
+        this.registry = registry;
+        this.guard = guard;
+        this.arguments = arguments;
+    }
+
+    @Override
+    public Object enter(int toolId, Object self, Object[] args) {
+        ToolMethod tool = registry.get(toolId);
+        if (tool == null) {
+            return unknownTool("tool id " + toolId);
+        }
+        CallSite site = new CallSite(tool, self, args);
+        return decide(tool, site, null);
+    }
+
+    @Override
+    public Object enterNamed(String ruleSet, String tool, String site, Object args, Object[] extras) {
+        if (tool == null) {
+            return unknownTool("a call without a tool name");
+        }
+        ToolMethod method = registry.named(ruleSet, tool, site);
+        return decide(method, new CallSite(method, null, extras), args == null ? NamedArguments.NONE : args);
+    }
+
+    /** @param namedArgs the framework's arguments for a named call, or null to read them from the site */
+    private Object decide(ToolMethod tool, CallSite site, Object namedArgs) {
+        ThreadState s = state.get();
+        if (s.deciding) {
+            // something our deciding called is itself a guarded tool: never let the checker check itself
+            return guard.failed(tool, new IllegalStateException("a guarded tool was called while deciding")).denial();
+        }
+        Frame top = s.top;
+        if (top != null && top.tool().toolName().equals(tool.toolName())) {
+            return PASS_THROUGH;
+        }
+        CallGuard.Verdict verdict;
+        s.deciding = true;
+        try {
+            ArgumentReader.Result args = namedArgs == null
+                    ? arguments.read(tool, site.args())
+                    : NamedArguments.read(namedArgs);
+            verdict = guard.before(tool, site, args);
+        } catch (Throwable t) {
+            verdict = guard.failed(tool, t);
+        } finally {
+            s.deciding = false;
+        }
+        if (verdict.denied()) {
+            return verdict.denial();
+        }
+        Frame f = new Frame(tool, verdict, top);
+        s.top = f;
+        return f;
+    }
+
+    @Override
+    public void exit(Object ticket, Object result, Throwable thrown) {
+        if (ticket instanceof Frame f) {
+            state.get().top = f.outer();
+            guard.after(f.verdict(), result, thrown);
+        }
+    }
+
+    @Override
+    public boolean discoverable(String tool) {
+        return guard.discoverable(tool);
+    }
+
+    private static ToolCallDeniedException unknownTool(String what) {
+        String reason = "internal error while deciding (" + what + " is not known to the agent)";
+        return new ToolCallDeniedException(null, "on_error", reason, "Denied by ToolGuard: " + reason + " [on_error]");
+    }
+}

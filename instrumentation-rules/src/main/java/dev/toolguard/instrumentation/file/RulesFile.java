@@ -1,0 +1,121 @@
+package dev.toolguard.instrumentation.file;
+
+import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
+import dev.toolguard.instrumentation.rule.ClassToolRule;
+import dev.toolguard.instrumentation.rule.SubtypeToolRule;
+import dev.toolguard.instrumentation.rule.ToolRule;
+import dev.toolguard.policy.load.source.LocatedList;
+import dev.toolguard.policy.load.source.LocatedMap;
+import dev.toolguard.policy.load.source.LocatedNode;
+import dev.toolguard.policy.load.source.LocatedReader;
+import dev.toolguard.policy.load.source.Problems;
+import dev.toolguard.policy.load.source.SourceProblem;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads {@code rules.yaml} (SPEC §7): methods made tools without touching their code. Every problem comes
+ * back with file, line and column; a file with problems contributes no rule at all.
+ *
+ * <pre>
+ * tools:
+ *   - class: com.acme.billing.RefundService   # or implements: / annotation:
+ *     method: issueRefund
+ *     name: issue_refund
+ *     parameters: [customer_id, amount, reason]
+ * </pre>
+ */
+public final class RulesFile {
+
+    /** The rules of a file, or every problem found in it. */
+    public record Result(List<ToolRule> rules, List<SourceProblem> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private RulesFile() {
+    }
+
+    public static Result read(Path file) {
+        LocatedReader.ReadResult read = LocatedReader.readFile(file);
+        if (!read.ok()) {
+            return new Result(List.of(), read.problems());
+        }
+        return parse(read.root());
+    }
+
+    public static Result read(String sourceName, String text) {
+        LocatedReader.ReadResult read = LocatedReader.read(sourceName, text);
+        if (!read.ok()) {
+            return new Result(List.of(), read.problems());
+        }
+        return parse(read.root());
+    }
+
+    private static Result parse(LocatedNode root) {
+        Problems problems = new Problems();
+        List<ToolRule> rules = new ArrayList<>();
+        LocatedMap top = root.asMap("the rules file", problems);
+        if (top != null) {
+            top.allowOnly(problems, "tools");
+            LocatedList tools = top.list("tools", problems);
+            if (tools == null && top.get("tools") == null) {
+                problems.add(top.position(), "missing required key 'tools'");
+            }
+            if (tools != null) {
+                for (LocatedNode item : tools.items()) {
+                    LocatedMap entry = item.asMap("a tools item", problems);
+                    if (entry != null) {
+                        ToolRule rule = entry(entry, problems);
+                        if (rule != null) {
+                            rules.add(rule);
+                        }
+                    }
+                }
+            }
+        }
+        return problems.isEmpty() ? new Result(List.copyOf(rules), List.of()) : new Result(List.of(), problems.list());
+    }
+
+    private static ToolRule entry(LocatedMap e, Problems problems) {
+        int before = problems.size();
+        e.allowOnly(problems, "class", "implements", "annotation", "method", "name", "name_from", "parameters");
+        String cls = e.string("class", problems);
+        String impl = e.string("implements", problems);
+        String annotation = e.string("annotation", problems);
+        int kinds = (cls != null ? 1 : 0) + (impl != null ? 1 : 0) + (annotation != null ? 1 : 0);
+        if (kinds != 1) {
+            problems.add(e.position(), kinds == 0
+                    ? "a tools item needs one of class, implements or annotation"
+                    : "a tools item takes only one of class, implements or annotation");
+        }
+        String method = e.string("method", problems);
+        if (method == null && annotation == null && e.get("method") == null) {
+            problems.add(e.position(), "missing required key 'method' (a method name or glob)");
+        }
+        String name = e.string("name", problems);
+        String nameFrom = e.string("name_from", problems);
+        if (nameFrom != null && annotation == null) {
+            problems.add(e.keyPosition("name_from"), "name_from is for annotation items only");
+        }
+        List<String> parameters = e.get("parameters") == null ? List.of() : e.strings("parameters", problems);
+        for (String s : new String[] {cls, impl, annotation, method, name}) {
+            if (s != null && s.isBlank()) {
+                problems.add(e.position(), "names and globs must not be empty");
+            }
+        }
+        if (problems.size() > before || parameters == null) {
+            return null;
+        }
+        if (cls != null) {
+            return new ClassToolRule(cls, method, name, parameters);
+        }
+        if (impl != null) {
+            return new SubtypeToolRule(impl, method, name, parameters);
+        }
+        return new AnnotatedToolRule("rules", annotation, nameFrom, name, method, parameters);
+    }
+}
