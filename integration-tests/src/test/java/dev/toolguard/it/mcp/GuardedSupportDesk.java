@@ -37,7 +37,6 @@ abstract class GuardedSupportDesk {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String SITE = "io.modelcontextprotocol.server.McpAsyncServer#tools/call";
 
-    @TempDir
     Path dir;
     SupportDeskServer server;
     List<String> offered;
@@ -54,7 +53,8 @@ abstract class GuardedSupportDesk {
     abstract String mode();
 
     @BeforeAll
-    void converse() throws IOException {
+    void converse(@TempDir Path dir) throws IOException {
+        this.dir = dir;
         server = SupportDeskServer.start(build(), mode(), SupportDeskServer.config(dir, true));
         offered = server.client.listTools().tools().stream().map(Tool::name).sorted().toList();
         lookup = call("lookup_order", Map.of("order_id", "A-1001"));
@@ -141,7 +141,7 @@ abstract class GuardedSupportDesk {
     }
 
     @Test
-    void eachAllowedCallHasAnOutcomeRecordWrittenAfterItsHandlerRan() {
+    void eachAllowedCallHasAnOutcomeRecord() {
         await().atMost(Duration.ofSeconds(10)).until(() -> records("outcome").size() == 3);
         List<String> allowedIds = decisions().stream().filter(d -> d.path("action").asText().equals("allow"))
                 .map(d -> d.path("id").asText()).toList();

@@ -20,6 +20,7 @@ class McpSampleHostIT {
     @TempDir
     static Path dir;
     static List<String> transcript;
+    static String stderr;
     static int exitCode;
 
     @BeforeAll
@@ -32,23 +33,25 @@ class McpSampleHostIT {
                         + ",audit=" + dir.resolve("audit.jsonl"))
                 .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(dir.resolve("stderr.txt").toFile())
                 .start();
-        if (!host.waitFor(60, TimeUnit.SECONDS)) {
+        if (!host.waitFor(120, TimeUnit.SECONDS)) {
             host.destroyForcibly();
             throw new AssertionError("the host did not end; stderr:\n" + Files.readString(dir.resolve("stderr.txt")));
         }
         exitCode = host.exitValue();
         transcript = Files.readAllLines(out);
+        stderr = Files.readString(dir.resolve("stderr.txt"));
     }
 
     private String resultOf(String proposedCall) {
         int i = transcript.indexOf(proposedCall);
-        assertThat(i).as("the model proposes " + proposedCall + "; transcript:\n" + String.join("\n", transcript)).isNotNegative();
+        assertThat(i).as("the model proposes " + proposedCall + "; transcript:\n" + String.join("\n", transcript)
+                + "\nstderr:\n" + stderr).isNotNegative();
         return transcript.get(i + 1).trim();
     }
 
     @Test
     void theModelIsOfferedOnlyTheToolsAliceMayCall() {
-        assertThat(transcript).first().isEqualTo("host: tools offered to the model: issue_refund, lookup_order");
+        assertThat(transcript).as("stderr:\n" + stderr).first().isEqualTo("host: tools offered to the model: issue_refund, lookup_order");
     }
 
     @Test

@@ -43,7 +43,7 @@ final class SupportDeskServer implements AutoCloseable {
     }
 
     static final Path AGENT_JAR = Path.of(required("toolguard.it.agent.jar"));
-    static final Path SAMPLE = Build.SDK_2.dir;
+    static final Path SAMPLE = Path.of(required("toolguard.it.mcp.sample.dir"));
 
     final McpSyncClient client;
     private final List<String> stderr = new CopyOnWriteArrayList<>();
@@ -59,7 +59,9 @@ final class SupportDeskServer implements AutoCloseable {
                 .build();
         StdioClientTransport transport = new StdioClientTransport(server, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(stderr::add);
-        client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+        // the SDK's 20 s for the handshake is not enough for a JVM starting with the agent on a busy machine
+        client = McpClient.sync(transport).initializationTimeout(Duration.ofSeconds(90))
+                .requestTimeout(Duration.ofSeconds(30))
                 .clientInfo(new Implementation("toolguard-it", "1.0")).build();
         client.initialize();
     }
