@@ -134,6 +134,11 @@ abstract class GuardedSupportDesk {
         assertThat(denied.path("args").path("amount").asInt()).isEqualTo(900);
         assertThat(denied.path("args").path("customer_id").asText()).isEqualTo("c-1002");
         assertThat(denied.path("ctx").path("user").path("id").asText()).isEqualTo("alice");
+        assertThat(denied.path("ctx").path("user").path("roles").toString()).isEqualTo("[\"support_l1\"]");
+        // the mcp source: the client's name from the handshake, and the MCP session, the same for every call
+        assertThat(denied.path("ctx").path("agent").path("id").asText()).isEqualTo("toolguard-it");
+        assertThat(decisions).extracting(d -> d.path("ctx").path("session").path("id").asText())
+                .allSatisfy(id -> assertThat(id).isNotBlank()).containsOnly(denied.path("ctx").path("session").path("id").asText());
         assertThat(denied.path("rule").asText()).isEqualTo("tools.issue_refund.rules[2]");
         assertThat(denied.path("reason").asText()).isEqualTo("refund amount not allowed for your role");
         assertThat(decisions.get(3).path("rule").asText()).isEqualTo("forbid[0]");

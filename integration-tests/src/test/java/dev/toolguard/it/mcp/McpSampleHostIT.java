@@ -33,7 +33,7 @@ class McpSampleHostIT {
                         + ",audit=" + dir.resolve("audit.jsonl"))
                 .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(dir.resolve("stderr.txt").toFile())
                 .start();
-        if (!host.waitFor(120, TimeUnit.SECONDS)) {
+        if (!host.waitFor(240, TimeUnit.SECONDS)) {
             host.destroyForcibly();
             throw new AssertionError("the host did not end; stderr:\n" + Files.readString(dir.resolve("stderr.txt")));
         }

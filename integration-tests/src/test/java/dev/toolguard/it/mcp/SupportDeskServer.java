@@ -59,9 +59,9 @@ final class SupportDeskServer implements AutoCloseable {
                 .build();
         StdioClientTransport transport = new StdioClientTransport(server, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(stderr::add);
-        // the SDK's 20 s for the handshake is not enough for a JVM starting with the agent on a busy machine
-        client = McpClient.sync(transport).initializationTimeout(Duration.ofSeconds(90))
-                .requestTimeout(Duration.ofSeconds(30))
+        // a JVM starting with the agent can take half a minute on a busy machine: more than the SDK allows by default
+        client = McpClient.sync(transport).initializationTimeout(Duration.ofSeconds(120))
+                .requestTimeout(Duration.ofSeconds(120))
                 .clientInfo(new Implementation("toolguard-it", "1.0")).build();
         client.initialize();
     }
@@ -90,7 +90,10 @@ final class SupportDeskServer implements AutoCloseable {
         return java;
     }
 
-    /** A toolguard.yaml in {@code dir}: the sample's policies, the user from the environment, audit in {@code dir}. */
+    /**
+     * A toolguard.yaml in {@code dir}: the sample's policies, the user from the environment, the MCP client and
+     * session from the SDK's exchange, the audit log in {@code dir}.
+     */
     static Path config(Path dir, boolean filterDiscovery) throws IOException {
         return Files.writeString(dir.resolve("toolguard.yaml"), """
                 policy:
@@ -101,6 +104,7 @@ final class SupportDeskServer implements AutoCloseable {
                   filter_discovery: %s
                 context:
                   - env: {user.id: SUPPORT_DESK_USER, user.roles: SUPPORT_DESK_ROLES}
+                  - mcp: {}
                 audit:
                   file: %s
                 """.formatted(SAMPLE.resolve("policies"), filterDiscovery, dir.resolve("audit.jsonl")));

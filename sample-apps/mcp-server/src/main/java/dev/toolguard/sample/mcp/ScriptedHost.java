@@ -56,9 +56,9 @@ public final class ScriptedHost {
                 call("delete_customer", "customer_id", "c-1002"),
                 call("lookup_order", "order_id", "A-1002")));
 
-        // a JVM with agents may take a while to start on a busy machine: more than the SDK's 20 s by default
-        McpSyncClient client = McpClient.sync(transport).initializationTimeout(Duration.ofSeconds(90))
-                .requestTimeout(Duration.ofSeconds(30))
+        // a JVM starting with agents can take half a minute on a busy machine: more than the SDK allows by default
+        McpSyncClient client = McpClient.sync(transport).initializationTimeout(Duration.ofSeconds(120))
+                .requestTimeout(Duration.ofSeconds(120))
                 .clientInfo(new Implementation("scripted-host", "1.0")).build();
         try {
             client.initialize();
