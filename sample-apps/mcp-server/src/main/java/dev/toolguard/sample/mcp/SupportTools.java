@@ -23,8 +23,13 @@ final class SupportTools {
 
     SupportTools(SupportDesk desk, McpJsonMapper json) {
         definitions = List.of(
-                new Definition(tool(json, "lookup_order", "Shows the status of an order.", """
-                        {"type":"object","required":["order_id"],"properties":{"order_id":{"type":"string"}}}"""),
+                new Definition(Tool.builder().name("lookup_order").description("Shows the status of an order.")
+                        .inputSchema(json, """
+                                {"type":"object","required":["order_id"],"properties":{"order_id":{"type":"string"}}}""")
+                        // a structured result too, for clients that read it
+                        .outputSchema(json, """
+                                {"type":"object","required":["summary"],"properties":{"summary":{"type":"string"}}}""")
+                        .build(),
                         args -> desk.lookupOrder(text(args, "order_id"))),
                 new Definition(tool(json, "issue_refund", "Refunds a customer.", """
                         {"type":"object","required":["customer_id","amount"],"properties":{
@@ -56,7 +61,9 @@ final class SupportTools {
     private static CallToolResult run(Definition d, CallToolRequest request) {
         Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
         try {
-            return CallToolResult.builder().addTextContent(d.body().apply(args)).isError(false).build();
+            String text = d.body().apply(args);
+            CallToolResult.Builder result = CallToolResult.builder().addTextContent(text).isError(false);
+            return (d.tool().outputSchema() == null ? result : result.structuredContent(Map.of("summary", text))).build();
         } catch (IllegalArgumentException bad) {
             // a tool's own failure is a tool error the model can read, not a protocol error
             return CallToolResult.builder().addTextContent(bad.getMessage()).isError(true).build();

@@ -17,22 +17,31 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * Built-in rule set {@code mcp}: tool calls served by the MCP Java SDK ({@code io.modelcontextprotocol.sdk},
  * 1.x and 2.x), whose tools are handler functions, not methods of their own.
  *
- * <p>Every {@code tools/call} a server built with {@code McpServer.sync(...)} or {@code McpServer.async(...)}
- * serves goes through the request handler that {@code McpAsyncServer} (or {@code McpStatelessAsyncServer})
- * registers for that method; a sync server is an async one whose tool handlers run the sync ones. That handler is
- * a lambda, so its body is the synthetic method {@code lambda$toolsCallRequestHandler$N(exchange, params)}: the
- * advice goes there, before the SDK looks the tool up and before the tool's handler is applied. A denial is
- * returned as a {@code CallToolResult} with {@code isError: true} (the SDK would turn a thrown exception into a
- * JSON-RPC error, which clients treat as a failure of the server, not as a tool result the model reads).
+ * <p>A server built with {@code McpServer.sync(...)} or {@code McpServer.async(...)} is an {@code McpAsyncServer}
+ * (or {@code McpStatelessAsyncServer}) whose {@code tools/call} request handler finds the tool and applies its
+ * handler; a {@code SyncToolSpecification} is turned into an async one by the adapter
+ * {@code AsyncToolSpecification.fromSync}, whose callable runs the sync handler. Both are lambdas, so the advice
+ * goes on their bodies, synthetic methods named by javac after the method that creates them:
+ * <ul>
+ * <li>a sync tool is decided in the adapter's callable ({@link SyncToolCall}), on the thread that runs its body,
+ * so that its outcome is recorded after the body and a guarded method it calls for the same tool passes through;</li>
+ * <li>an async tool is decided in the {@code tools/call} handler ({@link SessionToolCall}, {@link StatelessToolCall}),
+ * before its handler is applied; the handler returns a Mono whose body may run later, on another thread.</li>
+ * </ul>
+ * A denial is returned as a {@code CallToolResult} with {@code isError: true}: the SDK would turn a thrown exception
+ * into a JSON-RPC error, which clients treat as a failure of the server, not as a tool result the model reads.
  *
- * <p>Tool lists are filtered where the server builds the JSON-RPC response carrying a {@code ListToolsResult}:
- * every server of the SDK, stateful or not, whatever its transport, goes through that record's constructor, and
- * a client never does (it reads results as plain JSON).
+ * <p>Tool lists are filtered where the server builds the JSON-RPC response carrying a {@code ListToolsResult}
+ * ({@link ToolListResponse}): every server of the SDK, stateful or not, whatever its transport, goes through that
+ * record's constructor, and a client never does (it reads results as plain JSON).
  */
 public final class McpHooks implements FrameworkHook {
 
     static final String SESSION_SERVER = "io.modelcontextprotocol.server.McpAsyncServer";
     static final String STATELESS_SERVER = "io.modelcontextprotocol.server.McpStatelessAsyncServer";
+    static final String SYNC_ADAPTER = "io.modelcontextprotocol.server.McpServerFeatures$AsyncToolSpecification";
+    static final String STATELESS_SYNC_ADAPTER =
+            "io.modelcontextprotocol.server.McpStatelessServerFeatures$AsyncToolSpecification";
     static final String JSON_RPC_RESPONSE = "io.modelcontextprotocol.spec.McpSchema$JSONRPCResponse";
 
     @Override
@@ -44,15 +53,37 @@ public final class McpHooks implements FrameworkHook {
     public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
         AgentBuilder b = builder
                 .type(named(SESSION_SERVER))
-                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(), Advice.to(SessionToolCall.class, ToolCallOutcome.class))))
+                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(),
+                        Advice.to(SessionToolCall.class, ToolCallOutcome.class))))
                 .type(named(STATELESS_SERVER))
-                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(), Advice.to(StatelessToolCall.class, ToolCallOutcome.class))));
+                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(),
+                        Advice.to(StatelessToolCall.class, ToolCallOutcome.class))))
+                .type(named(SYNC_ADAPTER).or(named(STATELESS_SYNC_ADAPTER)))
+                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(syncHandlerCall(),
+                        Advice.to(SyncToolCall.class))));
         if (filterDiscovery) {
             b = b.type(named(JSON_RPC_RESPONSE))
                     .transform((tb, type, loader, module, pd) -> tb.visit(Advice.to(ToolListResponse.class)
-                            .on(isConstructor().and(takesArguments(4)).and(takesArgument(2, Object.class)))));
+                            .on(responseConstructor())));
         }
         return b;
+    }
+
+    /** {@code JSONRPCResponse(String jsonrpc, Object id, Object result, JSONRPCError error)}, the record's own. */
+    static ElementMatcher<MethodDescription> responseConstructor() {
+        return isConstructor().and(takesArguments(4)).and(takesArgument(2, Object.class));
+    }
+
+    /**
+     * The callable of {@code AsyncToolSpecification.fromSync} that applies a sync tool's handler:
+     * {@code lambda$fromSync$N(SyncToolSpecification, exchange or transport context, CallToolRequest)}, returning
+     * the handler's {@code CallToolResult}. The adapter's other lambda takes a boolean too and returns a Mono.
+     */
+    static ElementMatcher<MethodDescription> syncHandlerCall() {
+        return nameStartsWith("lambda$fromSync$")
+                .and(takesArguments(3))
+                .and(takesArgument(2, named("io.modelcontextprotocol.spec.McpSchema$CallToolRequest")))
+                .and(returns(named("io.modelcontextprotocol.spec.McpSchema$CallToolResult")));
     }
 
     /**

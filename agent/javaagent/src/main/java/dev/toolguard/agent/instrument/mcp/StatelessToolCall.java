@@ -5,8 +5,10 @@ import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 import net.bytebuddy.asm.Advice;
 
+import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Enter advice on {@code McpStatelessAsyncServer}'s {@code tools/call} handler (HTTP without sessions), as
@@ -22,29 +24,47 @@ final class StatelessToolCall {
                         @Advice.FieldValue("tools") List<?> tools) {
         String name = null;
         Object arguments = null;
-        if (params instanceof McpSchema.CallToolRequest request) {
-            name = request.name();
-            arguments = request.arguments();
-        } else if (params instanceof Map<?, ?> map) {
-            name = map.get("name") instanceof String s ? s : null;
-            arguments = map.get("arguments");
-        }
-        if (name != null) {
-            boolean served = false;
-            try {
+        boolean served = true;
+        try {
+            if (params instanceof Map<?, ?> map) {
+                name = map.get("name") instanceof String s ? s : null;
+                arguments = map.get("arguments");
+            } else if (params instanceof McpSchema.CallToolRequest request) {
+                name = request.name();
+                arguments = request.arguments();
+            }
+            if (name != null) {
+                Object handler = null;
+                served = false;
                 for (Object spec : tools) {
-                    if (name.equals(((McpStatelessServerFeatures.AsyncToolSpecification) spec).tool().name())) {
+                    McpStatelessServerFeatures.AsyncToolSpecification tool =
+                            (McpStatelessServerFeatures.AsyncToolSpecification) spec;
+                    if (name.equals(tool.tool().name())) {
                         served = true;
+                        handler = tool.callHandler();
                         break;
                     }
                 }
-            } catch (RuntimeException unreadable) {
-                // a tool list we cannot read is no reason to let the call through unguarded
-                served = true;
+                if (handler != null && handler.getClass().getName().endsWith("$StructuredOutputCallToolHandler")) {
+                    // a tool with an output schema: the SDK wraps its handler (our nestmate) to check the output
+                    for (Field f : handler.getClass().getDeclaredFields()) {
+                        if (f.getType() == BiFunction.class) {
+                            handler = f.get(handler);
+                            break;
+                        }
+                    }
+                }
+                if (handler != null && handler.getClass().getName()
+                        .startsWith("io.modelcontextprotocol.server.McpServerFeatures$AsyncToolSpecification$$")) {
+                    return null;
+                }
             }
-            if (!served) {
-                return null;
-            }
+        } catch (Throwable unreadable) {
+            // what we cannot read is no reason to let the call through undecided
+            served = true;
+        }
+        if (!served) {
+            return null;
         }
         return GuardBridge.enterNamed("mcp", name, "io.modelcontextprotocol.server.McpStatelessAsyncServer#tools/call",
                 arguments == null ? Map.of() : arguments, new Object[] {transportContext});

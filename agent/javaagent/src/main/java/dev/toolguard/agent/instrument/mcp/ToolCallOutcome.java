@@ -7,7 +7,8 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import reactor.core.publisher.Mono;
 
 /**
- * Exit advice on the {@code tools/call} handlers, after {@link SessionToolCall} or {@link StatelessToolCall}.
+ * Exit advice on the {@code tools/call} handlers, after {@link SessionToolCall} or {@link StatelessToolCall}
+ * (async tools).
  *
  * <p>A denied call returns {@code Mono.just(CallToolResult)} with {@code isError: true} and the denial text: the
  * client gets an ordinary tool result that the model reads, and the server goes on serving.
