@@ -19,10 +19,12 @@ public class PrintAudit {
             String text = switch (type) {
                 case "decision" -> String.format("%-8s %-20s %-6s %-8s %s%s", type, field(l, "tool"), field(l, "action"),
                         "true".equals(raw(l, "enforced")) ? "enforced" : "shadow", field(l, "rule"),
-                        field(l, "reason").isEmpty() ? "" : "  \"" + field(l, "reason") + "\"");
+                        lastField(l, "reason").isEmpty() ? "" : "  \"" + lastField(l, "reason") + "\"");
                 case "outcome" -> String.format("%-8s %-20s %s %sms", type, "", field(l, "status"), raw(l, "duration_ms"));
                 case "policy" -> String.format("%-8s %s %s %s sha256 %.12s...", type, field(l, "event"), field(l, "name"),
                         field(l, "version"), field(l, "sha256"));
+                case "approval" -> String.format("%-8s %-20s %s %s%s", type, field(l, "tool"), field(l, "event"),
+                        field(l, "id"), field(l, "by").isEmpty() ? "" : " by " + field(l, "by"));
                 default -> String.format("%-8s %s", type, field(l, "ts"));
             };
             System.out.printf("%4d  %s%n", i + 1, text);
@@ -32,6 +34,16 @@ public class PrintAudit {
     private static String field(String line, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(line);
         return m.find() ? m.group(1).replace("\\\"", "\"") : "";
+    }
+
+    /** The record's own field where the arguments may hold one of the same name: it is written after them. */
+    private static String lastField(String line, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(line);
+        String last = "";
+        while (m.find()) {
+            last = m.group(1).replace("\\\"", "\"");
+        }
+        return last;
     }
 
     private static String raw(String line, String name) {

@@ -46,6 +46,7 @@ final class AgentProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
         private String mainClass;
+        private boolean withAgent = true;
         private String classpath = TEST_CLASSES + File.pathSeparator + API_JAR;
 
         private Builder(Path dir) {
@@ -54,6 +55,12 @@ final class AgentProcess implements AutoCloseable {
 
         Builder java(Path java) {
             this.java = java;
+            return this;
+        }
+
+        /** Starts the app as it runs today, without the agent (for attach). */
+        Builder withoutAgent() {
+            this.withAgent = false;
             return this;
         }
 
@@ -100,7 +107,9 @@ final class AgentProcess implements AutoCloseable {
         AgentProcess start() throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());
-            cmd.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
+            if (withAgent) {
+                cmd.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
+            }
             cmd.add("-Xshare:auto");
             properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.add("-cp");
@@ -131,6 +140,10 @@ final class AgentProcess implements AutoCloseable {
             throw new AssertionError("the app did not end within " + timeout + "; stderr:\n" + stderr());
         }
         return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     int exitCode() {

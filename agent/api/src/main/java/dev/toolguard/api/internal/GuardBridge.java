@@ -42,12 +42,24 @@ public final class GuardBridge {
     }
 
     private static volatile Guard guard;
+    private static final java.util.concurrent.atomic.AtomicLong ADVICE_FAILURES = new java.util.concurrent.atomic.AtomicLong();
 
     private GuardBridge() {
     }
 
-    /** Called once by the agent at start. */
-    public static void install(Guard g) {
+    /**
+     * Called once by the agent at start. Later calls are refused, so that nothing that runs after the agent
+     * (application code included) can swap the guard for one that allows.
+     *
+     * @throws IllegalStateException when a guard is installed already
+     */
+    public static synchronized void install(Guard g) {
+        if (g == null) {
+            throw new IllegalArgumentException("guard");
+        }
+        if (guard != null) {
+            throw new IllegalStateException("ToolGuard's guard is installed already and cannot be replaced");
+        }
         guard = g;
     }
 
@@ -106,6 +118,24 @@ public final class GuardBridge {
         } catch (Throwable t) {
             return false;
         }
+    }
+
+    /**
+     * Called by the advice's exception handler when inlined advice itself threw, which should never happen:
+     * counted and said on standard error, so that tests can assert there were none.
+     */
+    public static void adviceFailed(Throwable t) {
+        ADVICE_FAILURES.incrementAndGet();
+        try {
+            System.err.println("toolguard: advice failed: " + t);
+        } catch (Throwable ignored) {
+            // nothing more can be done from inside the application's method
+        }
+    }
+
+    /** How many times inlined advice failed in this JVM. */
+    public static long adviceFailures() {
+        return ADVICE_FAILURES.get();
     }
 
     /** The text a framework should return as the tool's error when {@code enter} denied. */

@@ -3,7 +3,10 @@ package dev.toolguard.agent.advice;
 import dev.toolguard.agent.instrument.FrameworkHook;
 import dev.toolguard.instrumentation.ToolRules;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.toolguard.api.internal.GuardBridge;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -26,6 +29,9 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
  * too), no class format changes, descriptions read from class files only, the JDK and the agent ignored.
  */
 public final class ToolInstaller {
+
+    /** Suppressed advice failures go to {@link GuardBridge#adviceFailed}: counted and said, never silent. */
+    public static final Advice.ExceptionHandler REPORT_ADVICE_FAILURE = reportAdviceFailure();
 
     private final ToolRules rules;
     private final List<FrameworkHook> hooks;
@@ -58,7 +64,7 @@ public final class ToolInstaller {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(100))
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 // advice is inlined and adds no types, so nothing is ever injected (and no Unsafe is touched)
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
@@ -75,6 +81,15 @@ public final class ToolInstaller {
         builder.installOn(inst);
     }
 
+    private static Advice.ExceptionHandler reportAdviceFailure() {
+        try {
+            return new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(new MethodDescription.ForLoadedMethod(
+                    GuardBridge.class.getMethod("adviceFailed", Throwable.class))));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("the bridge has no adviceFailed(Throwable)", e);
+        }
+    }
+
     /** Transformation errors seen so far (reported on standard error as they happen). */
     public int errors() {
         return errors.get();
@@ -85,7 +100,7 @@ public final class ToolInstaller {
         for (ToolRules.Match match : rules.toolsOf(type)) {
             int id = registry.register(match.tool());
             builder = builder.visit(Advice.withCustomMapping().bind(ToolAdvice.ToolId.class, id)
-                    .to(ToolAdvice.class)
+                    .to(ToolAdvice.class).withExceptionHandler(REPORT_ADVICE_FAILURE)
                     .on(named(match.method().getName()).and(hasDescriptor(match.method().getDescriptor()))));
         }
         return builder;

@@ -2,6 +2,13 @@ package dev.toolguard.agent.cli;
 
 import dev.toolguard.policy.cases.PolicySources;
 
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,8 +64,47 @@ final class AttachCommand implements Command {
             throw new UsageException("not a process id: " + pid);
         }
         String options = agentOptions(args.positionals().subList(1, args.positionals().size()));
-        throw new UsageException("attach is not available in this build (pid " + pid
-                + (options.isEmpty() ? "" : ", options " + options) + ")");
+        Path agentJar = agentJar();
+        if (agentJar == null) {
+            console.err().println("toolguard attach: run it as java -jar toolguard-agent.jar attach ...: "
+                    + "this command loads its own jar into the target");
+            return ExitCode.USAGE;
+        }
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(pid);
+        } catch (AttachNotSupportedException | IOException | RuntimeException e) {
+            console.err().println("toolguard attach: cannot attach to JVM " + pid + ": " + e.getMessage()
+                    + " (is it running, a JVM of the same user, and not started with -XX:+DisableAttachMechanism?)");
+            return ExitCode.USAGE;
+        }
+        try {
+            vm.loadAgent(agentJar.toString(), options.isEmpty() ? null : options);
+            console.out().println("attached ToolGuard to JVM " + pid + "; its start line is on that JVM's standard error");
+            return ExitCode.OK;
+        } catch (AgentLoadException | AgentInitializationException e) {
+            console.err().println("toolguard attach: JVM " + pid + " refused the agent: " + e.getMessage());
+            return ExitCode.CHECK_FAILED;
+        } catch (IOException | RuntimeException e) {
+            console.err().println("toolguard attach: loading the agent into JVM " + pid + " failed: " + e.getMessage());
+            return ExitCode.USAGE;
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException e) {
+                // the agent is loaded or not; the connection is gone either way
+            }
+        }
+    }
+
+    /** The jar this command runs from, which is the agent jar, or null when run from classes. */
+    private static Path agentJar() {
+        try {
+            Path p = Path.of(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return java.nio.file.Files.isRegularFile(p) ? p : null;
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Joins the given {@code key=value} items into the agent's option string, paths made absolute. */

@@ -98,7 +98,7 @@ public final class AgentRuntime {
                 .assemble(config.context(), contextProblems);
         contextProblems.forEach(p -> problems.add(p.toString()));
         if (!problems.isEmpty()) {
-            problems.forEach(p -> diagnostics.accept("toolguard: " + p));
+            problems.forEach(p -> diagnostics.accept("toolguard: config error: " + p));
             // a configuration we cannot trust decides nothing: every guarded call is denied
             config = config.withoutPolicy();
         }
@@ -120,7 +120,7 @@ public final class AgentRuntime {
         Metrics metrics = new Metrics();
         EngineState state = EngineState.inMemory();
         ActivePolicy active = new ActivePolicy(problems.isEmpty()
-                ? "no policy loaded: no policy source is configured"
+                ? "no policy loaded: no policy source is configured (policy=... or policy.sources)"
                 : "no policy loaded: the configuration has errors (see above)");
         LastGoodStore lastGood = config.lastGood() == null ? null : new LastGoodStore(config.lastGood());
         List<String> sources = config.policySources();
@@ -145,7 +145,7 @@ public final class AgentRuntime {
                         loaded.bundle().sha256(), sources));
                 reporter.saveLastGood(loaded.bundle());
             } else {
-                loaded.errors().forEach(e -> diagnostics.accept("toolguard: " + e));
+                loaded.errors().forEach(e -> diagnostics.accept("toolguard: policy error: " + e));
                 active = new ActivePolicy("no policy loaded: the policy failed to load ("
                         + loaded.errors().size() + (loaded.errors().size() == 1 ? " error" : " errors") + ", see above)");
                 reporter.active = active;
@@ -180,7 +180,7 @@ public final class AgentRuntime {
 
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
                 auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
-                System.getProperty(ENGINE_FAILURE_PROPERTY), diagnostics);
+                failingTools(System.getProperty(ENGINE_FAILURE_PROPERTY)), diagnostics);
         ToolRegistry registry = new ToolRegistry();
         GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader()));
 
@@ -193,6 +193,14 @@ public final class AgentRuntime {
         new ToolInstaller(new ToolRules(rules), hooks, config.filterDiscovery(), registry, diagnostics).install(inst);
 
         stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config, auditProblem));
+    }
+
+    private static java.util.Set<String> failingTools(String property) {
+        if (property == null || property.isBlank()) {
+            return java.util.Set.of();
+        }
+        return java.util.Arrays.stream(property.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     private static Map<String, Object> startDetails(AgentConfig config, boolean attached) {

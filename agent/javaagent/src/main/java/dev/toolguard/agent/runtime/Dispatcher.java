@@ -24,7 +24,22 @@ public final class Dispatcher implements GuardBridge.Guard {
         Frame top;
     }
 
-    private record Frame(ToolMethod tool, CallGuard.Verdict verdict, Frame outer) {
+    /**
+     * An allowed call in progress. Frames stack per thread; an async framework may end a call on another
+     * thread, which then only marks it closed, and the deciding thread drops closed frames on its next call.
+     */
+    private static final class Frame {
+        final ToolMethod tool;
+        final CallGuard.Verdict verdict;
+        final Frame outer;
+        final Thread owner = Thread.currentThread();
+        volatile boolean closed;
+
+        Frame(ToolMethod tool, CallGuard.Verdict verdict, Frame outer) {
+            this.tool = tool;
+            this.verdict = verdict;
+            this.outer = outer;
+        }
     }
 
     private final ThreadLocal<ThreadState> state = ThreadLocal.withInitial(ThreadState::new);
@@ -65,7 +80,11 @@ public final class Dispatcher implements GuardBridge.Guard {
             return guard.failed(tool, new IllegalStateException("a guarded tool was called while deciding")).denial();
         }
         Frame top = s.top;
-        if (top != null && top.tool().toolName().equals(tool.toolName())) {
+        while (top != null && top.closed) {
+            top = top.outer;
+        }
+        s.top = top;
+        if (top != null && top.tool.toolName().equals(tool.toolName())) {
             return PASS_THROUGH;
         }
         CallGuard.Verdict verdict;
@@ -91,8 +110,19 @@ public final class Dispatcher implements GuardBridge.Guard {
     @Override
     public void exit(Object ticket, Object result, Throwable thrown) {
         if (ticket instanceof Frame f) {
-            state.get().top = f.outer();
-            guard.after(f.verdict(), result, thrown);
+            if (f.closed) {
+                return; // an outcome is written once, however often a framework reports the end
+            }
+            f.closed = true;
+            if (f.owner == Thread.currentThread()) {
+                ThreadState s = state.get();
+                Frame top = s.top;
+                while (top != null && top.closed) {
+                    top = top.outer;
+                }
+                s.top = top;
+            }
+            guard.after(f.verdict, result, thrown);
         }
     }
 

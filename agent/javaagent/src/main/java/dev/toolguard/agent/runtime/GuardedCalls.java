@@ -36,7 +36,7 @@ public final class GuardedCalls implements CallGuard {
     private final DecisionMetrics metrics;
     private final OnError onError;
     private final boolean shadow;
-    private final String injectedFailure;
+    private final java.util.Set<String> injectedFailures;
     private final Consumer<String> diagnostics;
     private final CallIds ids = new CallIds();
     private final AtomicBoolean auditFailureReported = new AtomicBoolean();
@@ -44,12 +44,12 @@ public final class GuardedCalls implements CallGuard {
     /**
      * @param noPolicy        the engine deciding while nothing is loaded (it denies with {@code no_policy})
      * @param audit           the audit log, or null when it could not be opened ({@code auditProblem} says why)
-     * @param injectedFailure a tool whose deciding fails on purpose (system property
-     *                        {@code toolguard.testing.engine-failure}), for the fail-closed tests; null normally
+     * @param injectedFailures tools whose deciding fails on purpose (system property
+     *                         {@code toolguard.testing.engine-failure}), for the fail-closed tests; empty normally
      */
     public GuardedCalls(ActivePolicy active, PolicyEngine noPolicy, ContextAssembler context, AuditLog audit,
                         String auditProblem, ApprovalGate approvals, DecisionMetrics metrics, OnError onError,
-                        boolean shadow, String injectedFailure, Consumer<String> diagnostics) {
+                        boolean shadow, java.util.Set<String> injectedFailures, Consumer<String> diagnostics) {
         this.active = active;
         this.noPolicy = noPolicy;
         this.context = context;
@@ -59,7 +59,7 @@ public final class GuardedCalls implements CallGuard {
         this.metrics = metrics;
         this.onError = onError;
         this.shadow = shadow;
-        this.injectedFailure = injectedFailure;
+        this.injectedFailures = injectedFailures;
         this.diagnostics = diagnostics;
     }
 
@@ -75,7 +75,7 @@ public final class GuardedCalls implements CallGuard {
             if (!args.ok()) {
                 decision = unreadable(args, policy.bundle(), System.nanoTime() - start);
             } else {
-                if (method.toolName().equals(injectedFailure)) {
+                if (!injectedFailures.isEmpty() && injectedFailures.contains(method.toolName())) {
                     throw new IllegalStateException("injected engine failure");
                 }
                 decision = (policy.loaded() ? policy.engine() : noPolicy).decide(call);

@@ -1,0 +1,52 @@
+package dev.toolguard.api.internal;
+
+import dev.toolguard.api.ToolCallDeniedException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** One JVM, one guard: the bridge is static, so this is one test walking the bridge's life in order. */
+class GuardBridgeTest {
+
+    /** A guard whose every method fails, as a bug of ours would. */
+    static final class FailingGuard implements GuardBridge.Guard {
+        @Override
+        public Object enter(int toolId, Object self, Object[] args) {
+            throw new IllegalStateException("bug");
+        }
+
+        @Override
+        public Object enterNamed(String ruleSet, String tool, String site, Object args, Object[] extras) {
+            throw new IllegalStateException("bug");
+        }
+
+        @Override
+        public void exit(Object ticket, Object result, Throwable thrown) {
+            throw new IllegalStateException("bug");
+        }
+
+        @Override
+        public boolean discoverable(String tool) {
+            throw new IllegalStateException("bug");
+        }
+    }
+
+    @Test
+    void theBridgeDeniesUntilInstalledTurnsFailuresIntoDenialsAndKeepsItsFirstGuard() {
+        Object beforeInstall = GuardBridge.enter(0, null, new Object[0]);
+        assertThat(beforeInstall).isInstanceOfSatisfying(ToolCallDeniedException.class,
+                d -> assertThat(d.getMessage()).isEqualTo("Denied by ToolGuard: the agent is not ready [on_error]"));
+        assertThat(GuardBridge.discoverable("ping")).isFalse();
+
+        GuardBridge.install(new FailingGuard());
+
+        assertThat(GuardBridge.enter(0, null, new Object[0])).isInstanceOfSatisfying(ToolCallDeniedException.class,
+                d -> assertThat(d.rule()).isEqualTo("on_error"));
+        assertThat(GuardBridge.enterNamed("mcp", "ping", "s", null, null)).isInstanceOf(ToolCallDeniedException.class);
+        assertThat(GuardBridge.discoverable("ping")).isFalse();
+        GuardBridge.exit(new Object(), "r", null);
+        assertThatThrownBy(() -> GuardBridge.install(new FailingGuard())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot be replaced");
+    }
+}

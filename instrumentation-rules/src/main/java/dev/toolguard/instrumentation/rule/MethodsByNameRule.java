@@ -1,0 +1,47 @@
+package dev.toolguard.instrumentation.rule;
+
+import dev.toolguard.instrumentation.ToolMethod;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code rules.yaml} entry that picks classes somehow and, in them, methods by name or glob: what
+ * {@code class:} and {@code implements:} entries share. The tool is named by the rule, else by the method.
+ */
+abstract class MethodsByNameRule implements ToolRule {
+
+    private final Pattern methods;
+    private final String name;
+    private final List<String> parameters;
+    private final ElementMatcher<TypeDescription> types;
+
+    /** @param name the tool name, or null for the method name */
+    MethodsByNameRule(String methodGlob, String name, List<String> parameters, ElementMatcher<TypeDescription> types) {
+        this.methods = Globs.methodName(methodGlob);
+        this.name = name;
+        this.parameters = List.copyOf(parameters);
+        this.types = types;
+    }
+
+    @Override
+    public final String ruleSet() {
+        return "rules";
+    }
+
+    @Override
+    public final ElementMatcher<TypeDescription> types() {
+        return types;
+    }
+
+    @Override
+    public final ToolMethod toolFor(TypeDescription type, MethodDescription method) {
+        if (!ToolMethods.guardable(method) || !methods.matcher(method.getName()).matches()) {
+            return null;
+        }
+        return ToolMethods.of(name != null ? name : method.getName(), type, method, parameters, ruleSet());
+    }
+}

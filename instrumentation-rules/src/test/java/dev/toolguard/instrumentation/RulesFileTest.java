@@ -1,0 +1,86 @@
+package dev.toolguard.instrumentation;
+
+import dev.toolguard.instrumentation.file.RulesFile;
+import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
+import dev.toolguard.instrumentation.rule.ClassToolRule;
+import dev.toolguard.instrumentation.rule.SubtypeToolRule;
+import dev.toolguard.policy.load.source.SourceProblem;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RulesFileTest {
+
+    @Test
+    void eachKindOfEntryBecomesItsRule() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", """
+                tools:
+                  - class: com.acme.billing.RefundService
+                    method: issueRefund
+                    name: issue_refund
+                    parameters: [customer_id, amount, reason]
+                  - implements: com.acme.agent.AgentTool
+                    method: execute
+                  - annotation: com.acme.ai.AgentAction
+                    name_from: value
+                """);
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.rules()).hasSize(3);
+        assertThat(r.rules().get(0)).isInstanceOf(ClassToolRule.class);
+        assertThat(r.rules().get(1)).isInstanceOf(SubtypeToolRule.class);
+        assertThat(r.rules().get(2)).isInstanceOf(AnnotatedToolRule.class);
+    }
+
+    @Test
+    void anUnknownKeyIsReportedAtItsLineAndColumn() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", """
+                tools:
+                  - class: com.acme.RefundService
+                    methd: issueRefund
+                """);
+
+        assertThat(r.rules()).isEmpty();
+        assertThat(r.problems()).extracting(SourceProblem::toString)
+                .anySatisfy(p -> assertThat(p).startsWith("rules.yaml:3:5: unknown key 'methd'"))
+                .anySatisfy(p -> assertThat(p).contains("missing required key 'method'"));
+    }
+
+    @Test
+    void anEntryNeedsExactlyOneOfClassImplementsOrAnnotation() {
+        RulesFile.Result none = RulesFile.read("rules.yaml", "tools:\n  - method: run\n");
+        RulesFile.Result two = RulesFile.read("rules.yaml", "tools:\n  - class: A\n    implements: B\n    method: run\n");
+
+        assertThat(none.problems()).extracting(SourceProblem::message)
+                .contains("a tools item needs one of class, implements or annotation");
+        assertThat(two.problems()).extracting(SourceProblem::message)
+                .contains("a tools item takes only one of class, implements or annotation");
+    }
+
+    @Test
+    void nameFromIsOnlyForAnnotations() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", "tools:\n  - class: A\n    method: run\n    name_from: value\n");
+
+        assertThat(r.problems()).extracting(SourceProblem::toString)
+                .containsExactly("rules.yaml:4:5: name_from is for annotation items only");
+    }
+
+    @Test
+    void aFileWithoutToolsIsAnError() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", "tool: []\n");
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.problems()).extracting(SourceProblem::message)
+                .anySatisfy(m -> assertThat(m).startsWith("unknown key 'tool'"))
+                .contains("missing required key 'tools'");
+    }
+
+    @Test
+    void brokenYamlIsReportedWithItsPosition() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", "tools:\n  - class: [A\n");
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.problems().get(0).source()).isEqualTo("rules.yaml");
+        assertThat(r.problems().get(0).line()).isPositive();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.toolguard.it.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolguard.it.agent.apps.AttachTargetApp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** SPEC §1 attach: loading the agent into a running JVM guards a tool whose class was loaded before. */
+class AttachIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void attachGuardsAMethodWhoseClassWasLoadedBeforeTheAttach() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("");
+        Path go = dir.resolve("go");
+        try (AgentProcess app = s.app().withoutAgent().main(AttachTargetApp.class, go.toString()).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().contains("ready"));
+            assertThat(app.stdoutLines()).contains("body ran 900.0", "call 1: ok refunded 900.0");
+
+            AgentProcess.CliResult attach = AgentProcess.cli(dir, "attach", Long.toString(app.pid()), "config=" + config);
+            assertThat(attach.exitCode()).as(attach.output()).isZero();
+            assertThat(attach.output()).contains("attached ToolGuard to JVM " + app.pid());
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stderr().contains("ToolGuard "));
+
+            Files.writeString(go, "go");
+            assertThat(app.waitFor(Duration.ofSeconds(30))).isZero();
+            assertThat(app.stdoutLines()).contains("call 2: denied rule=tools.issue_refund.rules[1]", "done")
+                    .filteredOn(l -> l.startsWith("body ran")).hasSize(1);
+            assertThat(app.stderrLines()).noneMatch(l -> l.contains("could not instrument") || l.contains("advice failed"));
+        }
+        List<JsonNode> decisions = AuditFile.ofType(s.audit(), "decision");
+        assertThat(decisions).singleElement().satisfies(d -> {
+            assertThat(d.path("action").asText()).isEqualTo("deny");
+            assertThat(d.path("rule").asText()).isEqualTo("tools.issue_refund.rules[1]");
+        });
+        assertThat(AuditFile.ofType(s.audit(), "start").get(0).path("attached").asBoolean()).isTrue();
+    }
+}
