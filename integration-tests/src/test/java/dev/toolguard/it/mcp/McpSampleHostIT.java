@@ -27,10 +27,11 @@ class McpSampleHostIT {
     static void runTheHost() throws Exception {
         Path sample = SupportDeskServer.SAMPLE;
         Path out = dir.resolve("stdout.txt");
-        Process host = new ProcessBuilder(SupportDeskServer.java().toString(),
+        // the host's arguments are the server's JVM options, as in the README
+        Process host = new ProcessBuilder(SupportDeskServer.java().toString(), SupportDeskServer.QUICK_START,
                 "-cp", SupportDeskServer.Build.SDK_2.classpath(), "dev.toolguard.sample.mcp.ScriptedHost",
                 "-javaagent:" + SupportDeskServer.AGENT_JAR + "=config=" + sample.resolve("toolguard.yaml")
-                        + ",audit=" + dir.resolve("audit.jsonl"))
+                        + ",audit=" + dir.resolve("audit.jsonl"), SupportDeskServer.QUICK_START)
                 .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(dir.resolve("stderr.txt").toFile())
                 .start();
         if (!host.waitFor(240, TimeUnit.SECONDS)) {
