@@ -1,12 +1,16 @@
 package dev.toolguard.instrumentation;
 
 import dev.toolguard.instrumentation.rule.ToolRule;
+import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
+import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every rule in force, in order (built-in sets first, then {@code rules.yaml}); the first rule that makes a
@@ -15,9 +19,23 @@ import java.util.List;
 public final class ToolRules {
 
     private final List<ToolRule> rules;
+    /** The annotations of every annotation rule, looked up in one pass over a type's methods. */
+    private final Set<String> annotations;
+    private final List<ToolRule> others;
 
     public ToolRules(List<ToolRule> rules) {
         this.rules = List.copyOf(rules);
+        Set<String> names = new HashSet<>();
+        List<ToolRule> rest = new ArrayList<>();
+        for (ToolRule r : this.rules) {
+            if (r instanceof AnnotatedToolRule a) {
+                names.add(a.annotation());
+            } else {
+                rest.add(r);
+            }
+        }
+        this.annotations = Set.copyOf(names);
+        this.others = List.copyOf(rest);
     }
 
     public List<ToolRule> rules() {
@@ -28,16 +46,33 @@ public final class ToolRules {
         return rules.isEmpty();
     }
 
-    /** A type some rule may find tools in. */
+    /**
+     * A type some rule may find tools in. Runs for every class the application loads, so the annotation
+     * rules share one pass over the type's methods instead of one pass each.
+     */
     public ElementMatcher<TypeDescription> types() {
         return type -> {
-            for (ToolRule r : rules) {
+            if (!annotations.isEmpty() && declaresAnnotatedMethod(type)) {
+                return true;
+            }
+            for (ToolRule r : others) {
                 if (r.types().matches(type)) {
                     return true;
                 }
             }
             return false;
         };
+    }
+
+    private boolean declaresAnnotatedMethod(TypeDescription type) {
+        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+            for (AnnotationDescription a : m.getDeclaredAnnotations()) {
+                if (annotations.contains(a.getAnnotationType().getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The tools among the methods a type declares. */

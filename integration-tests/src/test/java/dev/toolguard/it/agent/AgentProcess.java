@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * A forked JVM running one of the test apps with {@code -javaagent:} on the real agent jar, its standard output
  * and error captured to files in the scenario's directory.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
 
-    static final Path AGENT_JAR = Path.of(required("toolguard.it.agent.jar"));
-    static final Path API_JAR = Path.of(required("toolguard.it.api.jar"));
-    static final Path TEST_CLASSES = Path.of(required("toolguard.it.test.classes"));
-    static final Path JAVA_17 = Path.of(System.getProperty("java.home"), "bin", "java");
-    static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    public static final Path AGENT_JAR = Path.of(required("toolguard.it.agent.jar"));
+    public static final Path API_JAR = Path.of(required("toolguard.it.api.jar"));
+    public static final Path TEST_CLASSES = Path.of(required("toolguard.it.test.classes"));
+    public static final Path JAVA_17 = Path.of(System.getProperty("java.home"), "bin", "java");
+    public static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 
     private final Process process;
     private final Path stdout;
@@ -34,11 +34,11 @@ final class AgentProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    static Builder in(Path dir) {
+    public static Builder in(Path dir) {
         return new Builder(dir);
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final Path dir;
         private Path java = JAVA_17;
         private String agentOptions;
@@ -53,40 +53,40 @@ final class AgentProcess implements AutoCloseable {
             this.dir = dir;
         }
 
-        Builder java(Path java) {
+        public Builder java(Path java) {
             this.java = java;
             return this;
         }
 
         /** Starts the app as it runs today, without the agent (for attach). */
-        Builder withoutAgent() {
+        public Builder withoutAgent() {
             this.withAgent = false;
             return this;
         }
 
-        Builder agentOptions(String options) {
+        public Builder agentOptions(String options) {
             this.agentOptions = options;
             return this;
         }
 
-        Builder property(String key, String value) {
+        public Builder property(String key, String value) {
             properties.put(key, value);
             return this;
         }
 
-        Builder env(String key, String value) {
+        public Builder env(String key, String value) {
             env.put(key, value);
             return this;
         }
 
-        Builder main(Class<?> main, String... arguments) {
+        public Builder main(Class<?> main, String... arguments) {
             this.mainClass = main.getName();
             args.addAll(List.of(arguments));
             return this;
         }
 
         /** Adds jars to the app's class path, e.g. the application's own SLF4J. */
-        Builder alsoOnClasspath(List<Path> jars) {
+        public Builder alsoOnClasspath(List<Path> jars) {
             StringBuilder cp = new StringBuilder(classpath);
             jars.forEach(j -> cp.append(File.pathSeparator).append(j));
             classpath = cp.toString();
@@ -94,7 +94,7 @@ final class AgentProcess implements AutoCloseable {
         }
 
         /** Runs a main class from other jars than the test apps (the API jar is always added). */
-        Builder main(String main, Path... jars) {
+        public Builder main(String main, Path... jars) {
             this.mainClass = main;
             StringBuilder cp = new StringBuilder();
             for (Path jar : jars) {
@@ -104,7 +104,7 @@ final class AgentProcess implements AutoCloseable {
             return this;
         }
 
-        AgentProcess start() throws IOException {
+        public AgentProcess start() throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());
             if (withAgent) {
@@ -126,7 +126,7 @@ final class AgentProcess implements AutoCloseable {
         }
 
         /** Starts the app and waits for it to end on its own. */
-        AgentProcess run() throws IOException, InterruptedException {
+        public AgentProcess run() throws IOException, InterruptedException {
             AgentProcess p = start();
             p.waitFor(Duration.ofSeconds(60));
             return p;
@@ -134,7 +134,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Waits for the process to end; fails the test if it does not in time. */
-    int waitFor(Duration timeout) throws InterruptedException {
+    public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the app did not end within " + timeout + "; stderr:\n" + stderr());
@@ -142,33 +142,33 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    int exitCode() {
+    public int exitCode() {
         return process.exitValue();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** SIGKILL: nothing in the process gets to run again. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    String stdout() {
+    public String stdout() {
         return read(stdout);
     }
 
-    String stderr() {
+    public String stderr() {
         return read(stderr);
     }
 
-    List<String> stdoutLines() {
+    public List<String> stdoutLines() {
         return stdout().lines().toList();
     }
 
@@ -177,11 +177,11 @@ final class AgentProcess implements AutoCloseable {
      * the bootstrap class path while class data sharing is on (JDK 19 and later print nothing): it is the
      * JVM's line, not the agent's.
      */
-    List<String> stderrLines() {
+    public List<String> stderrLines() {
         return stderr().lines().filter(l -> !l.startsWith(CDS_WARNING)).toList();
     }
 
-    static final String CDS_WARNING = "OpenJDK 64-Bit Server VM warning: Sharing is only supported for boot loader classes";
+    public static final String CDS_WARNING = "OpenJDK 64-Bit Server VM warning: Sharing is only supported for boot loader classes";
 
     private static String read(Path p) {
         try {
@@ -207,7 +207,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Jars of this test JVM's class path whose file names start with one of the prefixes. */
-    static List<Path> testClasspathJars(String... prefixes) {
+    public static List<Path> testClasspathJars(String... prefixes) {
         List<Path> out = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(entry);
@@ -222,7 +222,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** The agent's CLI on the same jar: {@code java -jar toolguard-agent.jar <args>}. */
-    static CliResult cli(Path dir, String... args) throws IOException, InterruptedException {
+    public static CliResult cli(Path dir, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(JAVA_17.toString(), "-jar", AGENT_JAR.toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "cli-", ".out");
@@ -235,6 +235,6 @@ final class AgentProcess implements AutoCloseable {
         return new CliResult(p.exitValue(), Files.readString(out));
     }
 
-    record CliResult(int exitCode, String output) {
+    public record CliResult(int exitCode, String output) {
     }
 }

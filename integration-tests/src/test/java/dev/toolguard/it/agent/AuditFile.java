@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The audit log a scenario's app wrote, read back as JSON records. */
-final class AuditFile {
+public final class AuditFile {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -19,7 +19,7 @@ final class AuditFile {
     }
 
     /** Every complete record in the file (a line torn by a kill is skipped). */
-    static List<JsonNode> records(Path file) {
+    public static List<JsonNode> records(Path file) {
         return parse(file, "");
     }
 
@@ -46,7 +46,7 @@ final class AuditFile {
         return out;
     }
 
-    static List<JsonNode> ofType(Path file, String type) {
+    public static List<JsonNode> ofType(Path file, String type) {
         return parse(file, "\"type\":\"" + type + "\"").stream().filter(r -> type.equals(r.path("type").asText())).toList();
     }
 }

@@ -8,32 +8,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** One scenario's directory: its config, policies, audit log and the app's captured output. */
-final class Scenario {
+public final class Scenario {
 
-    final Path dir;
+    public final Path dir;
 
-    Scenario(Path dir) {
+    public Scenario(Path dir) {
         this.dir = dir;
     }
 
     /** The JVM the apps run on: {@code toolguard.it.java}, else this one. Skips when it is not installed. */
-    static Path java() {
+    public static Path java() {
         String configured = System.getProperty("toolguard.it.java");
         Path java = configured == null || configured.isBlank() ? AgentProcess.JAVA_17 : Path.of(configured);
         Assumptions.assumeTrue(Files.isExecutable(java), "no JVM at " + java);
         return java;
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name);
     }
 
-    Path audit() {
+    public Path audit() {
         return dir.resolve("audit.jsonl");
     }
 
     /** Copies a policy from the test resources into {@code policies/}. */
-    Path policy(String resource) throws IOException {
+    public Path policy(String resource) throws IOException {
         Path target = dir.resolve("policies").resolve(resource);
         Files.createDirectories(target.getParent());
         try (InputStream in = Scenario.class.getResourceAsStream("/it-policies/" + resource)) {
@@ -45,7 +45,7 @@ final class Scenario {
         return target;
     }
 
-    Path write(String name, String text) throws IOException {
+    public Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.createDirectories(p.getParent());
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
@@ -56,7 +56,7 @@ final class Scenario {
     }
 
     /** A toolguard.yaml with the policies directory, the audit file and whatever else is given. */
-    Path config(String extra) throws IOException {
+    public Path config(String extra) throws IOException {
         return write("toolguard.yaml", """
                 policy:
                   sources: [policies/]
@@ -66,7 +66,7 @@ final class Scenario {
                 """ + extra);
     }
 
-    AgentProcess.Builder app() {
+    public AgentProcess.Builder app() {
         return AgentProcess.in(dir).java(java());
     }
 }
