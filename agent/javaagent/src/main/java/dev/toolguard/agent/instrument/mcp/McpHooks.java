@@ -1,5 +1,6 @@
 package dev.toolguard.agent.instrument.mcp;
 
+import dev.toolguard.agent.advice.ToolInstaller;
 import dev.toolguard.agent.instrument.FrameworkHook;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -44,6 +45,9 @@ public final class McpHooks implements FrameworkHook {
             "io.modelcontextprotocol.server.McpStatelessServerFeatures$AsyncToolSpecification";
     static final String JSON_RPC_RESPONSE = "io.modelcontextprotocol.spec.McpSchema$JSONRPCResponse";
 
+    /** A suppressed failure of our advice is counted and said, like the tool advice's. */
+    private static final Advice.ExceptionHandler REPORT = ToolInstaller.REPORT_ADVICE_FAILURE;
+
     @Override
     public String ruleSet() {
         return "mcp";
@@ -54,17 +58,17 @@ public final class McpHooks implements FrameworkHook {
         AgentBuilder b = builder
                 .type(named(SESSION_SERVER))
                 .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(),
-                        Advice.to(SessionToolCall.class, ToolCallOutcome.class))))
+                        Advice.to(SessionToolCall.class, ToolCallOutcome.class).withExceptionHandler(REPORT))))
                 .type(named(STATELESS_SERVER))
                 .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(),
-                        Advice.to(StatelessToolCall.class, ToolCallOutcome.class))))
+                        Advice.to(StatelessToolCall.class, ToolCallOutcome.class).withExceptionHandler(REPORT))))
                 .type(named(SYNC_ADAPTER).or(named(STATELESS_SYNC_ADAPTER)))
                 .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(syncHandlerCall(),
-                        Advice.to(SyncToolCall.class))));
+                        Advice.to(SyncToolCall.class).withExceptionHandler(REPORT))));
         if (filterDiscovery) {
             b = b.type(named(JSON_RPC_RESPONSE))
                     .transform((tb, type, loader, module, pd) -> tb.visit(Advice.to(ToolListResponse.class)
-                            .on(responseConstructor())));
+                            .withExceptionHandler(REPORT).on(responseConstructor())));
         }
         return b;
     }
