@@ -1,0 +1,161 @@
+package dev.toolguard.agent.context;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Source {@code mcp}: what the MCP Java SDK knows about the client of a {@code tools/call}, read from the
+ * exchange (or, on a stateless server, the transport context) that the {@code mcp} hook hands over with the
+ * call. Values, mapped to context paths:
+ * <ul>
+ * <li>{@code client.name}, {@code client.version}: the client's own name from the MCP handshake (a host such as
+ * a desktop assistant; it says who the agent is, not who the user is);</li>
+ * <li>{@code session.id}: the MCP session, so that {@code sequences} are kept per session;</li>
+ * <li>{@code transport.<key>}: an entry of the SDK's {@code McpTransportContext}, which an HTTP server fills from
+ * each request with its {@code McpTransportContextExtractor} (e.g. the authenticated user).</li>
+ * </ul>
+ * With an empty mapping ({@code mcp: {}}): {@code agent.id: client.name, session.id: session.id}. The SDK's types
+ * are the application's, so they are read reflectively; a call of any other framework contributes nothing.
+ */
+public final class McpContextSource implements ContextSource {
+
+    public static final String NAME = "mcp";
+
+    private static final String EXCHANGE = "io.modelcontextprotocol.server.McpAsyncServerExchange";
+    private static final String TRANSPORT_CONTEXT = "io.modelcontextprotocol.common.McpTransportContext";
+    private static final String TRANSPORT = "transport.";
+    private static final List<String> FIXED = List.of("client.name", "client.version", "session.id");
+
+    /** The exchange's and transport context's readers, per class of the application's SDK. */
+    private static final ClassValue<Optional<Readers>> READERS = new ClassValue<>() {
+        @Override
+        protected Optional<Readers> computeValue(Class<?> type) {
+            return Readers.of(type);
+        }
+    };
+
+    private final Map<String, String> pathToValue;
+
+    McpContextSource(Map<String, String> pathToValue) {
+        this.pathToValue = Map.copyOf(pathToValue);
+    }
+
+    @Override
+    public void contribute(CallSite call, ContextTree ctx) {
+        for (Object extra : call.args()) {
+            if (extra == null) {
+                continue;
+            }
+            Optional<Readers> readers = READERS.get(extra.getClass());
+            if (readers.isPresent()) {
+                pathToValue.forEach((path, what) -> ctx.put(path, plain(readers.get().read(extra, what))));
+                return;
+            }
+        }
+    }
+
+    /** Context values are JSON-like: text, numbers, booleans and lists of them stay; anything else becomes its text. */
+    private static Object plain(Object value) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String)) {
+            return list;
+        }
+        return value.toString();
+    }
+
+    /** Method handles on the application's SDK classes: an exchange, or a bare transport context. */
+    private record Readers(MethodHandle clientInfo, MethodHandle clientName, MethodHandle clientVersion,
+                           MethodHandle sessionId, MethodHandle transportContext, MethodHandle get) {
+
+        static Optional<Readers> of(Class<?> type) {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                if (type.getName().equals(EXCHANGE)) {
+                    Class<?> context = Class.forName(TRANSPORT_CONTEXT, false, type.getClassLoader());
+                    // the client's Implementation is a record: name() and version()
+                    Class<?> implementation = type.getMethod("getClientInfo").getReturnType();
+                    return Optional.of(new Readers(
+                            lookup.unreflect(type.getMethod("getClientInfo")),
+                            lookup.unreflect(implementation.getMethod("name")),
+                            lookup.unreflect(implementation.getMethod("version")),
+                            lookup.unreflect(type.getMethod("sessionId")),
+                            lookup.unreflect(type.getMethod("transportContext")),
+                            lookup.findVirtual(context, "get", MethodType.methodType(Object.class, String.class))));
+                }
+                for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                    for (Class<?> i : c.getInterfaces()) {
+                        if (i.getName().equals(TRANSPORT_CONTEXT)) {
+                            return Optional.of(new Readers(null, null, null, null, null,
+                                    lookup.findVirtual(i, "get", MethodType.methodType(Object.class, String.class))));
+                        }
+                    }
+                }
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                // an SDK shaped otherwise than we know contributes nothing
+            }
+            return Optional.empty();
+        }
+
+        Object read(Object extra, String what) {
+            try {
+                if (what.startsWith(TRANSPORT)) {
+                    Object context = transportContext == null ? extra : transportContext.invoke(extra);
+                    return context == null ? null : get.invoke(context, what.substring(TRANSPORT.length()));
+                }
+                if (clientInfo == null) {
+                    return null;
+                }
+                if (what.equals("session.id")) {
+                    return sessionId.invoke(extra);
+                }
+                Object info = clientInfo.invoke(extra);
+                if (info == null) {
+                    return null;
+                }
+                return (what.equals("client.name") ? clientName : clientVersion).invoke(info);
+            } catch (Throwable t) {
+                // a value we cannot read is absent, never empty
+                return null;
+            }
+        }
+    }
+
+    /** Found by {@link java.util.ServiceLoader} (META-INF/services). */
+    public static final class Factory implements ContextSourceFactory {
+        public Factory() {
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public ContextSource create(Map<String, String> mapping, Consumer<String> problem) {
+            if (mapping.isEmpty()) {
+                Map<String, String> defaults = new LinkedHashMap<>();
+                defaults.put("agent.id", "client.name");
+                defaults.put("session.id", "session.id");
+                return new McpContextSource(defaults);
+            }
+            boolean usable = true;
+            for (Map.Entry<String, String> e : mapping.entrySet()) {
+                String what = e.getValue();
+                if (!FIXED.contains(what) && !(what.startsWith(TRANSPORT) && what.length() > TRANSPORT.length())) {
+                    problem.accept("unknown value '" + what + "' for " + e.getKey()
+                            + " (use client.name, client.version, session.id or transport.<key>)");
+                    usable = false;
+                }
+            }
+            return usable ? new McpContextSource(mapping) : null;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.toolguard.agent.instrument.mcp;
+
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hook's matchers against the class files of the SDK the agent is compiled with: each finds exactly the one
+ * lambda body it is meant for, in the session servers the integration tests run and in the stateless ones they
+ * do not.
+ */
+class McpHooksTest {
+
+    private static final TypePool POOL = TypePool.Default.ofSystemLoader();
+
+    private static List<String> matching(String type, ElementMatcher<MethodDescription> m) {
+        TypeDescription t = POOL.describe(type).resolve();
+        return t.getDeclaredMethods().filter(m).stream().map(d -> d.getInternalName() + d.getDescriptor()).toList();
+    }
+
+    @Test
+    void theToolsCallHandlerIsFoundInBothServers() {
+        for (String server : List.of(McpHooks.SESSION_SERVER, McpHooks.STATELESS_SERVER)) {
+            assertThat(matching(server, McpHooks.toolsCallHandler())).as(server).singleElement().asString()
+                    .startsWith("lambda$toolsCallRequestHandler$").endsWith(";Ljava/lang/Object;)Lreactor/core/publisher/Mono;");
+        }
+    }
+
+    @Test
+    void theSyncHandlerCallIsFoundInBothAdapters() {
+        for (String adapter : List.of(McpHooks.SYNC_ADAPTER, McpHooks.STATELESS_SYNC_ADAPTER)) {
+            assertThat(matching(adapter, McpHooks.syncHandlerCall())).as(adapter).singleElement().asString()
+                    .startsWith("lambda$fromSync$").endsWith(")Lio/modelcontextprotocol/spec/McpSchema$CallToolResult;");
+        }
+    }
+
+    @Test
+    void theListFilterIsOnTheResponsesCanonicalConstructor() {
+        assertThat(matching(McpHooks.JSON_RPC_RESPONSE, McpHooks.responseConstructor())).singleElement()
+                .isEqualTo("<init>(Ljava/lang/String;Ljava/lang/Object;Ljava/lang/Object;"
+                        + "Lio/modelcontextprotocol/spec/McpSchema$JSONRPCResponse$JSONRPCError;)V");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.toolguard.it.mcp;
+
+/** The guarded conversation with the support-desk server built with {@code McpServer.sync} on SDK 1.0.0, the oldest release we support. */
+class McpSdk1SyncServerIT extends GuardedSupportDesk {
+
+    @Override
+    SupportDeskServer.Build build() {
+        return SupportDeskServer.Build.SDK_1;
+    }
+
+    @Override
+    String mode() {
+        return "sync";
+    }
+}

@@ -1,0 +1,15 @@
+package dev.toolguard.it.mcp;
+
+/** The guarded conversation with the support-desk server built with {@code McpServer.sync} on the newest SDK release. */
+class McpSyncServerIT extends GuardedSupportDesk {
+
+    @Override
+    SupportDeskServer.Build build() {
+        return SupportDeskServer.Build.SDK_2;
+    }
+
+    @Override
+    String mode() {
+        return "sync";
+    }
+}
