@@ -32,6 +32,9 @@ public final class JsonWriter {
     private boolean needComma;
     private final Object[] path;
     private int nodesLeft;
+    /** The second {@link #timestampPrefix} is for, so that a timestamp is formatted once per second. */
+    private long timestampSecond = Long.MIN_VALUE;
+    private byte[] timestampPrefix;
 
     public JsonWriter(Redaction redaction) {
         this.redaction = redaction;
@@ -131,6 +134,35 @@ public final class JsonWriter {
     public JsonWriter value(Object v) {
         nodesLeft = MAX_NODES;
         writeValue(v, 0);
+        return this;
+    }
+
+    /**
+     * A string value holding {@code instant} as {@link AuditLog#timestamp} formats it (UTC, microseconds,
+     * {@code 2026-11-21T10:15:30.123456Z}); the part up to the second is formatted once per second.
+     */
+    public JsonWriter timestamp(java.time.Instant instant) {
+        long second = instant.getEpochSecond();
+        if (second != timestampSecond || timestampPrefix == null) {
+            String full = AuditLog.timestamp(java.time.Instant.ofEpochSecond(second));
+            // everything up to and including the '.' before the six fraction digits and the 'Z'
+            timestampPrefix = full.substring(0, full.length() - 7).getBytes(StandardCharsets.US_ASCII);
+            timestampSecond = second;
+        }
+        comma();
+        ensure(timestampPrefix.length + 9);
+        buf[len++] = '"';
+        System.arraycopy(timestampPrefix, 0, buf, len, timestampPrefix.length);
+        len += timestampPrefix.length;
+        int micros = instant.getNano() / 1000;
+        for (int i = 5; i >= 0; i--) {
+            buf[len + i] = (byte) ('0' + micros % 10);
+            micros /= 10;
+        }
+        len += 6;
+        buf[len++] = 'Z';
+        buf[len++] = '"';
+        needComma = true;
         return this;
     }
 

@@ -37,6 +37,7 @@ public final class GuardedCalls implements CallGuard {
     private final OnError onError;
     private final boolean shadow;
     private final String injectedFailure;
+    private final boolean auditOff;
     private final Consumer<String> diagnostics;
     private final CallIds ids = new CallIds();
     private final AtomicBoolean auditFailureReported = new AtomicBoolean();
@@ -46,10 +47,12 @@ public final class GuardedCalls implements CallGuard {
      * @param audit           the audit log, or null when it could not be opened ({@code auditProblem} says why)
      * @param injectedFailure a tool whose deciding fails on purpose (system property
      *                        {@code toolguard.testing.engine-failure}), for the fail-closed tests; null normally
+     * @param auditOff        true only to measure deciding alone (system property
+     *                        {@code toolguard.testing.audit-off}, for the benchmarks): no record is written
      */
     public GuardedCalls(ActivePolicy active, PolicyEngine noPolicy, ContextAssembler context, AuditLog audit,
                         String auditProblem, ApprovalGate approvals, DecisionMetrics metrics, OnError onError,
-                        boolean shadow, String injectedFailure, Consumer<String> diagnostics) {
+                        boolean shadow, String injectedFailure, boolean auditOff, Consumer<String> diagnostics) {
         this.active = active;
         this.noPolicy = noPolicy;
         this.context = context;
@@ -60,6 +63,7 @@ public final class GuardedCalls implements CallGuard {
         this.onError = onError;
         this.shadow = shadow;
         this.injectedFailure = injectedFailure;
+        this.auditOff = auditOff;
         this.diagnostics = diagnostics;
     }
 
@@ -87,10 +91,12 @@ public final class GuardedCalls implements CallGuard {
                     decision = allowOnError(decision.reason(), policy.bundle(), decision.latencyNanos());
                 }
             }
-            if (audit == null) {
-                throw new AuditWriteException("the audit log is not open: " + auditProblem, null);
+            if (!auditOff) {
+                if (audit == null) {
+                    throw new AuditWriteException("the audit log is not open: " + auditProblem, null);
+                }
+                audit.decision(callId, call, method.signature(), decision);
             }
-            audit.decision(callId, call, method.signature(), decision);
         } catch (Throwable t) {
             decision = internalError(t, policy.bundle(), System.nanoTime() - start);
             metrics.internalError(method.toolName());
@@ -111,7 +117,8 @@ public final class GuardedCalls implements CallGuard {
         }
         long durationMs = (System.nanoTime() - verdict.started()) / 1_000_000L;
         try {
-            audit.outcome(verdict.callId(), thrown, durationMs);
+            // nothing waits on the outcome: it shares the next write to the OS (SPEC §9's write-ahead rule is the decision's)
+            audit.outcomeLater(verdict.callId(), thrown, durationMs);
         } catch (AuditWriteException | RuntimeException e) {
             reportAuditFailure(e);
         }
