@@ -30,12 +30,14 @@ fi
 java -jar "$out/benchmarks.jar" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh.json" "$@" \
   'dev.toolguard.bench.*'
 
-sample_jar=$(ls sample-apps/plain-java/target/sample-plain-java*.jar | grep -v original | head -n 1)
+# the plain sample app, run as demo.sh runs it: its jar and the API jar on the class path
+sample_jar=sample-apps/plain-java/target/sample-plain-java.jar
+api_jar=$(ls agent/api/target/toolguard-api-*.jar | grep -v -e sources -e javadoc | head -n 1)
 java -cp "$out/benchmarks.jar" dev.toolguard.bench.StartupProbe --runs "$startup_runs" \
   --marker "$(cat benchmarks/config/startup-marker.txt)" \
   --agent "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=sample-apps/plain-java/toolguard.yaml,audit=$out/startup-audit.jsonl" \
   --out "$out/startup.json" \
-  -- java -jar "$sample_jar"
+  -- java -cp "$sample_jar:$api_jar" dev.toolguard.sample.support.SupportAgent
 
 java -cp "$out/benchmarks.jar" dev.toolguard.bench.SummaryReport "$out/jmh.json" "$out/startup.json" "$out/summary.json"
 echo "wrote $out/summary.json"

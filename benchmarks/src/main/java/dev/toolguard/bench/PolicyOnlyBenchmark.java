@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {
-        "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=benchmarks/config/audit-off.yaml"})
+        "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=benchmarks/config/audit-off.yaml",
+        "-Dtoolguard.testing.audit-off=true"})
 public class PolicyOnlyBenchmark {
 
     @State(Scope.Thread)
