@@ -74,6 +74,7 @@ public final class AuditLog implements AuditSink, Closeable {
     private final Clock clock;
     private final ThreadLocal<JsonWriter> writers;
     private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(AuditLog::sha256);
+    private final ThreadLocal<byte[]> hashes = ThreadLocal.withInitial(() -> new byte[32]);
     private final ThreadLocal<long[]> idBlocks = ThreadLocal.withInitial(() -> new long[2]);
     /** Guards the chain ({@link #prev}) and the queue of linked records not yet written. */
     private final Object chainLock = new Object();
@@ -297,7 +298,12 @@ public final class AuditLog implements AuditSink, Closeable {
             line[at++] = '"';
             digest.update(line, bodyLength, at - bodyLength);
             digest.update((byte) '}');
-            byte[] hash = digest.digest();
+            byte[] hash = hashes.get();
+            try {
+                digest.digest(hash, 0, hash.length);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
+            }
             at = put(line, at, HASH_MARK);
             int hashAt = at;
             for (byte b : hash) {

@@ -36,6 +36,24 @@ public final class JsonWriter {
     private long timestampSecond = Long.MIN_VALUE;
     private byte[] timestampPrefix;
 
+    /**
+     * Writes one entry of the map being written; maps are walked with {@code forEach}, which allocates no
+     * iterator or entry wrapper (an unmodifiable map makes one per entry), so the state of the walk lives in
+     * the fields below, saved and restored around nested maps.
+     */
+    private final java.util.function.BiConsumer<Object, Object> mapEntry = this::mapEntry;
+    private int entryDepth;
+    private int entriesWritten;
+    private int entriesTotal;
+    private boolean entriesCut;
+
+    /**
+     * Keys seen recently and whether they are redacted, by identity: records carry the same parameter names
+     * and context keys call after call, and a case-insensitive set lookup per key costs more than the write.
+     */
+    private final String[] seenKeys = new String[32];
+    private final boolean[] seenRedacted = new boolean[32];
+
     public JsonWriter(Redaction redaction) {
         this.redaction = redaction;
         this.path = new Object[redaction.maxDepth() + 1];
@@ -96,9 +114,32 @@ public final class JsonWriter {
 
     public JsonWriter number(long n) {
         comma();
-        ascii(Long.toString(n));
+        digits(n);
         needComma = true;
         return this;
+    }
+
+    /** The decimal digits of {@code n}, written straight into the buffer. */
+    private void digits(long n) {
+        if (n == Long.MIN_VALUE) {
+            ascii(Long.toString(n));
+            return;
+        }
+        ensure(20);
+        if (n < 0) {
+            buf[len++] = '-';
+            n = -n;
+        }
+        int start = len;
+        do {
+            buf[len++] = (byte) ('0' + (n % 10));
+            n /= 10;
+        } while (n != 0);
+        for (int i = start, j = len - 1; i < j; i++, j--) {
+            byte t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
     }
 
     public JsonWriter bool(boolean b) {
@@ -219,7 +260,13 @@ public final class JsonWriter {
             number(((Number) v).longValue());
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            if (Double.isFinite(d)) {
+            if (d == Math.rint(d) && Math.abs(d) < 1e7 && (d != 0 || 1 / d > 0)) {
+                // what Double.toString gives for a whole number below 10^7 ("150.0"), without its garbage
+                comma();
+                digits((long) d);
+                ascii(".0");
+                needComma = true;
+            } else if (Double.isFinite(d)) {
                 comma();
                 ascii(Double.toString(d));
                 needComma = true;
@@ -256,23 +303,21 @@ public final class JsonWriter {
             int max = redaction.maxEntries();
             if (v instanceof Map<?, ?> map) {
                 beginObject();
-                int written = 0;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (written == max) {
-                        name(TRUNCATED_KEY).number(map.size() - written);
-                        break;
-                    }
-                    String key = String.valueOf(e.getKey());
-                    comma();
-                    quoted(key, redaction.maxValueChars());
-                    put((byte) ':');
-                    needComma = false;
-                    if (redaction.redacts(key)) {
-                        string(REDACTED);
-                    } else {
-                        writeValue(e.getValue(), depth + 1);
-                    }
-                    written++;
+                int savedDepth = entryDepth;
+                int savedWritten = entriesWritten;
+                int savedTotal = entriesTotal;
+                boolean savedCut = entriesCut;
+                entryDepth = depth;
+                entriesWritten = 0;
+                entriesTotal = map.size();
+                entriesCut = false;
+                try {
+                    map.forEach(mapEntry);
+                } finally {
+                    entryDepth = savedDepth;
+                    entriesWritten = savedWritten;
+                    entriesTotal = savedTotal;
+                    entriesCut = savedCut;
                 }
                 endObject();
             } else if (v instanceof Collection<?> c) {
@@ -302,6 +347,39 @@ public final class JsonWriter {
         } finally {
             path[depth] = null;
         }
+    }
+
+    private void mapEntry(Object k, Object value) {
+        if (entriesCut) {
+            return;
+        }
+        if (entriesWritten == redaction.maxEntries()) {
+            name(TRUNCATED_KEY).number(entriesTotal - entriesWritten);
+            entriesCut = true;
+            return;
+        }
+        String key = String.valueOf(k);
+        comma();
+        quoted(key, redaction.maxValueChars());
+        put((byte) ':');
+        needComma = false;
+        if (redacts(key)) {
+            string(REDACTED);
+        } else {
+            writeValue(value, entryDepth + 1);
+        }
+        entriesWritten++;
+    }
+
+    private boolean redacts(String key) {
+        int slot = key.hashCode() & (seenKeys.length - 1);
+        if (seenKeys[slot] == key) {
+            return seenRedacted[slot];
+        }
+        boolean r = redaction.redacts(key);
+        seenKeys[slot] = key;
+        seenRedacted[slot] = r;
+        return r;
     }
 
     private void marker(String text) {

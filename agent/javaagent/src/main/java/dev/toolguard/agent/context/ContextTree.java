@@ -14,7 +14,7 @@ public final class ContextTree {
     /** Paths whose values are lists; a source that only has text gives them as comma-separated names. */
     private static final List<String> LIST_PATHS = List.of("user.roles", "agent.scopes");
 
-    private final Map<String, Object> root = new LinkedHashMap<>();
+    private final Map<String, Object> root = new LinkedHashMap<>(4);
     /**
      * A tree taken over whole by {@link #adopt} while nothing else was written: returned by {@link #toMap} as
      * it is, and copied into {@link #root} only when a second write comes (the usual call has one source).

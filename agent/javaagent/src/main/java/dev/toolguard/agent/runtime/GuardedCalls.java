@@ -72,10 +72,11 @@ public final class GuardedCalls implements CallGuard {
         long start = System.nanoTime();
         String callId = audit != null ? audit.newId() : ids.next();
         ActivePolicy.Snapshot policy = active.current();
-        ToolCall call = new ToolCall(method.toolName(), args.ok() ? args.args() : Map.of(), Map.of());
+        Map<String, Object> plainArgs = args.ok() ? args.args() : Map.of();
+        ToolCall call = null;
         Decision decision;
         try {
-            call = new ToolCall(method.toolName(), call.args(), context.assemble(site));
+            call = new ToolCall(method.toolName(), plainArgs, context.assemble(site));
             if (!args.ok()) {
                 decision = unreadable(args, policy.bundle(), System.nanoTime() - start);
             } else {
@@ -100,7 +101,7 @@ public final class GuardedCalls implements CallGuard {
         } catch (Throwable t) {
             decision = internalError(t, policy.bundle(), System.nanoTime() - start);
             metrics.internalError(method.toolName());
-            writeQuietly(callId, call, method, decision);
+            writeQuietly(callId, call != null ? call : new ToolCall(method.toolName(), plainArgs, Map.of()), method, decision);
         }
         metrics.decided(method.toolName(), decision);
         if (decision.blocks()) {
