@@ -64,6 +64,8 @@ public final class AuditLog implements AuditSink, Closeable {
     public static final long LINGER_MILLIS = 2;
     /** Queued bytes past which {@link #appendLater} writes at once instead of waiting. */
     private static final int MAX_QUEUED_BYTES = 1 << 16;
+    /** The longest a write waits for announced records to join it (see {@link #expectDecision}). */
+    private static final long SHARE_WAIT_NANOS = 20_000;
     /** Call ids a thread takes from the shared counter at a time, so that threads do not contend on it. */
     private static final int ID_BLOCK = 256;
 
@@ -90,6 +92,8 @@ public final class AuditLog implements AuditSink, Closeable {
     /** The batch buffer not in use as the queue (guarded by writeLock). */
     private byte[] spare = new byte[8192];
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Threads that announced a decision record they have not linked yet. */
+    private final java.util.concurrent.atomic.AtomicInteger composing = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean writeThrough;
     private final Thread flusher;
     private final AtomicBoolean dirty = new AtomicBoolean();
@@ -200,6 +204,35 @@ public final class AuditLog implements AuditSink, Closeable {
     /** Appends the write-ahead record of a decision. */
     public void decision(String id, ToolCall call, String method, Decision decision) throws AuditWriteException {
         append(new DecisionRecord(id, call.tool(), method, call.args(), call.ctx(), decision));
+    }
+
+    /**
+     * Says that this thread is deciding a call and will soon append its decision with {@link #expectedDecision}
+     * (or {@link #withdraw} the announcement). A thread about to write waits a few microseconds for announced
+     * records, so that concurrent calls share one write to the OS instead of queueing for one each (group
+     * commit, as databases do with concurrent commits). A lone caller never waits.
+     */
+    public void expectDecision() {
+        composing.incrementAndGet();
+    }
+
+    /** Takes back an {@link #expectDecision} whose record will not come soon (the call waits for an approval). */
+    public void withdraw() {
+        composing.decrementAndGet();
+    }
+
+    /** {@link #decision} for a call announced with {@link #expectDecision}; ends the announcement in any case. */
+    public void expectedDecision(String id, ToolCall call, String method, Decision decision) throws AuditWriteException {
+        long seq;
+        try {
+            seq = link(new DecisionRecord(id, call.tool(), method, call.args(), call.ctx(), decision));
+        } finally {
+            composing.decrementAndGet();
+        }
+        writeThrough(seq);
+        if (fsync == FsyncMode.ALWAYS) {
+            force();
+        }
     }
 
     /** Appends the outcome of an allowed call; {@code thrown} is null when the body returned. */
@@ -337,6 +370,13 @@ public final class AuditLog implements AuditSink, Closeable {
             AuditWriteException failed = failure;
             if (failed != null) {
                 throw unusable(failed);
+            }
+            if (composing.get() > 0) {
+                // another thread is about to link its decision: a moment's wait lets this write carry it too
+                long deadline = System.nanoTime() + SHARE_WAIT_NANOS;
+                while (composing.get() > 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
             }
             byte[] batch;
             int length;

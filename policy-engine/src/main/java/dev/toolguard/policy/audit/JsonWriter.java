@@ -52,6 +52,14 @@ public final class JsonWriter {
      * and context keys call after call, and a case-insensitive set lookup per key costs more than the write.
      */
     private final String[] seenKeys = new String[32];
+    /**
+     * JSON encodings of strings written before, by identity: a decision record repeats most of its strings
+     * call after call (tool, method, context values, rule, reason, policy name and digest), so they are
+     * copied instead of encoded again.
+     */
+    private static final int CACHED_MAX_CHARS = 128;
+    private final String[] cachedStrings = new String[128];
+    private final byte[][] cachedEncodings = new byte[128][];
     private final boolean[] seenRedacted = new boolean[32];
 
     public JsonWriter(Redaction redaction) {
@@ -401,6 +409,31 @@ public final class JsonWriter {
     /** Writes a JSON string, cut after {@code maxChars} chars (never inside a surrogate pair) and marked. */
     private void quoted(String s, int maxChars) {
         int n = s.length();
+        if (n <= CACHED_MAX_CHARS && n <= maxChars) {
+            int h = s.hashCode();
+            int slot = (h ^ (h >>> 16)) & (cachedStrings.length - 1);
+            if (cachedStrings[slot] == s) {
+                byte[] encoded = cachedEncodings[slot];
+                if (encoded != null) {
+                    ensure(encoded.length);
+                    System.arraycopy(encoded, 0, buf, len, encoded.length);
+                    len += encoded.length;
+                } else {
+                    // seen twice: worth keeping its bytes (a string seen once, like a call id, costs no copy)
+                    int start = len;
+                    encode(s, maxChars);
+                    cachedEncodings[slot] = Arrays.copyOfRange(buf, start, len);
+                }
+                return;
+            }
+            cachedStrings[slot] = s;
+            cachedEncodings[slot] = null;
+        }
+        encode(s, maxChars);
+    }
+
+    private void encode(String s, int maxChars) {
+        int n = s.length();
         int end = n;
         if (n > maxChars) {
             end = maxChars;
@@ -409,8 +442,17 @@ public final class JsonWriter {
             }
         }
         ensure(end + 2);
-        put((byte) '"');
-        for (int i = 0; i < end; i++) {
+        buf[len++] = '"';
+        int i = 0;
+        for (; i < end; i++) {
+            // the usual text is plain ASCII: room for it was made above, so it is copied without checks
+            char c = s.charAt(i);
+            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            buf[len++] = (byte) c;
+        }
+        for (; i < end; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c < 0x20 || c == '"' || c == '\\') {

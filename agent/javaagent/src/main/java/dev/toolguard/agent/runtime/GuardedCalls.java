@@ -75,6 +75,8 @@ public final class GuardedCalls implements CallGuard {
         Map<String, Object> plainArgs = args.ok() ? args.args() : Map.of();
         ToolCall call = null;
         Decision decision;
+        // announced to the audit log while deciding, so that a concurrent call's write can wait to carry ours
+        boolean announced = false;
         try {
             call = new ToolCall(method.toolName(), plainArgs, context.assemble(site));
             if (!args.ok()) {
@@ -83,8 +85,16 @@ public final class GuardedCalls implements CallGuard {
                 if (method.toolName().equals(injectedFailure)) {
                     throw new IllegalStateException("injected engine failure");
                 }
+                if (audit != null && !auditOff) {
+                    audit.expectDecision();
+                    announced = true;
+                }
                 decision = (policy.loaded() ? policy.engine() : noPolicy).decide(call);
                 if (decision.action() == Action.REQUIRE_APPROVAL && decision.enforced()) {
+                    if (announced) {
+                        announced = false;
+                        audit.withdraw(); // a person decides now: no write should wait for this call
+                    }
                     decision = approvals.settle(callId, call, decision);
                 }
                 if (ON_ERROR.equals(decision.rule()) && decision.reason() != null
@@ -96,9 +106,18 @@ public final class GuardedCalls implements CallGuard {
                 if (audit == null) {
                     throw new AuditWriteException("the audit log is not open: " + auditProblem, null);
                 }
-                audit.decision(callId, call, method.signature(), decision);
+                if (announced) {
+                    announced = false;
+                    audit.expectedDecision(callId, call, method.signature(), decision);
+                } else {
+                    audit.decision(callId, call, method.signature(), decision);
+                }
             }
         } catch (Throwable t) {
+            if (announced) {
+                announced = false;
+                audit.withdraw();
+            }
             decision = internalError(t, policy.bundle(), System.nanoTime() - start);
             metrics.internalError(method.toolName());
             writeQuietly(callId, call != null ? call : new ToolCall(method.toolName(), plainArgs, Map.of()), method, decision);
