@@ -2,7 +2,7 @@
 # Builds what the benchmarks need, runs every variant in one JMH run, measures start-up, and writes
 # benchmarks/target/summary.json plus a table with the goals.
 #
-#   benchmarks/run.sh           full run (for docs/performance.md; about 15 minutes on 2 cores)
+#   benchmarks/run.sh           full run (about 12 minutes on 2 cores)
 #   benchmarks/run.sh --quick   short iterations (under 5 minutes on 2 cores)
 #
 # Extra arguments after the mode go to JMH, e.g. `benchmarks/run.sh --quick -e Expression` to leave out
@@ -19,23 +19,24 @@ fi
 ./mvnw -q -B -DskipTests package -pl benchmarks,agent/javaagent,sample-apps/plain-java -am
 
 out=benchmarks/target
+quick=()
+startup_runs=15
 if [[ $mode == quick ]]; then
-  jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+  quick=(--quick)
   startup_runs=5
-else
-  jmh_opts=(-f 2 -wi 5 -w 2s -i 5 -r 3s)
-  startup_runs=15
 fi
 
-java -jar "$out/benchmarks.jar" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh.json" "$@" \
-  'dev.toolguard.bench.*'
+# one JMH run for every variant, one result file (RunAll sets forks, warm-up and -prof gc per group)
+java -cp "$out/benchmarks.jar" dev.toolguard.bench.RunAll "${quick[@]}" --out "$out/jmh.json" "$@"
 
-sample_jar=$(ls sample-apps/plain-java/target/sample-plain-java*.jar | grep -v original | head -n 1)
+# the plain sample app, run as demo.sh runs it: its jar and the API jar on the class path
+sample_jar=sample-apps/plain-java/target/sample-plain-java.jar
+api_jar=$(ls agent/api/target/toolguard-api-*.jar | grep -v -e sources -e javadoc | head -n 1)
 java -cp "$out/benchmarks.jar" dev.toolguard.bench.StartupProbe --runs "$startup_runs" \
   --marker "$(cat benchmarks/config/startup-marker.txt)" \
   --agent "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=sample-apps/plain-java/toolguard.yaml,audit=$out/startup-audit.jsonl" \
   --out "$out/startup.json" \
-  -- java -jar "$sample_jar"
+  -- java -cp "$sample_jar:$api_jar" dev.toolguard.sample.support.SupportAgent
 
 java -cp "$out/benchmarks.jar" dev.toolguard.bench.SummaryReport "$out/jmh.json" "$out/startup.json" "$out/summary.json"
 echo "wrote $out/summary.json"

@@ -9,7 +9,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Threads;
 
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {
-        "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=benchmarks/config/audit-off.yaml"})
+        "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=benchmarks/config/audit-off.yaml",
+        "-Dtoolguard.testing.audit-off=true"})
 public class PolicyOnlyBenchmark {
 
     @State(Scope.Thread)
@@ -35,12 +35,6 @@ public class PolicyOnlyBenchmark {
 
     @Benchmark
     public String g0_guardedNoAudit(Caller c) {
-        return c.tools.issueRefund("c-1", 150.0, "damaged in transit");
-    }
-
-    @Benchmark
-    @Threads(2)
-    public String g0_guardedNoAudit_2threads(Caller c) {
         return c.tools.issueRefund("c-1", 150.0, "damaged in transit");
     }
 }

@@ -86,6 +86,8 @@ public final class ToolGuard {
     /** A thread's context: dotted paths to values (strings, numbers, booleans, lists of them). */
     public static final class Context {
         private final Map<String, Object> values = new LinkedHashMap<>();
+        /** The tree of {@link #values}, built on the first guarded call after a change, then reused. */
+        private Map<String, Object> tree;
 
         Context() {
         }
@@ -100,11 +102,13 @@ public final class ToolGuard {
             } else {
                 values.put(path, value instanceof List<?> l ? List.copyOf(l) : value);
             }
+            tree = null;
             return this;
         }
 
         public Context remove(String path) {
             values.remove(path);
+            tree = null;
             return this;
         }
 
@@ -114,8 +118,28 @@ public final class ToolGuard {
             return c;
         }
 
-        @SuppressWarnings("unchecked")
+        /** The nested tree, unmodifiable at every level, so that it can be handed out again until a change. */
         Map<String, Object> tree() {
+            Map<String, Object> t = tree;
+            if (t == null) {
+                t = freeze(build());
+                tree = t;
+            }
+            return t;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> freeze(Map<String, Object> node) {
+            for (Map.Entry<String, Object> e : node.entrySet()) {
+                if (e.getValue() instanceof LinkedHashMap<?, ?> child) {
+                    e.setValue(freeze((Map<String, Object>) child));
+                }
+            }
+            return Collections.unmodifiableMap(node);
+        }
+
+        @SuppressWarnings("unchecked")
+        private Map<String, Object> build() {
             Map<String, Object> root = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : values.entrySet()) {
                 String[] parts = e.getKey().split("\\.");
@@ -128,9 +152,17 @@ public final class ToolGuard {
                     }
                     node = (Map<String, Object>) child;
                 }
-                node.put(parts[parts.length - 1], e.getValue());
+                Object value = e.getValue();
+                // a map value is copied, so that freezing the tree never touches the application's own map
+                node.put(parts[parts.length - 1], value instanceof Map<?, ?> m ? copyOf(m) : value);
             }
-            return Collections.unmodifiableMap(root);
+            return root;
+        }
+
+        private static Map<String, Object> copyOf(Map<?, ?> m) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(String.valueOf(k), v instanceof Map<?, ?> inner ? copyOf(inner) : v));
+            return copy;
         }
     }
 }

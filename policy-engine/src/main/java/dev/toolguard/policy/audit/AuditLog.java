@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The hash-chained, append-only audit log of SPEC §9: one JSON object per line, UTF-8.
@@ -37,7 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * record of a file. A new process continues the chain from the file's last record.
  *
  * <p>{@link #append} returns only once the whole line was handed to the OS (so it survives SIGKILL of this
- * process), and with {@code fsync: always} once it was forced to the device. Thread-safe.
+ * process), and with {@code fsync: always} once it was forced to the device. {@link #appendLater} links a
+ * record into the chain at once but hands it to the OS with the next {@link #append} of any thread, or at the
+ * latest {@link #LINGER_MILLIS} later: for records that nothing waits on (the outcome of a call whose body
+ * already ran), so that a guarded call costs one write to the OS, not two. Thread-safe.
+ *
+ * <p>Writing is a group commit: records are linked and queued under a short lock, and whichever thread needs
+ * its record written hands everything queued so far to the OS in one write, so concurrent callers share
+ * writes instead of queueing for one each.
  */
 public final class AuditLog implements AuditSink, Closeable {
 
@@ -51,6 +60,14 @@ public final class AuditLog implements AuditSink, Closeable {
     /** Bytes appended to a serialized body: prev member, hash member, closing brace, newline. */
     private static final int SUFFIX_BYTES = PREV_MARK.length + 64 + 1 + HASH_MARK.length + 64 + 2 + 1;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** The longest a record queued by {@link #appendLater} waits before it is handed to the OS. */
+    public static final long LINGER_MILLIS = 2;
+    /** Queued bytes past which {@link #appendLater} writes at once instead of waiting. */
+    private static final int MAX_QUEUED_BYTES = 1 << 16;
+    /** The longest a write waits for announced records to join it (see {@link #expectDecision}). */
+    private static final long SHARE_WAIT_NANOS = 20_000;
+    /** Call ids a thread takes from the shared counter at a time, so that threads do not contend on it. */
+    private static final int ID_BLOCK = 256;
 
     private final String target;
     private final FileOutputStream out;
@@ -59,8 +76,26 @@ public final class AuditLog implements AuditSink, Closeable {
     private final Clock clock;
     private final ThreadLocal<JsonWriter> writers;
     private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(AuditLog::sha256);
+    private final ThreadLocal<byte[]> hashes = ThreadLocal.withInitial(() -> new byte[32]);
+    private final ThreadLocal<long[]> idBlocks = ThreadLocal.withInitial(() -> new long[2]);
+    /** Guards the chain ({@link #prev}) and the queue of linked records not yet written. */
     private final Object chainLock = new Object();
+    /** Held while handing a batch to the OS, so that batches reach the file in chain order. */
+    private final Object writeLock = new Object();
     private final byte[] prev = new byte[64];
+    private byte[] queue = new byte[8192];
+    private int queued;
+    /** Sequence number of the last record linked into the chain (guarded by chainLock). */
+    private long linked;
+    /** Sequence number of the last record handed to the OS. */
+    private volatile long written;
+    /** The batch buffer not in use as the queue (guarded by writeLock). */
+    private byte[] spare = new byte[8192];
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Threads that announced a decision record they have not linked yet. */
+    private final java.util.concurrent.atomic.AtomicInteger composing = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean writeThrough;
+    private final Thread flusher;
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final ScheduledExecutorService batchForcer;
     private final String idPrefix;
@@ -92,6 +127,10 @@ public final class AuditLog implements AuditSink, Closeable {
         } else {
             batchForcer = null;
         }
+        writeThrough = fsync == FsyncMode.ALWAYS;
+        flusher = new Thread(this::flushLingering, "toolguard-audit-flush");
+        flusher.setDaemon(true);
+        flusher.start();
     }
 
     /** Opens (or creates) the log with the system clock; see {@link #open(AuditConfig, Map, Clock)}. */
@@ -154,7 +193,12 @@ public final class AuditLog implements AuditSink, Closeable {
 
     /** A new call id, unique across processes; pass it to both the decision and the outcome record. */
     public String newId() {
-        return idPrefix + Long.toHexString(idSequence.incrementAndGet());
+        long[] block = idBlocks.get();
+        if (block[0] == block[1]) {
+            block[1] = idSequence.addAndGet(ID_BLOCK) + 1;
+            block[0] = block[1] - ID_BLOCK;
+        }
+        return idPrefix + Long.toHexString(block[0]++);
     }
 
     /** Appends the write-ahead record of a decision. */
@@ -162,29 +206,105 @@ public final class AuditLog implements AuditSink, Closeable {
         append(new DecisionRecord(id, call.tool(), method, call.args(), call.ctx(), decision));
     }
 
+    /**
+     * Says that this thread is deciding a call and will soon append its decision with {@link #expectedDecision}
+     * (or {@link #withdraw} the announcement). A thread about to write waits a few microseconds for announced
+     * records, so that concurrent calls share one write to the OS instead of queueing for one each (group
+     * commit, as databases do with concurrent commits). A lone caller never waits.
+     */
+    public void expectDecision() {
+        composing.incrementAndGet();
+    }
+
+    /** Takes back an {@link #expectDecision} whose record will not come soon (the call waits for an approval). */
+    public void withdraw() {
+        composing.decrementAndGet();
+    }
+
+    /** {@link #decision} for a call announced with {@link #expectDecision}; ends the announcement in any case. */
+    public void expectedDecision(String id, ToolCall call, String method, Decision decision) throws AuditWriteException {
+        long seq;
+        try {
+            seq = link(new DecisionRecord(id, call.tool(), method, call.args(), call.ctx(), decision));
+        } finally {
+            composing.decrementAndGet();
+        }
+        writeThrough(seq);
+        if (fsync == FsyncMode.ALWAYS) {
+            force();
+        }
+    }
+
     /** Appends the outcome of an allowed call; {@code thrown} is null when the body returned. */
     public void outcome(String id, Throwable thrown, long durationMs) throws AuditWriteException {
         append(thrown == null ? OutcomeRecord.ok(id, durationMs) : OutcomeRecord.failed(id, thrown, durationMs));
     }
 
+    /** As {@link #outcome}, handed to the OS with the next write or within {@link #LINGER_MILLIS}: see {@link #appendLater}. */
+    public void outcomeLater(String id, Throwable thrown, long durationMs) throws AuditWriteException {
+        appendLater(thrown == null ? OutcomeRecord.ok(id, durationMs) : OutcomeRecord.failed(id, thrown, durationMs));
+    }
+
     /**
-     * Appends one record. When this returns normally the line was handed to the OS in full (and, with
-     * {@code fsync: always}, forced to the device). After a failed write the log refuses every later record,
-     * because a half-written line would leave the chain ambiguous; reopening recovers.
+     * Appends one record. When this returns normally the line was handed to the OS in full, with every record
+     * linked before it (and, with {@code fsync: always}, forced to the device). After a failed write the log
+     * refuses every later record, because a half-written line would leave the chain ambiguous; reopening
+     * recovers.
      */
     @Override
     public void append(AuditRecord record) throws AuditWriteException {
+        long seq = link(record);
+        writeThrough(seq);
+        if (fsync == FsyncMode.ALWAYS) {
+            force();
+        }
+    }
+
+    /**
+     * Links a record into the chain now and hands it to the OS with the next {@link #append} of any thread, or
+     * within {@link #LINGER_MILLIS}, or when the log is closed or {@link #drain drained}; so a SIGKILL may lose
+     * it during that time. For records nothing waits on. With {@code fsync: always} this is {@link #append}.
+     */
+    public void appendLater(AuditRecord record) throws AuditWriteException {
+        long seq = link(record);
+        if (writeThrough || queuedBytes() > MAX_QUEUED_BYTES) {
+            writeThrough(seq);
+            if (fsync == FsyncMode.ALWAYS) {
+                force();
+            }
+            return;
+        }
+        if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
+            LockSupport.unpark(flusher);
+        }
+    }
+
+    /**
+     * Hands every queued record to the OS and makes every later {@link #appendLater} write at once: for the
+     * end of the process (a shutdown hook), when no lingering write would happen any more.
+     */
+    public void drain() throws AuditWriteException {
+        writeThrough = true;
+        long seq;
+        synchronized (chainLock) {
+            seq = linked;
+        }
+        writeThrough(seq);
+    }
+
+    /** Serializes and links one record into the chain and the write queue; returns its sequence number. */
+    private long link(AuditRecord record) throws AuditWriteException {
         AuditWriteException failed = failure;
         if (failed != null) {
-            throw new AuditWriteException("audit log " + target + " is unusable since an earlier failure: "
-                    + failed.getMessage(), failed);
+            throw unusable(failed);
         }
         if (closed) {
             throw new AuditWriteException("audit log " + target + " is closed");
         }
         JsonWriter json = writers.get().reset();
         try {
-            json.beginObject().field("type", record.type()).field("ts", timestamp(clock.instant()));
+            json.beginObject().field("type", record.type()).name("ts");
+            json.timestamp(clock.instant());
             record.writeFields(json);
         } catch (RuntimeException e) {
             throw new AuditWriteException("cannot serialize a " + record.type() + " record: " + e, e);
@@ -194,11 +314,16 @@ public final class AuditLog implements AuditSink, Closeable {
         MessageDigest digest = digests.get();
         digest.reset();
         digest.update(line, 0, bodyLength);
+        long seq;
         synchronized (chainLock) {
-            // File order must equal chain order, so linking, hashing the short tail and writing share one
+            // Queue order must equal chain order, so linking, hashing the short tail and queueing share one
             // critical section; the body was serialized and hashed before it, outside.
             if (closed) {
                 throw new AuditWriteException("audit log " + target + " is closed");
+            }
+            failed = failure;
+            if (failed != null) {
+                throw unusable(failed);
             }
             int at = put(line, bodyLength, PREV_MARK);
             System.arraycopy(prev, 0, line, at, 64);
@@ -206,7 +331,12 @@ public final class AuditLog implements AuditSink, Closeable {
             line[at++] = '"';
             digest.update(line, bodyLength, at - bodyLength);
             digest.update((byte) '}');
-            byte[] hash = digest.digest();
+            byte[] hash = hashes.get();
+            try {
+                digest.digest(hash, 0, hash.length);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
+            }
             at = put(line, at, HASH_MARK);
             int hashAt = at;
             for (byte b : hash) {
@@ -216,20 +346,96 @@ public final class AuditLog implements AuditSink, Closeable {
             line[at++] = '"';
             line[at++] = '}';
             line[at++] = '\n';
-            try {
-                // FileOutputStream, not FileChannel: an interrupted caller thread must not close the log.
-                out.write(line, 0, at);
-            } catch (IOException e) {
-                throw fail("cannot write to audit log " + target + ": " + e.getMessage(), e);
+            if (queued + at > queue.length) {
+                queue = Arrays.copyOf(queue, Math.max(queue.length * 2, queued + at));
             }
+            System.arraycopy(line, 0, queue, queued, at);
+            queued += at;
             System.arraycopy(line, hashAt, prev, 0, 64);
+            seq = ++linked;
         }
         json.trim(1 << 16);
-        if (fsync == FsyncMode.ALWAYS) {
-            force();
-        } else if (fsync == FsyncMode.BATCH) {
-            dirty.set(true);
+        return seq;
+    }
+
+    /** Returns once the record numbered {@code seq} and all before it were handed to the OS. */
+    private void writeThrough(long seq) throws AuditWriteException {
+        if (written >= seq) {
+            return;
         }
+        synchronized (writeLock) {
+            if (written >= seq) {
+                return; // another thread's write carried it
+            }
+            AuditWriteException failed = failure;
+            if (failed != null) {
+                throw unusable(failed);
+            }
+            if (composing.get() > 0) {
+                // another thread is about to link its decision: a moment's wait lets this write carry it too
+                long deadline = System.nanoTime() + SHARE_WAIT_NANOS;
+                while (composing.get() > 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
+            byte[] batch;
+            int length;
+            long upTo;
+            synchronized (chainLock) {
+                batch = queue;
+                length = queued;
+                upTo = linked;
+                queue = spare;
+                queued = 0;
+            }
+            try {
+                // FileOutputStream, not FileChannel: an interrupted caller thread must not close the log.
+                out.write(batch, 0, length);
+            } catch (IOException e) {
+                throw fail("cannot write to audit log " + target + ": " + e.getMessage(), e);
+            } finally {
+                spare = batch.length > MAX_QUEUED_BYTES * 4 ? new byte[8192] : batch;
+            }
+            written = upTo;
+            if (fsync == FsyncMode.BATCH) {
+                dirty.set(true);
+            }
+        }
+    }
+
+    private int queuedBytes() {
+        synchronized (chainLock) {
+            return queued;
+        }
+    }
+
+    /** The flusher thread: waits to be told that a record lingers, gives it a moment to share a write, writes. */
+    private void flushLingering() {
+        while (!closed) {
+            if (!flushScheduled.get()) {
+                LockSupport.park(this);
+                continue;
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+            for (long left = deadline - System.nanoTime(); left > 0 && !closed; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(this, left);
+            }
+            flushScheduled.set(false);
+            long seq;
+            synchronized (chainLock) {
+                seq = linked;
+            }
+            try {
+                writeThrough(seq);
+            } catch (AuditWriteException | RuntimeException e) {
+                // fail() already made every later append report this; nothing else to do on this thread.
+            }
+        }
+    }
+
+    private AuditWriteException unusable(AuditWriteException failed) {
+        return new AuditWriteException("audit log " + target + " is unusable since an earlier failure: "
+                + failed.getMessage(), failed);
     }
 
     /** The hash of the last record written (the {@code prev} of the next one). */
@@ -249,15 +455,24 @@ public final class AuditLog implements AuditSink, Closeable {
         return TS.format(instant);
     }
 
-    /** Forces what was written (unless fsync is never), releases the file and stops the batch forcer. */
+    /**
+     * Hands the queued records to the OS, forces what was written (unless fsync is never), releases the file
+     * and stops the background threads.
+     */
     @Override
     public void close() {
+        try {
+            drain();
+        } catch (AuditWriteException ignored) {
+            // the failure was reported to whoever appended; closing goes on
+        }
         synchronized (chainLock) {
             if (closed) {
                 return;
             }
             closed = true;
         }
+        LockSupport.unpark(flusher);
         if (batchForcer != null) {
             batchForcer.shutdownNow();
         }

@@ -42,7 +42,7 @@ public record DecisionRecord(String id, String tool, String method, Map<String, 
                 .field("sha256", decision.policySha256())
                 .endObject();
         out.field("latency_ns", decision.latencyNanos());
-        if (decision.trace() != null && decision.trace().stream().anyMatch(DecisionRecord::isError)) {
+        if (hasError(decision.trace())) {
             out.name("errors").beginArray();
             for (TraceStep step : decision.trace()) {
                 if (isError(step)) {
@@ -52,6 +52,18 @@ public record DecisionRecord(String id, String tool, String method, Map<String, 
             }
             out.endArray();
         }
+    }
+
+    private static boolean hasError(java.util.List<TraceStep> trace) {
+        if (trace == null) {
+            return false;
+        }
+        for (int i = 0, n = trace.size(); i < n; i++) {
+            if (isError(trace.get(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isError(TraceStep step) {

@@ -32,6 +32,35 @@ public final class JsonWriter {
     private boolean needComma;
     private final Object[] path;
     private int nodesLeft;
+    /** The second {@link #timestampPrefix} is for, so that a timestamp is formatted once per second. */
+    private long timestampSecond = Long.MIN_VALUE;
+    private byte[] timestampPrefix;
+
+    /**
+     * Writes one entry of the map being written; maps are walked with {@code forEach}, which allocates no
+     * iterator or entry wrapper (an unmodifiable map makes one per entry), so the state of the walk lives in
+     * the fields below, saved and restored around nested maps.
+     */
+    private final java.util.function.BiConsumer<Object, Object> mapEntry = this::mapEntry;
+    private int entryDepth;
+    private int entriesWritten;
+    private int entriesTotal;
+    private boolean entriesCut;
+
+    /**
+     * Keys seen recently and whether they are redacted, by identity: records carry the same parameter names
+     * and context keys call after call, and a case-insensitive set lookup per key costs more than the write.
+     */
+    private final String[] seenKeys = new String[32];
+    /**
+     * JSON encodings of strings written before, by identity: a decision record repeats most of its strings
+     * call after call (tool, method, context values, rule, reason, policy name and digest), so they are
+     * copied instead of encoded again.
+     */
+    private static final int CACHED_MAX_CHARS = 128;
+    private final String[] cachedStrings = new String[128];
+    private final byte[][] cachedEncodings = new byte[128][];
+    private final boolean[] seenRedacted = new boolean[32];
 
     public JsonWriter(Redaction redaction) {
         this.redaction = redaction;
@@ -93,9 +122,32 @@ public final class JsonWriter {
 
     public JsonWriter number(long n) {
         comma();
-        ascii(Long.toString(n));
+        digits(n);
         needComma = true;
         return this;
+    }
+
+    /** The decimal digits of {@code n}, written straight into the buffer. */
+    private void digits(long n) {
+        if (n == Long.MIN_VALUE) {
+            ascii(Long.toString(n));
+            return;
+        }
+        ensure(20);
+        if (n < 0) {
+            buf[len++] = '-';
+            n = -n;
+        }
+        int start = len;
+        do {
+            buf[len++] = (byte) ('0' + (n % 10));
+            n /= 10;
+        } while (n != 0);
+        for (int i = start, j = len - 1; i < j; i++, j--) {
+            byte t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
     }
 
     public JsonWriter bool(boolean b) {
@@ -131,6 +183,35 @@ public final class JsonWriter {
     public JsonWriter value(Object v) {
         nodesLeft = MAX_NODES;
         writeValue(v, 0);
+        return this;
+    }
+
+    /**
+     * A string value holding {@code instant} as {@link AuditLog#timestamp} formats it (UTC, microseconds,
+     * {@code 2026-11-21T10:15:30.123456Z}); the part up to the second is formatted once per second.
+     */
+    public JsonWriter timestamp(java.time.Instant instant) {
+        long second = instant.getEpochSecond();
+        if (second != timestampSecond || timestampPrefix == null) {
+            String full = AuditLog.timestamp(java.time.Instant.ofEpochSecond(second));
+            // everything up to and including the '.' before the six fraction digits and the 'Z'
+            timestampPrefix = full.substring(0, full.length() - 7).getBytes(StandardCharsets.US_ASCII);
+            timestampSecond = second;
+        }
+        comma();
+        ensure(timestampPrefix.length + 9);
+        buf[len++] = '"';
+        System.arraycopy(timestampPrefix, 0, buf, len, timestampPrefix.length);
+        len += timestampPrefix.length;
+        int micros = instant.getNano() / 1000;
+        for (int i = 5; i >= 0; i--) {
+            buf[len + i] = (byte) ('0' + micros % 10);
+            micros /= 10;
+        }
+        len += 6;
+        buf[len++] = 'Z';
+        buf[len++] = '"';
+        needComma = true;
         return this;
     }
 
@@ -187,7 +268,13 @@ public final class JsonWriter {
             number(((Number) v).longValue());
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            if (Double.isFinite(d)) {
+            if (d == Math.rint(d) && Math.abs(d) < 1e7 && (d != 0 || 1 / d > 0)) {
+                // what Double.toString gives for a whole number below 10^7 ("150.0"), without its garbage
+                comma();
+                digits((long) d);
+                ascii(".0");
+                needComma = true;
+            } else if (Double.isFinite(d)) {
                 comma();
                 ascii(Double.toString(d));
                 needComma = true;
@@ -224,23 +311,21 @@ public final class JsonWriter {
             int max = redaction.maxEntries();
             if (v instanceof Map<?, ?> map) {
                 beginObject();
-                int written = 0;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (written == max) {
-                        name(TRUNCATED_KEY).number(map.size() - written);
-                        break;
-                    }
-                    String key = String.valueOf(e.getKey());
-                    comma();
-                    quoted(key, redaction.maxValueChars());
-                    put((byte) ':');
-                    needComma = false;
-                    if (redaction.redacts(key)) {
-                        string(REDACTED);
-                    } else {
-                        writeValue(e.getValue(), depth + 1);
-                    }
-                    written++;
+                int savedDepth = entryDepth;
+                int savedWritten = entriesWritten;
+                int savedTotal = entriesTotal;
+                boolean savedCut = entriesCut;
+                entryDepth = depth;
+                entriesWritten = 0;
+                entriesTotal = map.size();
+                entriesCut = false;
+                try {
+                    map.forEach(mapEntry);
+                } finally {
+                    entryDepth = savedDepth;
+                    entriesWritten = savedWritten;
+                    entriesTotal = savedTotal;
+                    entriesCut = savedCut;
                 }
                 endObject();
             } else if (v instanceof Collection<?> c) {
@@ -272,6 +357,39 @@ public final class JsonWriter {
         }
     }
 
+    private void mapEntry(Object k, Object value) {
+        if (entriesCut) {
+            return;
+        }
+        if (entriesWritten == redaction.maxEntries()) {
+            name(TRUNCATED_KEY).number(entriesTotal - entriesWritten);
+            entriesCut = true;
+            return;
+        }
+        String key = String.valueOf(k);
+        comma();
+        quoted(key, redaction.maxValueChars());
+        put((byte) ':');
+        needComma = false;
+        if (redacts(key)) {
+            string(REDACTED);
+        } else {
+            writeValue(value, entryDepth + 1);
+        }
+        entriesWritten++;
+    }
+
+    private boolean redacts(String key) {
+        int slot = key.hashCode() & (seenKeys.length - 1);
+        if (seenKeys[slot] == key) {
+            return seenRedacted[slot];
+        }
+        boolean r = redaction.redacts(key);
+        seenKeys[slot] = key;
+        seenRedacted[slot] = r;
+        return r;
+    }
+
     private void marker(String text) {
         string(text);
     }
@@ -291,6 +409,31 @@ public final class JsonWriter {
     /** Writes a JSON string, cut after {@code maxChars} chars (never inside a surrogate pair) and marked. */
     private void quoted(String s, int maxChars) {
         int n = s.length();
+        if (n <= CACHED_MAX_CHARS && n <= maxChars) {
+            int h = s.hashCode();
+            int slot = (h ^ (h >>> 16)) & (cachedStrings.length - 1);
+            if (cachedStrings[slot] == s) {
+                byte[] encoded = cachedEncodings[slot];
+                if (encoded != null) {
+                    ensure(encoded.length);
+                    System.arraycopy(encoded, 0, buf, len, encoded.length);
+                    len += encoded.length;
+                } else {
+                    // seen twice: worth keeping its bytes (a string seen once, like a call id, costs no copy)
+                    int start = len;
+                    encode(s, maxChars);
+                    cachedEncodings[slot] = Arrays.copyOfRange(buf, start, len);
+                }
+                return;
+            }
+            cachedStrings[slot] = s;
+            cachedEncodings[slot] = null;
+        }
+        encode(s, maxChars);
+    }
+
+    private void encode(String s, int maxChars) {
+        int n = s.length();
         int end = n;
         if (n > maxChars) {
             end = maxChars;
@@ -299,8 +442,17 @@ public final class JsonWriter {
             }
         }
         ensure(end + 2);
-        put((byte) '"');
-        for (int i = 0; i < end; i++) {
+        buf[len++] = '"';
+        int i = 0;
+        for (; i < end; i++) {
+            // the usual text is plain ASCII: room for it was made above, so it is copied without checks
+            char c = s.charAt(i);
+            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            buf[len++] = (byte) c;
+        }
+        for (; i < end; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c < 0x20 || c == '"' || c == '\\') {

@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
+import java.util.function.BiConsumer;
 
 /**
  * Checks that a call holds only JSON-like values of sane size before any step reads it, so that hostile
@@ -17,7 +19,8 @@ final class CallShape {
     static final int MAX_VALUES = 100_000;
 
     private int values;
-    private final Deque<String> badPath = new ArrayDeque<>(0);
+    /** Built only on the way out of a bad value. */
+    private Deque<String> badPath;
 
     private CallShape() {
     }
@@ -48,8 +51,44 @@ final class CallShape {
 
     private String where(String root) {
         StringBuilder out = new StringBuilder(root);
-        badPath.forEach(out::append);
+        if (badPath != null) {
+            badPath.forEach(out::append);
+        }
         return out.append(' ').toString();
+    }
+
+    /** The problem met while walking a map, which ends the walk; null while there is none. */
+    private String problem;
+    private int walkDepth;
+    private final BiConsumer<Object, Object> entry = this::entry;
+
+    private void entry(Object key, Object value) {
+        if (problem != null) {
+            return;
+        }
+        if (!(key instanceof String name)) {
+            problem = "has a key that is not a string";
+            return;
+        }
+        String p = check(value, walkDepth + 1);
+        if (p != null) {
+            under("." + name);
+            problem = p;
+        }
+    }
+
+    private void under(String step) {
+        path().addFirst(step);
+        if (badPath.size() > 8) {
+            badPath.removeLast(); // keep the outermost steps of a very deep path
+        }
+    }
+
+    private Deque<String> path() {
+        if (badPath == null) {
+            badPath = new ArrayDeque<>();
+        }
+        return badPath;
     }
 
     private String check(Object value, int depth) {
@@ -68,16 +107,21 @@ final class CallShape {
             return Double.isFinite(d) ? null : "is " + d + ", which is not a number a policy can compare";
         }
         if (value instanceof Map<?, ?> map) {
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!(e.getKey() instanceof String key)) {
-                    return "has a key that is not a string";
-                }
-                String p = check(e.getValue(), depth + 1);
+            // forEach walks an (unmodifiable) map without an iterator or a wrapper per entry
+            int savedDepth = walkDepth;
+            walkDepth = depth;
+            try {
+                map.forEach(entry);
+            } finally {
+                walkDepth = savedDepth;
+            }
+            return problem;
+        }
+        if (value instanceof List<?> list && list instanceof RandomAccess) {
+            for (int i = 0, n = list.size(); i < n; i++) {
+                String p = check(list.get(i), depth + 1);
                 if (p != null) {
-                    badPath.addFirst("." + key);
-                    if (badPath.size() > 8) {
-                        badPath.removeLast(); // keep the outermost steps of a very deep path
-                    }
+                    under("[" + i + "]");
                     return p;
                 }
             }
@@ -88,7 +132,7 @@ final class CallShape {
             for (Object item : list) {
                 String p = check(item, depth + 1);
                 if (p != null) {
-                    badPath.addFirst("[" + i + "]");
+                    path().addFirst("[" + i + "]");
                     if (badPath.size() > 8) {
                         badPath.removeLast(); // keep the outermost steps of a very deep path
                     }

@@ -17,6 +17,7 @@ import dev.toolguard.policy.state.EngineState;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,8 @@ public final class PolicyEngine {
     private final CompiledBundle bundle;
     private final EngineState state;
     private final boolean forceShadow;
+    /** The reason of each allowing rule, built once: the text is the same for every call it allows. */
+    private final Map<Rule, String> allowReasons = new IdentityHashMap<>();
 
     /** An engine for {@code bundle} with fresh in-memory state. */
     public PolicyEngine(PolicyBundle bundle) {
@@ -75,6 +78,16 @@ public final class PolicyEngine {
         this.bundle = compiled;
         this.state = Objects.requireNonNull(state, "state");
         this.forceShadow = forceShadow;
+        for (ToolPolicy tool : compiled.tools()) {
+            for (Rule r : tool.rules()) {
+                allowReasons.put(r, reasonOr(r.reason(), "allowed by " + r.ruleId()));
+            }
+        }
+    }
+
+    private String allowReason(Rule matched) {
+        String reason = allowReasons.get(matched);
+        return reason != null ? reason : reasonOr(matched.reason(), "allowed by " + matched.ruleId());
     }
 
     private PolicyEngine(EngineState state, boolean forceShadow) {
@@ -107,12 +120,12 @@ public final class PolicyEngine {
      * it in the session history. The trace holds only the errors met (expression errors and the like).
      */
     public Decision decide(ToolCall call) {
-        return run(call, new Trace(false));
+        return run(call, new Trace(false, System.nanoTime()));
     }
 
     /** As {@link #decide}, with every step that ran in the trace; for {@code explain} and tests. */
     public Decision explain(ToolCall call) {
-        return run(call, new Trace(true));
+        return run(call, new Trace(true, System.nanoTime()));
     }
 
     /**
@@ -122,15 +135,12 @@ public final class PolicyEngine {
      * {@code tools.<tool>.rate_limit} / {@code tools.<tool>.budget}. Never throws.
      */
     public Decision admitApproved(ToolCall call, Decision approved) {
-        long start = System.nanoTime();
-        Trace trace = new Trace(false);
-        Decision d;
+        Trace trace = new Trace(false, System.nanoTime());
         try {
-            d = admit(call, approved, trace);
+            return admit(call, approved, trace);
         } catch (Throwable t) {
-            d = failure(t, trace);
+            return failure(t, trace);
         }
-        return d.withLatency(System.nanoTime() - start);
     }
 
     /**
@@ -185,16 +195,13 @@ public final class PolicyEngine {
     }
 
     private Decision run(ToolCall call, Trace trace) {
-        long start = System.nanoTime();
-        Decision d;
         try {
-            d = bundle == null
+            return bundle == null
                     ? decision(Action.DENY, true, "no policy loaded", NO_POLICY, null, null, trace)
                     : steps(call, trace);
         } catch (Throwable t) {
-            d = failure(t, trace);
+            return failure(t, trace);
         }
-        return d.withLatency(System.nanoTime() - start);
     }
 
     /** A shadow-mode denial met on the way, returned only if the enforced steps let the call run. */
@@ -372,8 +379,7 @@ public final class PolicyEngine {
             return limited;
         }
         recordAllowed(tool, ctx);
-        return withShadow(decision(Action.ALLOW, enforced, reasonOr(matched.reason(), "allowed by " + rule), rule,
-                null, null, trace), shadow, trace);
+        return withShadow(decision(Action.ALLOW, enforced, allowReason(matched), rule, null, null, trace), shadow, trace);
     }
 
     private Decision admit(ToolCall call, Decision approved, Trace trace) {
@@ -548,9 +554,10 @@ public final class PolicyEngine {
 
     private Decision decision(Action action, boolean enforced, String reason, String rule, String field,
                               ApprovalSpec approval, Trace trace) {
+        // the latency is taken here, as the decision is made, so that no second Decision is built for it
         return new Decision(action, enforced && !forceShadow, reason, rule, field,
                 bundle == null ? null : bundle.name(), bundle == null ? null : bundle.version(),
-                bundle == null ? null : bundle.sha256(), 0L, approval, trace.steps());
+                bundle == null ? null : bundle.sha256(), System.nanoTime() - trace.started(), approval, trace.steps());
     }
 
     private static String notABoolean(Expression e, Object v) {

@@ -10,10 +10,17 @@ import java.util.List;
 final class Trace {
 
     private final boolean full;
+    private final long started;
     private List<TraceStep> steps;
 
-    Trace(boolean full) {
+    /** @param started System.nanoTime() when deciding began, for the decision's latency */
+    Trace(boolean full, long started) {
         this.full = full;
+        this.started = started;
+    }
+
+    long started() {
+        return started;
     }
 
     /** True when every step is kept; callers skip building texts nobody will read when false. */

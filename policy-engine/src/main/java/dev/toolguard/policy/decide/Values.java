@@ -12,6 +12,12 @@ final class Values {
     }
 
     /** The value at a path of map keys, or null when any step is missing or not a map. */
+    /** {@code root.a.b}, or null; two keys without the array of the general form. */
+    static Object at(Map<String, Object> root, String a, String b) {
+        Object first = root == null ? null : root.get(a);
+        return first instanceof Map<?, ?> map ? map.get(b) : null;
+    }
+
     static Object at(Map<String, Object> root, String... path) {
         Object current = root;
         for (String key : path) {

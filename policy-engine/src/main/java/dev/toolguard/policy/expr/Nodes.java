@@ -760,16 +760,22 @@ final class Nodes {
     static final class MatchesLiteral extends Node {
         final Node receiver;
         final Pattern pattern;
+        /** Text every match contains, or null: its absence answers false without running the matcher. */
+        final RequiredLiteral required;
 
         MatchesLiteral(Node receiver, Pattern pattern) {
             this.receiver = receiver;
             this.pattern = pattern;
+            this.required = RequiredLiteral.of(pattern.pattern());
         }
 
         @Override
         Object eval(Activation a) {
             Object s = receiver.eval(a);
             if (s instanceof String x) {
+                if (required != null && !required.mayMatch(x)) {
+                    return Boolean.FALSE;
+                }
                 return pattern.matcher(x).find();
             }
             return s instanceof EvalError ? s : Values.mismatch("matches", s);

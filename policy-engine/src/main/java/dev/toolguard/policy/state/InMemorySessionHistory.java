@@ -32,7 +32,15 @@ public final class InMemorySessionHistory implements SessionHistory {
             dropLeastActive();
         }
         Session s = known != null ? known : sessions.computeIfAbsent(session, k -> new Session());
-        s.lastActive = Math.max(s.lastActive, epochMillis);
+        // Threads of one session mostly record the same millisecond again: read first, so that they do not
+        // all write (and bounce) the same entry on every call.
+        if (s.lastActive < epochMillis) {
+            s.lastActive = Math.max(s.lastActive, epochMillis);
+        }
+        Long last = s.lastAllowed.get(tool);
+        if (last != null && last >= epochMillis) {
+            return;
+        }
         s.lastAllowed.merge(tool, epochMillis, Math::max);
         if (s.lastAllowed.size() > MAX_TOOLS_PER_SESSION) {
             s.lastAllowed.entrySet().stream().min(Map.Entry.comparingByValue())

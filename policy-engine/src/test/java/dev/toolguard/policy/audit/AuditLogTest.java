@@ -213,6 +213,107 @@ class AuditLogTest {
     }
 
     @Test
+    void concurrentAnnouncedDecisionsWithLaterOutcomesProduceOneValidChain() throws Exception {
+        Path file = dir.resolve("a.jsonl");
+        int threads = 4;
+        int perThread = 500;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        try (AuditLog log = open(file)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        String id = log.newId();
+                        log.expectDecision();
+                        log.expectedDecision(id, refund(i), METHOD, deny());
+                        log.outcomeLater(id, null, 0);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        AuditVerification verification = AuditVerifier.verify(file);
+
+        assertThat(verification.ok()).as(verification.message()).isTrue();
+        assertThat(verification.records()).isEqualTo(1 + 2L * threads * perThread);
+    }
+
+    @Test
+    void aDecisionIsInTheFileWhenItsAppendReturns() throws Exception {
+        Path file = dir.resolve("a.jsonl");
+        try (AuditLog log = open(file)) {
+            log.outcomeLater("call-0", null, 1);
+            log.decision("call-1", refund(1), METHOD, deny());
+
+            // the write-ahead record, and the lingering outcome queued before it, are with the OS already
+            assertThat(lines(file)).hasSize(3);
+            assertThat(lines(file).get(2)).contains("\"id\":\"call-1\"");
+        }
+    }
+
+    @Test
+    void anOutcomeAppendedLaterReachesTheFileWithoutAnotherWrite() throws Exception {
+        Path file = dir.resolve("a.jsonl");
+        try (AuditLog log = open(file)) {
+            log.decision("call-1", refund(1), METHOD, deny());
+            log.outcomeLater("call-1", null, 3);
+
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (lines(file).size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(lines(file)).hasSize(3);
+            assertThat(JSON.readTree(lines(file).get(2)).get("type").asText()).isEqualTo("outcome");
+        }
+        assertThat(AuditVerifier.verify(file).ok()).isTrue();
+    }
+
+    @Test
+    void closingWritesWhatStillLingers() throws Exception {
+        Path file = dir.resolve("a.jsonl");
+        AuditLog log = open(file);
+        log.outcomeLater("call-1", null, 3);
+        log.close();
+
+        assertThat(lines(file)).hasSize(2);
+        assertThat(AuditVerifier.verify(file).ok()).isTrue();
+    }
+
+    @Test
+    void callIdsAreUniqueAcrossThreads() throws Exception {
+        try (AuditLog log = open(dir.resolve("a.jsonl"))) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<List<String>>> parts = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    parts.add(pool.submit(() -> {
+                        List<String> ids = new ArrayList<>();
+                        for (int i = 0; i < 1000; i++) {
+                            ids.add(log.newId());
+                        }
+                        return ids;
+                    }));
+                }
+                List<String> all = new ArrayList<>();
+                for (Future<List<String>> f : parts) {
+                    all.addAll(f.get());
+                }
+                assertThat(all).hasSize(4000).doesNotHaveDuplicates();
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Test
     void callIdsAreUnique() throws Exception {
         try (AuditLog log = open(dir.resolve("a.jsonl"))) {
             assertThat(List.of(log.newId(), log.newId(), log.newId())).doesNotHaveDuplicates();

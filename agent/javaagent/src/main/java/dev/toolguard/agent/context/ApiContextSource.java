@@ -14,7 +14,7 @@ public final class ApiContextSource implements ContextSource {
     public void contribute(CallSite call, ContextTree ctx) {
         Map<String, Object> snapshot = ToolGuard.snapshot();
         if (!snapshot.isEmpty()) {
-            ctx.merge(snapshot);
+            ctx.adopt(snapshot); // unmodifiable at every level and rebuilt on change, so it need not be copied
         }
     }
 

@@ -14,10 +14,16 @@ public final class ContextTree {
     /** Paths whose values are lists; a source that only has text gives them as comma-separated names. */
     private static final List<String> LIST_PATHS = List.of("user.roles", "agent.scopes");
 
-    private final Map<String, Object> root = new LinkedHashMap<>();
+    private final Map<String, Object> root = new LinkedHashMap<>(4);
+    /**
+     * A tree taken over whole by {@link #adopt} while nothing else was written: returned by {@link #toMap} as
+     * it is, and copied into {@link #root} only when a second write comes (the usual call has one source).
+     */
+    private Map<String, Object> adopted;
 
     /** Sets a dotted path. A null value, an empty string or an empty list sets nothing: absent, never empty. */
     public void put(String path, Object value) {
+        unadopt();
         Object v = value instanceof String s && LIST_PATHS.contains(path) ? splitNames(s) : value;
         if (v == null || (v instanceof String s && s.isEmpty()) || (v instanceof List<?> l && l.isEmpty())) {
             return;
@@ -32,16 +38,37 @@ public final class ContextTree {
 
     /** Merges a whole tree (already nested) over this one. */
     public void merge(Map<String, ?> tree) {
+        unadopt();
         mergeInto(root, tree);
     }
 
+    /**
+     * Merges a tree that is unmodifiable at every level, holds no null values and never changes (the API
+     * context's snapshot): into an empty tree, it is taken as it is instead of copied.
+     */
+    public void adopt(Map<String, Object> frozen) {
+        if (adopted == null && root.isEmpty()) {
+            adopted = frozen;
+        } else {
+            merge(frozen);
+        }
+    }
+
     public boolean isEmpty() {
-        return root.isEmpty();
+        return adopted == null && root.isEmpty();
     }
 
     /** The assembled tree; maps are unmodifiable. */
     public Map<String, Object> toMap() {
-        return freeze(root);
+        return adopted != null ? adopted : freeze(root);
+    }
+
+    private void unadopt() {
+        if (adopted != null) {
+            Map<String, Object> tree = adopted;
+            adopted = null;
+            mergeInto(root, tree);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -37,13 +37,27 @@ public final class SourceWatcher {
     }
 
     private final List<String> sources;
-    private final HttpClient http;
+    /** Created on the first http(s) source: an HTTP client (and its TLS set-up) costs start-up time. */
+    private volatile HttpClient http;
     private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
 
     public SourceWatcher(List<String> sources) {
         this.sources = List.copyOf(sources);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    private HttpClient client() {
+        HttpClient c = http;
+        if (c == null) {
+            synchronized (this) {
+                c = http;
+                if (c == null) {
+                    c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(HttpClient.Redirect.NORMAL).build();
+                    http = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** Looks at every source now. Never throws: a source that cannot be read is listed as unreachable. */
@@ -109,7 +123,7 @@ public final class SourceWatcher {
         if (known != null && known.lastModified() != null) {
             req.header("If-Modified-Since", known.lastModified());
         }
-        HttpResponse<byte[]> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> resp = client().send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (resp.statusCode() == 304 && known != null) {
             return known.digest();
         }

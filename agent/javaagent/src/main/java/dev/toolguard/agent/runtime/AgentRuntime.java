@@ -66,6 +66,11 @@ public final class AgentRuntime {
     public static final String ENGINE_FAILURE_PROPERTY = "toolguard.testing.engine-failure";
     /** System property that makes starting fail on purpose, for the fail-closed tests. */
     public static final String START_FAILURE_PROPERTY = "toolguard.testing.start-failure";
+    /**
+     * System property that, set to {@code true}, writes no audit record at all: only for measuring the time
+     * spent deciding (the benchmarks' G0). Never for production: the audit log is the system of record.
+     */
+    public static final String AUDIT_OFF_PROPERTY = "toolguard.testing.audit-off";
 
     private final PrintStream stderr;
     private final Consumer<String> diagnostics;
@@ -161,13 +166,29 @@ public final class AgentRuntime {
         boolean shadow = config.mode() == EnforcementMode.SHADOW;
 
         Redaction redaction = Redaction.of(config.redact(), config.maxValueChars());
+        boolean auditOff = Boolean.getBoolean(AUDIT_OFF_PROPERTY);
         AuditLog audit = null;
         String auditProblem = null;
-        try {
-            audit = AuditLog.open(new AuditConfig(config.auditFile(), FsyncMode.fromConfig(config.fsync().wireName()),
-                    null, redaction), startDetails(config, attached));
-        } catch (AuditWriteException | RuntimeException e) {
-            auditProblem = e.getMessage();
+        if (auditOff) {
+            diagnostics.accept("toolguard: WARNING: " + AUDIT_OFF_PROPERTY + " is set: no audit record is written"
+                    + " (for measurements only)");
+        } else {
+            try {
+                audit = AuditLog.open(new AuditConfig(config.auditFile(),
+                        FsyncMode.fromConfig(config.fsync().wireName()), null, redaction), startDetails(config, attached));
+            } catch (AuditWriteException | RuntimeException e) {
+                auditProblem = e.getMessage();
+            }
+        }
+        if (audit != null) {
+            AuditLog draining = audit;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    draining.drain();
+                } catch (AuditWriteException e) {
+                    // already reported to the call that failed
+                }
+            }, "toolguard-audit-drain"));
         }
         AuditSink auditSink = audit != null ? audit : record -> {
             throw new AuditWriteException("the audit log is not open", null);
@@ -238,7 +259,7 @@ public final class AgentRuntime {
 
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
                 auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
-                failingTools(System.getProperty(ENGINE_FAILURE_PROPERTY)), diagnostics);
+                failingTools(System.getProperty(ENGINE_FAILURE_PROPERTY)), auditOff, diagnostics);
         ToolRegistry registry = new ToolRegistry();
         GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader()));
 
@@ -250,7 +271,8 @@ public final class AgentRuntime {
         }
         new ToolInstaller(new ToolRules(rules), hooks, config.filterDiscovery(), registry, diagnostics).install(inst);
 
-        stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config, auditProblem, adminAddress));
+        stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config,
+                auditOff ? "switched off by " + AUDIT_OFF_PROPERTY : auditProblem, adminAddress));
     }
 
     private static java.util.Set<String> failingTools(String property) {

@@ -37,6 +37,7 @@ public final class GuardedCalls implements CallGuard {
     private final OnError onError;
     private final boolean shadow;
     private final java.util.Set<String> injectedFailures;
+    private final boolean auditOff;
     private final Consumer<String> diagnostics;
     private final CallIds ids = new CallIds();
     private final AtomicBoolean auditFailureReported = new AtomicBoolean();
@@ -46,10 +47,13 @@ public final class GuardedCalls implements CallGuard {
      * @param audit           the audit log, or null when it could not be opened ({@code auditProblem} says why)
      * @param injectedFailures tools whose deciding fails on purpose (system property
      *                         {@code toolguard.testing.engine-failure}), for the fail-closed tests; empty normally
+     * @param auditOff         true only to measure deciding alone (system property
+     *                         {@code toolguard.testing.audit-off}, for the benchmarks): no record is written
      */
     public GuardedCalls(ActivePolicy active, PolicyEngine noPolicy, ContextAssembler context, AuditLog audit,
                         String auditProblem, ApprovalGate approvals, DecisionMetrics metrics, OnError onError,
-                        boolean shadow, java.util.Set<String> injectedFailures, Consumer<String> diagnostics) {
+                        boolean shadow, java.util.Set<String> injectedFailures, boolean auditOff,
+                        Consumer<String> diagnostics) {
         this.active = active;
         this.noPolicy = noPolicy;
         this.context = context;
@@ -60,6 +64,7 @@ public final class GuardedCalls implements CallGuard {
         this.onError = onError;
         this.shadow = shadow;
         this.injectedFailures = injectedFailures;
+        this.auditOff = auditOff;
         this.diagnostics = diagnostics;
     }
 
@@ -68,18 +73,29 @@ public final class GuardedCalls implements CallGuard {
         long start = System.nanoTime();
         String callId = audit != null ? audit.newId() : ids.next();
         ActivePolicy.Snapshot policy = active.current();
-        ToolCall call = new ToolCall(method.toolName(), args.ok() ? args.args() : Map.of(), Map.of());
+        Map<String, Object> plainArgs = args.ok() ? args.args() : Map.of();
+        ToolCall call = null;
         Decision decision;
+        // announced to the audit log while deciding, so that a concurrent call's write can wait to carry ours
+        boolean announced = false;
         try {
-            call = new ToolCall(method.toolName(), call.args(), context.assemble(site));
+            call = new ToolCall(method.toolName(), plainArgs, context.assemble(site));
             if (!args.ok()) {
                 decision = unreadable(args, policy.bundle(), System.nanoTime() - start);
             } else {
                 if (!injectedFailures.isEmpty() && injectedFailures.contains(method.toolName())) {
                     throw new IllegalStateException("injected engine failure");
                 }
+                if (audit != null && !auditOff) {
+                    audit.expectDecision();
+                    announced = true;
+                }
                 decision = (policy.loaded() ? policy.engine() : noPolicy).decide(call);
                 if (decision.action() == Action.REQUIRE_APPROVAL && decision.enforced()) {
+                    if (announced) {
+                        announced = false;
+                        audit.withdraw(); // a person decides now: no write should wait for this call
+                    }
                     decision = approvals.settle(callId, call, decision);
                 }
                 if (ON_ERROR.equals(decision.rule()) && decision.reason() != null
@@ -87,14 +103,25 @@ public final class GuardedCalls implements CallGuard {
                     decision = allowOnError(decision.reason(), policy.bundle(), decision.latencyNanos());
                 }
             }
-            if (audit == null) {
-                throw new AuditWriteException("the audit log is not open: " + auditProblem, null);
+            if (!auditOff) {
+                if (audit == null) {
+                    throw new AuditWriteException("the audit log is not open: " + auditProblem, null);
+                }
+                if (announced) {
+                    announced = false;
+                    audit.expectedDecision(callId, call, method.signature(), decision);
+                } else {
+                    audit.decision(callId, call, method.signature(), decision);
+                }
             }
-            audit.decision(callId, call, method.signature(), decision);
         } catch (Throwable t) {
+            if (announced) {
+                announced = false;
+                audit.withdraw();
+            }
             decision = internalError(t, policy.bundle(), System.nanoTime() - start);
             metrics.internalError(method.toolName());
-            writeQuietly(callId, call, method, decision);
+            writeQuietly(callId, call != null ? call : new ToolCall(method.toolName(), plainArgs, Map.of()), method, decision);
         }
         metrics.decided(method.toolName(), decision);
         if (decision.blocks()) {
@@ -111,7 +138,8 @@ public final class GuardedCalls implements CallGuard {
         }
         long durationMs = (System.nanoTime() - verdict.started()) / 1_000_000L;
         try {
-            audit.outcome(verdict.callId(), thrown, durationMs);
+            // nothing waits on the outcome: it shares the next write to the OS (SPEC §9's write-ahead rule is the decision's)
+            audit.outcomeLater(verdict.callId(), thrown, durationMs);
         } catch (AuditWriteException | RuntimeException e) {
             reportAuditFailure(e);
         }

@@ -35,19 +35,28 @@ public final class PlainValueArgumentReader implements ArgumentReader {
 
     @Override
     public Result read(ToolMethod method, Object[] args) {
-        Object[] values = args == null ? new Object[0] : args;
+        int n = args == null ? 0 : args.length;
         List<String> names = method.parameterNames();
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < values.length; i++) {
+        Map<String, Object> out = new LinkedHashMap<>(n * 2);
+        IdentityHashMap<Object, Boolean> open = null;
+        for (int i = 0; i < n; i++) {
             String name = i < names.size() ? names.get(i) : "arg" + i;
             if (name == null) {
                 continue; // framework plumbing (a ToolContext, a memory id): not an argument of the model
             }
-            try {
-                out.put(name, plain(values[i], 0, new IdentityHashMap<>()));
-            } catch (Unreadable e) {
-                return Result.unreadable("/" + name + e.path, e.getMessage());
+            Object v = args[i];
+            Object value = scalar(v);
+            if (value == NOT_SCALAR) {
+                if (open == null) {
+                    open = new IdentityHashMap<>(); // only a container argument needs cycle detection
+                }
+                try {
+                    value = plain(v, 0, open);
+                } catch (Unreadable e) {
+                    return Result.unreadable("/" + name + e.path, e.getMessage());
+                }
             }
+            out.put(name, value);
         }
         return Result.of(out);
     }
@@ -66,22 +75,11 @@ public final class PlainValueArgumentReader implements ArgumentReader {
         return Result.of(out);
     }
 
-    /** Why a value cannot be read, and where inside the argument (a JSON pointer suffix). */
-    private static final class Unreadable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final String path;
+    /** Marks a value that {@link #scalar} does not convert. */
+    private static final Object NOT_SCALAR = new Object();
 
-        Unreadable(String message, String path) {
-            super(message, null, false, false);
-            this.path = path;
-        }
-
-        Unreadable under(String segment) {
-            return new Unreadable(getMessage(), "/" + segment + path);
-        }
-    }
-
-    private static Object plain(Object v, int depth, IdentityHashMap<Object, Boolean> open) {
+    /** The plain form of a value that is not a container, or {@link #NOT_SCALAR}. */
+    private static Object scalar(Object v) {
         if (v == null || v instanceof String || v instanceof Boolean) {
             return v;
         }
@@ -103,6 +101,29 @@ public final class PlainValueArgumentReader implements ArgumentReader {
         }
         if (v instanceof Enum<?> e) {
             return e.name();
+        }
+        return NOT_SCALAR;
+    }
+
+    /** Why a value cannot be read, and where inside the argument (a JSON pointer suffix). */
+    private static final class Unreadable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String path;
+
+        Unreadable(String message, String path) {
+            super(message, null, false, false);
+            this.path = path;
+        }
+
+        Unreadable under(String segment) {
+            return new Unreadable(getMessage(), "/" + segment + path);
+        }
+    }
+
+    private static Object plain(Object v, int depth, IdentityHashMap<Object, Boolean> open) {
+        Object s = scalar(v);
+        if (s != NOT_SCALAR) {
+            return s;
         }
         if (depth >= MAX_DEPTH) {
             throw new Unreadable("nested more than " + MAX_DEPTH + " levels deep", "");

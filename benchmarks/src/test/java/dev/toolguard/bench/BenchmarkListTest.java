@@ -1,0 +1,41 @@
+package dev.toolguard.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The smoke test of the benchmarks: they compile (this module is built by {@code ./mvnw verify}, which never
+ * runs JMH), and JMH's generated list still holds every variant the summary reads, so a renamed method shows
+ * up here rather than at the end of a ten-minute run.
+ */
+class BenchmarkListTest {
+
+    @Test
+    void everyVariantTheSummaryNeedsIsABenchmark() throws IOException {
+        String list;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/BenchmarkList")) {
+            assertThat(in).as("JMH's annotation processor wrote META-INF/BenchmarkList").isNotNull();
+            list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String variant : new String[] {
+            "GuardedCallBenchmark.b0_unguarded", "GuardedCallBenchmark.g1_guardedAllow",
+            "GuardedCallBenchmark.g1_guardedAllow_2threads", "GuardedCallBenchmark.g2_guardedSchema",
+            "GuardedCallBenchmark.d_guardedDeny", "PolicyOnlyBenchmark.g0_guardedNoAudit",
+            "LoopbackHttpBenchmark.s0_loopbackHttp", "ExpressionBenchmark.ours", "ExpressionBenchmark.cel"}) {
+            // each benchmark method has a generated class named after it
+            assertThat(list).as(variant).contains("dev.toolguard.bench.jmh_generated." + variant.replace('.', '_') + "_jmhTest");
+        }
+    }
+
+    @Test
+    void theExpressionConditionsCompileInOurLanguage() {
+        for (String condition : ExpressionBenchmark.CONDITIONS) {
+            assertThat(dev.toolguard.policy.expr.ExpressionCompiler.compile(condition).ok()).as(condition).isTrue();
+        }
+    }
+}
