@@ -98,7 +98,23 @@ public final class SummaryReport {
         s.put("startup_overhead_ms", startup.path("startup_overhead_ms").asDouble());
         // AverageTime is per operation per thread, so throughput with k threads is k / time.
         s.put("threads2_over_threads1", (2 / g1x2) / (1 / g1));
+        // Not a goal: how well this machine scaled a loop that shares nothing, in the same run, so that a low
+        // threads2_over_threads1 can be told apart from a machine that did not have two free cores.
+        if (has(jmh, "MachineBenchmark.spin") && has(jmh, "MachineBenchmark.spin_2threads")) {
+            double spin = score(jmh, "MachineBenchmark.spin", null);
+            double spin2 = score(jmh, "MachineBenchmark.spin_2threads", null);
+            s.put("machine_threads2_over_threads1", (2 / spin2) / (1 / spin));
+        }
         return s;
+    }
+
+    static boolean has(JsonNode jmh, String benchmarkSuffix) {
+        for (JsonNode r : jmh) {
+            if (r.path("benchmark").asText().endsWith(benchmarkSuffix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static double score(JsonNode jmh, String benchmarkSuffix, String condition) {

@@ -28,7 +28,7 @@ class SummaryReportTest {
 
         assertThat(s).containsOnlyKeys("guard_overhead_ns", "guard_overhead_with_audit_ns", "loopback_http_ns",
                 "ratio_http_over_guard", "expr_speedup_vs_cel", "deny_over_allow", "alloc_bytes_per_call",
-                "startup_overhead_ms", "threads2_over_threads1");
+                "startup_overhead_ms", "threads2_over_threads1", "machine_threads2_over_threads1");
         assertThat(s.get("guard_overhead_ns")).isCloseTo(300.0, within(1e-9));            // 302 - 2
         assertThat(s.get("guard_overhead_with_audit_ns")).isCloseTo(800.0, within(1e-9)); // 802 - 2
         assertThat(s.get("loopback_http_ns")).isCloseTo(79998.0, within(1e-9));
@@ -40,6 +40,21 @@ class SummaryReportTest {
         assertThat(s.get("threads2_over_threads1")).isCloseTo((2 / 1002.0) / (1 / 802.0), within(1e-9));
         // geometric mean of 1000/20 and 4000/50
         assertThat(s.get("expr_speedup_vs_cel")).isCloseTo(Math.sqrt(50.0 * 80.0), within(1e-9));
+        // the machine's own scaling: two threads at 125 ns each against one at 100 ns
+        assertThat(s.get("machine_threads2_over_threads1")).isCloseTo((2 / 125.0) / (1 / 100.0), within(1e-9));
+    }
+
+    @Test
+    void theMachineReferenceIsLeftOutWhenItWasNotRun() throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode without = json.createArrayNode();
+        for (JsonNode r : results()) {
+            if (!r.path("benchmark").asText().contains("MachineBenchmark")) {
+                without.add(r);
+            }
+        }
+        Map<String, Double> s = SummaryReport.summarize(without, json.readTree("{\"startup_overhead_ms\": 1}"));
+
+        assertThat(s).doesNotContainKey("machine_threads2_over_threads1").containsKey("threads2_over_threads1");
     }
 
     @Test
