@@ -39,7 +39,30 @@ public final class GuardBridge {
 
         /** Whether the tool may be offered to the model in the calling thread's context (SPEC §8). */
         boolean discoverable(String tool);
+
+        /**
+         * The calling thread's context, assembled now (or the one it carries already), for a reactive framework
+         * that will run the tool on another thread: an opaque value only {@link #adoptContext} understands.
+         */
+        Object captureContext();
+
+        /**
+         * Makes a value of {@link #captureContext} the context of the calls the current thread decides until
+         * {@link #restoreContext}; anything else is ignored.
+         *
+         * @return what to hand to {@link #restoreContext} afterwards
+         */
+        Object adoptContext(Object captured);
+
+        /** Ends an {@link #adoptContext}: the thread carries again what it carried before. */
+        void restoreContext(Object token);
     }
+
+    /**
+     * The key under which framework hooks keep a captured context in a Reactor {@code Context}, which travels
+     * with a reactive pipeline from thread to thread as a thread-local cannot.
+     */
+    public static final String CONTEXT_KEY = "dev.toolguard.context";
 
     private static volatile Guard guard;
     private static final java.util.concurrent.atomic.AtomicLong ADVICE_FAILURES = new java.util.concurrent.atomic.AtomicLong();
@@ -117,6 +140,74 @@ public final class GuardBridge {
             return g.discoverable(tool);
         } catch (Throwable t) {
             return false;
+        }
+    }
+
+    /** @see Guard#captureContext; null when nothing can be captured. */
+    public static Object captureContext() {
+        Guard g = guard;
+        if (g == null) {
+            return null;
+        }
+        try {
+            return g.captureContext();
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** @see Guard#adoptContext; null (nothing to restore) when {@code captured} is null or on any failure. */
+    public static Object adoptContext(Object captured) {
+        Guard g = guard;
+        if (g == null || captured == null) {
+            return null;
+        }
+        try {
+            return g.adoptContext(captured);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** @see Guard#restoreContext; never throws. */
+    public static void restoreContext(Object token) {
+        Guard g = guard;
+        if (g == null || token == null) {
+            return;
+        }
+        try {
+            g.restoreContext(token);
+        } catch (Throwable t) {
+            // the carried context is per call; a failure to restore it must not break the application's thread
+        }
+    }
+
+    /**
+     * The arguments of a reflective tool call that a framework will make on another thread, with the current
+     * context attached, so that advice on the thread that makes the call can adopt it ({@link #carriedBy}).
+     * Returns {@code args} itself when there is nothing to carry.
+     */
+    public static java.util.List<Object> carryContext(java.util.List<Object> args) {
+        if (args == null || args instanceof ContextCarryingList) {
+            return args;
+        }
+        Object captured = captureContext();
+        return captured == null ? args : new ContextCarryingList(args, captured);
+    }
+
+    /** The context {@link #carryContext} attached to a list of arguments, or null. */
+    public static Object carriedBy(Object args) {
+        return args instanceof ContextCarryingList carrying ? carrying.captured : null;
+    }
+
+    /** A copy of a framework's argument list, with a captured context attached. */
+    private static final class ContextCarryingList extends java.util.ArrayList<Object> {
+        private static final long serialVersionUID = 1L;
+        private final transient Object captured;
+
+        ContextCarryingList(java.util.List<Object> args, Object captured) {
+            super(args);
+            this.captured = captured;
         }
     }
 

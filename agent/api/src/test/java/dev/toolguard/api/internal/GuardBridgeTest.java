@@ -30,6 +30,21 @@ class GuardBridgeTest {
         public boolean discoverable(String tool) {
             throw new IllegalStateException("bug");
         }
+
+        @Override
+        public Object captureContext() {
+            throw new IllegalStateException("bug");
+        }
+
+        @Override
+        public Object adoptContext(Object captured) {
+            throw new IllegalStateException("bug");
+        }
+
+        @Override
+        public void restoreContext(Object token) {
+            throw new IllegalStateException("bug");
+        }
     }
 
     @Test
@@ -46,6 +61,13 @@ class GuardBridgeTest {
         assertThat(GuardBridge.enterNamed("mcp", "ping", "s", null, null)).isInstanceOf(ToolCallDeniedException.class);
         assertThat(GuardBridge.discoverable("ping")).isFalse();
         GuardBridge.exit(new Object(), "r", null);
+        // a context that cannot be captured is not carried: the arguments stay the framework's own list
+        assertThat(GuardBridge.captureContext()).isNull();
+        assertThat(GuardBridge.adoptContext(new Object())).isNull();
+        GuardBridge.restoreContext(new Object());
+        java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of("a"));
+        assertThat(GuardBridge.carryContext(args)).isSameAs(args);
+        assertThat(GuardBridge.carriedBy(args)).isNull();
         assertThatThrownBy(() -> GuardBridge.install(new FailingGuard())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot be replaced");
     }

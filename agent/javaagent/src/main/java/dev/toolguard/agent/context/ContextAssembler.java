@@ -14,9 +14,14 @@ public final class ContextAssembler {
 
     /**
      * The context tree for a call. A source that fails contributes nothing; the call is still decided, and a
-     * policy that needs the missing value denies.
+     * policy that needs the missing value denies. A thread that carries a context captured on another thread
+     * ({@link CarriedContext}) decides with that one.
      */
     public Map<String, Object> assemble(CallSite call) {
+        Map<String, Object> carried = CarriedContext.current();
+        if (carried != null) {
+            return carried;
+        }
         ContextTree ctx = new ContextTree();
         for (ContextSource source : sources) {
             try {

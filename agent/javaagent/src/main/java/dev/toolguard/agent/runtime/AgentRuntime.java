@@ -134,6 +134,20 @@ public final class AgentRuntime {
             return false;
         }
 
+        @Override
+        public Object captureContext() {
+            return null;
+        }
+
+        @Override
+        public Object adoptContext(Object captured) {
+            return null;
+        }
+
+        @Override
+        public void restoreContext(Object token) {
+        }
+
         private ToolCallDeniedException denial() {
             return new ToolCallDeniedException(null, "on_error", reason, "Denied by ToolGuard: " + reason + " [on_error]");
         }

@@ -2,6 +2,7 @@ package dev.toolguard.agent.runtime;
 
 import dev.toolguard.agent.advice.ToolRegistry;
 import dev.toolguard.agent.context.CallSite;
+import dev.toolguard.agent.context.CarriedContext;
 import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolMethod;
@@ -129,6 +130,21 @@ public final class Dispatcher implements GuardBridge.Guard {
     @Override
     public boolean discoverable(String tool) {
         return guard.discoverable(tool);
+    }
+
+    @Override
+    public Object captureContext() {
+        return CarriedContext.capture(guard.context());
+    }
+
+    @Override
+    public Object adoptContext(Object captured) {
+        return CarriedContext.adopt(captured);
+    }
+
+    @Override
+    public void restoreContext(Object token) {
+        CarriedContext.restore(token);
     }
 
     private static ToolCallDeniedException unknownTool(String what) {

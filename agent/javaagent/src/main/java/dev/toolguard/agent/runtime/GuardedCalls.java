@@ -166,6 +166,11 @@ public final class GuardedCalls implements CallGuard {
         return policy.engine().discoverable(toolName, context.assemble(new CallSite(null, null, null)));
     }
 
+    @Override
+    public Map<String, Object> context() {
+        return context.assemble(new CallSite(null, null, null));
+    }
+
     private Decision unreadable(ArgumentReader.Result args, PolicyBundle bundle, long latency) {
         String where = args.field() == null || args.field().isEmpty() ? "the arguments" : "argument " + args.field();
         return decision(Action.DENY, "invalid call: " + where + " cannot be read: " + args.problem(),

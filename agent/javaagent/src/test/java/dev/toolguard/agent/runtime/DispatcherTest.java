@@ -46,6 +46,11 @@ class DispatcherTest {
         }
 
         @Override
+        public java.util.Map<String, Object> context() {
+            return java.util.Map.of("user", java.util.Map.of("id", "alice"));
+        }
+
+        @Override
         public boolean discoverable(String toolName) {
             return !toolName.equals(deny);
         }

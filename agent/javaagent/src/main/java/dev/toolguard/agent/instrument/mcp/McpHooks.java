@@ -2,6 +2,7 @@ package dev.toolguard.agent.instrument.mcp;
 
 import dev.toolguard.agent.advice.ToolInstaller;
 import dev.toolguard.agent.instrument.FrameworkHook;
+import dev.toolguard.agent.instrument.LambdaBodyAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;

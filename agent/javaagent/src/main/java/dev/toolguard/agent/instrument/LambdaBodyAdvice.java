@@ -1,4 +1,4 @@
-package dev.toolguard.agent.instrument.mcp;
+package dev.toolguard.agent.instrument;
 
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -22,12 +22,12 @@ import java.util.Map;
  * the methods a Byte Buddy builder does not ignore, and by default it ignores synthetic methods, which is what
  * the body of a lambda is.
  */
-final class LambdaBodyAdvice extends AsmVisitorWrapper.AbstractBase {
+public final class LambdaBodyAdvice extends AsmVisitorWrapper.AbstractBase {
 
     private final ElementMatcher<? super MethodDescription> methods;
     private final Advice advice;
 
-    LambdaBodyAdvice(ElementMatcher<? super MethodDescription> methods, Advice advice) {
+    public LambdaBodyAdvice(ElementMatcher<? super MethodDescription> methods, Advice advice) {
         this.methods = methods;
         this.advice = advice;
     }

@@ -1,0 +1,49 @@
+package dev.toolguard.agent.instrument.semantickernel;
+
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hook's matchers against the class files of the Semantic Kernel the agent is compiled with: each finds
+ * exactly the one method or lambda body it is meant for (the integration tests run them on the oldest line too).
+ */
+class SemanticKernelHooksTest {
+
+    private static final TypePool POOL = TypePool.Default.ofSystemLoader();
+
+    private static List<String> matching(String type, ElementMatcher<MethodDescription> m) {
+        TypeDescription t = POOL.describe(type).resolve();
+        return t.getDeclaredMethods().filter(m).stream().map(d -> d.getInternalName() + d.getDescriptor()).toList();
+    }
+
+    @Test
+    void theChatStartIsTheThreeArgumentInternalMethodReturningAMono() {
+        assertThat(matching(SemanticKernelHooks.CHAT_COMPLETION, SemanticKernelHooks.chatStart())).singleElement()
+                .asString().startsWith("internalChatMessageContentsAsync(").endsWith(")Lreactor/core/publisher/Mono;")
+                .contains("Lcom/microsoft/semantickernel/orchestration/InvocationContext;)");
+    }
+
+    @Test
+    void theToolCollectionIsTheLambdaThatAddsOneFunctionOfAPlugin() {
+        assertThat(matching(SemanticKernelHooks.CHAT_COMPLETION, SemanticKernelHooks.toolCollection())).singleElement()
+                .asString().startsWith("lambda$internalChatMessageContentsAsync$")
+                .endsWith("Lcom/microsoft/semantickernel/semanticfunctions/KernelFunction;)V");
+    }
+
+    @Test
+    void theReflectiveCallAndItsCallableBodyAreFound() {
+        assertThat(matching(SemanticKernelHooks.FUNCTION_FROM_METHOD, SemanticKernelHooks.reflectiveCall())).singleElement()
+                .isEqualTo("invokeAsyncFunction(Ljava/lang/reflect/Method;Ljava/lang/Object;Ljava/util/List;)Lreactor/core/publisher/Mono;");
+        // the body of the callable, not the Mono.defer supplier that takes the same arguments
+        assertThat(matching(SemanticKernelHooks.FUNCTION_FROM_METHOD, SemanticKernelHooks.reflectiveCallBody())).singleElement()
+                .asString().startsWith("lambda$invokeAsyncFunction$")
+                .endsWith("(Ljava/lang/reflect/Method;Ljava/lang/Object;Ljava/util/List;)Ljava/lang/Object;");
+    }
+}
