@@ -1,6 +1,7 @@
 package dev.toolguard.it.langchain4j;
 
 import dev.toolguard.it.agent.Scenario;
+import dev.toolguard.it.supportdesk.SupportDeskRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +29,8 @@ class LangChain4jDiscoveryOffIT {
                   filter_discovery: false
                 context:
                   - mdc: {user.id: userId, user.roles: userRoles, user.email: userEmail, session.id: sessionId}
-                """.formatted(SupportDeskRun.SAMPLE.resolve("policies")));
-        run = SupportDeskRun.onNewest(dir, config);
+                """.formatted(LangChain4jSample.SAMPLE.resolve("policies")));
+        run = LangChain4jSample.onNewest(dir, config);
     }
 
     @Test
@@ -42,7 +43,7 @@ class LangChain4jDiscoveryOffIT {
     @Test
     void callsAreDecidedAsWithFiltering() {
         assertThat(run.resultReceived(1, 2)).startsWith("issue_refund: refunded 150.00 EUR");
-        assertThat(run.bodyRuns(5, "email_send_external")).isZero();
+        assertThat(run.bodyRuns(5, "email_send_external")).isEmpty();
         assertThat(run.resultReceived(5, 2)).startsWith("email_send_external: Denied by policy support-agent: ").endsWith(" [roles]");
     }
 }

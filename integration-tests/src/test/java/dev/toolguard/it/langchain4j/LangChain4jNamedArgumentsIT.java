@@ -34,7 +34,7 @@ class LangChain4jNamedArgumentsIT {
                   builtin: [langchain4j]
                 """);
         app = scenario.app().agentOptions("config=" + config)
-                .alsoOnClasspath(SupportDeskRun.manifestClassPath())
+                .alsoOnClasspath(LangChain4jSample.manifestClassPath())
                 .main(NamedArgumentsApp.class, "o-1", "x-2").run();
     }
 

@@ -1,17 +1,25 @@
 package dev.toolguard.it.langchain4j;
 
+import dev.toolguard.it.supportdesk.SupportDeskRun;
+import dev.toolguard.it.supportdesk.SupportDeskScenarios;
+
 import java.nio.file.Path;
 
-/** The sample's scenarios on the LangChain4j it is built with, the newest release. */
+/** The support desk scenarios on the LangChain4j the sample is built with, the newest release. */
 class LangChain4jNewestIT extends SupportDeskScenarios {
 
     @Override
-    SupportDeskRun start(Path dir, Path config) throws Exception {
-        return SupportDeskRun.onNewest(dir, config);
+    protected SupportDeskRun start(Path dir) throws Exception {
+        return LangChain4jSample.onNewest(dir, LangChain4jSample.SAMPLE.resolve("toolguard.yaml"));
     }
 
     @Override
-    String langChain4jVersion() {
-        return SupportDeskRun.NEWEST_VERSION;
+    protected String frameworkLine() {
+        return "LangChain4j " + LangChain4jSample.NEWEST_VERSION;
+    }
+
+    @Override
+    protected String toolClass() {
+        return LangChain4jSample.TOOL_CLASS;
     }
 }

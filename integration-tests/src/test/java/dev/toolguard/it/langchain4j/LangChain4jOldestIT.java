@@ -1,5 +1,8 @@
 package dev.toolguard.it.langchain4j;
 
+import dev.toolguard.it.supportdesk.SupportDeskRun;
+import dev.toolguard.it.supportdesk.SupportDeskScenarios;
+
 import java.nio.file.Path;
 
 /**
@@ -9,12 +12,17 @@ import java.nio.file.Path;
 class LangChain4jOldestIT extends SupportDeskScenarios {
 
     @Override
-    SupportDeskRun start(Path dir, Path config) throws Exception {
-        return SupportDeskRun.onOldest(dir, config);
+    protected SupportDeskRun start(Path dir) throws Exception {
+        return LangChain4jSample.onOldest(dir, LangChain4jSample.SAMPLE.resolve("toolguard.yaml"));
     }
 
     @Override
-    String langChain4jVersion() {
-        return SupportDeskRun.OLDEST_VERSION;
+    protected String frameworkLine() {
+        return "LangChain4j " + LangChain4jSample.OLDEST_VERSION;
+    }
+
+    @Override
+    protected String toolClass() {
+        return LangChain4jSample.TOOL_CLASS;
     }
 }

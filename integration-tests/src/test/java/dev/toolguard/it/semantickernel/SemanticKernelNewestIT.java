@@ -1,17 +1,8 @@
 package dev.toolguard.it.semantickernel;
 
-import java.nio.file.Path;
-
-/** The sample's scenarios on the Semantic Kernel it is built with, the newest release. */
-class SemanticKernelNewestIT extends SupportDeskScenarios {
-
-    @Override
-    Path sampleJar() {
-        return SupportDeskRun.NEWEST_JAR;
-    }
-
-    @Override
-    String semanticKernelVersion() {
-        return SupportDeskRun.NEWEST_VERSION;
+/** The scenarios on the Semantic Kernel the sample is built with, the newest release. */
+class SemanticKernelNewestIT extends SemanticKernelScenarios {
+    SemanticKernelNewestIT() {
+        super("toolguard.it.semantic-kernel.jar", "toolguard.it.semantic-kernel.version");
     }
 }

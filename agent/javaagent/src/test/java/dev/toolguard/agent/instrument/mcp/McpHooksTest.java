@@ -1,13 +1,10 @@
 package dev.toolguard.agent.instrument.mcp;
 
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.toolguard.agent.instrument.DeclaredMethods.matching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -16,13 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * do not.
  */
 class McpHooksTest {
-
-    private static final TypePool POOL = TypePool.Default.ofSystemLoader();
-
-    private static List<String> matching(String type, ElementMatcher<MethodDescription> m) {
-        TypeDescription t = POOL.describe(type).resolve();
-        return t.getDeclaredMethods().filter(m).stream().map(d -> d.getInternalName() + d.getDescriptor()).toList();
-    }
 
     @Test
     void theToolsCallHandlerIsFoundInBothServers() {

@@ -1,4 +1,4 @@
-package dev.toolguard.it.semantickernel;
+package dev.toolguard.it.supportdesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolguard.it.agent.AuditFile;
@@ -14,43 +14,53 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Semantic Kernel sample under the agent with its own toolguard.yaml and policies, on one Semantic Kernel
- * line: the kernel's own auto-invoke tool loop in {@code OpenAIChatCompletion}, an OpenAI endpoint scripted at
- * the HTTP client that answers on an I/O thread of its own, tools run on Reactor's {@code boundedElastic}
- * workers, and two employees known only through the MDC of the thread that asks. Each subclass is one forked JVM.
+ * A support desk sample under the agent with its own toolguard.yaml and policies, on one framework version:
+ * the framework's own tool-calling loop, a scripted model, two employees known only through the MDC of the
+ * thread that asks. What must hold on every framework is here; each subclass is one forked JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SupportDeskScenarios {
+public abstract class SupportDeskScenarios {
 
     static final String ALICE_SEES = "[crm_read_account, issue_refund, reset_password]";
     static final String BOB_SEES = "[crm_read_account, email_send_external, issue_refund]";
-    /** Semantic Kernel's own words before a failed tool call's message; the message is the denial. */
-    static final String FAILED = "Call failed: ";
     static final String DENIED = "Denied by policy support-agent: ";
 
     @TempDir
     static Path dir;
-    SupportDeskRun run;
+    protected SupportDeskRun run;
 
-    /** The sample jar built on the Semantic Kernel line under test. */
-    abstract Path sampleJar();
+    /** Runs the sample in {@code dir}. */
+    protected abstract SupportDeskRun start(Path dir) throws Exception;
 
-    abstract String semanticKernelVersion();
+    /** The first line the sample prints: the framework and its version, e.g. {@code LangChain4j 1.19.0}. */
+    protected abstract String frameworkLine();
+
+    /** The sample's tool class, as the audit record's {@code method} names it. */
+    protected abstract String toolClass();
+
+    /** What the framework itself puts before a failed tool call's message in the tool result: often nothing. */
+    protected String toolErrorPrefix() {
+        return "";
+    }
 
     @BeforeAll
     void runTheSample() throws Exception {
-        run = SupportDeskRun.run(dir, SupportDeskRun.SAMPLE.resolve("toolguard.yaml"), sampleJar());
+        run = start(dir);
+    }
+
+    /** The tool result the model reads for a denial: the framework's prefix, then the denial text. */
+    private String denial(String reasonAndRule) {
+        return toolErrorPrefix() + DENIED + reasonAndRule;
     }
 
     @Test
-    void theSampleRunsOnTheSemanticKernelVersionUnderTest() {
-        assertThat(run.app.stdoutLines()).first().isEqualTo("Semantic Kernel " + semanticKernelVersion());
+    void theSampleRunsOnTheFrameworkVersionUnderTest() {
+        assertThat(run.app.stdoutLines()).first().isEqualTo(frameworkLine());
     }
 
     @Test
-    void anAllowedRefundRunsOnAKernelWorkerAndItsResultReachesTheModel() {
-        assertThat(run.bodyRuns(1, "issue_refund"))
-                .containsExactly("boundedElastic: refunded 150.00 EUR to c-1001 (parcel arrived damaged)");
+    void anAllowedRefundRunsAndItsResultReachesTheModel() {
+        assertThat(run.bodyRuns(1, "issue_refund")).hasSize(1);
         assertThat(run.resultReceived(1, 2)).isEqualTo("issue_refund: refunded 150.00 EUR to c-1001 (parcel arrived damaged)");
         assertThat(run.answer(1)).isEqualTo("issue_refund said: refunded 150.00 EUR to c-1001 (parcel arrived damaged)");
     }
@@ -58,31 +68,31 @@ abstract class SupportDeskScenarios {
     @Test
     void aDeniedRefundNeverRunsAndTheModelReadsTheDenialAsTheToolResult() {
         assertThat(run.bodyRuns(2, "issue_refund")).isEmpty();
-        assertThat(run.resultReceived(2, 2)).isEqualTo("issue_refund: " + FAILED + DENIED
-                + "refund amount not allowed for your role [tools.issue_refund.rules[2]]");
+        assertThat(run.resultReceived(2, 2))
+                .isEqualTo("issue_refund: " + denial("refund amount not allowed for your role [tools.issue_refund.rules[2]]"));
     }
 
     @Test
-    void afterADenialTheKernelAsksTheModelAgainAndTheConversationGoesOn() {
-        assertThat(run.answer(2)).isEqualTo("issue_refund said: " + FAILED + DENIED
-                + "refund amount not allowed for your role [tools.issue_refund.rules[2]]");
+    void afterADenialTheConversationGoesOnAndTheModelAnswers() {
+        assertThat(run.answer(2))
+                .isEqualTo("issue_refund said: " + denial("refund amount not allowed for your role [tools.issue_refund.rules[2]]"));
+        // the next question is served as usual
         assertThat(run.bodyRuns(3, "reset_password")).hasSize(1);
     }
 
     @Test
-    void aPasswordResetIsLockedToTheAddressInTheAskingThreadsMdc() {
+    void aPasswordResetIsLockedToTheCallersOwnAddressFromTheMdc() {
         assertThat(run.resultReceived(3, 2)).isEqualTo("reset_password: password reset link sent to alice@acme.example");
         assertThat(run.bodyRuns(4, "reset_password")).isEmpty();
-        assertThat(run.resultReceived(4, 2)).startsWith("reset_password: " + FAILED + DENIED)
+        assertThat(run.resultReceived(4, 2)).startsWith("reset_password: " + denial(""))
                 .endsWith(" [tools.reset_password.lock.email]");
     }
 
     @Test
-    void eachEmployeeIsOfferedOnlyTheToolsTheirRolesGrantInEveryRequestOfTheChat() {
+    void eachEmployeeIsOfferedOnlyTheToolsTheirRolesGrantAndNoForbiddenOne() {
         for (int q = 1; q <= 9; q++) {
             String expected = q <= 6 ? ALICE_SEES : BOB_SEES;
             assertThat(run.toolsOffered(q, 1)).as("first request of question %d", q).isEqualTo(expected);
-            // sent from the I/O thread the model answered on, where nobody is signed in
             assertThat(run.toolsOffered(q, 2)).as("request after the tool result, question %d", q).isEqualTo(expected);
         }
     }
@@ -90,23 +100,23 @@ abstract class SupportDeskScenarios {
     @Test
     void aHiddenToolTheModelCallsAnywayIsDeniedAsAToolErrorNotACrash() {
         assertThat(run.bodyRuns(5, "email_send_external")).isEmpty();
-        assertThat(run.resultReceived(5, 2)).startsWith("email_send_external: " + FAILED + DENIED).endsWith(" [roles]");
-        assertThat(run.answer(5)).startsWith("email_send_external said: " + FAILED + DENIED);
+        assertThat(run.resultReceived(5, 2)).startsWith("email_send_external: " + denial("")).endsWith(" [roles]");
+        assertThat(run.answer(5)).startsWith("email_send_external said: " + denial(""));
     }
 
     @Test
     void aForbiddenToolTheModelCallsAnywayIsDeniedWithTheForbidReason() {
         assertThat(run.bodyRuns(6, "crm_delete_account")).isEmpty();
-        assertThat(run.resultReceived(6, 2)).isEqualTo("crm_delete_account: " + FAILED + DENIED
-                + "destructive operations are not available to agents [forbid[0]]");
+        assertThat(run.resultReceived(6, 2))
+                .isEqualTo("crm_delete_account: " + denial("destructive operations are not available to agents [forbid[0]]"));
     }
 
     @Test
     void anEmailAfterReadingTheCrmInTheSameSessionIsDenied() {
         assertThat(run.bodyRuns(7, "crm_read_account")).hasSize(1);
         assertThat(run.bodyRuns(8, "email_send_external")).isEmpty();
-        assertThat(run.resultReceived(8, 2)).isEqualTo("email_send_external: " + FAILED + DENIED
-                + "CRM data may not leave the company by email [sequences.no-crm-exfiltration]");
+        assertThat(run.resultReceived(8, 2)).isEqualTo("email_send_external: "
+                + denial("CRM data may not leave the company by email [sequences.no-crm-exfiltration]"));
     }
 
     @Test
@@ -115,7 +125,7 @@ abstract class SupportDeskScenarios {
     }
 
     @Test
-    void everyCallIsAuditedWithTheEmployeeOfTheAskingThreadAlthoughAWorkerRanIt() {
+    void everyCallIsAuditedWithTheEmployeeFromTheMdcAndTheToolMethod() {
         List<JsonNode> decisions = AuditFile.ofType(run.audit, "decision");
         assertThat(decisions).extracting(d -> d.path("tool").asText() + " " + d.path("action").asText()
                 + " " + d.path("ctx").path("user").path("id").asText()).containsExactly(
@@ -123,8 +133,7 @@ abstract class SupportDeskScenarios {
                 "reset_password deny alice", "email_send_external deny alice", "crm_delete_account deny alice",
                 "crm_read_account allow bob", "email_send_external deny bob", "issue_refund allow bob");
         JsonNode first = decisions.get(0);
-        assertThat(first.path("method").asText()).startsWith("dev.toolguard.sample.semantickernel.SupportTools#issueRefund(");
-        // named by @KernelFunctionParameter, converted by the kernel to the parameter's type before the call
+        assertThat(first.path("method").asText()).startsWith(toolClass() + "#issueRefund(");
         assertThat(first.path("args").path("customerId").asText()).isEqualTo("c-1001");
         assertThat(first.path("args").path("amount").asDouble()).isEqualTo(150.0);
         assertThat(first.path("ctx").path("user").path("roles").toString()).isEqualTo("[\"support_l1\"]");
@@ -139,8 +148,8 @@ abstract class SupportDeskScenarios {
         assertThat(denials).hasSameSizeAs(deniedQuestions);
         IntStream.range(0, denials.size()).forEach(i -> {
             JsonNode d = denials.get(i);
-            assertThat(run.resultReceived(deniedQuestions.get(i), 2)).isEqualTo(d.path("tool").asText() + ": " + FAILED
-                    + DENIED + d.path("reason").asText() + " [" + d.path("rule").asText() + "]");
+            assertThat(run.resultReceived(deniedQuestions.get(i), 2)).isEqualTo(d.path("tool").asText() + ": "
+                    + denial(d.path("reason").asText() + " [" + d.path("rule").asText() + "]"));
         });
     }
 
