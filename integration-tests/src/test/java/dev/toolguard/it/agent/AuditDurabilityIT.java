@@ -31,14 +31,19 @@ class AuditDurabilityIT {
         scenario.write("policies/ping.yaml", PingPolicy.version(1, "allow"));
         Path config = scenario.config("");
         try (AgentProcess app = scenario.app().agentOptions("config=" + config)
-                .main(PingLoopApp.class, scenario.file("markers.txt").toString(), "4").start()) {
+                .main(PingLoopApp.class, scenario.file("markers.txt").toString(), "4", "0",
+                        scenario.file("returned.txt").toString()).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> markers().size() >= 2000);
             app.kill();
         }
     }
 
     static List<String> markers() throws IOException {
-        Path m = scenario.file("markers.txt");
+        return lines("markers.txt");
+    }
+
+    static List<String> lines(String markerFile) throws IOException {
+        Path m = scenario.file(markerFile);
         return Files.exists(m) ? Files.readAllLines(m).stream().filter(l -> !l.isBlank()).toList() : List.of();
     }
 
@@ -51,6 +56,19 @@ class AuditDurabilityIT {
 
         assertThat(ran).hasSizeGreaterThanOrEqualTo(2000);
         assertThat(decided).containsAll(ran);
+    }
+
+    @Test
+    void everyCallThatReturnedToItsCallerHasItsOutcomeRecordAfterSigkill() throws IOException {
+        java.util.Map<String, Long> callOfId = AuditFile.ofType(scenario.audit(), "decision").stream()
+                .collect(Collectors.toMap(d -> d.path("id").asText(), d -> d.path("args").path("n").asLong()));
+        Set<Long> withOutcome = AuditFile.ofType(scenario.audit(), "outcome").stream()
+                .map(o -> callOfId.get(o.path("id").asText())).collect(Collectors.toSet());
+        // a caller writes its marker after the guarded call returned, so after the outcome record was written
+        List<Long> returned = lines("returned.txt").stream().map(Long::parseLong).toList();
+
+        assertThat(returned).hasSizeGreaterThanOrEqualTo(1000);
+        assertThat(withOutcome).containsAll(returned);
     }
 
     @Test

@@ -27,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The hash-chained, append-only audit log of SPEC §9: one JSON object per line, UTF-8.
@@ -39,10 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  * record of a file. A new process continues the chain from the file's last record.
  *
  * <p>{@link #append} returns only once the whole line was handed to the OS (so it survives SIGKILL of this
- * process), and with {@code fsync: always} once it was forced to the device. {@link #appendLater} links a
- * record into the chain at once but hands it to the OS with the next {@link #append} of any thread, or at the
- * latest {@link #LINGER_MILLIS} later: for records that nothing waits on (the outcome of a call whose body
- * already ran), so that a guarded call costs one write to the OS, not two. Thread-safe.
+ * process), and with {@code fsync: always} once it was forced to the device. Every record is: the decision
+ * before the tool body runs, the outcome before the guarded call returns to its caller. Thread-safe.
  *
  * <p>Writing is a group commit: records are linked and queued under a short lock, and whichever thread needs
  * its record written hands everything queued so far to the OS in one write, so concurrent callers share
@@ -60,10 +57,8 @@ public final class AuditLog implements AuditSink, Closeable {
     /** Bytes appended to a serialized body: prev member, hash member, closing brace, newline. */
     private static final int SUFFIX_BYTES = PREV_MARK.length + 64 + 1 + HASH_MARK.length + 64 + 2 + 1;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** The longest a record queued by {@link #appendLater} waits before it is handed to the OS. */
-    public static final long LINGER_MILLIS = 2;
-    /** Queued bytes past which {@link #appendLater} writes at once instead of waiting. */
-    private static final int MAX_QUEUED_BYTES = 1 << 16;
+    /** A batch buffer grown past this is not kept for the next batch. */
+    private static final int MAX_KEPT_BATCH_BYTES = 1 << 18;
     /** The longest a write waits for announced records to join it (see {@link #expectDecision}). */
     private static final long SHARE_WAIT_NANOS = 20_000;
     /** Call ids a thread takes from the shared counter at a time, so that threads do not contend on it. */
@@ -91,11 +86,8 @@ public final class AuditLog implements AuditSink, Closeable {
     private volatile long written;
     /** The batch buffer not in use as the queue (guarded by writeLock). */
     private byte[] spare = new byte[8192];
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     /** Threads that announced a decision record they have not linked yet. */
     private final java.util.concurrent.atomic.AtomicInteger composing = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile boolean writeThrough;
-    private final Thread flusher;
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final ScheduledExecutorService batchForcer;
     private final String idPrefix;
@@ -127,10 +119,6 @@ public final class AuditLog implements AuditSink, Closeable {
         } else {
             batchForcer = null;
         }
-        writeThrough = fsync == FsyncMode.ALWAYS;
-        flusher = new Thread(this::flushLingering, "toolguard-audit-flush");
-        flusher.setDaemon(true);
-        flusher.start();
     }
 
     /** Opens (or creates) the log with the system clock; see {@link #open(AuditConfig, Map, Clock)}. */
@@ -240,11 +228,6 @@ public final class AuditLog implements AuditSink, Closeable {
         append(thrown == null ? OutcomeRecord.ok(id, durationMs) : OutcomeRecord.failed(id, thrown, durationMs));
     }
 
-    /** As {@link #outcome}, handed to the OS with the next write or within {@link #LINGER_MILLIS}: see {@link #appendLater}. */
-    public void outcomeLater(String id, Throwable thrown, long durationMs) throws AuditWriteException {
-        appendLater(thrown == null ? OutcomeRecord.ok(id, durationMs) : OutcomeRecord.failed(id, thrown, durationMs));
-    }
-
     /**
      * Appends one record. When this returns normally the line was handed to the OS in full, with every record
      * linked before it (and, with {@code fsync: always}, forced to the device). After a failed write the log
@@ -258,38 +241,6 @@ public final class AuditLog implements AuditSink, Closeable {
         if (fsync == FsyncMode.ALWAYS) {
             force();
         }
-    }
-
-    /**
-     * Links a record into the chain now and hands it to the OS with the next {@link #append} of any thread, or
-     * within {@link #LINGER_MILLIS}, or when the log is closed or {@link #drain drained}; so a SIGKILL may lose
-     * it during that time. For records nothing waits on. With {@code fsync: always} this is {@link #append}.
-     */
-    public void appendLater(AuditRecord record) throws AuditWriteException {
-        long seq = link(record);
-        if (writeThrough || queuedBytes() > MAX_QUEUED_BYTES) {
-            writeThrough(seq);
-            if (fsync == FsyncMode.ALWAYS) {
-                force();
-            }
-            return;
-        }
-        if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
-            LockSupport.unpark(flusher);
-        }
-    }
-
-    /**
-     * Hands every queued record to the OS and makes every later {@link #appendLater} write at once: for the
-     * end of the process (a shutdown hook), when no lingering write would happen any more.
-     */
-    public void drain() throws AuditWriteException {
-        writeThrough = true;
-        long seq;
-        synchronized (chainLock) {
-            seq = linked;
-        }
-        writeThrough(seq);
     }
 
     /** Serializes and links one record into the chain and the write queue; returns its sequence number. */
@@ -394,41 +345,11 @@ public final class AuditLog implements AuditSink, Closeable {
             } catch (IOException e) {
                 throw fail("cannot write to audit log " + target + ": " + e.getMessage(), e);
             } finally {
-                spare = batch.length > MAX_QUEUED_BYTES * 4 ? new byte[8192] : batch;
+                spare = batch.length > MAX_KEPT_BATCH_BYTES ? new byte[8192] : batch;
             }
             written = upTo;
             if (fsync == FsyncMode.BATCH) {
                 dirty.set(true);
-            }
-        }
-    }
-
-    private int queuedBytes() {
-        synchronized (chainLock) {
-            return queued;
-        }
-    }
-
-    /** The flusher thread: waits to be told that a record lingers, gives it a moment to share a write, writes. */
-    private void flushLingering() {
-        while (!closed) {
-            if (!flushScheduled.get()) {
-                LockSupport.park(this);
-                continue;
-            }
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
-            for (long left = deadline - System.nanoTime(); left > 0 && !closed; left = deadline - System.nanoTime()) {
-                LockSupport.parkNanos(this, left);
-            }
-            flushScheduled.set(false);
-            long seq;
-            synchronized (chainLock) {
-                seq = linked;
-            }
-            try {
-                writeThrough(seq);
-            } catch (AuditWriteException | RuntimeException e) {
-                // fail() already made every later append report this; nothing else to do on this thread.
             }
         }
     }
@@ -461,8 +382,13 @@ public final class AuditLog implements AuditSink, Closeable {
      */
     @Override
     public void close() {
+        long seq;
+        synchronized (chainLock) {
+            seq = linked;
+        }
         try {
-            drain();
+            // a record another thread linked but has not written yet still reaches the file
+            writeThrough(seq);
         } catch (AuditWriteException ignored) {
             // the failure was reported to whoever appended; closing goes on
         }
@@ -472,7 +398,6 @@ public final class AuditLog implements AuditSink, Closeable {
             }
             closed = true;
         }
-        LockSupport.unpark(flusher);
         if (batchForcer != null) {
             batchForcer.shutdownNow();
         }

@@ -194,16 +194,6 @@ public final class AgentRuntime {
                 auditProblem = e.getMessage();
             }
         }
-        if (audit != null) {
-            AuditLog draining = audit;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    draining.drain();
-                } catch (AuditWriteException e) {
-                    // already reported to the call that failed
-                }
-            }, "toolguard-audit-drain"));
-        }
         AuditSink auditSink = audit != null ? audit : record -> {
             throw new AuditWriteException("the audit log is not open", null);
         };

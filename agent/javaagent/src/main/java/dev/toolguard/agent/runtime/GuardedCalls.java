@@ -138,8 +138,8 @@ public final class GuardedCalls implements CallGuard {
         }
         long durationMs = (System.nanoTime() - verdict.started()) / 1_000_000L;
         try {
-            // nothing waits on the outcome: it shares the next write to the OS (SPEC §9's write-ahead rule is the decision's)
-            audit.outcomeLater(verdict.callId(), thrown, durationMs);
+            // handed to the OS before the call returns to its caller, so a SIGKILL after that cannot lose it (SPEC §9)
+            audit.outcome(verdict.callId(), thrown, durationMs);
         } catch (AuditWriteException | RuntimeException e) {
             reportAuditFailure(e);
         }

@@ -1,0 +1,67 @@
+package dev.toolguard.agent.runtime;
+
+import dev.toolguard.agent.config.OnError;
+import dev.toolguard.agent.context.CallSite;
+import dev.toolguard.agent.context.ContextAssembler;
+import dev.toolguard.agent.reload.ActivePolicy;
+import dev.toolguard.instrumentation.ToolMethod;
+import dev.toolguard.policy.audit.AuditConfig;
+import dev.toolguard.policy.audit.AuditLog;
+import dev.toolguard.policy.decide.PolicyEngine;
+import dev.toolguard.policy.load.BundleLoader;
+import dev.toolguard.policy.load.LoadResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The decide-and-audit path against a real audit log: what is in the file when each step returns. */
+class GuardedCallsTest {
+
+    private static final ToolMethod PING = new ToolMethod("ping", "com.acme.Ping", "ping", "com.acme.Ping#ping(long)",
+            List.of("n"), "guarded-tool");
+
+    @TempDir
+    Path dir;
+
+    private static List<String> types(Path file) throws Exception {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .map(l -> l.substring(l.indexOf("\"type\":\"") + 8, l.indexOf('"', l.indexOf("\"type\":\"") + 8))).toList();
+    }
+
+    @Test
+    void theDecisionIsWithTheOsBeforeTheBodyAndTheOutcomeBeforeTheCallReturns() throws Exception {
+        LoadResult loaded = BundleLoader.loadTexts(Map.of("ping.yaml", """
+                apiVersion: toolguard.dev/v1
+                kind: Policy
+                metadata: {name: ping, version: "1"}
+                tools:
+                  ping: {action: allow}
+                """));
+        assertThat(loaded.errors()).isEmpty();
+        ActivePolicy active = new ActivePolicy("not loaded yet");
+        active.swap(new PolicyEngine(loaded.bundle()));
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
+            GuardedCalls calls = new GuardedCalls(active, PolicyEngine.noPolicy(), new ContextAssembler(List.of()), audit,
+                    null, (id, call, requiring) -> requiring, DecisionMetrics.NONE, OnError.DENY, false, Set.of(), false,
+                    message -> { });
+
+            CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                    ArgumentReader.Result.of(Map.of("n", 1L)));
+            assertThat(verdict.denied()).isFalse();
+            assertThat(types(file)).containsExactly("start", "decision");
+
+            calls.after(verdict, 1L, null);
+            // no other write happens in between: the outcome went to the OS before after() returned
+            assertThat(types(file)).containsExactly("start", "decision", "outcome");
+        }
+    }
+}
