@@ -1,7 +1,6 @@
 package dev.toolguard.it.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toolguard.it.agent.apps.ApprovalDeskApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,23 +18,20 @@ import static org.awaitility.Awaitility.await;
 /** SPEC §12 against a running app: the bearer token guards every path; the policy and Prometheus metrics. */
 class AdminApiIT {
 
-    private static final String TOKEN = UUID.randomUUID().toString();
 
     @TempDir
     static Path dir;
+    static ApprovalDesk desk;
     static Scenario scenario;
     static AgentProcess app;
     static AdminClient admin;
 
     @BeforeAll
     static void startTheAppAndMakeTwoCalls() throws Exception {
-        scenario = new Scenario(dir);
-        scenario.policy("approvals.yaml");
-        Path config = scenario.config("admin:\n  listen: 127.0.0.1:0\n");
-        app = scenario.app().agentOptions("config=" + config).env("TOOLGUARD_ADMIN_TOKEN", TOKEN)
-                .main(ApprovalDeskApp.class).start();
-        admin = AdminClient.of(app, TOKEN);
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().contains("ready"));
+        desk = ApprovalDesk.start(dir);
+        scenario = desk.scenario;
+        app = desk.app;
+        admin = desk.admin;
         app.send("a1 wait_refund c-a 50");
         app.send("a2 close_account c-a 0");
         await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().stream().filter(l -> l.startsWith("call a")).count() == 2);
@@ -44,7 +39,7 @@ class AdminApiIT {
 
     @AfterAll
     static void stopTheApp() throws Exception {
-        app.close();
+        desk.close();
     }
 
     @Test
@@ -67,7 +62,7 @@ class AdminApiIT {
 
     @Test
     void everyPathRefusesAWrongTokenWith401() throws Exception {
-        for (String authorization : List.of("Bearer " + TOKEN + "x", "Bearer ", "Basic " + TOKEN, TOKEN)) {
+        for (String authorization : List.of("Bearer " + desk.token + "x", "Bearer ", "Basic " + desk.token, desk.token)) {
             for (String path : List.of("/approvals", "/policy", "/metrics")) {
                 assertThat(admin.getWithAuthorization(path, authorization).statusCode()).as(authorization + " " + path)
                         .isEqualTo(401);

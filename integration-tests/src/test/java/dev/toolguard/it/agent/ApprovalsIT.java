@@ -1,7 +1,6 @@
 package dev.toolguard.it.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toolguard.it.agent.apps.ApprovalDeskApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,29 +24,26 @@ import static org.awaitility.Awaitility.await;
  */
 class ApprovalsIT {
 
-    private static final String TOKEN = UUID.randomUUID().toString();
     private static final Pattern APPROVAL_ID = Pattern.compile("apr_[0-9a-f]{16}");
 
     @TempDir
     static Path dir;
+    static ApprovalDesk desk;
     static Scenario scenario;
     static AgentProcess app;
     static AdminClient admin;
 
     @BeforeAll
     static void startTheApp() throws Exception {
-        scenario = new Scenario(dir);
-        scenario.policy("approvals.yaml");
-        Path config = scenario.config("admin:\n  listen: 127.0.0.1:0\n");
-        app = scenario.app().agentOptions("config=" + config).env("TOOLGUARD_ADMIN_TOKEN", TOKEN)
-                .main(ApprovalDeskApp.class).start();
-        admin = AdminClient.of(app, TOKEN);
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().contains("ready"));
+        desk = ApprovalDesk.start(dir);
+        scenario = desk.scenario;
+        app = desk.app;
+        admin = desk.admin;
     }
 
     @AfterAll
     static void stopTheApp() throws Exception {
-        app.close();
+        desk.close();
     }
 
     /** The line the app printed for the call labelled {@code label}, once it returned. */
@@ -99,7 +94,7 @@ class ApprovalsIT {
         assertThat(app.stdout()).doesNotContain("call w1: ");
 
         AgentProcess.CliResult cli = AgentProcess.cli(dir, "approve", id, "--admin", admin.base,
-                "--token", TOKEN, "--by", "alice", "--reason", "checked with finance");
+                "--token", desk.token, "--by", "alice", "--reason", "checked with finance");
 
         assertThat(cli.exitCode()).as(cli.output()).isZero();
         assertThat(cli.output()).contains("approved " + id);

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * <li>{@code transport.<key>}: an entry of the SDK's {@code McpTransportContext}, which an HTTP server fills from
  * each request with its {@code McpTransportContextExtractor} (e.g. the authenticated user).</li>
  * </ul>
+ * Only plain values are taken ({@link PlainValues}); an object of the application's own is absent.
  * With an empty mapping ({@code mcp: {}}): {@code agent.id: client.name, session.id: session.id}. The SDK's types
  * are the application's, so they are read reflectively; a call of any other framework contributes nothing.
  */
@@ -54,21 +55,10 @@ public final class McpContextSource implements ContextSource {
             }
             Optional<Readers> readers = READERS.get(extra.getClass());
             if (readers.isPresent()) {
-                pathToValue.forEach((path, what) -> ctx.put(path, plain(readers.get().read(extra, what))));
+                pathToValue.forEach((path, what) -> ctx.put(path, PlainValues.of(readers.get().read(extra, what))));
                 return;
             }
         }
-    }
-
-    /** Context values are JSON-like: text, numbers, booleans and lists of them stay; anything else becomes its text. */
-    private static Object plain(Object value) {
-        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
-            return value;
-        }
-        if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String)) {
-            return list;
-        }
-        return value.toString();
     }
 
     /** Method handles on the application's SDK classes: an exchange, or a bare transport context. */

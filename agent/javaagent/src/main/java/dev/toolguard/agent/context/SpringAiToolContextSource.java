@@ -4,10 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -28,7 +24,6 @@ public final class SpringAiToolContextSource implements ContextSource {
     private static final String TOOL_CONTEXT = "org.springframework.ai.chat.model.ToolContext";
     /** Spring AI's own entry holding the messages before the tool call: framework plumbing, not context. */
     private static final String TOOL_CALL_HISTORY = "TOOL_CALL_HISTORY";
-    private static final int MAX_DEPTH = 16;
 
     private static final ClassValue<Optional<MethodHandle>> GET_CONTEXT = new ClassValue<>() {
         @Override
@@ -62,11 +57,11 @@ public final class SpringAiToolContextSource implements ContextSource {
             if (pathToKey.isEmpty()) {
                 entries.forEach((key, value) -> {
                     if (key instanceof String path && !TOOL_CALL_HISTORY.equals(path) && ContextPaths.valid(path)) {
-                        ctx.put(path, plain(value, 0));
+                        ctx.put(path, PlainValues.of(value));
                     }
                 });
             } else {
-                pathToKey.forEach((path, key) -> ctx.put(path, plain(entries.get(key), 0)));
+                pathToKey.forEach((path, key) -> ctx.put(path, PlainValues.of(entries.get(key))));
             }
         }
     }
@@ -81,69 +76,6 @@ public final class SpringAiToolContextSource implements ContextSource {
         } catch (Throwable t) {
             return null;
         }
-    }
-
-    /** The value as a JSON-like value, or null when it is not plain (then it is absent). */
-    private static Object plain(Object v, int depth) {
-        if (v == null || depth > MAX_DEPTH) {
-            return null;
-        }
-        if (v instanceof String || v instanceof Boolean) {
-            return v;
-        }
-        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).longValue();
-        }
-        if (v instanceof Float || v instanceof Double || v instanceof java.math.BigDecimal) {
-            return ((Number) v).doubleValue();
-        }
-        if (v instanceof java.math.BigInteger b) {
-            return b.bitLength() < 64 ? (Object) b.longValue() : null;
-        }
-        if (v instanceof CharSequence || v instanceof Character || v instanceof java.util.UUID) {
-            return v.toString();
-        }
-        if (v instanceof Enum<?> e) {
-            return e.name();
-        }
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                Object x = plain(e.getValue(), depth + 1);
-                if (!(e.getKey() instanceof String k) || (x == null && e.getValue() != null)) {
-                    return null;
-                }
-                out.put(k, x);
-            }
-            return out;
-        }
-        if (v instanceof Collection<?> c) {
-            return plainList(c.toArray(), depth);
-        }
-        if (v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive()) {
-            return plainList((Object[]) v, depth);
-        }
-        if (v.getClass().isArray()) {
-            Object[] boxed = new Object[Array.getLength(v)];
-            for (int i = 0; i < boxed.length; i++) {
-                boxed[i] = Array.get(v, i);
-            }
-            return plainList(boxed, depth);
-        }
-        return null;
-    }
-
-    /** A list whose elements are all plain, else null: half a list would mislead a policy. */
-    private static List<Object> plainList(Object[] elements, int depth) {
-        List<Object> out = new ArrayList<>(elements.length);
-        for (Object element : elements) {
-            Object x = plain(element, depth + 1);
-            if (x == null) {
-                return null;
-            }
-            out.add(x);
-        }
-        return out;
     }
 
     public static final class Factory implements ContextSourceFactory {

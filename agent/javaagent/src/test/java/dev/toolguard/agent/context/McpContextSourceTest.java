@@ -55,6 +55,22 @@ class McpContextSourceTest {
     }
 
     @Test
+    void onlyPlainTransportValuesAreTakenAndAnApplicationObjectIsAbsent() {
+        Object principal = new Object() {
+            @Override
+            public String toString() {
+                return "admin";
+            }
+        };
+        Map<String, Object> ctx = ctx(Map.of("user.id", "transport.principal", "tenant", "transport.tenant",
+                        "user.roles", "transport.roles"),
+                McpTransportContext.create(Map.of("principal", principal, "tenant", Map.of("id", "acme", "tier", 2),
+                        "roles", new String[] {"support_l1", "manager"})));
+        assertThat(ctx).isEqualTo(Map.of("tenant", Map.of("id", "acme", "tier", 2L),
+                "user", Map.of("roles", List.of("support_l1", "manager"))));
+    }
+
+    @Test
     void aCallOfAnotherFrameworkContributesNothing() {
         assertThat(ctx(Map.of(), "c1", 50.0)).isEmpty();
         assertThat(ctx(Map.of("user.id", "transport.missing"), EXCHANGE)).isEmpty();

@@ -27,7 +27,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * <ul>
  * <li>a sync tool is decided in the adapter's callable ({@link SyncToolCall}), on the thread that runs its body,
  * so that its outcome is recorded after the body and a guarded method it calls for the same tool passes through;</li>
- * <li>an async tool is decided in the {@code tools/call} handler ({@link SessionToolCall}, {@link StatelessToolCall}),
+ * <li>an async tool is decided in the {@code tools/call} handler ({@link AsyncToolCall}),
  * before its handler is applied; the handler returns a Mono whose body may run later, on another thread.</li>
  * </ul>
  * A denial is returned as a {@code CallToolResult} with {@code isError: true}: the SDK would turn a thrown exception
@@ -57,12 +57,9 @@ public final class McpHooks implements FrameworkHook {
     @Override
     public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
         AgentBuilder b = builder
-                .type(named(SESSION_SERVER))
+                .type(named(SESSION_SERVER).or(named(STATELESS_SERVER)))
                 .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(),
-                        Advice.to(SessionToolCall.class, ToolCallOutcome.class).withExceptionHandler(REPORT))))
-                .type(named(STATELESS_SERVER))
-                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(),
-                        Advice.to(StatelessToolCall.class, ToolCallOutcome.class).withExceptionHandler(REPORT))))
+                        Advice.to(AsyncToolCall.class, ToolCallOutcome.class).withExceptionHandler(REPORT))))
                 .type(named(SYNC_ADAPTER).or(named(STATELESS_SYNC_ADAPTER)))
                 .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(syncHandlerCall(),
                         Advice.to(SyncToolCall.class).withExceptionHandler(REPORT))));

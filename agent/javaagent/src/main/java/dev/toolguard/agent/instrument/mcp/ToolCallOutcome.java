@@ -7,7 +7,7 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import reactor.core.publisher.Mono;
 
 /**
- * Exit advice on the {@code tools/call} handlers, after {@link SessionToolCall} or {@link StatelessToolCall}
+ * Exit advice on the {@code tools/call} handlers, after {@link AsyncToolCall}
  * (async tools).
  *
  * <p>A denied call returns {@code Mono.just(CallToolResult)} with {@code isError: true} and the denial text: the
