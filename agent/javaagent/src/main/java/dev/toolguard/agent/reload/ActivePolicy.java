@@ -53,6 +53,11 @@ public final class ActivePolicy {
         current.set(new Snapshot(engine, null, Instant.now(), List.of(), null));
     }
 
+    /** Says why nothing decides, while nothing is loaded (the first bundle failed, or its loader did). */
+    public void noPolicyBecause(String reason) {
+        current.updateAndGet(s -> s.loaded() ? s : new Snapshot(null, reason, null, s.lastErrors(), s.lastErrorAt()));
+    }
+
     /** Records a bundle that failed to load; whatever was deciding keeps deciding. */
     public void rejected(List<LoadError> errors) {
         current.updateAndGet(s -> new Snapshot(s.engine(), s.noPolicyReason(), s.loadedAt(), errors, Instant.now()));

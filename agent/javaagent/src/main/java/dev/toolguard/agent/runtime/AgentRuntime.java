@@ -51,6 +51,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -200,44 +202,31 @@ public final class AgentRuntime {
 
         Metrics metrics = new Metrics();
         EngineState state = EngineState.inMemory();
-        ActivePolicy active = new ActivePolicy(problems.isEmpty()
-                ? "no policy loaded: no policy source is configured (policy=... or policy.sources)"
-                : "no policy loaded: the configuration has errors (see above)");
-        LastGoodStore lastGood = config.lastGood() == null ? null : new LastGoodStore(config.lastGood());
         List<String> sources = config.policySources();
+        ActivePolicy active = new ActivePolicy(!problems.isEmpty()
+                ? "no policy loaded: the configuration has errors (see above)"
+                : sources.isEmpty() ? "no policy loaded: no policy source is configured (policy=... or policy.sources)"
+                : "no policy loaded yet: the agent is starting");
+        LastGoodStore lastGood = config.lastGood() == null ? null : new LastGoodStore(config.lastGood());
         boolean forceShadow = shadow;
         Reporter reporter = new Reporter(auditSink, lastGood, sources, metrics, active);
-        PolicyReloader reloader = null;
-        if (!sources.isEmpty()) {
-            SourceWatcher watcher = new SourceWatcher(sources);
-            SourceWatcher.Fingerprint seen = watcher.fingerprint();
-            LoadResult loaded = BundleLoader.load(sources);
-            if (!loaded.ok() && !seen.allReachable() && lastGood != null && lastGood.sources().isPresent()) {
-                LoadResult copy = BundleLoader.load(lastGood.sources().get());
-                if (copy.ok()) {
-                    diagnostics.accept("toolguard: policy source unreachable (" + String.join(", ", seen.unreachable())
-                            + "); deciding with the last good copy in " + lastGood.dir());
-                    loaded = copy;
-                }
+        AgentConfig loadConfig = config;
+        // Loading the policy (YAML, JSON Schema, expressions) and installing the instrumentation (Byte Buddy) are
+        // each a few hundred milliseconds of class loading, and independent: at JVM start they run side by side,
+        // and the agent returns only when both are done. Attached to a running application, where a tool may be
+        // called the moment it is instrumented, the policy is loaded first.
+        FutureTask<Void> policyLoad = new FutureTask<>(() -> {
+            if (!sources.isEmpty()) {
+                loadPolicy(loadConfig, sources, lastGood, active, reporter, state, forceShadow);
             }
-            if (loaded.ok()) {
-                active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow));
-                reporter.record(PolicyRecord.loaded(loaded.bundle().name(), loaded.bundle().version(),
-                        loaded.bundle().sha256(), sources));
-                reporter.saveLastGood(loaded.bundle());
-            } else {
-                loaded.errors().forEach(e -> diagnostics.accept("toolguard: policy error: " + e));
-                active = new ActivePolicy("no policy loaded: the policy failed to load ("
-                        + loaded.errors().size() + (loaded.errors().size() == 1 ? " error" : " errors") + ", see above)");
-                reporter.active = active;
-                active.rejected(loaded.errors());
-                reporter.record(PolicyRecord.rejected(sources, loaded.errors().stream().map(LoadError::toString).toList()));
-            }
-            ActivePolicy deciding = active;
-            reloader = new PolicyReloader(watcher::fingerprint, () -> BundleLoader.load(sources),
-                    b -> new PolicyEngine(b, state, forceShadow), deciding, reporter);
-            reloader.seen(seen);
-            reloader.start(config.reload());
+            return null;
+        });
+        if (attached || sources.isEmpty()) {
+            policyLoad.run();
+        } else {
+            Thread loader = new Thread(policyLoad, "toolguard-policy-load");
+            loader.setDaemon(true);
+            loader.start();
         }
         ActivePolicy deciding = active;
 
@@ -274,9 +263,62 @@ public final class AgentRuntime {
             }
         }
         new ToolInstaller(new ToolRules(rules), hooks, config.filterDiscovery(), registry, diagnostics).install(inst);
+        awaitPolicy(policyLoad, active);
 
         stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config,
                 auditOff ? "switched off by " + AUDIT_OFF_PROPERTY : auditProblem, adminAddress));
+    }
+
+    /** The first load of the policy: what is loaded decides, what fails is said and recorded, then reloading starts. */
+    private void loadPolicy(AgentConfig config, List<String> sources, LastGoodStore lastGood, ActivePolicy active,
+                            Reporter reporter, EngineState state, boolean forceShadow) {
+        SourceWatcher watcher = new SourceWatcher(sources);
+        SourceWatcher.Fingerprint seen = watcher.fingerprint();
+        LoadResult loaded = BundleLoader.load(sources);
+        if (!loaded.ok() && !seen.allReachable() && lastGood != null && lastGood.sources().isPresent()) {
+            LoadResult copy = BundleLoader.load(lastGood.sources().get());
+            if (copy.ok()) {
+                diagnostics.accept("toolguard: policy source unreachable (" + String.join(", ", seen.unreachable())
+                        + "); deciding with the last good copy in " + lastGood.dir());
+                loaded = copy;
+            }
+        }
+        if (loaded.ok()) {
+            active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow));
+            reporter.record(PolicyRecord.loaded(loaded.bundle().name(), loaded.bundle().version(),
+                    loaded.bundle().sha256(), sources));
+            reporter.saveLastGood(loaded.bundle());
+        } else {
+            loaded.errors().forEach(e -> diagnostics.accept("toolguard: policy error: " + e));
+            active.noPolicyBecause("no policy loaded: the policy failed to load ("
+                    + loaded.errors().size() + (loaded.errors().size() == 1 ? " error" : " errors") + ", see above)");
+            active.rejected(loaded.errors());
+            reporter.record(PolicyRecord.rejected(sources, loaded.errors().stream().map(LoadError::toString).toList()));
+        }
+        PolicyReloader reloader = new PolicyReloader(watcher::fingerprint, () -> BundleLoader.load(sources),
+                b -> new PolicyEngine(b, state, forceShadow), active, reporter);
+        reloader.seen(seen);
+        reloader.start(config.reload());
+    }
+
+    /** Waits for the first load; a loader that failed leaves nothing loaded, so every call is denied, and says why. */
+    private static void awaitPolicy(FutureTask<Void> policyLoad, ActivePolicy active) {
+        try {
+            policyLoad.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            active.noPolicyBecause("no policy loaded: the policy loader failed (" + cause + ")");
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            active.noPolicyBecause("no policy loaded: the agent was interrupted while loading it");
+        }
     }
 
     private static java.util.Set<String> failingTools(String property) {
@@ -331,7 +373,7 @@ public final class AgentRuntime {
         private final LastGoodStore lastGood;
         private final List<String> sources;
         private final Metrics metrics;
-        ActivePolicy active;
+        final ActivePolicy active;
 
         Reporter(AuditSink audit, LastGoodStore lastGood, List<String> sources, Metrics metrics, ActivePolicy active) {
             this.audit = audit;
