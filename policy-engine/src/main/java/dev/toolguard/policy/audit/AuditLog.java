@@ -59,6 +59,9 @@ public final class AuditLog implements AuditSink, Closeable {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** A batch buffer grown past this is not kept for the next batch. */
     private static final int MAX_KEPT_BATCH_BYTES = 1 << 18;
+    /** How long a thread spins for the writer's turn before it waits in sleeps of {@link #PARK_NANOS}. */
+    private static final long SPIN_NANOS = 50_000;
+    private static final long PARK_NANOS = 20_000;
     /** The longest a write waits for announced records to join it (see {@link #expectDecision}). */
     private static final long SHARE_WAIT_NANOS = 20_000;
     /** Call ids a thread takes from the shared counter at a time, so that threads do not contend on it. */
@@ -75,8 +78,8 @@ public final class AuditLog implements AuditSink, Closeable {
     private final ThreadLocal<long[]> idBlocks = ThreadLocal.withInitial(() -> new long[2]);
     /** Guards the chain ({@link #prev}) and the queue of linked records not yet written. */
     private final Object chainLock = new Object();
-    /** Held while handing a batch to the OS, so that batches reach the file in chain order. */
-    private final Object writeLock = new Object();
+    /** Set while a thread hands a batch to the OS, so that batches reach the file in chain order. */
+    private final AtomicBoolean writing = new AtomicBoolean();
     private final byte[] prev = new byte[64];
     private byte[] queue = new byte[8192];
     private int queued;
@@ -84,7 +87,7 @@ public final class AuditLog implements AuditSink, Closeable {
     private long linked;
     /** Sequence number of the last record handed to the OS. */
     private volatile long written;
-    /** The batch buffer not in use as the queue (guarded by writeLock). */
+    /** The batch buffer not in use as the queue (guarded by {@link #writing}). */
     private byte[] spare = new byte[8192];
     /** Threads that announced a decision record they have not linked yet. */
     private final java.util.concurrent.atomic.AtomicInteger composing = new java.util.concurrent.atomic.AtomicInteger();
@@ -314,10 +317,10 @@ public final class AuditLog implements AuditSink, Closeable {
         if (written >= seq) {
             return;
         }
-        synchronized (writeLock) {
-            if (written >= seq) {
-                return; // another thread's write carried it
-            }
+        if (!acquireWriter(seq)) {
+            return; // another thread's write carried it
+        }
+        try {
             AuditWriteException failed = failure;
             if (failed != null) {
                 throw unusable(failed);
@@ -351,7 +354,39 @@ public final class AuditLog implements AuditSink, Closeable {
             if (fsync == FsyncMode.BATCH) {
                 dirty.set(true);
             }
+        } finally {
+            writing.set(false);
         }
+    }
+
+    /**
+     * Takes the writer's turn (true), or returns false without it once another writer's batch carried record
+     * {@code seq}.
+     * A write takes microseconds, so a thread that finds another writing spins for a moment rather than parking:
+     * parking and being woken would cost more than the write it waits for, and while it spins the other write
+     * may carry its record. Past {@link #SPIN_NANOS} it waits in short sleeps.
+     */
+    private boolean acquireWriter(long seq) {
+        long spinUntil = 0L;
+        while (!writing.compareAndSet(false, true)) {
+            if (written >= seq) {
+                return false;
+            }
+            long now = System.nanoTime();
+            if (spinUntil == 0L) {
+                spinUntil = now + SPIN_NANOS;
+            }
+            if (now < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(this, PARK_NANOS);
+            }
+        }
+        if (written >= seq) {
+            writing.set(false); // carried meanwhile: nothing to write
+            return false;
+        }
+        return true;
     }
 
     private AuditWriteException unusable(AuditWriteException failed) {
