@@ -200,6 +200,31 @@ public final class GuardBridge {
         return args instanceof ContextCarryingList carrying ? carrying.captured : null;
     }
 
+    /**
+     * An implementation of a framework's interface (a LangChain4j {@code ToolExecutor}) whose every method throws
+     * an exception with {@code denial} as its cause and its message: handed to the framework in place of the
+     * tool it must not run, so that the framework treats the denial as that tool's error. The wrapper is what a
+     * framework's own reflective executor makes of a tool method's exception, so error handlers that look at the
+     * cause (LangChain4j's do) find the {@code ToolCallDeniedException} itself. {@code Object}'s methods work.
+     *
+     * @param denial what {@link #enter} or {@link #enterNamed} returned for the call: a RuntimeException
+     */
+    public static Object refusing(Class<?> frameworkInterface, Object denial) {
+        RuntimeException cause = denial instanceof RuntimeException r ? r : failed(new IllegalStateException("no denial"));
+        RuntimeException thrown = new RuntimeException(cause.getMessage(), cause);
+        return java.lang.reflect.Proxy.newProxyInstance(frameworkInterface.getClassLoader(),
+                new Class<?>[] {frameworkInterface}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "equals" -> proxy == args[0];
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            default -> "refused tool: " + thrown.getMessage();
+                        };
+                    }
+                    throw thrown;
+                });
+    }
+
     /** A copy of a framework's argument list, with a captured context attached. */
     private static final class ContextCarryingList extends java.util.ArrayList<Object> {
         private static final long serialVersionUID = 1L;

@@ -71,4 +71,25 @@ class GuardBridgeTest {
         assertThatThrownBy(() -> GuardBridge.install(new FailingGuard())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot be replaced");
     }
+
+    /** An interface of a framework's, as a LangChain4j ToolExecutor is one. */
+    interface Executor {
+        String execute(String request);
+
+        default String executeWithContext(String request) {
+            return execute(request);
+        }
+    }
+
+    @Test
+    void aRefusingImplementationThrowsTheDenialAsTheCauseFromEveryMethodOfTheInterface() {
+        ToolCallDeniedException denial = new ToolCallDeniedException("send_email", "roles", "no role grants it",
+                "Denied by policy p: no role grants it [roles]");
+        Executor refusing = (Executor) GuardBridge.refusing(Executor.class, denial);
+
+        assertThatThrownBy(() -> refusing.execute("{}")).hasCause(denial).hasMessage(denial.getMessage());
+        assertThatThrownBy(() -> refusing.executeWithContext("{}")).hasCause(denial);
+        assertThat(refusing.toString()).isEqualTo("refused tool: Denied by policy p: no role grants it [roles]");
+        assertThat(refusing).isEqualTo(refusing).isNotEqualTo(new Object());
+    }
 }

@@ -6,16 +6,20 @@ import dev.toolguard.agent.instrument.FrameworkHook;
 import dev.toolguard.api.internal.GuardBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 /**
@@ -25,6 +29,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * handling returns the exception's message to the model as the tool's result (up to 1.3 {@code DefaultToolExecutor}
  * returns it directly, from 1.4 the default {@code ToolExecutionErrorHandler} does).
  *
+ * <p>A tool that is no {@code @Tool} method (a programmatic {@code ToolExecutor}, a {@code ToolProvider}'s) is
+ * decided where the AI service runs every tool call, from LangChain4j 1.4 ({@link ExecutorCall}).
+ *
  * <p>Discovery: an AI service puts in each request to the model the tools of its {@code ToolServiceContext}
  * ({@code toolSpecifications()} in every 1.x, {@code effectiveTools()} from 1.12). Both accessors return only
  * the tools the current caller may be offered; the executors stay registered, so a call the model makes to a
@@ -33,6 +40,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 public final class LangChain4jHooks implements FrameworkHook {
 
     static final String TOOL_SERVICE_CONTEXT = "dev.langchain4j.service.tool.ToolServiceContext";
+    static final String TOOL_SERVICE = "dev.langchain4j.service.tool.ToolService";
+    static final String TOOL_EXECUTION_REQUEST = "dev.langchain4j.agent.tool.ToolExecutionRequest";
+    static final String TOOL_EXECUTOR = "dev.langchain4j.service.tool.ToolExecutor";
 
     @Override
     public String ruleSet() {
@@ -41,19 +51,35 @@ public final class LangChain4jHooks implements FrameworkHook {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
+        AgentBuilder b = builder.type(named(TOOL_SERVICE)).transform((tb, type, loader, module, pd) ->
+                tb.visit(advice(ExecutorCall.class, loader).on(executorCall())));
         if (!filterDiscovery) {
-            return builder;
+            return b;
         }
-        return builder.type(named(TOOL_SERVICE_CONTEXT)).transform((b, type, loader, module, pd) -> {
-            // the advice is read as a class file, never loaded: its body names LangChain4j's types, which only
-            // the application's class loader has
-            ClassFileLocator locator = new ClassFileLocator.Compound(
-                    ClassFileLocator.ForClassLoader.of(LangChain4jHooks.class.getClassLoader()),
-                    ClassFileLocator.ForClassLoader.of(loader));
-            TypeDescription advice = TypePool.Default.of(locator).describe(OfferedTools.class.getName()).resolve();
-            return b.visit(Advice.to(advice, locator).withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE).on(named("effectiveTools").or(named("toolSpecifications"))
-                    .and(takesNoArguments()).and(returns(named(List.class.getName())))));
-        });
+        return b.type(named(TOOL_SERVICE_CONTEXT)).transform((tb, type, loader, module, pd) ->
+                tb.visit(advice(OfferedTools.class, loader).on(named("effectiveTools").or(named("toolSpecifications"))
+                        .and(takesNoArguments()).and(returns(named(List.class.getName()))))));
+    }
+
+    /**
+     * {@code static executeWithErrorHandling(ToolExecutionRequest, ToolExecutor, ...)}: one tool call of an AI
+     * service, from LangChain4j 1.4 (its later arguments and its result changed between releases).
+     */
+    static ElementMatcher<MethodDescription> executorCall() {
+        return named("executeWithErrorHandling").and(isStatic())
+                .and(takesArgument(0, named(TOOL_EXECUTION_REQUEST))).and(takesArgument(1, named(TOOL_EXECUTOR)));
+    }
+
+    /**
+     * The advice, read as a class file and never loaded: its body names LangChain4j's types, which only the
+     * application's class loader has.
+     */
+    private static Advice advice(Class<?> adviceClass, ClassLoader application) {
+        ClassFileLocator locator = new ClassFileLocator.Compound(
+                ClassFileLocator.ForClassLoader.of(LangChain4jHooks.class.getClassLoader()),
+                ClassFileLocator.ForClassLoader.of(application));
+        TypeDescription advice = TypePool.Default.of(locator).describe(adviceClass.getName()).resolve();
+        return Advice.to(advice, locator).withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE);
     }
 
     /** Exit advice on the accessors of the tools sent to the model: keeps those the caller may see. */

@@ -1,0 +1,17 @@
+package dev.toolguard.agent.instrument.langchain4j;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.toolguard.agent.instrument.DeclaredMethods.matching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The hook's matchers against the class files of the LangChain4j the agent is compiled with. */
+class LangChain4jHooksTest {
+
+    @Test
+    void everyToolCallOfAnAiServiceGoesThroughTheOneMethodAdvised() {
+        assertThat(matching(LangChain4jHooks.TOOL_SERVICE, LangChain4jHooks.executorCall())).singleElement().asString()
+                .startsWith("executeWithErrorHandling(Ldev/langchain4j/agent/tool/ToolExecutionRequest;"
+                        + "Ldev/langchain4j/service/tool/ToolExecutor;");
+    }
+}
