@@ -7,6 +7,7 @@ import dev.toolguard.it.agent.Scenario;
 import dev.toolguard.it.langchain4j.apps.ProgrammaticToolsApp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -15,19 +16,26 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Through LangChain4j (newest): a programmatic tool, a {@code ToolSpecification} with a lambda
- * {@code ToolExecutor}, is decided like a {@code @Tool} method: a denied call never reaches the lambda, the model
- * reads the denial as the tool's error, and both calls are in the audit log with the model's arguments.
+ * Through LangChain4j (newest; {@link LangChain4jProgrammaticTools14IT} on 1.4.0): a programmatic tool, a
+ * {@code ToolSpecification} with a lambda {@code ToolExecutor}, is decided like a {@code @Tool} method: a denied
+ * call never reaches the lambda, the model reads the denial as the tool's error, and both calls are in the audit
+ * log with the model's arguments.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LangChain4jProgrammaticToolsIT {
 
     @TempDir
     static Path dir;
-    static Scenario scenario;
-    static AgentProcess app;
+    Scenario scenario;
+    AgentProcess app;
+
+    /** LangChain4j's jars and their dependencies, for the app's class path. */
+    List<Path> langChain4j() throws Exception {
+        return LangChain4jSample.manifestClassPath();
+    }
 
     @BeforeAll
-    static void runTheApp() throws Exception {
+    void runTheApp() throws Exception {
         scenario = new Scenario(dir);
         scenario.write("policies/mail.yaml", """
                 apiVersion: toolguard.dev/v1
@@ -52,7 +60,7 @@ class LangChain4jProgrammaticToolsIT {
                   builtin: [langchain4j]
                 """);
         app = scenario.app().agentOptions("config=" + config)
-                .alsoOnClasspath(LangChain4jSample.manifestClassPath())
+                .alsoOnClasspath(langChain4j())
                 .main(ProgrammaticToolsApp.class, "bob@acme.example", "eve@evil.example").run();
     }
 

@@ -40,17 +40,27 @@ final class LangChain4jSample {
         List<Path> cp = new ArrayList<>();
         // the classes, not the jar: the jar's manifest would put the newest LangChain4j on the class path too
         cp.add(SAMPLE.resolve("target/classes"));
+        cp.addAll(libsWith(OLDEST_JARS, OLDEST_VERSION));
+        return SupportDeskRun.run(dir, config, MAIN, cp.toArray(Path[]::new));
+    }
+
+    /**
+     * The sample's dependencies with LangChain4j's two jars of {@code version}, copied to {@code jars} by the
+     * build, in place of the newest ones.
+     */
+    static List<Path> libsWith(Path jars, String version) throws IOException {
+        List<Path> cp = new ArrayList<>();
         for (Path lib : manifestClassPath()) {
             if (!lib.getFileName().toString().startsWith("langchain4j")) {
                 cp.add(lib);
             }
         }
-        try (Stream<Path> jars = Files.list(OLDEST_JARS)) {
-            List<Path> oldest = jars.filter(p -> p.toString().endsWith("-" + OLDEST_VERSION + ".jar")).sorted().toList();
-            assertThat(oldest).as("LangChain4j %s jars in %s", OLDEST_VERSION, OLDEST_JARS).hasSize(2);
-            cp.addAll(oldest);
+        try (Stream<Path> listed = Files.list(jars)) {
+            List<Path> wanted = listed.filter(p -> p.toString().endsWith("-" + version + ".jar")).sorted().toList();
+            assertThat(wanted).as("LangChain4j %s jars in %s", version, jars).hasSize(2);
+            cp.addAll(wanted);
         }
-        return SupportDeskRun.run(dir, config, MAIN, cp.toArray(Path[]::new));
+        return cp;
     }
 
     /** The jars the sample jar's manifest puts on its class path: LangChain4j and its dependencies. */
