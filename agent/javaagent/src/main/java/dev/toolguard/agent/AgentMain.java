@@ -1,20 +1,12 @@
 package dev.toolguard.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Enumeration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.zip.CRC32;
 
 /**
  * The agent's entry points: {@code premain} for {@code -javaagent:}, {@code agentmain} for {@code attach}.
@@ -25,7 +17,6 @@ import java.util.zip.CRC32;
  */
 public final class AgentMain {
 
-    private static final String API_PACKAGE = "dev/toolguard/api/";
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private AgentMain() {
@@ -66,48 +57,8 @@ public final class AgentMain {
             return; // run from classes (a test): the API is on the class path already
         }
         try (JarFile jar = new JarFile(agentJar.toFile())) {
-            CRC32 content = new CRC32();
-            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-                JarEntry entry = e.nextElement();
-                if (entry.getName().startsWith(API_PACKAGE)) {
-                    content.update(entry.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    content.update(Long.toString(entry.getCrc()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                }
-            }
-            // one file per distinct API content, reused by every JVM that runs this agent
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "toolguard-" + System.getProperty("user.name", "user"));
-            Files.createDirectories(dir);
-            Path target = dir.resolve("toolguard-api-" + Long.toHexString(content.getValue()) + ".jar");
-            if (!Files.isRegularFile(target)) {
-                Path tmp = Files.createTempFile(dir, "toolguard-api-", ".tmp");
-                try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
-                    for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-                        JarEntry entry = e.nextElement();
-                        if (entry.getName().startsWith(API_PACKAGE) && !entry.isDirectory()) {
-                            out.putNextEntry(new JarEntry(entry.getName()));
-                            try (InputStream in = jar.getInputStream(entry)) {
-                                copy(in, out);
-                            }
-                            out.closeEntry();
-                        }
-                    }
-                }
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException e) {
-                    Files.deleteIfExists(tmp);
-                    if (!Files.isRegularFile(target)) {
-                        throw e;
-                    }
-                }
-            }
-            inst.appendToBootstrapClassLoaderSearch(new JarFile(target.toFile()));
+            Path api = ApiJar.of(jar, Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name", "user"));
+            inst.appendToBootstrapClassLoaderSearch(new JarFile(api.toFile()));
         }
-    }
-
-    private static void copy(InputStream in, OutputStream out) throws IOException {
-        in.transferTo(out);
     }
 }
