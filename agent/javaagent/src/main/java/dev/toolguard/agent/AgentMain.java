@@ -9,11 +9,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
 
 /**
- * The agent's entry points: {@code premain} for {@code -javaagent:}, {@code agentmain} for {@code attach}.
+ * The agent's entry points: {@code premain} for {@code -javaagent:}, {@code agentmain} for {@code attach},
+ * {@code main} for the command line. This package alone is loaded by the application's system class loader.
  *
  * <p>First the API classes go onto the bootstrap class path, before anything here touches them, so that the
  * application's classes (of any class loader) and the agent meet on one {@code ToolGuard} and one bridge.
- * Then the runtime starts. A failure to start is said on standard error and never thrown: the host must run.
+ * Then the runtime starts in the agent's own class loader ({@link AgentClassLoader}). A failure to start is said
+ * on standard error and never thrown: the host must run.
  */
 public final class AgentMain {
 
@@ -30,25 +32,61 @@ public final class AgentMain {
         start(args, inst, true);
     }
 
+    /** The command line ({@code java -jar toolguard-agent.jar ...}), run in the agent's own class loader. */
+    public static void main(String[] args) throws Throwable {
+        ClassLoader agent = agentLoader();
+        Thread.currentThread().setContextClassLoader(agent);
+        try {
+            Class.forName("dev.toolguard.agent.cli.Main", true, agent).getMethod("main", String[].class)
+                    .invoke(null, (Object) args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() == null ? e : e.getCause();
+        }
+    }
+
     private static void start(String args, Instrumentation inst, boolean attached) {
         if (!STARTED.compareAndSet(false, true)) {
             System.err.println("toolguard: the agent is already running in this JVM; not starting it again");
             return;
         }
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
         try {
             // Our relocated ByteBuddy reads its own copy of "net.bytebuddy.safe"; set, it never reaches for
             // sun.misc.Unsafe, which JDK 24+ warns about on stderr. The application's ByteBuddy is untouched.
             System.setProperty("dev.toolguard.shaded.bytebuddy.safe", "true");
             appendApiToBootstrap(inst);
-            Class.forName("dev.toolguard.agent.runtime.AgentRuntime")
+            ClassLoader agent = agentLoader();
+            // the threads the agent starts inherit it, and libraries that look resources up through it find ours
+            thread.setContextClassLoader(agent);
+            Class.forName("dev.toolguard.agent.runtime.AgentRuntime", true, agent)
                     .getMethod("start", String.class, Instrumentation.class, boolean.class)
                     .invoke(null, args, inst, attached);
         } catch (Exception | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
                     ? ite.getCause() : e;
             System.err.println("toolguard: the agent failed to start, so no tool is guarded: " + cause);
+        } finally {
+            thread.setContextClassLoader(before);
         }
     }
+
+    /**
+     * The class loader of the agent's own classes: an {@link AgentClassLoader} on the agent jar, or, run from
+     * classes (the agent's own unit tests), the loader of this class.
+     */
+    private static ClassLoader agentLoader() throws IOException, URISyntaxException {
+        Path agentJar = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isRegularFile(agentJar)) {
+            try (JarFile jar = new JarFile(agentJar.toFile())) {
+                if (AgentClassLoader.isolates(jar)) {
+                    return new AgentClassLoader(agentJar);
+                }
+            }
+        }
+        return AgentMain.class.getClassLoader();
+    }
+
 
     /** Writes the API classes of this jar to a small jar of their own and appends it to the bootstrap path. */
     private static void appendApiToBootstrap(Instrumentation inst) throws IOException, URISyntaxException {

@@ -40,6 +40,13 @@ class IsolationIT {
     }
 
     @Test
+    void theAgentsOwnClassesAndLibrariesAreInvisibleToTheApplication() {
+        assertThat(app.stdoutLines()).contains("sees dev.toolguard.agent.runtime.AgentRuntime: false",
+                "sees dev.toolguard.shaded.bytebuddy.ByteBuddy: false",
+                "sees dev.toolguard.shaded.jackson.databind.ObjectMapper: false");
+    }
+
+    @Test
     void theAppsOwnJacksonIsTheOneItUses() {
         assertThat(app.stdoutLines()).contains("jackson jackson-databind-2.17.2.jar read 42");
     }

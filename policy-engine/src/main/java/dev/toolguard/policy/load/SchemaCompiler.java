@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.resource.ClasspathSchemaLoader;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
@@ -33,8 +34,11 @@ final class SchemaCompiler {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder
                     .metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012()).format(new MailboxFormat()).build())
-                    .schemaLoaders(loaders -> loaders.add(
-                            new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")))));
+                    .schemaLoaders(loaders -> loaders
+                            .add(new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")))
+                            // the bundled meta-schemas are read through the class loader of this class: the
+                            // validator's own default asks the thread's context class loader, the application's
+                            .add(new ClasspathSchemaLoader(SchemaCompiler.class::getClassLoader))));
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
             .formatAssertionsEnabled(true)
             .pathType(PathType.JSON_POINTER)

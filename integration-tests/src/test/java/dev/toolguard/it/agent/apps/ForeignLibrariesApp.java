@@ -26,6 +26,16 @@ public class ForeignLibrariesApp {
         return "refunded " + amount;
     }
 
+    /** Whether the application's own class loader can load a class of the agent's. */
+    static boolean visible(String className) {
+        try {
+            Class.forName(className, false, ForeignLibrariesApp.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int a = new ObjectMapper().readTree("{\"a\":41}").get("a").asInt() + 1;
         System.out.println("jackson " + jar(ObjectMapper.class) + " read " + a);
@@ -50,6 +60,10 @@ public class ForeignLibrariesApp {
                 }
             }
         });
+        for (String agentClass : new String[] {"dev.toolguard.agent.runtime.AgentRuntime",
+                "dev.toolguard.shaded.bytebuddy.ByteBuddy", "dev.toolguard.shaded.jackson.databind.ObjectMapper"}) {
+            System.out.println("sees " + agentClass + ": " + visible(agentClass));
+        }
         System.out.println("done");
     }
 
