@@ -88,15 +88,21 @@ public final class AgentMain {
     }
 
 
-    /** Writes the API classes of this jar to a small jar of their own and appends it to the bootstrap path. */
+    /**
+     * Appends this jar to the bootstrap path. Its root holds the API and this launcher alone (the agent itself
+     * lies under {@link AgentClassLoader#PREFIX}, which no class loader but the agent's reads classes from), so
+     * the bootstrap loader gains the API and nothing else: no copy of it is written anywhere.
+     */
     private static void appendApiToBootstrap(Instrumentation inst) throws IOException, URISyntaxException {
         Path agentJar = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (!Files.isRegularFile(agentJar)) {
             return; // run from classes (a test): the API is on the class path already
         }
-        try (JarFile jar = new JarFile(agentJar.toFile())) {
-            Path api = ApiJar.of(jar, Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name", "user"));
-            inst.appendToBootstrapClassLoaderSearch(new JarFile(api.toFile()));
+        JarFile jar = new JarFile(agentJar.toFile());
+        if (!AgentClassLoader.isolates(jar)) {
+            jar.close();
+            throw new IOException(agentJar + " is not laid out as a ToolGuard agent jar (no " + AgentClassLoader.PREFIX + ")");
         }
+        inst.appendToBootstrapClassLoaderSearch(jar);
     }
 }

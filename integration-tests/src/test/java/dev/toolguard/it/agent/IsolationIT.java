@@ -23,13 +23,15 @@ class IsolationIT {
 
     @TempDir
     static Path dir;
+    static Path tmp;
     static AgentProcess app;
 
     @BeforeAll
     static void runTheApp() throws Exception {
         Scenario s = new Scenario(dir);
         s.policy("refunds.yaml");
-        app = s.app().agentOptions("config=" + s.config(""))
+        tmp = Files.createDirectory(dir.resolve("java-tmp"));
+        app = s.app().agentOptions("config=" + s.config("")).property("java.io.tmpdir", tmp.toString())
                 .main(ForeignLibrariesApp.class.getName(), classpath()).run();
     }
 
@@ -44,6 +46,15 @@ class IsolationIT {
         assertThat(app.stdoutLines()).contains("sees dev.toolguard.agent.runtime.AgentRuntime: false",
                 "sees dev.toolguard.shaded.bytebuddy.ByteBuddy: false",
                 "sees dev.toolguard.shaded.jackson.databind.ObjectMapper: false");
+    }
+
+    @Test
+    void theAgentWritesNoClassesToDiskForTheBootstrapPath() throws IOException {
+        // a file there would be one another user of the machine could put in place first
+        try (Stream<Path> written = Files.walk(tmp)) {
+            assertThat(written.filter(Files::isRegularFile)).isEmpty();
+        }
+        assertThat(app.stdoutLines()).contains("done");
     }
 
     @Test
