@@ -195,9 +195,43 @@ public final class GuardBridge {
         return captured == null ? args : new ContextCarryingList(args, captured);
     }
 
-    /** The context {@link #carryContext} attached to a list of arguments, or null. */
-    public static Object carriedBy(Object args) {
-        return args instanceof ContextCarryingList carrying ? carrying.captured : null;
+    /**
+     * A copy of a framework's map that a task for another thread keeps (LangChain4j's tool executors by name,
+     * when it runs tools concurrently), with the current context attached for {@link #carriedBy}. Returns
+     * {@code map} itself when there is nothing to carry.
+     */
+    public static java.util.Map<Object, Object> carryContextIn(java.util.Map<Object, Object> map) {
+        if (map == null || map instanceof ContextCarryingMap) {
+            return map;
+        }
+        Object captured = captureContext();
+        return captured == null ? map : new ContextCarryingMap(map, captured);
+    }
+
+    /** The context {@link #carryContext} or {@link #carryContextIn} attached to a list or map, or null. */
+    public static Object carriedBy(Object holder) {
+        return holder instanceof Carrying carrying ? carrying.captured() : null;
+    }
+
+    /** A framework's collection with a captured context attached. */
+    private interface Carrying {
+        Object captured();
+    }
+
+    /** A copy of a framework's map, with a captured context attached. */
+    private static final class ContextCarryingMap extends java.util.HashMap<Object, Object> implements Carrying {
+        private static final long serialVersionUID = 1L;
+        private final transient Object captured;
+
+        ContextCarryingMap(java.util.Map<Object, Object> map, Object captured) {
+            super(map);
+            this.captured = captured;
+        }
+
+        @Override
+        public Object captured() {
+            return captured;
+        }
     }
 
     /**
@@ -226,13 +260,18 @@ public final class GuardBridge {
     }
 
     /** A copy of a framework's argument list, with a captured context attached. */
-    private static final class ContextCarryingList extends java.util.ArrayList<Object> {
+    private static final class ContextCarryingList extends java.util.ArrayList<Object> implements Carrying {
         private static final long serialVersionUID = 1L;
         private final transient Object captured;
 
         ContextCarryingList(java.util.List<Object> args, Object captured) {
             super(args);
             this.captured = captured;
+        }
+
+        @Override
+        public Object captured() {
+            return captured;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.toolguard.agent.instrument.langchain4j;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.toolguard.agent.advice.ToolInstaller;
 import dev.toolguard.agent.instrument.FrameworkHook;
+import dev.toolguard.agent.instrument.LambdaBodyAdvice;
 import dev.toolguard.api.internal.GuardBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -15,8 +16,10 @@ import net.bytebuddy.pool.TypePool;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -30,7 +33,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * returns it directly, from 1.4 the default {@code ToolExecutionErrorHandler} does).
  *
  * <p>A tool that is no {@code @Tool} method (a programmatic {@code ToolExecutor}, a {@code ToolProvider}'s) is
- * decided where the AI service runs every tool call, from LangChain4j 1.4 ({@link ExecutorCall}).
+ * decided where the AI service runs every tool call, from LangChain4j 1.4 ({@link ExecutorCall}). With
+ * {@code executeToolsConcurrently()} the calls run on an executor's threads; the asking thread's context is
+ * carried to them ({@link ConcurrentToolCalls}, {@link ConcurrentToolCall}).
  *
  * <p>Discovery: an AI service puts in each request to the model the tools of its {@code ToolServiceContext}
  * ({@code toolSpecifications()} in every 1.x, {@code effectiveTools()} from 1.12). Both accessors return only
@@ -51,8 +56,12 @@ public final class LangChain4jHooks implements FrameworkHook {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
-        AgentBuilder b = builder.type(named(TOOL_SERVICE)).transform((tb, type, loader, module, pd) ->
-                tb.visit(advice(ExecutorCall.class, loader).on(executorCall())));
+        AgentBuilder b = builder.type(named(TOOL_SERVICE))
+                .transform((tb, type, loader, module, pd) -> tb
+                        .visit(advice(ExecutorCall.class, loader).on(executorCall()))
+                        .visit(advice(ConcurrentToolCalls.class, loader).on(concurrentCalls()))
+                        .visit(new LambdaBodyAdvice(concurrentCall(), Advice.to(ConcurrentToolCall.class)
+                                .withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE))));
         if (!filterDiscovery) {
             return b;
         }
@@ -68,6 +77,16 @@ public final class LangChain4jHooks implements FrameworkHook {
     static ElementMatcher<MethodDescription> executorCall() {
         return named("executeWithErrorHandling").and(isStatic())
                 .and(takesArgument(0, named(TOOL_EXECUTION_REQUEST))).and(takesArgument(1, named(TOOL_EXECUTOR)));
+    }
+
+    /** {@code executeConcurrently(List requests, Map executors, ...)}: the calls of one reply, handed to threads. */
+    static ElementMatcher<MethodDescription> concurrentCalls() {
+        return named("executeConcurrently").and(takesArgument(0, List.class)).and(takesArgument(1, Map.class));
+    }
+
+    /** {@code lambda$executeConcurrently$N(...)} taking the executors map: one call, on a worker thread. */
+    static ElementMatcher<MethodDescription> concurrentCall() {
+        return nameStartsWith("lambda$executeConcurrently$").and(takesArgument(0, Map.class).or(takesArgument(1, Map.class)));
     }
 
     /**

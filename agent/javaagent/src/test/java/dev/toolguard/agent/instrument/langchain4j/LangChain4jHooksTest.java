@@ -14,4 +14,12 @@ class LangChain4jHooksTest {
                 .startsWith("executeWithErrorHandling(Ldev/langchain4j/agent/tool/ToolExecutionRequest;"
                         + "Ldev/langchain4j/service/tool/ToolExecutor;");
     }
+
+    @Test
+    void concurrentToolCallsAreFoundWhereTheyAreHandedToThreadsAndWhereEachRuns() {
+        assertThat(matching(LangChain4jHooks.TOOL_SERVICE, LangChain4jHooks.concurrentCalls())).singleElement().asString()
+                .startsWith("executeConcurrently(Ljava/util/List;Ljava/util/Map;");
+        assertThat(matching(LangChain4jHooks.TOOL_SERVICE, LangChain4jHooks.concurrentCall())).singleElement().asString()
+                .startsWith("lambda$executeConcurrently$");
+    }
 }
