@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A stateless MCP server of the newest SDK ({@code McpStatelessAsyncServer}, what streamable HTTP without
  * sessions runs) under the agent, its requests handed in with the transport context an HTTP extractor makes:
- * each sync tool call is decided exactly once, with the transport's user, and a denial is a tool error.
+ * each sync tool call is decided exactly once, with the transport's user, a denial is a tool error, and each
+ * caller's tool list holds what the roles in its transport context grant.
  */
 class McpStatelessServerIT {
 
@@ -37,6 +38,9 @@ class McpStatelessServerIT {
                 kind: Policy
                 metadata: {name: stateless, version: "1"}
                 default: deny
+                roles:
+                  support: [issue_refund, lookup_order]
+                  auditor: [lookup_order]
                 tools:
                   issue_refund:
                     rules:
@@ -51,7 +55,7 @@ class McpStatelessServerIT {
                 instrumentation:
                   builtin: [mcp]
                 context:
-                  - mcp: {user.id: transport.user_id}
+                  - mcp: {user.id: transport.user_id, user.roles: transport.roles}
                 """);
         List<Path> sdk = Stream.of(Files.readString(SupportDeskServer.SAMPLE.resolve("target/classpath.txt")).trim()
                 .split(File.pathSeparator)).map(Path::of).toList();
@@ -66,6 +70,12 @@ class McpStatelessServerIT {
                 "call 900: isError=true Denied by policy stateless: refund too large [tools.issue_refund.rules[1]]",
                 "body ran lookup_order c-1", "call lookup: isError=false shipped", "done");
         assertThat(app.stdout()).doesNotContain("body ran issue_refund 900");
+    }
+
+    @Test
+    void eachCallersToolListHoldsTheToolsTheRolesInTheTransportContextGrant() {
+        // the list is decided with the request's transport context, not the thread's, where nobody is known
+        assertThat(app.stdoutLines()).contains("list alice: [issue_refund, lookup_order]", "list bob: [lookup_order]");
     }
 
     @Test

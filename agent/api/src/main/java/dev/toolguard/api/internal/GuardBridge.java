@@ -41,6 +41,12 @@ public final class GuardBridge {
         boolean discoverable(String tool);
 
         /**
+         * As {@link #discoverable(String)}, with framework objects a context source may read (an MCP exchange or
+         * transport context): for a tool list served to a request that carries who is asking.
+         */
+        boolean discoverable(String tool, Object[] extras);
+
+        /**
          * The calling thread's context, assembled now (or the one it carries already), for a reactive framework
          * that will run the tool on another thread: an opaque value only {@link #adoptContext} understands.
          */
@@ -272,6 +278,19 @@ public final class GuardBridge {
         @Override
         public Object captured() {
             return captured;
+        }
+    }
+
+    /** @see Guard#discoverable(String, Object[]); false on any failure. */
+    public static boolean discoverable(String tool, Object[] extras) {
+        Guard g = guard;
+        if (g == null) {
+            return false;
+        }
+        try {
+            return g.discoverable(tool, extras);
+        } catch (Throwable t) {
+            return false;
         }
     }
 

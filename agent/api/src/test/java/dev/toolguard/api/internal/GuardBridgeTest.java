@@ -32,6 +32,11 @@ class GuardBridgeTest {
         }
 
         @Override
+        public boolean discoverable(String tool, Object[] extras) {
+            throw new IllegalStateException("bug");
+        }
+
+        @Override
         public Object captureContext() {
             throw new IllegalStateException("bug");
         }
@@ -60,6 +65,7 @@ class GuardBridgeTest {
                 d -> assertThat(d.rule()).isEqualTo("on_error"));
         assertThat(GuardBridge.enterNamed("mcp", "ping", "s", null, null)).isInstanceOf(ToolCallDeniedException.class);
         assertThat(GuardBridge.discoverable("ping")).isFalse();
+        assertThat(GuardBridge.discoverable("ping", new Object[] {"exchange"})).isFalse();
         GuardBridge.exit(new Object(), "r", null);
         // a context that cannot be captured is not carried: the arguments stay the framework's own list
         assertThat(GuardBridge.captureContext()).isNull();

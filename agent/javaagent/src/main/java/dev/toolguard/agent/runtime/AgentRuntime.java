@@ -137,6 +137,11 @@ public final class AgentRuntime {
         }
 
         @Override
+        public boolean discoverable(String tool, Object[] extras) {
+            return false;
+        }
+
+        @Override
         public Object captureContext() {
             return null;
         }

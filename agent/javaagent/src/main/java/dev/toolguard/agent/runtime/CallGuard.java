@@ -29,6 +29,9 @@ public interface CallGuard {
     /** Whether the tool may be offered to the model in the calling thread's context (SPEC §8). */
     boolean discoverable(String toolName);
 
+    /** As {@link #discoverable(String)}, with framework objects (an MCP exchange) for the context sources. */
+    boolean discoverable(String toolName, Object[] extras);
+
     /** The calling thread's context as the policy would see it, for a framework that runs the tool elsewhere. */
     java.util.Map<String, Object> context();
 

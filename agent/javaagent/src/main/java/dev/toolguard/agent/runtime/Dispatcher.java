@@ -133,6 +133,11 @@ public final class Dispatcher implements GuardBridge.Guard {
     }
 
     @Override
+    public boolean discoverable(String tool, Object[] extras) {
+        return guard.discoverable(tool, extras);
+    }
+
+    @Override
     public Object captureContext() {
         return CarriedContext.capture(guard.context());
     }

@@ -159,11 +159,16 @@ public final class GuardedCalls implements CallGuard {
 
     @Override
     public boolean discoverable(String toolName) {
+        return discoverable(toolName, null);
+    }
+
+    @Override
+    public boolean discoverable(String toolName, Object[] extras) {
         ActivePolicy.Snapshot policy = active.current();
         if (!policy.loaded()) {
             return shadow;
         }
-        return policy.engine().discoverable(toolName, context.assemble(new CallSite(null, null, null)));
+        return policy.engine().discoverable(toolName, context.assemble(new CallSite(null, null, extras)));
     }
 
     @Override

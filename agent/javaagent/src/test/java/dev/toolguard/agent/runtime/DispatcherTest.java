@@ -51,6 +51,11 @@ class DispatcherTest {
         }
 
         @Override
+        public boolean discoverable(String toolName, Object[] extras) {
+            return discoverable(toolName);
+        }
+
+        @Override
         public boolean discoverable(String toolName) {
             return !toolName.equals(deny);
         }

@@ -60,8 +60,10 @@ public final class StatelessServerApp {
             return McpSchema.CallToolResult.builder().addTextContent("shipped").build();
         }));
 
-        McpTransportContext alice = McpTransportContext.create(Map.of("user_id", "alice"));
-        System.out.println("list: " + respond(transport, alice, "tools/list", 1, Map.of()));
+        McpTransportContext alice = McpTransportContext.create(Map.of("user_id", "alice", "roles", List.of("support")));
+        McpTransportContext bob = McpTransportContext.create(Map.of("user_id", "bob", "roles", List.of("auditor")));
+        System.out.println("list alice: " + respond(transport, alice, "tools/list", 1, Map.of()));
+        System.out.println("list bob: " + respond(transport, bob, "tools/list", 5, Map.of()));
         System.out.println("call 150: " + respond(transport, alice, "tools/call", 2,
                 Map.of("name", "issue_refund", "arguments", Map.of("customerId", "c-1", "amount", 150))));
         System.out.println("call 900: " + respond(transport, alice, "tools/call", 3,

@@ -6,7 +6,9 @@ import dev.toolguard.agent.instrument.LambdaBodyAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -33,9 +35,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * A denial is returned as a {@code CallToolResult} with {@code isError: true}: the SDK would turn a thrown exception
  * into a JSON-RPC error, which clients treat as a failure of the server, not as a tool result the model reads.
  *
- * <p>Tool lists are filtered where the server builds the JSON-RPC response carrying a {@code ListToolsResult}
- * ({@link ToolListResponse}): every server of the SDK, stateful or not, whatever its transport, goes through that
- * record's constructor, and a client never does (it reads results as plain JSON).
+ * <p>Tool lists are filtered, from SDK 2.2, where the server's {@code tools/list} handler asks its per-tool list
+ * filter ({@link ToolListEntry}), with the request's exchange for the context sources; on older SDKs where the
+ * server builds the JSON-RPC response carrying a {@code ListToolsResult} ({@link ToolListResponse}): every server
+ * of the SDK, stateful or not, whatever its transport, goes through that record's constructor, and a client never
+ * does (it reads results as plain JSON).
  */
 public final class McpHooks implements FrameworkHook {
 
@@ -56,19 +60,50 @@ public final class McpHooks implements FrameworkHook {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
-        AgentBuilder b = builder
+        // one type(...) per class: Byte Buddy applies only the first registration that matches a type
+        AgentBuilder.Identified.Extendable servers = builder
                 .type(named(SESSION_SERVER).or(named(STATELESS_SERVER)))
                 .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(),
-                        Advice.to(AsyncToolCall.class, ToolCallOutcome.class).withExceptionHandler(REPORT))))
+                        Advice.to(AsyncToolCall.class, ToolCallOutcome.class).withExceptionHandler(REPORT))));
+        if (filterDiscovery) {
+            servers = servers.transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolListEntry(),
+                    Advice.to(ToolListEntry.class).withExceptionHandler(REPORT))));
+        }
+        AgentBuilder b = servers
                 .type(named(SYNC_ADAPTER).or(named(STATELESS_SYNC_ADAPTER)))
                 .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(syncHandlerCall(),
                         Advice.to(SyncToolCall.class).withExceptionHandler(REPORT))));
         if (filterDiscovery) {
             b = b.type(named(JSON_RPC_RESPONSE))
-                    .transform((tb, type, loader, module, pd) -> tb.visit(Advice.to(ToolListResponse.class)
-                            .withExceptionHandler(REPORT).on(responseConstructor())));
+                    .transform((tb, type, loader, module, pd) -> filtersEachListedTool(loader) ? tb
+                            : tb.visit(Advice.to(ToolListResponse.class).withExceptionHandler(REPORT).on(responseConstructor())));
         }
         return b;
+    }
+
+    /**
+     * {@code lambda$toolsListRequestHandler$N(exchange or transport context, Tool)} returning a {@code Publisher}
+     * of whether the tool is listed: the SDK's per-tool list filter (2.2 and later).
+     */
+    static ElementMatcher<MethodDescription> toolListEntry() {
+        return nameStartsWith("lambda$toolsListRequestHandler$").and(takesArguments(2))
+                .and(takesArgument(1, named("io.modelcontextprotocol.spec.McpSchema$Tool")))
+                .and(returns(named("org.reactivestreams.Publisher")));
+    }
+
+    /**
+     * Whether the SDK of this class loader filters each listed tool itself ({@link #toolListEntry}): then lists are
+     * filtered there, with the request's exchange, and a whole response is not filtered again with the context of
+     * the thread that builds it, which lacks the exchange. Older SDKs (1.x) are filtered at the response.
+     */
+    static boolean filtersEachListedTool(ClassLoader loader) {
+        try {
+            TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+            TypePool.Resolution server = pool.describe(SESSION_SERVER);
+            return server.isResolved() && !server.resolve().getDeclaredMethods().filter(toolListEntry()).isEmpty();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** {@code JSONRPCResponse(String jsonrpc, Object id, Object result, JSONRPCError error)}, the record's own. */

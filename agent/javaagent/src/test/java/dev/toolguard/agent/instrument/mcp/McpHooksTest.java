@@ -36,4 +36,14 @@ class McpHooksTest {
                 .isEqualTo("<init>(Ljava/lang/String;Ljava/lang/Object;Ljava/lang/Object;"
                         + "Lio/modelcontextprotocol/spec/McpSchema$JSONRPCResponse$JSONRPCError;)V");
     }
+
+    @Test
+    void theListFilterOfEachToolIsFoundInBothServersAndTheWholeResponseIsThenLeftAlone() {
+        for (String server : List.of(McpHooks.SESSION_SERVER, McpHooks.STATELESS_SERVER)) {
+            assertThat(matching(server, McpHooks.toolListEntry())).as(server).singleElement().asString()
+                    .startsWith("lambda$toolsListRequestHandler$")
+                    .endsWith(";Lio/modelcontextprotocol/spec/McpSchema$Tool;)Lorg/reactivestreams/Publisher;");
+        }
+        assertThat(McpHooks.filtersEachListedTool(McpHooksTest.class.getClassLoader())).isTrue();
+    }
 }
