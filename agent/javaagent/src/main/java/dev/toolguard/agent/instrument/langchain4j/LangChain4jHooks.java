@@ -2,6 +2,7 @@ package dev.toolguard.agent.instrument.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.toolguard.agent.advice.ToolInstaller;
+import dev.toolguard.agent.instrument.CarriedContextAdvice;
 import dev.toolguard.agent.instrument.FrameworkHook;
 import dev.toolguard.agent.instrument.LambdaBodyAdvice;
 import dev.toolguard.api.internal.GuardBridge;
@@ -35,7 +36,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * <p>A tool that is no {@code @Tool} method (a programmatic {@code ToolExecutor}, a {@code ToolProvider}'s) is
  * decided where the AI service runs every tool call, from LangChain4j 1.4 ({@link ExecutorCall}). With
  * {@code executeToolsConcurrently()} the calls run on an executor's threads; the asking thread's context is
- * carried to them ({@link ConcurrentToolCalls}, {@link ConcurrentToolCall}).
+ * carried to them ({@link ConcurrentToolCalls}, {@link CarriedContextAdvice}).
  *
  * <p>Discovery: an AI service puts in each request to the model the tools of its {@code ToolServiceContext}
  * ({@code toolSpecifications()} in every 1.x, {@code effectiveTools()} from 1.12). Both accessors return only
@@ -60,7 +61,7 @@ public final class LangChain4jHooks implements FrameworkHook {
                 .transform((tb, type, loader, module, pd) -> tb
                         .visit(advice(ExecutorCall.class, loader).on(executorCall()))
                         .visit(advice(ConcurrentToolCalls.class, loader).on(concurrentCalls()))
-                        .visit(new LambdaBodyAdvice(concurrentCall(), Advice.to(ConcurrentToolCall.class)
+                        .visit(new LambdaBodyAdvice(concurrentCall(), Advice.to(CarriedContextAdvice.class)
                                 .withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE))));
         if (!filterDiscovery) {
             return b;

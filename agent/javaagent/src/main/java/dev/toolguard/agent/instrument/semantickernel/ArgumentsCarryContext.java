@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Inlined into {@code KernelFunctionFromMethod.invokeAsyncFunction(Method, Object, List)}, which wraps the
  * reflective call of a tool method in a callable that runs on {@code Schedulers.boundedElastic()}: the argument
- * list the callable keeps is given the current context, for {@link CarriedToolCall} to adopt on the worker.
+ * list the callable keeps is given the current context, for
+ * {@link dev.toolguard.agent.instrument.CarriedContextAdvice} to adopt on the worker.
  */
 final class ArgumentsCarryContext {
 

@@ -1,6 +1,7 @@
 package dev.toolguard.agent.instrument.semantickernel;
 
 import dev.toolguard.agent.advice.ToolInstaller;
+import dev.toolguard.agent.instrument.CarriedContextAdvice;
 import dev.toolguard.agent.instrument.FrameworkHook;
 import dev.toolguard.agent.instrument.LambdaBodyAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -27,7 +28,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *       the tool is decided. The caller's context is captured where the chat starts ({@link ChatContextCapture}),
  *       travels in the pipeline's Reactor context, is taken up where a kernel function is started
  *       ({@link FunctionSubscribe}) and handed across to the worker with the call's arguments
- *       ({@link ArgumentsCarryContext}, {@link CarriedToolCall}).</li>
+ *       ({@link ArgumentsCarryContext}, {@link CarriedContextAdvice}).</li>
  *   <li><b>Denials.</b> The model is told {@code "Call failed: "} and the denial's text, not Semantic Kernel's
  *       wrapper text ({@link DenialAsToolError}); the kernel's auto-invoke loop then asks the model again.</li>
  *   <li><b>Discovery.</b> With {@code filter_discovery}, the functions a chat sends the model as tools leave out
@@ -66,7 +67,7 @@ public final class SemanticKernelHooks implements FrameworkHook {
                 .type(named(FUNCTION_FROM_METHOD))
                 .transform(advice().advice(reflectiveCall(), name("ArgumentsCarryContext")))
                 .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(reflectiveCallBody(),
-                        Advice.to(CarriedToolCall.class).withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE))));
+                        Advice.to(CarriedContextAdvice.class).withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE))));
     }
 
     /** {@code internalChatMessageContentsAsync(messages, kernel, invocationContext)}: a chat starts. */

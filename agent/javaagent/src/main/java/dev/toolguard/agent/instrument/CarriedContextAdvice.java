@@ -1,17 +1,18 @@
-package dev.toolguard.agent.instrument.langchain4j;
+package dev.toolguard.agent.instrument;
 
 import dev.toolguard.api.internal.GuardBridge;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into the body of the task {@code executeConcurrently} hands to the executor,
- * {@code lambda$executeConcurrently$N(...)}, which runs one tool call on a worker thread: the worker carries the
- * context the task's map of executors brought ({@link ConcurrentToolCalls}) while the call is decided and runs.
- * The map is found by its type, since its place among the lambda's arguments differs between releases.
+ * Inlined into the body of a task a framework runs on a worker thread of its own (Semantic Kernel's reflective
+ * tool call, LangChain4j's concurrent tool call): while the body runs, the worker carries the context that one of
+ * the task's arguments brought from the asking thread ({@link GuardBridge#carryContext},
+ * {@link GuardBridge#carryContextIn}), so that the tool call in it is decided for the caller. The argument is found
+ * by what it carries, since its place differs between frameworks and releases.
  */
-final class ConcurrentToolCall {
+public final class CarriedContextAdvice {
 
-    private ConcurrentToolCall() {
+    private CarriedContextAdvice() {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
