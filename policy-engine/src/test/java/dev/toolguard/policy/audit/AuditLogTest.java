@@ -179,11 +179,14 @@ class AuditLogTest {
         assertThat(AuditVerifier.verify(file).ok()).isTrue();
     }
 
-    @Test
-    void concurrentAppendersProduceOneValidChain() throws Exception {
+    /** How one call is written: its decision, then its outcome. */
+    interface CallWriter {
+        void write(AuditLog log, String id, int i) throws Exception;
+    }
+
+    /** {@code threads} threads each write {@code perThread} calls at once; the file must be one valid chain. */
+    private void writeConcurrently(int threads, int perThread, CallWriter call) throws Exception {
         Path file = dir.resolve("a.jsonl");
-        int threads = 8;
-        int perThread = 400;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch go = new CountDownLatch(1);
         try (AuditLog log = open(file)) {
@@ -192,9 +195,7 @@ class AuditLogTest {
                 done.add(pool.submit(() -> {
                     go.await();
                     for (int i = 0; i < perThread; i++) {
-                        String id = log.newId();
-                        log.decision(id, refund(i), METHOD, deny());
-                        log.outcome(id, null, 0);
+                        call.write(log, log.newId(), i);
                     }
                     return null;
                 }));
@@ -213,37 +214,20 @@ class AuditLogTest {
     }
 
     @Test
-    void concurrentAnnouncedDecisionsWithTheirOutcomesProduceOneValidChain() throws Exception {
-        Path file = dir.resolve("a.jsonl");
-        int threads = 4;
-        int perThread = 500;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        try (AuditLog log = open(file)) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    go.await();
-                    for (int i = 0; i < perThread; i++) {
-                        String id = log.newId();
-                        log.expectDecision();
-                        log.expectedDecision(id, refund(i), METHOD, deny());
-                        log.outcome(id, null, 0);
-                    }
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        AuditVerification verification = AuditVerifier.verify(file);
+    void concurrentAppendersProduceOneValidChain() throws Exception {
+        writeConcurrently(8, 400, (log, id, i) -> {
+            log.decision(id, refund(i), METHOD, deny());
+            log.outcome(id, null, 0);
+        });
+    }
 
-        assertThat(verification.ok()).as(verification.message()).isTrue();
-        assertThat(verification.records()).isEqualTo(1 + 2L * threads * perThread);
+    @Test
+    void concurrentAnnouncedDecisionsWithTheirOutcomesProduceOneValidChain() throws Exception {
+        writeConcurrently(4, 500, (log, id, i) -> {
+            log.expectDecision();
+            log.expectedDecision(id, refund(i), METHOD, deny());
+            log.outcome(id, null, 0);
+        });
     }
 
     @Test
