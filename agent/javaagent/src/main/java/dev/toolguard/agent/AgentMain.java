@@ -34,7 +34,8 @@ public final class AgentMain {
 
     /** The command line ({@code java -jar toolguard-agent.jar ...}), run in the agent's own class loader. */
     public static void main(String[] args) throws Throwable {
-        ClassLoader agent = agentLoader();
+        Path agentJar = agentJar();
+        ClassLoader agent = agentJar == null ? AgentMain.class.getClassLoader() : new AgentClassLoader(agentJar);
         Thread.currentThread().setContextClassLoader(agent);
         try {
             Class.forName("dev.toolguard.agent.cli.Main", true, agent).getMethod("main", String[].class)
@@ -55,8 +56,12 @@ public final class AgentMain {
             // Our relocated ByteBuddy reads its own copy of "net.bytebuddy.safe"; set, it never reaches for
             // sun.misc.Unsafe, which JDK 24+ warns about on stderr. The application's ByteBuddy is untouched.
             System.setProperty("dev.toolguard.shaded.bytebuddy.safe", "true");
-            appendApiToBootstrap(inst);
-            ClassLoader agent = agentLoader();
+            ClassLoader agent = AgentMain.class.getClassLoader(); // run from classes (a test): all on the class path
+            Path agentJar = agentJar();
+            if (agentJar != null) {
+                appendApiToBootstrap(agentJar, inst);
+                agent = new AgentClassLoader(agentJar);
+            }
             // the threads the agent starts inherit it, and libraries that look resources up through it find ours
             thread.setContextClassLoader(agent);
             Class.forName("dev.toolguard.agent.runtime.AgentRuntime", true, agent)
@@ -71,33 +76,18 @@ public final class AgentMain {
         }
     }
 
-    /**
-     * The class loader of the agent's own classes: an {@link AgentClassLoader} on the agent jar, or, run from
-     * classes (the agent's own unit tests), the loader of this class.
-     */
-    private static ClassLoader agentLoader() throws IOException, URISyntaxException {
-        Path agentJar = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (Files.isRegularFile(agentJar)) {
-            try (JarFile jar = new JarFile(agentJar.toFile())) {
-                if (AgentClassLoader.isolates(jar)) {
-                    return new AgentClassLoader(agentJar);
-                }
-            }
-        }
-        return AgentMain.class.getClassLoader();
+    /** The agent jar this class was loaded from, or null when it runs from classes (the agent's own tests). */
+    private static Path agentJar() throws URISyntaxException {
+        Path location = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Files.isRegularFile(location) ? location : null;
     }
 
-
     /**
-     * Appends this jar to the bootstrap path. Its root holds the API and this launcher alone (the agent itself
-     * lies under {@link AgentClassLoader#PREFIX}, which no class loader but the agent's reads classes from), so
-     * the bootstrap loader gains the API and nothing else: no copy of it is written anywhere.
+     * Appends the agent jar to the bootstrap path. Its root holds the API and this launcher alone (the agent
+     * itself lies under {@link AgentClassLoader#PREFIX}, which no class loader but the agent's reads classes
+     * from), so the bootstrap loader gains the API and nothing else: no copy of it is written anywhere.
      */
-    private static void appendApiToBootstrap(Instrumentation inst) throws IOException, URISyntaxException {
-        Path agentJar = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!Files.isRegularFile(agentJar)) {
-            return; // run from classes (a test): the API is on the class path already
-        }
+    private static void appendApiToBootstrap(Path agentJar, Instrumentation inst) throws IOException {
         JarFile jar = new JarFile(agentJar.toFile());
         if (!AgentClassLoader.isolates(jar)) {
             jar.close();
