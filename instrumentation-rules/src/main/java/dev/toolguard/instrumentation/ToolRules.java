@@ -1,40 +1,53 @@
 package dev.toolguard.instrumentation;
 
-import dev.toolguard.instrumentation.rule.ToolRule;
 import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
+import dev.toolguard.instrumentation.rule.ParameterNaming;
+import dev.toolguard.instrumentation.rule.ToolMethods;
+import dev.toolguard.instrumentation.rule.ToolRule;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Every rule in force, in order (built-in sets first, then {@code rules.yaml}); the first rule that makes a
- * method a tool names it, so a method is guarded once however many rules match it.
+ * Every rule in force, in order (the frameworks' annotation rules first, then {@code rules.yaml}); the first rule
+ * that makes a method a tool names it, so a method is guarded once however many rules match it.
+ *
+ * <p>Annotation rules are inherited (SPEC §13.3): a method is a tool also when a method it implements or overrides,
+ * in any super class or interface outside the JDK, carries a tool annotation. Super types are read from class files
+ * (the agent's type pool), never loaded.
  */
 public final class ToolRules {
 
     private final List<ToolRule> rules;
-    /** The annotations of every annotation rule, looked up in one pass over a type's methods. */
-    private final Set<String> annotations;
+    private final ParameterNaming naming;
+    /** The annotation rules by annotation name, looked up in one pass over a type's methods. */
+    private final Map<String, AnnotatedToolRule> annotations;
     private final List<ToolRule> others;
 
-    public ToolRules(List<ToolRule> rules) {
+    public ToolRules(List<ToolRule> rules, ParameterNaming naming) {
         this.rules = List.copyOf(rules);
-        Set<String> names = new HashSet<>();
+        this.naming = naming;
+        Map<String, AnnotatedToolRule> byName = new HashMap<>();
         List<ToolRule> rest = new ArrayList<>();
         for (ToolRule r : this.rules) {
             if (r instanceof AnnotatedToolRule a) {
-                names.add(a.annotation());
+                byName.putIfAbsent(a.annotation(), a);
             } else {
                 rest.add(r);
             }
         }
-        this.annotations = Set.copyOf(names);
+        this.annotations = Map.copyOf(byName);
         this.others = List.copyOf(rest);
     }
 
@@ -48,11 +61,12 @@ public final class ToolRules {
 
     /**
      * A type some rule may find tools in. Runs for every class the application loads, so the annotation
-     * rules share one pass over the type's methods instead of one pass each.
+     * rules share one pass over the type's methods (and its super types') instead of one pass each.
      */
     public ElementMatcher<TypeDescription> types() {
         return type -> {
-            if (!annotations.isEmpty() && declaresAnnotatedMethod(type)) {
+            // an interface counts too: its default methods have bodies of their own
+            if (!annotations.isEmpty() && (declaresAnnotatedMethod(type) || inheritsAnnotatedMethod(type))) {
                 return true;
             }
             for (ToolRule r : others) {
@@ -64,15 +78,32 @@ public final class ToolRules {
         };
     }
 
-    private boolean declaresAnnotatedMethod(TypeDescription type) {
-        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
-            for (AnnotationDescription a : m.getDeclaredAnnotations()) {
-                if (annotations.contains(a.getAnnotationType().getName())) {
-                    return true;
-                }
+    private boolean declaresAnnotatedMethod(TypeDefinition type) {
+        for (MethodDescription m : type.getDeclaredMethods()) {
+            if (annotationRuleOf(m) != null) {
+                return true;
             }
         }
         return false;
+    }
+
+    private boolean inheritsAnnotatedMethod(TypeDescription type) {
+        for (TypeDefinition s : superTypes(type)) {
+            if (declaresAnnotatedMethod(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private AnnotatedToolRule annotationRuleOf(MethodDescription m) {
+        for (AnnotationDescription a : m.getDeclaredAnnotations()) {
+            AnnotatedToolRule r = annotations.get(a.getAnnotationType().getName());
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The tools among the methods a type declares. */
@@ -83,20 +114,90 @@ public final class ToolRules {
                 candidates.add(r);
             }
         }
+        List<TypeDefinition> supers = annotations.isEmpty() ? List.of() : superTypes(type);
         List<Match> out = new ArrayList<>();
-        if (candidates.isEmpty()) {
-            return out;
-        }
         for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+            if (!ToolMethods.guardable(m)) {
+                continue;
+            }
+            ToolMethod tool = null;
             for (ToolRule r : candidates) {
-                ToolMethod tool = r.toolFor(type, m);
+                tool = r.toolFor(type, m, naming);
                 if (tool != null) {
-                    out.add(new Match(m, tool));
                     break;
                 }
             }
+            if (tool == null && !m.isStatic() && !m.isPrivate()) {
+                tool = inherited(type, m, supers);
+            }
+            if (tool != null) {
+                out.add(new Match(m, tool));
+            }
         }
         return out;
+    }
+
+    /** The tool {@code m} is by an annotation on a method of a super type that it implements or overrides. */
+    private ToolMethod inherited(TypeDescription type, MethodDescription.InDefinedShape m, List<TypeDefinition> supers) {
+        MethodDescription.SignatureToken own = m.asSignatureToken();
+        for (TypeDefinition s : supers) {
+            for (MethodDescription sm : s.getDeclaredMethods()) {
+                if (sm.isStatic() || sm.isPrivate() || !sm.getName().equals(m.getName())
+                        || sm.getParameters().size() != m.getParameters().size()) {
+                    continue;
+                }
+                AnnotatedToolRule r = annotationRuleOf(sm);
+                // generic super types are seen with their type arguments, so Tool<String>.run(T) reads run(String)
+                if (r != null && (own.equals(sm.asSignatureToken()) || own.equals(sm.asDefined().asSignatureToken()))) {
+                    return r.toolForInherited(type, m, sm, naming);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The super classes and interfaces of a type, nearest first, outside the JDK (no tool annotation lives there).
+     * A super type whose class file cannot be read is left out: it cannot be seen, so nothing can be inherited from it.
+     */
+    private static List<TypeDefinition> superTypes(TypeDescription type) {
+        List<TypeDefinition> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Deque<TypeDefinition> todo = new ArrayDeque<>();
+        addSupers(type, todo);
+        while (!todo.isEmpty()) {
+            TypeDefinition t = todo.removeFirst();
+            try {
+                String name = t.asErasure().getName();
+                if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                        || !seen.add(name)) {
+                    continue;
+                }
+                out.add(t);
+                addSupers(t, todo);
+            } catch (RuntimeException unreadable) {
+                // not on this class loader's path as a class file
+            }
+        }
+        return out;
+    }
+
+    private static void addSupers(TypeDefinition t, Deque<TypeDefinition> todo) {
+        try {
+            TypeDefinition superClass = t.getSuperClass();
+            if (superClass != null) {
+                todo.addLast(superClass);
+            }
+        } catch (RuntimeException unreadable) {
+            // as above
+        }
+        try {
+            for (TypeDefinition i : t.getInterfaces()) {
+                todo.addLast(i);
+            }
+        } catch (RuntimeException unreadable) {
+            // as above
+        }
     }
 
     /** A declared method and the tool it is. */

@@ -2,9 +2,9 @@ package dev.toolguard.instrumentation;
 
 import dev.toolguard.api.GuardedTool;
 import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
-import dev.toolguard.instrumentation.rule.BuiltinRuleSets;
 import dev.toolguard.instrumentation.rule.ClassToolRule;
 import dev.toolguard.instrumentation.rule.Globs;
+import dev.toolguard.instrumentation.rule.ParameterNaming;
 import dev.toolguard.instrumentation.rule.SubtypeToolRule;
 import net.bytebuddy.description.type.TypeDescription;
 import org.junit.jupiter.api.Test;
@@ -53,13 +53,102 @@ class ToolRulesTest {
         }
     }
 
+    private static ToolRules guardedTool() {
+        return new ToolRules(List.of(AnnotatedToolRule.of("guarded-tool", GuardedTool.class.getName())),
+                ParameterNaming.COMPILED_NAMES);
+    }
+
+    interface Wiping {
+        @GuardedTool(name = "wipe")
+        String wipe(String what);
+    }
+
+    public static class Wiper implements Wiping {
+        @Override
+        public String wipe(String what) {
+            return what;
+        }
+    }
+
+    public abstract static class AbstractWiper {
+        @GuardedTool(name = "wipe_all")
+        public abstract String wipeAll(String scope);
+
+        @GuardedTool(name = "archive")
+        public String archive(String scope) {
+            return scope;
+        }
+    }
+
+    public static class DiskWiper extends AbstractWiper {
+        @Override
+        public String wipeAll(String scope) {
+            return scope;
+        }
+
+        @Override
+        public String archive(String scope) {
+            return scope;
+        }
+    }
+
+    interface Generic<T> {
+        @GuardedTool(name = "convert")
+        T convert(T value);
+    }
+
+    public static class StringConverter implements Generic<String> {
+        @Override
+        public String convert(String value) {
+            return value;
+        }
+    }
+
+    interface SafeWiping extends Wiping {
+        @Override
+        default String wipe(String what) {
+            return "nothing wiped";
+        }
+    }
+
+    @Test
+    void aDefaultMethodOfASubInterfaceThatOverridesAnAnnotatedMethodIsGuardedToo() {
+        assertThat(guardedTool().types().matches(type(SafeWiping.class))).isTrue();
+        assertThat(guardedTool().toolsOf(type(SafeWiping.class))).singleElement()
+                .satisfies(m -> assertThat(m.tool().toolName()).isEqualTo("wipe"));
+    }
+
+    @Test
+    void anAnnotationOnAnInterfaceMethodGuardsItsImplementationUnderTheNameItGives() {
+        assertThat(guardedTool().types().matches(type(Wiper.class))).isTrue();
+        assertThat(guardedTool().toolsOf(type(Wiper.class))).singleElement().satisfies(m -> {
+            assertThat(m.tool().toolName()).isEqualTo("wipe");
+            assertThat(m.tool().signature()).endsWith("Wiper#wipe(String)");
+            assertThat(m.tool().parameterNames()).containsExactly("what");
+        });
+    }
+
+    @Test
+    void anAnnotationOnAnAbstractOrOverriddenMethodGuardsEveryOverride() {
+        assertThat(guardedTool().toolsOf(type(DiskWiper.class))).extracting(m -> m.tool().toolName())
+                .containsExactlyInAnyOrder("wipe_all", "archive");
+    }
+
+    @Test
+    void aGenericInterfaceMethodGuardsTheImplementationOfItsTypeArgumentNotOnlyTheBridge() {
+        assertThat(guardedTool().toolsOf(type(StringConverter.class))).singleElement().satisfies(m -> {
+            assertThat(m.tool().toolName()).isEqualTo("convert");
+            assertThat(m.method().getDescriptor()).isEqualTo("(Ljava/lang/String;)Ljava/lang/String;");
+        });
+    }
+
     private static TypeDescription type(Class<?> c) {
         return TypeDescription.ForLoadedType.of(c);
     }
 
     @Test
     void guardedToolTakesItsNameFromTheAnnotationElseTheMethod() {
-        ToolRules rules = new ToolRules(BuiltinRuleSets.rules(List.of("guarded-tool")));
+        ToolRules rules = guardedTool();
 
         List<ToolRules.Match> tools = rules.toolsOf(type(RefundTools.class));
 
@@ -72,7 +161,7 @@ class ToolRulesTest {
 
     @Test
     void aTypeWithoutTheAnnotationIsNotEvenACandidate() {
-        ToolRules rules = new ToolRules(BuiltinRuleSets.rules(List.of("guarded-tool")));
+        ToolRules rules = guardedTool();
 
         assertThat(rules.types().matches(type(Archive.class))).isFalse();
         assertThat(rules.types().matches(type(RefundTools.class))).isTrue();
@@ -81,7 +170,7 @@ class ToolRulesTest {
     @Test
     void aClassRuleNamesArgumentsItselfAndCoversOverloadsByGlob() {
         ToolRules rules = new ToolRules(List.of(new ClassToolRule("dev.toolguard.**Tools", "reset*", "reset_password",
-                List.of("address"))));
+                List.of("address"))), ParameterNaming.COMPILED_NAMES);
 
         List<ToolRules.Match> tools = rules.toolsOf(type(RefundTools.class));
 
@@ -94,7 +183,7 @@ class ToolRulesTest {
 
     @Test
     void anImplementsRuleMatchesImplementationsNotTheInterface() {
-        ToolRules rules = new ToolRules(List.of(new SubtypeToolRule(Task.class.getName(), "run", null, List.of())));
+        ToolRules rules = new ToolRules(List.of(new SubtypeToolRule(Task.class.getName(), "run", null, List.of())), ParameterNaming.COMPILED_NAMES);
 
         assertThat(rules.types().matches(type(Task.class))).isFalse();
         assertThat(rules.toolsOf(type(Archive.class))).singleElement()
@@ -104,7 +193,7 @@ class ToolRulesTest {
     @Test
     void anAnnotationRuleReadsTheNameFromTheGivenAttribute() {
         ToolRules rules = new ToolRules(List.of(new AnnotatedToolRule("rules", Action.class.getName(), "value", null,
-                null, List.of())));
+                null, List.of())), ParameterNaming.COMPILED_NAMES);
 
         assertThat(rules.toolsOf(type(Archive.class))).singleElement()
                 .satisfies(m -> assertThat(m.tool().toolName()).isEqualTo("archive_ticket"));
@@ -114,7 +203,7 @@ class ToolRulesTest {
     void theFirstRuleThatMatchesAMethodNamesIt() {
         ToolRules rules = new ToolRules(List.of(
                 new ClassToolRule(RefundTools.class.getName(), "issueRefund", "first", List.of()),
-                new ClassToolRule(RefundTools.class.getName(), "*", null, List.of())));
+                new ClassToolRule(RefundTools.class.getName(), "*", null, List.of())), ParameterNaming.COMPILED_NAMES);
 
         assertThat(rules.toolsOf(type(RefundTools.class))).extracting(m -> m.tool().toolName())
                 .containsExactlyInAnyOrder("first", "resetPassword", "helper");

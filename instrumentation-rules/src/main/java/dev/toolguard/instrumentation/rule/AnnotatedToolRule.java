@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
 
 /**
  * Methods carrying an annotation, known by its name only so that the framework need not be on any class path
- * of ours: the built-in rule sets, and {@code annotation:} entries of {@code rules.yaml}. The tool name is
+ * of ours: the frameworks' tool annotations, and {@code annotation:} entries of {@code rules.yaml}. The tool name is
  * the annotation's {@code nameAttribute} when set and not blank, else the method name (or the rule's name).
+ *
+ * <p>The annotation also counts where it sits on a method that {@code method} implements or overrides (SPEC §13.3):
+ * see {@link #toolForInherited}.
  */
 public final class AnnotatedToolRule implements ToolRule {
 
@@ -41,6 +44,11 @@ public final class AnnotatedToolRule implements ToolRule {
         this.types = ElementMatchers.declaresMethod(ElementMatchers.isAnnotatedWith(ElementMatchers.named(annotation)));
     }
 
+    /** The annotation rule of a framework's tool annotation: the tool is named by its {@code name} attribute. */
+    public static AnnotatedToolRule of(String ruleSet, String annotation) {
+        return new AnnotatedToolRule(ruleSet, annotation, "name", null, null, List.of());
+    }
+
     public String annotation() {
         return annotation;
     }
@@ -56,17 +64,20 @@ public final class AnnotatedToolRule implements ToolRule {
     }
 
     @Override
-    public ToolMethod toolFor(TypeDescription type, MethodDescription method) {
+    public ToolMethod toolFor(TypeDescription type, MethodDescription method, ParameterNaming naming) {
+        return toolForInherited(type, method, method, naming);
+    }
+
+    /**
+     * The tool {@code method} of {@code type} is when {@code annotated} (the method itself, or one of a super type
+     * that it implements or overrides) carries this rule's annotation; null otherwise.
+     */
+    public ToolMethod toolForInherited(TypeDescription type, MethodDescription method, MethodDescription annotated,
+                                       ParameterNaming naming) {
         if (!ToolMethods.guardable(method) || (methods != null && !methods.matcher(method.getName()).matches())) {
             return null;
         }
-        AnnotationDescription found = null;
-        for (AnnotationDescription a : method.getDeclaredAnnotations()) {
-            if (a.getAnnotationType().getName().equals(annotation)) {
-                found = a;
-                break;
-            }
-        }
+        AnnotationDescription found = annotationOn(annotated);
         if (found == null) {
             return null;
         }
@@ -74,6 +85,16 @@ public final class AnnotatedToolRule implements ToolRule {
         if (name == null || name.isBlank()) {
             name = fixedName != null ? fixedName : method.getName();
         }
-        return ToolMethods.of(name, type, method, parameters, ruleSet);
+        return ToolMethods.of(name, type, method, parameters, ruleSet, naming, annotated == method ? null : annotated);
+    }
+
+    /** This rule's annotation on {@code m}, or null. */
+    AnnotationDescription annotationOn(MethodDescription m) {
+        for (AnnotationDescription a : m.getDeclaredAnnotations()) {
+            if (a.getAnnotationType().getName().equals(annotation)) {
+                return a;
+            }
+        }
+        return null;
     }
 }

@@ -38,10 +38,10 @@ abstract class MethodsByNameRule implements ToolRule {
     }
 
     @Override
-    public final ToolMethod toolFor(TypeDescription type, MethodDescription method) {
+    public final ToolMethod toolFor(TypeDescription type, MethodDescription method, ParameterNaming naming) {
         if (!ToolMethods.guardable(method) || !methods.matcher(method.getName()).matches()) {
             return null;
         }
-        return ToolMethods.of(name != null ? name : method.getName(), type, method, parameters, ruleSet());
+        return ToolMethods.of(name != null ? name : method.getName(), type, method, parameters, ruleSet(), naming, null);
     }
 }

@@ -7,80 +7,91 @@ import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.method.ParameterList;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Argument names of a tool method (SPEC §7), in order: the rule's {@code parameters}, the framework's
- * parameter annotation ({@code @P}, {@code @ToolParam}, {@code @KernelFunctionParameter}) when it carries a
- * name, the compiled names ({@code -parameters}), else {@code arg0, arg1, ...}.
+ * Argument names of a tool method (SPEC §7), in order: the rule's {@code parameters}, a framework's parameter
+ * annotation ({@code @P}, {@code @ToolParam}, ...) when it carries a name, the compiled names ({@code -parameters}),
+ * else {@code arg0, arg1, ...}.
  *
- * <p>Parameters that are framework plumbing rather than arguments of the model (a Spring AI
- * {@code ToolContext}, a LangChain4j memory id) get no name: they are left out of {@code args}.
+ * <p>Parameters that are framework plumbing rather than arguments of the model (a Spring AI {@code ToolContext},
+ * a LangChain4j memory id) get no name: they are left out of {@code args}. Which annotations name parameters and
+ * which types are plumbing is declared by each framework's module in the agent, not here.
  */
 public final class ParameterNaming {
 
-    /** Annotations whose {@code name} attribute names a parameter. */
-    private static final Set<String> NAMING_ANNOTATIONS = Set.of(
-            "dev.langchain4j.agent.tool.P",
-            "org.springframework.ai.tool.annotation.ToolParam",
-            "org.springframework.ai.mcp.annotation.McpToolParam",
-            "com.microsoft.semantickernel.semanticfunctions.annotations.KernelFunctionParameter");
+    /** Compiled names only: no framework conventions. */
+    public static final ParameterNaming COMPILED_NAMES = new ParameterNaming(Set.of(), Set.of(), Set.of());
 
-    /** Parameter types the frameworks fill in themselves; the model never supplies them. */
-    private static final Set<String> PLUMBING_TYPES = Set.of(
-            "org.springframework.ai.chat.model.ToolContext",
-            "dev.langchain4j.invocation.InvocationParameters",
-            "dev.langchain4j.invocation.InvocationContext",
-            "io.modelcontextprotocol.server.McpSyncServerExchange",
-            "io.modelcontextprotocol.server.McpAsyncServerExchange",
-            "org.springaicommunity.mcp.context.McpSyncRequestContext",
-            "org.springaicommunity.mcp.context.McpAsyncRequestContext");
+    private final Set<String> namingAnnotations;
+    private final Set<String> plumbingTypes;
+    private final Set<String> plumbingAnnotations;
 
-    /** Parameter annotations marking plumbing. */
-    private static final Set<String> PLUMBING_ANNOTATIONS = Set.of("dev.langchain4j.agent.tool.ToolMemoryId",
-            "dev.langchain4j.service.MemoryId");
-
-    private ParameterNaming() {
+    /**
+     * @param namingAnnotations   annotations whose {@code name} attribute names a parameter
+     * @param plumbingTypes       parameter types a framework fills in itself; the model never supplies them
+     * @param plumbingAnnotations parameter annotations marking such plumbing
+     */
+    public ParameterNaming(Collection<String> namingAnnotations, Collection<String> plumbingTypes,
+                           Collection<String> plumbingAnnotations) {
+        this.namingAnnotations = Set.copyOf(namingAnnotations);
+        this.plumbingTypes = Set.copyOf(plumbingTypes);
+        this.plumbingAnnotations = Set.copyOf(plumbingAnnotations);
     }
 
     /**
      * @param given the rule's {@code parameters}, or an empty list
      * @return one entry per parameter; null for a plumbing parameter
      */
-    public static List<String> of(MethodDescription method, List<String> given) {
+    public List<String> of(MethodDescription method, List<String> given) {
+        return of(method, given, null);
+    }
+
+    /**
+     * As {@link #of(MethodDescription, List)}, for a method that is a tool because the method it implements or
+     * overrides ({@code declaredIn}) carries the tool annotation: that method's parameter annotations count too.
+     */
+    public List<String> of(MethodDescription method, List<String> given, MethodDescription declaredIn) {
         ParameterList<?> params = method.getParameters();
+        ParameterList<?> declared = declaredIn == null ? null : declaredIn.getParameters();
         List<String> names = new ArrayList<>(params.size());
         for (ParameterDescription p : params) {
             int i = p.getIndex();
-            if (isPlumbing(p)) {
+            ParameterDescription alsoP = declared != null && i < declared.size() ? declared.get(i) : null;
+            if (isPlumbing(p) || (alsoP != null && isPlumbing(alsoP))) {
                 names.add(null);
             } else if (i < given.size()) {
                 names.add(given.get(i));
             } else {
                 String annotated = annotatedName(p);
-                names.add(annotated != null ? annotated : p.isNamed() ? p.getName() : "arg" + i);
+                if (annotated == null && alsoP != null) {
+                    annotated = annotatedName(alsoP);
+                }
+                names.add(annotated != null ? annotated : p.isNamed() ? p.getName()
+                        : alsoP != null && alsoP.isNamed() ? alsoP.getName() : "arg" + i);
             }
         }
         return Collections.unmodifiableList(names);
     }
 
-    private static boolean isPlumbing(ParameterDescription p) {
-        if (PLUMBING_TYPES.contains(p.getType().asErasure().getName())) {
+    private boolean isPlumbing(ParameterDescription p) {
+        if (plumbingTypes.contains(p.getType().asErasure().getName())) {
             return true;
         }
         for (AnnotationDescription a : p.getDeclaredAnnotations()) {
-            if (PLUMBING_ANNOTATIONS.contains(a.getAnnotationType().getName())) {
+            if (plumbingAnnotations.contains(a.getAnnotationType().getName())) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String annotatedName(ParameterDescription p) {
+    private String annotatedName(ParameterDescription p) {
         for (AnnotationDescription a : p.getDeclaredAnnotations()) {
-            if (NAMING_ANNOTATIONS.contains(a.getAnnotationType().getName())) {
+            if (namingAnnotations.contains(a.getAnnotationType().getName())) {
                 String name = stringAttribute(a, "name");
                 if (name != null && !name.isBlank()) {
                     return name;

@@ -19,10 +19,15 @@ public final class ToolMethods {
         return m.isMethod() && !m.isAbstract() && !m.isNative() && !m.isSynthetic() && !m.isBridge();
     }
 
+    /**
+     * @param declaredIn the method of a super type whose annotation makes {@code method} a tool, or null when the
+     *                   method itself is named by the rule
+     */
     public static ToolMethod of(String toolName, TypeDescription type, MethodDescription method,
-                                List<String> givenParameters, String ruleSet) {
+                                List<String> givenParameters, String ruleSet, ParameterNaming naming,
+                                MethodDescription declaredIn) {
         return new ToolMethod(toolName, type.getName(), method.getName(), signature(type, method),
-                ParameterNaming.of(method, givenParameters), ruleSet);
+                naming.of(method, givenParameters, declaredIn), ruleSet);
     }
 
     /** {@code com.acme.RefundTools#issueRefund(String,double,String)}, as the audit log's {@code method}. */

@@ -17,6 +17,10 @@ public interface ToolRule {
     /** A cheap test of a type that may declare tools of this rule; the rest is done by {@link #toolFor}. */
     ElementMatcher<TypeDescription> types();
 
-    /** The tool that {@code method} of {@code type} is, or null when this rule does not make it one. */
-    ToolMethod toolFor(TypeDescription type, MethodDescription method);
+    /**
+     * The tool that {@code method} of {@code type} is, or null when this rule does not make it one.
+     *
+     * @param naming how the framework conventions in force name its parameters
+     */
+    ToolMethod toolFor(TypeDescription type, MethodDescription method, ParameterNaming naming);
 }

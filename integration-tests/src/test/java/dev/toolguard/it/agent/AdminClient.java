@@ -18,7 +18,7 @@ import java.util.stream.StreamSupport;
 import static org.awaitility.Awaitility.await;
 
 /** Plain HTTP to a running app's admin API, found through the agent's start line. */
-final class AdminClient {
+public final class AdminClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ADMIN_URL = Pattern.compile("; admin API on (http://\\S+)");
@@ -33,7 +33,7 @@ final class AdminClient {
     }
 
     /** Waits for the app's start line and reads the admin API's address from it. */
-    static AdminClient of(AgentProcess app, String token) {
+    public static AdminClient of(AgentProcess app, String token) {
         String[] url = new String[1];
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             Matcher m = ADMIN_URL.matcher(app.stderr());
@@ -49,7 +49,7 @@ final class AdminClient {
         return new AdminClient(url[0], token);
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(request(path).GET(), token);
     }
 

@@ -24,6 +24,9 @@ public final class AgentProcess implements AutoCloseable {
     public static final Path JAVA_17 = Path.of(System.getProperty("java.home"), "bin", "java");
     public static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 
+    /** The apps started since {@link AdviceFailuresChecked} last looked: it checks each after every test. */
+    static final List<AgentProcess> STARTED = java.util.Collections.synchronizedList(new ArrayList<>());
+
     private final Process process;
     private final Path stdout;
     private final Path stderr;
@@ -45,6 +48,7 @@ public final class AgentProcess implements AutoCloseable {
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
+        private final List<String> jvmArgs = new ArrayList<>();
         private String mainClass;
         private boolean withAgent = true;
         private String classpath = TEST_CLASSES + File.pathSeparator + API_JAR;
@@ -69,6 +73,12 @@ public final class AgentProcess implements AutoCloseable {
             return this;
         }
 
+        /** A JVM option such as {@code -Xss512k}, given before the class path. */
+        public Builder jvmArg(String arg) {
+            jvmArgs.add(arg);
+            return this;
+        }
+
         public Builder property(String key, String value) {
             properties.put(key, value);
             return this;
@@ -81,6 +91,12 @@ public final class AgentProcess implements AutoCloseable {
 
         public Builder main(Class<?> main, String... arguments) {
             this.mainClass = main.getName();
+            args.addAll(List.of(arguments));
+            return this;
+        }
+
+        /** Arguments for the main class, after those {@link #main(Class, String...)} gave. */
+        public Builder args(String... arguments) {
             args.addAll(List.of(arguments));
             return this;
         }
@@ -111,6 +127,7 @@ public final class AgentProcess implements AutoCloseable {
                 cmd.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
             }
             cmd.add("-Xshare:auto");
+            cmd.addAll(jvmArgs);
             properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.add("-cp");
             cmd.add(classpath);
@@ -122,7 +139,9 @@ public final class AgentProcess implements AutoCloseable {
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("TOOLGUARD_"));
             pb.environment().putAll(env);
-            return new AgentProcess(pb.start(), out, err);
+            AgentProcess started = new AgentProcess(pb.start(), out, err);
+            STARTED.add(started);
+            return started;
         }
 
         /** Starts the app and waits for it to end on its own. */
@@ -185,6 +204,21 @@ public final class AgentProcess implements AutoCloseable {
      */
     public List<String> stderrLines() {
         return stderr().lines().filter(l -> !l.startsWith(CDS_WARNING)).toList();
+    }
+
+    /** What the inlined advice prints when it failed and the guard could not say so any other way. */
+    public static final String ADVICE_FAILED = "toolguard: advice failed";
+
+    /**
+     * Fails when the app's standard error holds an advice failure: one means a guarded call was neither
+     * properly allowed nor properly denied, whatever else the test saw.
+     */
+    public void assertNoAdviceFailures() {
+        List<String> failures = stderrLines().stream().filter(l -> l.contains(ADVICE_FAILED)).toList();
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " advice failure(s) on the app's standard error, the first: "
+                    + failures.get(0));
+        }
     }
 
     public static final String CDS_WARNING = "OpenJDK 64-Bit Server VM warning: Sharing is only supported for boot loader classes";

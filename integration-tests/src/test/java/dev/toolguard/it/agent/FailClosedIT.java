@@ -75,6 +75,11 @@ class FailClosedIT {
             assertThat(d.path("rule").asText()).isEqualTo("on_error");
             assertThat(d.path("action").asText()).isEqualTo("deny");
         });
+        // said once per site, however many calls fail there (SPEC §13.1)
+        assertThat(app.stderrLines()).filteredOn(l -> l.startsWith("toolguard: internal error")).singleElement()
+                .asString().isEqualTo("toolguard: internal error while deciding a call of issue_refund at "
+                        + "dev.toolguard.it.agent.apps.RefundApp#issueRefund(String,double), decided by on_error (deny):"
+                        + " IllegalStateException: injected engine failure");
     }
 
     @Test

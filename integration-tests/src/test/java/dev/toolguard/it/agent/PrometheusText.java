@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * values, numeric values, no series twice, histograms cumulative and ending in {@code +Inf} equal to
  * {@code _count}. Returns every sample by its series, e.g. {@code toolguard_decisions_total{tool="t",action="allow"}}.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
     private static final Pattern TYPE = Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)");
     private static final Pattern HELP = Pattern.compile("# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*");
@@ -24,7 +24,7 @@ final class PrometheusText {
     }
 
     /** Every sample, by series; the families' types under {@code "# TYPE <name>"}. */
-    static Map<String, Double> parse(String text) {
+    public static Map<String, Double> parse(String text) {
         if (!text.endsWith("\n")) {
             throw new AssertionError("the exposition must end with a newline");
         }

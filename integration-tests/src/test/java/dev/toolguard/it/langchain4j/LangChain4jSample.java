@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The LangChain4j sample, as built, and how to run it on the newest and on the oldest LangChain4j claimed. */
-final class LangChain4jSample {
+public final class LangChain4jSample {
 
     static final Path SAMPLE = Path.of(System.getProperty("toolguard.it.langchain4j.sample.dir"));
     static final Path SAMPLE_JAR = SAMPLE.resolve("target/sample-langchain4j-support.jar");
@@ -64,7 +64,7 @@ final class LangChain4jSample {
     }
 
     /** The jars the sample jar's manifest puts on its class path: LangChain4j and its dependencies. */
-    static List<Path> manifestClassPath() {
+    public static List<Path> manifestClassPath() {
         try (JarFile jar = new JarFile(SAMPLE_JAR.toFile())) {
             String entries = jar.getManifest().getMainAttributes().getValue("Class-Path");
             return Stream.of(entries.trim().split("\\s+")).map(e -> SAMPLE_JAR.resolveSibling(e)).toList();

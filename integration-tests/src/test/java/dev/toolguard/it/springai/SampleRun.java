@@ -11,10 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The Spring AI sample run under the agent, and the conversation it printed, turn by turn. */
-final class SampleRun {
+public final class SampleRun {
 
-    static final Path SAMPLE = Path.of(System.getProperty("toolguard.it.spring-ai.sample.dir"));
-    static final Path JAR_SPRING_AI_2_0 = Path.of(System.getProperty("toolguard.it.spring-ai.jar"));
+    public static final Path SAMPLE = Path.of(System.getProperty("toolguard.it.spring-ai.sample.dir"));
+    public static final Path JAR_SPRING_AI_2_0 = Path.of(System.getProperty("toolguard.it.spring-ai.jar"));
     static final Path JAR_SPRING_AI_1_1 = Path.of(System.getProperty("toolguard.it.spring-ai-1.1.jar"));
 
     /** What {@code java -jar} runs for an executable Spring Boot jar: its manifest's Main-Class. */
@@ -29,7 +29,7 @@ final class SampleRun {
     }
 
     /** Runs the sample's executable jar to its end. */
-    static AgentProcess run(AgentProcess.Builder app, Path bootJar) throws IOException, InterruptedException {
+    public static AgentProcess run(AgentProcess.Builder app, Path bootJar) throws IOException, InterruptedException {
         AgentProcess p = app.main(BOOT_LAUNCHER, bootJar).start();
         p.waitFor(TIMEOUT);
         return p;

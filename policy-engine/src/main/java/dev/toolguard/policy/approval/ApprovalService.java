@@ -380,7 +380,7 @@ public final class ApprovalService implements AutoCloseable {
 
     private static Decision with(Decision d, Action action, String reason) {
         return new Decision(action, d.enforced(), reason, d.rule(), d.field(), d.policyName(), d.policyVersion(),
-                d.policySha256(), d.latencyNanos(), d.approval(), d.trace());
+                d.policySha256(), d.latencyNanos(), d.approval(), d.trace(), d.origin());
     }
 
     private static String userId(Map<String, Object> ctx) {

@@ -65,7 +65,6 @@ public final class AuditLog implements AuditSink, Closeable {
     /** The longest a write waits for announced records to join it (see {@link #expectDecision}). */
     private static final long SHARE_WAIT_NANOS = 20_000;
     /** Call ids a thread takes from the shared counter at a time, so that threads do not contend on it. */
-    private static final int ID_BLOCK = 256;
 
     private final String target;
     private final FileOutputStream out;
@@ -75,7 +74,6 @@ public final class AuditLog implements AuditSink, Closeable {
     private final ThreadLocal<JsonWriter> writers;
     private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(AuditLog::sha256);
     private final ThreadLocal<byte[]> hashes = ThreadLocal.withInitial(() -> new byte[32]);
-    private final ThreadLocal<long[]> idBlocks = ThreadLocal.withInitial(() -> new long[2]);
     /** Guards the chain ({@link #prev}) and the queue of linked records not yet written. */
     private final Object chainLock = new Object();
     /** Set while a thread hands a batch to the OS, so that batches reach the file in chain order. */
@@ -93,8 +91,7 @@ public final class AuditLog implements AuditSink, Closeable {
     private final java.util.concurrent.atomic.AtomicInteger composing = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final ScheduledExecutorService batchForcer;
-    private final String idPrefix;
-    private final AtomicLong idSequence = new AtomicLong();
+    private final CallIds ids = new CallIds();
     private volatile AuditWriteException failure;
     private volatile boolean closed;
 
@@ -108,9 +105,6 @@ public final class AuditLog implements AuditSink, Closeable {
         Redaction redaction = config.redaction();
         this.writers = ThreadLocal.withInitial(() -> new JsonWriter(redaction));
         System.arraycopy(lastHash.getBytes(StandardCharsets.US_ASCII), 0, prev, 0, 64);
-        byte[] random = new byte[6];
-        new SecureRandom().nextBytes(random);
-        this.idPrefix = HexFormat.of().formatHex(random) + "-";
         if (fsync == FsyncMode.BATCH) {
             long every = Math.max(1, config.batchInterval().toMillis());
             batchForcer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -184,12 +178,7 @@ public final class AuditLog implements AuditSink, Closeable {
 
     /** A new call id, unique across processes; pass it to both the decision and the outcome record. */
     public String newId() {
-        long[] block = idBlocks.get();
-        if (block[0] == block[1]) {
-            block[1] = idSequence.addAndGet(ID_BLOCK) + 1;
-            block[0] = block[1] - ID_BLOCK;
-        }
-        return idPrefix + Long.toHexString(block[0]++);
+        return ids.next();
     }
 
     /** Appends the write-ahead record of a decision. */

@@ -17,6 +17,8 @@ import java.util.List;
  * @param latencyNanos  time spent deciding
  * @param approval      for require_approval: how to wait; otherwise null
  * @param trace         every step that ran, in order (for explain and the audit record's errors)
+ * @param origin        what made the decision: the policy, or a call that could not be read, or an internal error;
+ *                      callers act on this, never on the reason's text
  */
 public record Decision(
         Action action,
@@ -29,7 +31,28 @@ public record Decision(
         String policySha256,
         long latencyNanos,
         ApprovalSpec approval,
-        List<TraceStep> trace) {
+        List<TraceStep> trace,
+        Origin origin) {
+
+    /** What made a decision. */
+    public enum Origin {
+        /** The bundle's steps (SPEC §5), or {@code no_policy} when nothing is loaded. */
+        POLICY,
+        /** The call's arguments could not be turned into values a policy can see: always a denial. */
+        INVALID_CALL,
+        /** A failure while deciding or auditing: decided by {@code on_error}. */
+        INTERNAL_ERROR,
+        /** The framework integration that serves the tool does not fit the framework found (SPEC §13.4): a denial. */
+        INSTRUMENTATION
+    }
+
+    /** A decision made by the policy ({@link Origin#POLICY}). */
+    public Decision(Action action, boolean enforced, String reason, String rule, String field, String policyName,
+                    String policyVersion, String policySha256, long latencyNanos, ApprovalSpec approval,
+                    List<TraceStep> trace) {
+        this(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval,
+                trace, Origin.POLICY);
+    }
 
     public boolean allowed() {
         return action == Action.ALLOW;
@@ -45,15 +68,20 @@ public record Decision(
      * {@code Denied by policy support-agent: refund amount not allowed for your role [tools.issue_refund.rules[3]]}.
      */
     public String denialMessage() {
-        String who = policyName == null ? "ToolGuard" : "policy " + policyName;
+        // a framework that does not fit is ToolGuard's finding, not the policy's
+        String who = policyName == null || origin == Origin.INSTRUMENTATION ? "ToolGuard" : "policy " + policyName;
         return "Denied by " + who + ": " + reason + " [" + rule + "]";
     }
 
     public Decision withLatency(long nanos) {
-        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, nanos, approval, trace);
+        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, nanos, approval, trace, origin);
     }
 
     public Decision withEnforced(boolean enforced) {
-        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval, trace);
+        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval, trace, origin);
+    }
+
+    public Decision withOrigin(Origin origin) {
+        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval, trace, origin);
     }
 }

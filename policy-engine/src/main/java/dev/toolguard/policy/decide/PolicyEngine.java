@@ -212,7 +212,8 @@ public final class PolicyEngine {
         String shape = CallShape.problem(call);
         if (shape != null) {
             trace.error("input", ON_ERROR, shape);
-            return decision(Action.DENY, true, "invalid call: " + shape, ON_ERROR, null, null, trace);
+            return decision(Action.DENY, true, "invalid call: " + shape, ON_ERROR, null, null, trace)
+                    .withOrigin(Decision.Origin.INVALID_CALL);
         }
         String tool = call.tool();
         Map<String, Object> args = call.args();
@@ -389,7 +390,8 @@ public final class PolicyEngine {
         String shape = CallShape.problem(call);
         if (shape != null) {
             trace.error("input", ON_ERROR, shape);
-            return decision(Action.DENY, true, "invalid call: " + shape, ON_ERROR, null, null, trace);
+            return decision(Action.DENY, true, "invalid call: " + shape, ON_ERROR, null, null, trace)
+                    .withOrigin(Decision.Origin.INVALID_CALL);
         }
         boolean enforced = approved == null || approved.enforced();
         ToolPolicy policy = bundle.tool(call.tool());
@@ -549,7 +551,8 @@ public final class PolicyEngine {
     private Decision failure(Throwable t, Trace trace) {
         String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         trace.error("internal", ON_ERROR, what);
-        return decision(Action.DENY, true, "internal error while deciding (" + what + ")", ON_ERROR, null, null, trace);
+        return decision(Action.DENY, true, "internal error while deciding (" + what + ")", ON_ERROR, null, null, trace)
+                .withOrigin(Decision.Origin.INTERNAL_ERROR);
     }
 
     private Decision decision(Action action, boolean enforced, String reason, String rule, String field,

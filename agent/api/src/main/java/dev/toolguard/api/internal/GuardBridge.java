@@ -8,6 +8,13 @@ import dev.toolguard.api.ToolCallDeniedException;
  *
  * <p>Not an API for applications: the agent's advice is its only caller. Every method here catches
  * everything: a failure of ours becomes a denial, never an exception of another type and never an allow.
+ *
+ * <p>The protocol of guarding advice, which is what makes a failure anywhere deny (SPEC §13.1): the enter advice
+ * returns the non-null ticket of an allowed call and nothing else; it keeps a denial (any {@code Throwable}: tickets
+ * never are one, and an application may hold its own copy of the API's classes) in a local and returns null,
+ * and the body is skipped whenever it returns null ({@code skipOn = OnDefaultValue}). So a throw inside the enter
+ * advice, which ByteBuddy suppresses and turns into the default value, skips the body too. The exit advice then
+ * throws {@link #refusal} (or hands it to the framework as the tool's error).
  */
 public final class GuardBridge {
 
@@ -17,7 +24,7 @@ public final class GuardBridge {
         /**
          * Decides a call of the tool method registered as {@code toolId}.
          *
-         * @return a {@link ToolCallDeniedException} when the body must not run, else a ticket for {@link #exit}
+         * @return a {@link ToolCallDeniedException} when the body must not run, else a non-null ticket for {@link #exit}
          */
         Object enter(int toolId, Object self, Object[] args);
 
@@ -62,6 +69,14 @@ public final class GuardBridge {
 
         /** Ends an {@link #adoptContext}: the thread carries again what it carried before. */
         void restoreContext(Object token);
+
+        /**
+         * Why the named module's integration does not fit the framework found (SPEC §13.4), or null when it fits:
+         * then every tool call of that framework must be stopped, also those whose own hook could not apply.
+         */
+        default String unfit(String module) {
+            return null;
+        }
     }
 
     /**
@@ -72,6 +87,14 @@ public final class GuardBridge {
 
     private static volatile Guard guard;
     private static final java.util.concurrent.atomic.AtomicLong ADVICE_FAILURES = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.Set<String> REPORTED_SITES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The ticket of a call that a framework hook lets go on without a decision of its own: the call is decided
+     * elsewhere (a {@code @Tool} method behind a framework executor), or it is not a tool call at all. Any non-null
+     * value lets a guarded body run, so hooks return this one rather than a ticket of the agent's.
+     */
+    public static final Object PROCEED = new Object();
 
     private GuardBridge() {
     }
@@ -107,6 +130,28 @@ public final class GuardBridge {
             return g.enter(toolId, self, args);
         } catch (Throwable t) {
             return failed(t);
+        }
+    }
+
+    /**
+     * Called by a module's fuse, advice on a class every tool call of its framework goes through (the request
+     * object of a call, say): throws a denial when the module does not fit the framework found, so that calls
+     * whose own hook could not apply are stopped too. Does nothing while the module fits or no guard is installed
+     * (then the hooks that did apply deny on their own).
+     */
+    public static void checkFits(String module) {
+        Guard g = guard;
+        if (g == null) {
+            return;
+        }
+        String why;
+        try {
+            why = g.unfit(module);
+        } catch (Throwable t) {
+            why = "the check of the " + module + " integration failed (" + t.getClass().getSimpleName() + ")";
+        }
+        if (why != null) {
+            throw new ToolCallDeniedException(null, "on_error", why, "Denied by ToolGuard: " + why + " [on_error]");
         }
     }
 
@@ -295,15 +340,20 @@ public final class GuardBridge {
     }
 
     /**
-     * Called by the advice's exception handler when inlined advice itself threw, which should never happen:
-     * counted and said on standard error, so that tests can assert there were none.
+     * Called by the exception handler of inlined advice when the advice itself threw (a bug, or a
+     * {@code StackOverflowError} near the end of the stack): counted, and said on standard error once per site,
+     * so that tests can assert there were none. The advice's protocol makes such a call skip the guarded body.
+     *
+     * @param site the hook or tool method whose advice failed
      */
-    public static void adviceFailed(Throwable t) {
+    public static void adviceFailed(Throwable t, String site) {
         ADVICE_FAILURES.incrementAndGet();
-        try {
-            System.err.println("toolguard: advice failed: " + t);
-        } catch (Throwable ignored) {
-            // nothing more can be done from inside the application's method
+        if (REPORTED_SITES.add(site)) {
+            try {
+                System.err.println("toolguard: advice failed at " + site + " (the call is denied): " + t);
+            } catch (Throwable ignored) {
+                // nothing more can be done from inside the application's method
+            }
         }
     }
 
@@ -311,6 +361,24 @@ public final class GuardBridge {
     public static long adviceFailures() {
         return ADVICE_FAILURES.get();
     }
+
+    /**
+     * What guarding advice throws (or turns into the framework's error) when its enter advice did not return an
+     * allowed call's ticket: the denial the guard gave, or, when the advice failed before the guard could answer,
+     * a denial saying the call could not be decided. Never null; never an allow.
+     */
+    public static RuntimeException refusal(Object denial) {
+        // by its kind, not its class: an application that loaded its own copy of the API before an attach holds
+        // denials of that copy, which are no instances of this loader's ToolCallDeniedException
+        if (denial instanceof RuntimeException d) {
+            return d;
+        }
+        return new ToolCallDeniedException(null, "on_error", "the call could not be decided (internal error)",
+                UNDECIDED_MESSAGE);
+    }
+
+    /** The message of {@link #refusal} for a call the guard could not answer. */
+    public static final String UNDECIDED_MESSAGE = "ToolGuard could not decide this call (internal error) [on_error]";
 
     /** The text a framework should return as the tool's error when {@code enter} denied. */
     public static String denialText(Object denial) {

@@ -98,4 +98,38 @@ class GuardBridgeTest {
         assertThat(refusing.toString()).isEqualTo("refused tool: Denied by policy p: no role grants it [roles]");
         assertThat(refusing).isEqualTo(refusing).isNotEqualTo(new Object());
     }
+
+    @Test
+    void guardingAdviceThrowsTheGuardsDenialOrWhenItHasNoneADenialThatTheCallCouldNotBeDecided() {
+        ToolCallDeniedException denial = new ToolCallDeniedException("wipe", "tools.wipe.rules[0]", "no",
+                "Denied by policy p: no [tools.wipe.rules[0]]");
+
+        assertThat(GuardBridge.refusal(denial)).isSameAs(denial);
+        // what the advice throws when it failed before the guard answered: never an allow, never another type
+        assertThat(GuardBridge.refusal(null)).isInstanceOfSatisfying(ToolCallDeniedException.class, d -> {
+            assertThat(d.rule()).isEqualTo("on_error");
+            assertThat(d.getMessage()).isEqualTo("ToolGuard could not decide this call (internal error) [on_error]");
+        });
+        assertThat(GuardBridge.refusal("not a denial")).isInstanceOf(ToolCallDeniedException.class);
+        assertThat(GuardBridge.PROCEED).isNotNull();
+    }
+
+    @Test
+    void adviceFailuresAreCountedEveryTimeAndSaidOncePerSite() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        long counted = GuardBridge.adviceFailures();
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            GuardBridge.adviceFailed(new StackOverflowError(), "com.acme.Tools#wipe(String)");
+            GuardBridge.adviceFailed(new StackOverflowError(), "com.acme.Tools#wipe(String)");
+            GuardBridge.adviceFailed(new IllegalStateException("x"), "com.acme.Tools#ping()");
+        } finally {
+            System.setErr(before);
+        }
+        assertThat(GuardBridge.adviceFailures()).isEqualTo(counted + 3);
+        assertThat(err.toString().lines()).containsExactly(
+                "toolguard: advice failed at com.acme.Tools#wipe(String) (the call is denied): java.lang.StackOverflowError",
+                "toolguard: advice failed at com.acme.Tools#ping() (the call is denied): java.lang.IllegalStateException: x");
+    }
 }

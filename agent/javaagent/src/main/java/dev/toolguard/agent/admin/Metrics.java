@@ -37,6 +37,13 @@ public final class Metrics {
     private final LongAdder reloadsOk = new LongAdder();
     private final LongAdder reloadsFailed = new LongAdder();
     private final LongAdder internalErrors = new LongAdder();
+    /** Each module's status by name (applied, degraded, not_applied, absent); read when metrics are written. */
+    private volatile java.util.function.Supplier<Map<String, String>> instrumentation = Map::of;
+
+    /** Where {@code toolguard_instrumentation} reads each module's status from. */
+    public void instrumentation(java.util.function.Supplier<Map<String, String>> statuses) {
+        this.instrumentation = statuses;
+    }
 
     /** Counts one decision of {@code tool} and its latency. */
     public void decided(String tool, Action action, long latencyNanos) {
@@ -97,6 +104,18 @@ public final class Metrics {
         family(out, "toolguard_internal_errors_total", "counter",
                 "Internal errors while deciding or auditing, decided by on_error.");
         out.append("toolguard_internal_errors_total ").append(internalErrors.sum()).append('\n');
+
+        family(out, "toolguard_instrumentation", "gauge",
+                "Each framework module and how it stands in this JVM (not_applied: its tool calls are denied).");
+        for (Map.Entry<String, String> e : new TreeMap<>(instrumentation.get()).entrySet()) {
+            out.append("toolguard_instrumentation{module=\"").append(escape(e.getKey())).append("\",status=\"")
+                    .append(escape(e.getValue())).append("\"} 1\n");
+        }
+
+        family(out, "toolguard_advice_failures_total", "counter",
+                "Failures of the agent's inlined advice; each denied its call and was said on standard error.");
+        out.append("toolguard_advice_failures_total ")
+                .append(dev.toolguard.api.internal.GuardBridge.adviceFailures()).append('\n');
     }
 
     static void family(StringBuilder out, String name, String type, String help) {

@@ -11,8 +11,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The advice inlined into every tool method. It asks the bridge before the body runs and, on a denial, skips
- * the body and throws the denial in its place; otherwise it reports the outcome once the body is done.
+ * The advice inlined into every tool method. It asks the bridge before the body runs; the body runs only when the
+ * answer is an allowed call's ticket. Anything else (a denial, or a failure of this advice itself, which ByteBuddy
+ * suppresses into a null) skips the body, and the exit throws the denial in its place (GuardBridge's protocol).
  *
  * <p>Inlined code may reference only bootstrap types ({@link GuardBridge}, {@link ToolCallDeniedException})
  * and its own parameters: it runs inside the application's classes, in their class loader.
@@ -28,20 +29,26 @@ public final class ToolAdvice {
     private ToolAdvice() {
     }
 
-    @Advice.OnMethodEnter(skipOn = ToolCallDeniedException.class, suppress = Throwable.class)
+    @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static Object enter(@ToolId int toolId, @Advice.This(optional = true) Object self,
-                        @Advice.AllArguments Object[] args) {
-        return GuardBridge.enter(toolId, self, args);
+                        @Advice.AllArguments Object[] args, @Advice.Local("denial") Object denial) {
+        Object verdict = GuardBridge.enter(toolId, self, args);
+        if (verdict instanceof Throwable) {
+            denial = verdict;
+            return null;
+        }
+        return verdict;
     }
 
+    // not suppressed: what fails here reaches the caller, and the body has not run
     @Advice.OnMethodExit(onThrowable = Throwable.class)
-    static void exit(@Advice.Enter Object verdict,
+    static void exit(@Advice.Enter Object ticket, @Advice.Local("denial") Object denial,
                      @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
                      @Advice.Thrown(readOnly = false) Throwable thrown) {
-        if (verdict instanceof ToolCallDeniedException) {
-            thrown = (ToolCallDeniedException) verdict;
+        if (ticket == null) {
+            thrown = GuardBridge.refusal(denial);
         } else {
-            GuardBridge.exit(verdict, returned, thrown);
+            GuardBridge.exit(ticket, returned, thrown);
         }
     }
 }

@@ -46,8 +46,8 @@ public record AgentConfig(
         String adminListen,
         String adminTokenEnv) {
 
-    public static final List<String> ALL_BUILTIN_RULE_SETS =
-            List.of("guarded-tool", "langchain4j", "spring-ai", "mcp", "semantic-kernel");
+    /** Every module the agent ships, by name: the default of {@code instrumentation.builtin}. */
+    public static final List<String> ALL_BUILTIN_RULE_SETS = dev.toolguard.agent.instrument.Modules.NAMES;
     public static final List<String> DEFAULT_REDACT =
             List.of("password", "token", "secret", "api_key", "apikey", "authorization", "credential");
     public static final Duration DEFAULT_RELOAD = Duration.ofSeconds(2);

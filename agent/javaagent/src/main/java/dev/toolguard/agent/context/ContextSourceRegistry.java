@@ -7,13 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
- * Context sources by name. The standard ones ({@code api}, {@code mdc}, {@code system-property}, {@code env})
- * are always here; others (the Spring ones) register a {@link ContextSourceFactory} through
- * {@link ServiceLoader} or {@link #register}.
+ * Context sources by name. The standard ones ({@code api}, {@code mdc}, {@code system-property}, {@code env},
+ * {@code spring-security}) are always here; a framework's own source is declared by its module
+ * ({@code InstrumentationModule#contextSources}) and added with {@link #register}.
  */
 public final class ContextSourceRegistry {
 
@@ -22,22 +20,14 @@ public final class ContextSourceRegistry {
     private ContextSourceRegistry() {
     }
 
-    /** The standard sources plus every factory found by {@link ServiceLoader} in the agent's class loader. */
+    /** The standard sources. */
     public static ContextSourceRegistry standard(Map<String, String> environment) {
-        ContextSourceRegistry r = new ContextSourceRegistry()
+        return new ContextSourceRegistry()
                 .register(new ApiContextSource.Factory())
                 .register(new MdcContextSource.Factory())
                 .register(new SystemPropertyContextSource.Factory())
-                .register(new EnvContextSource.Factory(environment));
-        try {
-            for (ContextSourceFactory f : ServiceLoader.load(ContextSourceFactory.class,
-                    ContextSourceRegistry.class.getClassLoader())) {
-                r.register(f);
-            }
-        } catch (ServiceConfigurationError e) {
-            // a plug-in that cannot load is as if absent; a config naming it reports an unknown source
-        }
-        return r;
+                .register(new EnvContextSource.Factory(environment))
+                .register(new SpringSecurityContextSource.Factory());
     }
 
     public ContextSourceRegistry register(ContextSourceFactory factory) {

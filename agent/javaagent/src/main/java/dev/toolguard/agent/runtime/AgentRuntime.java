@@ -11,8 +11,9 @@ import dev.toolguard.agent.config.ConfigResolver;
 import dev.toolguard.agent.config.EnforcementMode;
 import dev.toolguard.agent.context.ContextAssembler;
 import dev.toolguard.agent.context.ContextSourceRegistry;
-import dev.toolguard.agent.instrument.FrameworkHook;
-import dev.toolguard.agent.instrument.FrameworkHooks;
+import dev.toolguard.agent.instrument.InstrumentationModule;
+import dev.toolguard.agent.instrument.Modules;
+import dev.toolguard.agent.instrument.check.ModuleChecks;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.agent.reload.LastGoodStore;
 import dev.toolguard.agent.reload.PolicyReloader;
@@ -22,7 +23,6 @@ import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolRules;
 import dev.toolguard.instrumentation.file.RulesFile;
-import dev.toolguard.instrumentation.rule.BuiltinRuleSets;
 import dev.toolguard.instrumentation.rule.ToolRule;
 import dev.toolguard.policy.approval.ApprovalNotifier;
 import dev.toolguard.policy.approval.ApprovalService;
@@ -92,28 +92,76 @@ public final class AgentRuntime {
         AgentRuntime runtime = new AgentRuntime(System.err);
         try {
             runtime.run(agentArgs, inst, attached);
-        } catch (RuntimeException | LinkageError e) {
-            runtime.failClosed(inst, e);
+        } catch (Throwable e) {
+            // an Error too (out of memory, out of stack): whatever stopped the start, nothing may run unguarded
+            runtime.failClosed(agentArgs, inst, e);
         }
     }
 
+    /** Set once the instrumentation is in place, so that a failed start does not install it twice. */
+    private boolean instrumented;
+
     /**
-     * Starting failed (a bug of ours): rather than leave the tools unguarded, guard every annotated tool with a
-     * guard that denies, and say so. Only if even that fails do the tools run unguarded, which is said too.
+     * Starting failed (a bug of ours): rather than leave the tools unguarded, every tool the agent would have
+     * guarded (SPEC §13.5: annotations, {@code rules.yaml} entries, framework hooks) is guarded by a guard that
+     * denies, and that is said. Only if even that fails do the tools run unguarded, which is said too.
      */
-    private void failClosed(Instrumentation inst, Throwable failure) {
+    private void failClosed(String agentArgs, Instrumentation inst, Throwable failure) {
         String why = failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
         try {
-            if (!GuardBridge.installed()) {
-                GuardBridge.install(new DenyingGuard("the agent failed to start (" + why + ")"));
-                new ToolInstaller(new ToolRules(BuiltinRuleSets.rules(BuiltinRuleSets.NAMES)), List.of(), false,
-                        new ToolRegistry(), diagnostics).install(inst);
+            if (GuardBridge.installed()) {
+                // the start failed after its guard was in place (its last steps): that guard decides every call
+                diagnostics.accept("toolguard: the agent failed at the end of its start, and its guard decides every"
+                        + " call as configured: " + why);
+                return;
+            }
+            GuardBridge.install(new DenyingGuard("the agent failed to start (" + why + ")"));
+            if (!instrumented) {
+                List<String> builtin = AgentConfig.ALL_BUILTIN_RULE_SETS;
+                List<ToolRule> fileRules = List.of();
+                boolean filterDiscovery = true;
+                try {
+                    AgentConfig config = ConfigResolver.resolve(agentArgs).config();
+                    builtin = config.builtinRuleSets();
+                    filterDiscovery = config.filterDiscovery();
+                    fileRules = readRules(config, new ArrayList<>());
+                } catch (Throwable e) {
+                    diagnostics.accept("toolguard: the config cannot be read either, so every built-in module guards: " + e);
+                }
+                ModuleChecks checks = new ModuleChecks(Modules.named(builtin), filterDiscovery,
+                        AgentRuntime.class.getClassLoader(), diagnostics);
+                instrument(fileRules, checks, inst);
             }
             diagnostics.accept("toolguard: the agent failed to start, so every guarded call is denied: " + why);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
             diagnostics.accept("toolguard: the agent failed to start, and no tool is guarded: " + why + "; then " + e);
         }
     }
+
+    /** The tools of the config's {@code rules.yaml} files; a file that cannot be read adds its problems. */
+    private static List<ToolRule> readRules(AgentConfig config, List<String> problems) {
+        List<ToolRule> rules = new ArrayList<>();
+        for (Path file : config.rulesFiles()) {
+            RulesFile.Result read = RulesFile.read(file);
+            read.problems().forEach(p -> problems.add(p.toString()));
+            rules.addAll(read.rules());
+        }
+        return rules;
+    }
+
+    /**
+     * Installs the tool advice and every enabled module's hooks, for the tools of the modules' annotations and of
+     * the {@code rules.yaml} files. The same path serves a start and a failed start, so that both guard the same tools.
+     */
+    private void instrument(List<ToolRule> fileRules, ModuleChecks checks, Instrumentation inst) {
+        List<ToolRule> rules = new ArrayList<>(Modules.annotationRules(checks.modules()));
+        rules.addAll(fileRules);
+        new ToolInstaller(new ToolRules(rules, Modules.parameterNaming()), checks, registry, diagnostics).install(inst);
+        instrumented = true;
+    }
+
+    /** The tools instrumented, by the ids their advice carries; shared by the instrumentation and the pipeline. */
+    private final ToolRegistry registry = new ToolRegistry();
 
     /** The guard of an agent that could not start: every call is denied with the reason. */
     private record DenyingGuard(String reason) implements GuardBridge.Guard {
@@ -169,15 +217,14 @@ public final class AgentRuntime {
         resolved.problems().forEach(p -> problems.add(p.toString()));
         AgentConfig config = resolved.config();
 
-        List<ToolRule> rules = new ArrayList<>(BuiltinRuleSets.rules(config.builtinRuleSets()));
-        for (Path file : config.rulesFiles()) {
-            RulesFile.Result read = RulesFile.read(file);
-            read.problems().forEach(p -> problems.add(p.toString()));
-            rules.addAll(read.rules());
+        List<ToolRule> fileRules = readRules(config, problems);
+        List<InstrumentationModule> modules = Modules.named(config.builtinRuleSets());
+        ContextSourceRegistry contextSources = ContextSourceRegistry.standard(System.getenv());
+        for (InstrumentationModule m : Modules.ALL) {
+            m.contextSources().forEach(contextSources::register);
         }
         List<ConfigProblem> contextProblems = new ArrayList<>();
-        ContextAssembler context = ContextSourceRegistry.standard(System.getenv())
-                .assemble(config.context(), contextProblems);
+        ContextAssembler context = contextSources.assemble(config.context(), contextProblems);
         contextProblems.forEach(p -> problems.add(p.toString()));
         if (!problems.isEmpty()) {
             problems.forEach(p -> diagnostics.accept("toolguard: config error: " + p));
@@ -206,6 +253,13 @@ public final class AgentRuntime {
         };
 
         Metrics metrics = new Metrics();
+        ModuleChecks checks = new ModuleChecks(modules, config.filterDiscovery(), AgentRuntime.class.getClassLoader(),
+                diagnostics);
+        metrics.instrumentation(() -> {
+            Map<String, String> labels = new LinkedHashMap<>();
+            checks.statuses().forEach((m, st) -> labels.put(m, st.label()));
+            return labels;
+        });
         EngineState state = EngineState.inMemory();
         List<String> sources = config.policySources();
         ActivePolicy active = new ActivePolicy(!problems.isEmpty()
@@ -257,21 +311,23 @@ public final class AgentRuntime {
 
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
                 auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
-                failingTools(System.getProperty(ENGINE_FAILURE_PROPERTY)), auditOff, diagnostics);
-        ToolRegistry registry = new ToolRegistry();
-        GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader()));
-
-        List<FrameworkHook> hooks = new ArrayList<>();
-        for (FrameworkHook hook : FrameworkHooks.ALL) {
-            if (config.builtinRuleSets().contains(hook.ruleSet())) {
-                hooks.add(hook);
+                failingTools(System.getProperty(ENGINE_FAILURE_PROPERTY)), auditOff, checks::refusal, diagnostics);
+        // the frameworks on the class path are checked now, so that the start line can say how they stand; a
+        // framework that a later class loader brings (a Spring Boot jar's) is checked, and said, when it is met
+        List<ModuleChecks.Result> atStart = new ArrayList<>();
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        for (InstrumentationModule m : modules) {
+            ModuleChecks.Result r = checks.check(m, system);
+            if (r.status() != ModuleChecks.Status.ABSENT && m.markerClass() != null) {
+                atStart.add(r);
             }
         }
-        new ToolInstaller(new ToolRules(rules), hooks, config.filterDiscovery(), registry, diagnostics).install(inst);
+        instrument(fileRules, checks, inst);
+        GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader()));
         awaitPolicy(policyLoad, active);
 
         stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config,
-                auditOff ? "switched off by " + AUDIT_OFF_PROPERTY : auditProblem, adminAddress));
+                auditOff ? "switched off by " + AUDIT_OFF_PROPERTY : auditProblem, adminAddress, atStart));
     }
 
     /** The first load of the policy: what is loaded decides, what fails is said and recorded, then reloading starts. */

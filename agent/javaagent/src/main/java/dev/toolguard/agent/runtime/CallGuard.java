@@ -23,8 +23,19 @@ public interface CallGuard {
     /** Writes the outcome record once the body returned ({@code thrown == null}) or threw. */
     void after(Verdict verdict, Object result, Throwable thrown);
 
-    /** The verdict for a call whose deciding failed in a way {@link #before} could not catch. */
+    /** The verdict for a call whose deciding failed in a way {@link #before} could not catch ({@code on_error}). */
     Verdict failed(ToolMethod method, Throwable failure);
+
+    /**
+     * The verdict for a call the agent must not decide at all: a tool it cannot identify, or a guarded tool called
+     * by the deciding itself. Always a denial, audited, whatever {@code on_error} says.
+     */
+    Verdict refused(ToolMethod method, String why);
+
+    /** Why the named module does not fit its framework, or null (see {@code GuardBridge.Guard#unfit}). */
+    default String unfit(String module) {
+        return null;
+    }
 
     /** Whether the tool may be offered to the model in the calling thread's context (SPEC §8). */
     boolean discoverable(String toolName);

@@ -3,7 +3,6 @@ package dev.toolguard.agent.runtime;
 import dev.toolguard.agent.advice.ToolRegistry;
 import dev.toolguard.agent.context.CallSite;
 import dev.toolguard.agent.context.CarriedContext;
-import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolMethod;
 
@@ -43,6 +42,10 @@ public final class Dispatcher implements GuardBridge.Guard {
         }
     }
 
+    /** What a call names when the agent cannot tell which tool it is: decided as an internal error, and audited. */
+    private static final ToolMethod UNKNOWN = new ToolMethod("(unknown tool)", "(unknown)", "(unknown)", "(unknown)",
+            java.util.List.of(), "(unknown)");
+
     private final ThreadLocal<ThreadState> state = ThreadLocal.withInitial(ThreadState::new);
     private final ToolRegistry registry;
     private final CallGuard guard;
@@ -58,7 +61,7 @@ public final class Dispatcher implements GuardBridge.Guard {
     public Object enter(int toolId, Object self, Object[] args) {
         ToolMethod tool = registry.get(toolId);
         if (tool == null) {
-            return unknownTool("tool id " + toolId);
+            return guard.refused(UNKNOWN, "tool id " + toolId + " is not known to the agent").denial();
         }
         CallSite site = new CallSite(tool, self, args);
         return decide(tool, site, null);
@@ -67,7 +70,7 @@ public final class Dispatcher implements GuardBridge.Guard {
     @Override
     public Object enterNamed(String ruleSet, String tool, String site, Object args, Object[] extras) {
         if (tool == null) {
-            return unknownTool("a call without a tool name");
+            return guard.refused(UNKNOWN, "a call of the " + ruleSet + " module without a tool name").denial();
         }
         ToolMethod method = registry.named(ruleSet, tool, site);
         return decide(method, new CallSite(method, null, extras), args == null ? NamedArguments.NONE : args);
@@ -78,7 +81,7 @@ public final class Dispatcher implements GuardBridge.Guard {
         ThreadState s = state.get();
         if (s.deciding) {
             // something our deciding called is itself a guarded tool: never let the checker check itself
-            return guard.failed(tool, new IllegalStateException("a guarded tool was called while deciding")).denial();
+            return guard.refused(tool, "a guarded tool was called while deciding").denial();
         }
         Frame top = s.top;
         while (top != null && top.closed) {
@@ -128,6 +131,11 @@ public final class Dispatcher implements GuardBridge.Guard {
     }
 
     @Override
+    public String unfit(String module) {
+        return guard.unfit(module);
+    }
+
+    @Override
     public boolean discoverable(String tool) {
         return guard.discoverable(tool);
     }
@@ -150,10 +158,5 @@ public final class Dispatcher implements GuardBridge.Guard {
     @Override
     public void restoreContext(Object token) {
         CarriedContext.restore(token);
-    }
-
-    private static ToolCallDeniedException unknownTool(String what) {
-        String reason = "internal error while deciding (" + what + " is not known to the agent)";
-        return new ToolCallDeniedException(null, "on_error", reason, "Denied by ToolGuard: " + reason + " [on_error]");
     }
 }

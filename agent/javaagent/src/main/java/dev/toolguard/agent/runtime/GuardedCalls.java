@@ -7,6 +7,7 @@ import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.policy.audit.AuditLog;
+import dev.toolguard.policy.audit.CallIds;
 import dev.toolguard.policy.audit.AuditWriteException;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
@@ -20,8 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The decide-and-audit path of one guarded call: context, engine, approval, write-ahead decision record, and
- * after the body the outcome record. Whatever fails inside is an internal error, decided by {@code on_error}.
+ * The decide-and-audit path of one guarded call, in stages: the framework integration fits, arguments readable,
+ * context assembled, the engine decides, an approver settles, the write-ahead decision record is written; after the
+ * body the outcome record. Whatever fails inside is an internal error, and every decision that is not the policy's
+ * is made by {@link #ownDecision}, one place, with a typed {@link Decision.Origin}: {@code on_error: allow} applies to
+ * internal errors only, never to a call that could not be read or a framework that does not fit.
  */
 public final class GuardedCalls implements CallGuard {
 
@@ -39,8 +43,10 @@ public final class GuardedCalls implements CallGuard {
     private final java.util.Set<String> injectedFailures;
     private final boolean auditOff;
     private final Consumer<String> diagnostics;
+    private final java.util.function.Function<String, String> unfitModules;
     private final CallIds ids = new CallIds();
     private final AtomicBoolean auditFailureReported = new AtomicBoolean();
+    private final java.util.Set<String> sitesReported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param noPolicy        the engine deciding while nothing is loaded (it denies with {@code no_policy})
@@ -49,11 +55,13 @@ public final class GuardedCalls implements CallGuard {
      *                         {@code toolguard.testing.engine-failure}), for the fail-closed tests; empty normally
      * @param auditOff         true only to measure deciding alone (system property
      *                         {@code toolguard.testing.audit-off}, for the benchmarks): no record is written
+     * @param unfitModules     a module's name to why its integration does not fit the framework found (SPEC §13.4),
+     *                         or to null when it fits
      */
     public GuardedCalls(ActivePolicy active, PolicyEngine noPolicy, ContextAssembler context, AuditLog audit,
                         String auditProblem, ApprovalGate approvals, DecisionMetrics metrics, OnError onError,
                         boolean shadow, java.util.Set<String> injectedFailures, boolean auditOff,
-                        Consumer<String> diagnostics) {
+                        java.util.function.Function<String, String> unfitModules, Consumer<String> diagnostics) {
         this.active = active;
         this.noPolicy = noPolicy;
         this.context = context;
@@ -65,13 +73,14 @@ public final class GuardedCalls implements CallGuard {
         this.shadow = shadow;
         this.injectedFailures = injectedFailures;
         this.auditOff = auditOff;
+        this.unfitModules = unfitModules;
         this.diagnostics = diagnostics;
     }
 
     @Override
     public Verdict before(ToolMethod method, CallSite site, ArgumentReader.Result args) {
         long start = System.nanoTime();
-        String callId = audit != null ? audit.newId() : ids.next();
+        String callId = ids.next();
         ActivePolicy.Snapshot policy = active.current();
         Map<String, Object> plainArgs = args.ok() ? args.args() : Map.of();
         ToolCall call = null;
@@ -80,7 +89,11 @@ public final class GuardedCalls implements CallGuard {
         boolean announced = false;
         try {
             call = new ToolCall(method.toolName(), plainArgs, context.assemble(site));
-            if (!args.ok()) {
+            String unfit = unfitModules.apply(method.ruleSet());
+            if (unfit != null) {
+                decision = ownDecision(Decision.Origin.INSTRUMENTATION, unfit, null, policy.bundle(),
+                        System.nanoTime() - start);
+            } else if (!args.ok()) {
                 decision = unreadable(args, policy.bundle(), System.nanoTime() - start);
             } else {
                 if (!injectedFailures.isEmpty() && injectedFailures.contains(method.toolName())) {
@@ -91,6 +104,11 @@ public final class GuardedCalls implements CallGuard {
                     announced = true;
                 }
                 decision = (policy.loaded() ? policy.engine() : noPolicy).decide(call);
+                if (decision.origin() == Decision.Origin.INTERNAL_ERROR) {
+                    // the engine caught its own failure: said and counted here like any other
+                    report(method, decision.reason());
+                    metrics.internalError(method.toolName());
+                }
                 if (decision.action() == Action.REQUIRE_APPROVAL && decision.enforced()) {
                     if (announced) {
                         announced = false;
@@ -98,9 +116,9 @@ public final class GuardedCalls implements CallGuard {
                     }
                     decision = approvals.settle(callId, call, decision);
                 }
-                if (ON_ERROR.equals(decision.rule()) && decision.reason() != null
-                        && decision.reason().startsWith("internal error") && onError == OnError.ALLOW) {
-                    decision = allowOnError(decision.reason(), policy.bundle(), decision.latencyNanos());
+                if (decision.origin() == Decision.Origin.INTERNAL_ERROR && onError == OnError.ALLOW) {
+                    decision = ownDecision(Decision.Origin.INTERNAL_ERROR, decision.reason(), null, policy.bundle(),
+                            decision.latencyNanos());
                 }
             }
             if (!auditOff) {
@@ -119,9 +137,9 @@ public final class GuardedCalls implements CallGuard {
                 announced = false;
                 audit.withdraw();
             }
-            decision = internalError(t, policy.bundle(), System.nanoTime() - start);
+            decision = recorded(callId, call != null ? call : new ToolCall(method.toolName(), plainArgs, Map.of()), method,
+                    internalError(method, t, policy.bundle(), System.nanoTime() - start));
             metrics.internalError(method.toolName());
-            writeQuietly(callId, call != null ? call : new ToolCall(method.toolName(), plainArgs, Map.of()), method, decision);
         }
         metrics.decided(method.toolName(), decision);
         if (decision.blocks()) {
@@ -147,14 +165,28 @@ public final class GuardedCalls implements CallGuard {
 
     @Override
     public Verdict failed(ToolMethod method, Throwable failure) {
-        Decision d = internalError(failure, active.current().bundle(), 0L);
+        Decision d = recorded(ids.next(), new ToolCall(method.toolName(), Map.of(), Map.of()), method,
+                internalError(method, failure, active.current().bundle(), 0L));
         metrics.internalError(method.toolName());
-        writeQuietly(audit != null ? audit.newId() : ids.next(), new ToolCall(method.toolName(), Map.of(), Map.of()),
-                method, d);
         metrics.decided(method.toolName(), d);
         return d.blocks()
                 ? new Verdict(new ToolCallDeniedException(method.toolName(), d.rule(), d.reason(), d.denialMessage()), null, 0L)
                 : new Verdict(null, null, System.nanoTime());
+    }
+
+    @Override
+    public String unfit(String module) {
+        return unfitModules.apply(module);
+    }
+
+    @Override
+    public Verdict refused(ToolMethod method, String why) {
+        Decision d = recorded(ids.next(), new ToolCall(method.toolName(), Map.of(), Map.of()), method,
+                ownDecision(Decision.Origin.INVALID_CALL, "invalid call: " + why, null, active.current().bundle(), 0L)
+                        .withEnforced(true));
+        report(method, why);
+        metrics.decided(method.toolName(), d);
+        return new Verdict(new ToolCallDeniedException(method.toolName(), d.rule(), d.reason(), d.denialMessage()), null, 0L);
     }
 
     @Override
@@ -178,38 +210,66 @@ public final class GuardedCalls implements CallGuard {
 
     private Decision unreadable(ArgumentReader.Result args, PolicyBundle bundle, long latency) {
         String where = args.field() == null || args.field().isEmpty() ? "the arguments" : "argument " + args.field();
-        return decision(Action.DENY, "invalid call: " + where + " cannot be read: " + args.problem(),
+        return ownDecision(Decision.Origin.INVALID_CALL, "invalid call: " + where + " cannot be read: " + args.problem(),
                 args.field() == null || args.field().isEmpty() ? null : args.field(), bundle, latency);
     }
 
-    private Decision internalError(Throwable t, PolicyBundle bundle, long latency) {
+    private Decision internalError(ToolMethod method, Throwable t, PolicyBundle bundle, long latency) {
         String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         if (t instanceof AuditWriteException) {
             reportAuditFailure(t);
+        } else {
+            report(method, what);
         }
-        String reason = "internal error while deciding (" + what + ")";
-        return onError == OnError.ALLOW ? allowOnError(reason, bundle, latency)
-                : decision(Action.DENY, reason, null, bundle, latency);
+        return ownDecision(Decision.Origin.INTERNAL_ERROR, "internal error while deciding (" + what + ")", null, bundle,
+                latency);
     }
 
-    private Decision allowOnError(String reason, PolicyBundle bundle, long latency) {
-        return decision(Action.ALLOW, reason + "; allowed because on_error is allow", null, bundle, latency);
-    }
-
-    private Decision decision(Action action, String reason, String field, PolicyBundle bundle, long latency) {
-        return new Decision(action, !shadow, reason, ON_ERROR, field,
+    /**
+     * The one place a decision that is not the policy's is made, under rule {@code on_error}: a denial, except that
+     * an internal error is allowed (and says so) when the config says {@code on_error: allow}.
+     */
+    private Decision ownDecision(Decision.Origin origin, String reason, String field, PolicyBundle bundle, long latency) {
+        boolean allow = origin == Decision.Origin.INTERNAL_ERROR && onError == OnError.ALLOW;
+        return new Decision(allow ? Action.ALLOW : Action.DENY, !shadow,
+                allow ? reason + "; allowed because on_error is allow" : reason, ON_ERROR, field,
                 bundle == null ? null : bundle.name(), bundle == null ? null : bundle.version(),
-                bundle == null ? null : bundle.sha256(), latency, null, List.of());
+                bundle == null ? null : bundle.sha256(), latency, null, List.of(), origin);
     }
 
-    private void writeQuietly(String callId, ToolCall call, ToolMethod method, Decision decision) {
-        if (audit == null) {
-            return;
+    /**
+     * Writes the record of an internal error's decision and returns the decision the call ends with: a body runs only
+     * after a record that allowed it was written (SPEC §13.1), so an {@code on_error: allow} whose record cannot be
+     * written is a denial after all.
+     */
+    private Decision recorded(String callId, ToolCall call, ToolMethod method, Decision decision) {
+        if (auditOff) {
+            return decision;
         }
         try {
+            if (audit == null) {
+                throw new AuditWriteException("the audit log is not open: " + auditProblem, null);
+            }
             audit.decision(callId, call, method.signature(), decision);
+            return decision;
         } catch (AuditWriteException | RuntimeException e) {
             reportAuditFailure(e);
+            return decision.allowed() ? new Decision(Action.DENY, decision.enforced(), decision.reason()
+                    + "; denied after all because its record could not be written", decision.rule(), decision.field(),
+                    decision.policyName(), decision.policyVersion(), decision.policySha256(), decision.latencyNanos(),
+                    null, decision.trace(), decision.origin()) : decision;
+        }
+    }
+
+    /** Says an internal error on standard error, once per site (SPEC §13.1); every call's audit record says it again. */
+    private void report(ToolMethod method, String what) {
+        if (sitesReported.add(method.signature())) {
+            try {
+                diagnostics.accept("toolguard: internal error while deciding a call of " + method.toolName() + " at "
+                        + method.signature() + ", decided by on_error (" + onError.wireName() + "): " + what);
+            } catch (Throwable unsaid) {
+                // near the end of the stack even saying it may fail; the decision still stands
+            }
         }
     }
 

@@ -1,15 +1,18 @@
 package dev.toolguard.agent.runtime;
 
 import dev.toolguard.agent.config.AgentConfig;
+import dev.toolguard.agent.instrument.check.ModuleChecks;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.policy.load.PolicyBundle;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The one line the agent writes to standard error when it starts (SPEC §1): its version, the bundle deciding
  * (or why there is none), the mode, where the audit log goes, and where the admin API listens when it runs
- * (the port actually bound, so that {@code admin.listen: 127.0.0.1:0} can be found).
+ * (the port actually bound, so that {@code admin.listen: 127.0.0.1:0} can be found), and how each framework module
+ * found on the class path stands ({@code langchain4j 1.19.0 applied}; {@code NOT APPLIED}: its calls are denied).
  */
 public final class StartLine {
 
@@ -19,9 +22,10 @@ public final class StartLine {
     /**
      * @param auditProblem why the audit log could not be opened, or null when it is open
      * @param admin        the address the admin API is bound to, or null when it is not running
+     * @param frameworks   the framework modules found on the class path at start, and how each stands
      */
     public static String of(String version, ActivePolicy.Snapshot policy, AgentConfig config, String auditProblem,
-                            InetSocketAddress admin) {
+                            InetSocketAddress admin, List<ModuleChecks.Result> frameworks) {
         StringBuilder line = new StringBuilder("ToolGuard ").append(version).append(" started: ");
         if (policy.loaded()) {
             PolicyBundle b = policy.bundle();
@@ -37,6 +41,10 @@ public final class StartLine {
             line.append("; audit log NOT open: ").append(auditProblem);
         } else {
             line.append("; audit to ").append(config.auditToStderr() ? "standard error" : config.auditFile());
+        }
+        if (!frameworks.isEmpty()) {
+            line.append("; frameworks: ").append(frameworks.stream().map(ModuleChecks.Result::summary)
+                    .collect(java.util.stream.Collectors.joining(", ")));
         }
         if (admin != null) {
             line.append("; admin API on ").append(url(admin));

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class McpContextSourceTest {
 
     private final List<ConfigProblem> problems = new ArrayList<>();
-    private final ContextSourceRegistry registry = ContextSourceRegistry.standard(Map.of());
+    private final ContextSourceRegistry registry = ContextSourceRegistry.standard(Map.of()).register(new McpContextSource.Factory());
 
     private static final McpAsyncServerExchange EXCHANGE = new McpAsyncServerExchange("session-7", null, null,
             new McpSchema.Implementation("claude-desktop", "1.4.2"),

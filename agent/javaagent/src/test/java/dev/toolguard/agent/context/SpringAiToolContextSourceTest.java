@@ -22,7 +22,7 @@ class SpringAiToolContextSourceTest {
             "com.acme.SupportTools#issueRefund(String,double,ToolContext)", List.of("customerId", "amount"), "spring-ai");
 
     private final List<ConfigProblem> problems = new ArrayList<>();
-    private final ContextSourceRegistry registry = ContextSourceRegistry.standard(Map.of());
+    private final ContextSourceRegistry registry = ContextSourceRegistry.standard(Map.of()).register(new SpringAiToolContextSource.Factory());
 
     private ContextAssembler assembler(Map<String, String> mapping) {
         ContextAssembler a = registry.assemble(

@@ -159,8 +159,10 @@ class SpringSecurityContextSourceTest {
     }
 
     @Test
-    void bothSpringSourcesAreFoundByTheServiceLoader() {
-        assertThat(registry.names()).contains("spring-security", "spring-ai-tool-context");
+    void springSecurityIsAStandardSourceAndTheToolContextOneComesWithTheSpringAiModule() {
+        assertThat(registry.names()).contains("spring-security");
+        assertThat(new dev.toolguard.agent.instrument.springai.SpringAiModule().contextSources())
+                .extracting(ContextSourceFactory::name).containsExactly("spring-ai-tool-context");
     }
 
     /** Any object of the application, as a call's framework argument would be. */

@@ -46,6 +46,12 @@ class DispatcherTest {
         }
 
         @Override
+        public Verdict refused(ToolMethod method, String why) {
+            events.add("refused " + method.toolName() + " " + why);
+            return new Verdict(new ToolCallDeniedException(method.toolName(), "on_error", why, "Denied [on_error]"), null, 0);
+        }
+
+        @Override
         public java.util.Map<String, Object> context() {
             return java.util.Map.of("user", java.util.Map.of("id", "alice"));
         }
@@ -154,7 +160,7 @@ class DispatcherTest {
         dispatcher.enter(tool("outer"), null, new Object[]{"a"});
 
         assertThat(seen).singleElement().isInstanceOf(ToolCallDeniedException.class);
-        assertThat(guard.events).contains("failed ping a guarded tool was called while deciding");
+        assertThat(guard.events).contains("refused ping a guarded tool was called while deciding");
     }
 
     @Test

@@ -52,7 +52,7 @@ class GuardedCallsTest {
         try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
             GuardedCalls calls = new GuardedCalls(active, PolicyEngine.noPolicy(), new ContextAssembler(List.of()), audit,
                     null, (id, call, requiring) -> requiring, DecisionMetrics.NONE, OnError.DENY, false, Set.of(), false,
-                    message -> { });
+                    module -> null, message -> { });
 
             CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
                     ArgumentReader.Result.of(Map.of("n", 1L)));
@@ -63,5 +63,51 @@ class GuardedCallsTest {
             // no other write happens in between: the outcome went to the OS before after() returned
             assertThat(types(file)).containsExactly("start", "decision", "outcome");
         }
+    }
+
+    private static ActivePolicy pingAllowed() {
+        LoadResult loaded = BundleLoader.loadTexts(Map.of("ping.yaml", """
+                apiVersion: toolguard.dev/v1
+                kind: Policy
+                metadata: {name: ping, version: "1"}
+                tools:
+                  ping: {action: allow}
+                """));
+        ActivePolicy active = new ActivePolicy("not loaded yet");
+        active.swap(new PolicyEngine(loaded.bundle()));
+        return active;
+    }
+
+    @Test
+    void aCallOfAModuleThatDoesNotFitItsFrameworkIsDeniedEvenWithOnErrorAllowAndTheRecordSaysWhy() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
+            GuardedCalls calls = new GuardedCalls(pingAllowed(), PolicyEngine.noPolicy(), new ContextAssembler(List.of()),
+                    audit, null, (id, call, requiring) -> requiring, DecisionMetrics.NONE, OnError.ALLOW, false, Set.of(),
+                    false, module -> module.equals("guarded-tool") ? "the guarded-tool integration does not fit" : null,
+                    message -> { });
+
+            CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                    ArgumentReader.Result.of(Map.of("n", 1L)));
+
+            assertThat(verdict.denied()).isTrue();
+            assertThat(verdict.denial().getMessage()).isEqualTo(
+                    "Denied by ToolGuard: the guarded-tool integration does not fit [on_error]");
+            assertThat(Files.readAllLines(file).get(1)).contains("\"action\":\"deny\"").contains("\"rule\":\"on_error\"");
+        }
+    }
+
+    @Test
+    void anInternalErrorAllowedByOnErrorIsDeniedAfterAllWhenItsRecordCannotBeWritten() {
+        GuardedCalls calls = new GuardedCalls(pingAllowed(), PolicyEngine.noPolicy(), new ContextAssembler(List.of()),
+                null, "the disk is gone", (id, call, requiring) -> requiring, DecisionMetrics.NONE, OnError.ALLOW, false,
+                Set.of(), false, module -> null, message -> { });
+
+        CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                ArgumentReader.Result.of(Map.of("n", 1L)));
+
+        assertThat(verdict.denied()).isTrue();
+        assertThat(verdict.denial().getMessage()).contains("the audit log is not open: the disk is gone")
+                .contains("denied after all because its record could not be written").endsWith("[on_error]");
     }
 }

@@ -12,12 +12,13 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * through which an AI service runs every tool call: decides a call of a tool that is not a {@code @Tool} method,
  * a programmatic {@code ToolExecutor} (often a lambda, which no class-level rule can reach) or the executor of a
  * {@code ToolProvider} such as {@code McpToolProvider}. A {@code DefaultToolExecutor} runs a {@code @Tool}
- * method, which is decided where it runs, with its Java arguments.
+ * method, which is decided where it runs, with its Java arguments: that call proceeds here.
  *
- * <p>A denied call is given to LangChain4j with an executor that throws the denial (as the cause, as
- * {@code DefaultToolExecutor} wraps a tool method's exception) in place of the real one, so that LangChain4j's own
- * error handling ({@code ToolExecutionErrorHandler}, which is handed the cause) gives the model the denial text as
- * the tool's error, exactly as for a denied {@code @Tool} method.
+ * <p>A denied call proceeds with an executor that throws the denial (as the cause, as {@code DefaultToolExecutor}
+ * wraps a tool method's exception) in place of the real one, so that LangChain4j's own error handling
+ * ({@code ToolExecutionErrorHandler}, which is handed the cause) gives the model the denial text as the tool's
+ * error, exactly as for a denied {@code @Tool} method. If this advice fails before the executor is replaced, the
+ * method is skipped and throws the refusal (GuardBridge's protocol).
  */
 final class ExecutorCall {
 
@@ -26,27 +27,29 @@ final class ExecutorCall {
     private ExecutorCall() {
     }
 
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static Object enter(@Advice.Argument(0) ToolExecutionRequest request,
                         @Advice.Argument(value = 1, readOnly = false) ToolExecutor executor) {
-        if (request == null || executor == null || executor instanceof DefaultToolExecutor) {
-            return null;
+        if (executor instanceof DefaultToolExecutor) {
+            return GuardBridge.PROCEED;
         }
         String arguments = request.arguments();
-        Object decision = GuardBridge.enterNamed("langchain4j", request.name(), SITE,
+        Object verdict = GuardBridge.enterNamed("langchain4j", request.name(), SITE,
                 arguments == null || arguments.isBlank() ? "{}" : arguments, new Object[] {executor});
-        if (decision instanceof Throwable) {
-            executor = (ToolExecutor) GuardBridge.refusing(ToolExecutor.class, decision);
-            return null;
+        if (verdict instanceof Throwable) {
+            executor = (ToolExecutor) GuardBridge.refusing(ToolExecutor.class, verdict);
+            return GuardBridge.PROCEED;
         }
-        return decision;
+        return verdict;
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
     static void exit(@Advice.Enter Object ticket,
                      @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
-                     @Advice.Thrown Throwable thrown) {
-        if (ticket != null) {
+                     @Advice.Thrown(readOnly = false) Throwable thrown) {
+        if (ticket == null) {
+            thrown = GuardBridge.refusal(null);
+        } else {
             GuardBridge.exit(ticket, result, thrown);
         }
     }

@@ -13,40 +13,39 @@ import java.util.Map;
  * thread of the tool's body (Reactor's bounded-elastic scheduler, or the caller's with
  * {@code immediateExecution}), so the decision, the body and the outcome happen there in order, and a guarded
  * method the handler calls for the same tool (a Spring AI {@code @Tool} behind an MCP tool) is not decided twice.
- * A denial is the handler's result: a {@code CallToolResult} with {@code isError: true}.
+ * The handler runs only for an allowed call's ticket (GuardBridge's protocol); otherwise its result is a
+ * {@code CallToolResult} with {@code isError: true} carrying the denial.
  */
 final class SyncToolCall {
 
     private SyncToolCall() {
     }
 
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Throwable.class)
-    static Object enter(@Advice.Argument(1) Object exchange, @Advice.Argument(2) Object request,
-                        @Advice.Origin("#t") String adapter) {
-        String name = null;
-        Object arguments = null;
-        try {
-            McpSchema.CallToolRequest call = (McpSchema.CallToolRequest) request;
-            name = call.name();
-            arguments = call.arguments();
-        } catch (Throwable unreadable) {
-            // no name: the agent denies a call it cannot name
-        }
+    @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
+    static Object enter(@Advice.Argument(1) Object exchange, @Advice.Argument(2) McpSchema.CallToolRequest request,
+                        @Advice.Origin("#t") String adapter, @Advice.Local("denial") Object denial) {
+        Map<String, Object> arguments = request.arguments();
         // the stateless adapter passes the transport context where the session one passes the exchange
-        String site = adapter.contains("Stateless") ? "io.modelcontextprotocol.server.McpStatelessSyncServer#tools/call"
-                : "io.modelcontextprotocol.server.McpSyncServer#tools/call";
-        return GuardBridge.enterNamed("mcp", name, site, arguments == null ? Map.of() : arguments, new Object[] {exchange});
+        Object verdict = GuardBridge.enterNamed("mcp", request.name(), adapter.contains("Stateless")
+                        ? "io.modelcontextprotocol.server.McpStatelessSyncServer#tools/call"
+                        : "io.modelcontextprotocol.server.McpSyncServer#tools/call",
+                arguments == null ? Map.of() : arguments, new Object[] {exchange});
+        if (verdict instanceof Throwable) {
+            denial = verdict;
+            return null;
+        }
+        return verdict;
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter Object decision,
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit(@Advice.Enter Object ticket, @Advice.Local("denial") Object denial,
                      @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
                      @Advice.Thrown Throwable thrown) {
-        if (decision instanceof Throwable) {
+        if (ticket == null) {
             result = McpSchema.CallToolResult.builder()
-                    .addTextContent(GuardBridge.denialText(decision)).isError(true).build();
+                    .addTextContent(GuardBridge.denialText(GuardBridge.refusal(denial))).isError(true).build();
         } else {
-            GuardBridge.exit(decision, result, thrown);
+            GuardBridge.exit(ticket, result, thrown);
         }
     }
 }

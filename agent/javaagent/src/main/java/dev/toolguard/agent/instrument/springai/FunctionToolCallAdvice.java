@@ -1,6 +1,5 @@
 package dev.toolguard.agent.instrument.springai;
 
-import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
 import net.bytebuddy.asm.Advice;
 import org.springframework.ai.chat.model.ToolContext;
@@ -9,38 +8,38 @@ import org.springframework.ai.tool.function.FunctionToolCallback;
 
 /**
  * Inlined into {@code FunctionToolCallback.call(String, ToolContext)}: decides the call by the tool's name and its
- * JSON arguments before the function runs. The tool context goes to the context sources as an extra.
+ * JSON arguments before the function runs. The tool context goes to the context sources as an extra. The function
+ * runs only for an allowed call's ticket (GuardBridge's protocol); otherwise the denial leaves as Spring AI's tool
+ * error, whose message the tool-calling loop hands to the model as the result.
  */
 final class FunctionToolCallAdvice {
 
     private FunctionToolCallAdvice() {
     }
 
-    /** Returns the denial, which skips the body; an allowed call's ticket stays in a local for the exit. */
-    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static Object enter(@Advice.This FunctionToolCallback<?, ?> callback,
                         @Advice.Argument(0) String toolInput,
                         @Advice.Argument(1) ToolContext toolContext,
-                        @Advice.Local("ticket") Object ticket) {
-        Object decision = GuardBridge.enterNamed("spring-ai", callback.getToolDefinition().name(),
+                        @Advice.Local("denial") Object denial) {
+        Object verdict = GuardBridge.enterNamed("spring-ai", callback.getToolDefinition().name(),
                 "org.springframework.ai.tool.function.FunctionToolCallback#call(String,ToolContext)",
                 toolInput, new Object[]{toolContext});
-        if (decision instanceof ToolCallDeniedException) {
-            return decision;
+        if (verdict instanceof Throwable) {
+            denial = verdict;
+            return null;
         }
-        ticket = decision;
-        return null;
+        return verdict;
     }
 
-    /** A denial leaves as the framework's tool error; the loop hands its message to the model as the result. */
     @Advice.OnMethodExit(onThrowable = Throwable.class)
     static void exit(@Advice.This FunctionToolCallback<?, ?> callback,
-                     @Advice.Enter Object denial,
-                     @Advice.Local("ticket") Object ticket,
+                     @Advice.Enter Object ticket,
+                     @Advice.Local("denial") Object denial,
                      @Advice.Return String result,
                      @Advice.Thrown(readOnly = false) Throwable thrown) {
-        if (denial != null) {
-            thrown = new ToolExecutionException(callback.getToolDefinition(), (Throwable) denial);
+        if (ticket == null) {
+            thrown = new ToolExecutionException(callback.getToolDefinition(), GuardBridge.refusal(denial));
         } else {
             GuardBridge.exit(ticket, result, thrown);
         }

@@ -1,17 +1,17 @@
 package dev.toolguard.agent.instrument.semantickernel;
 
-import dev.toolguard.agent.advice.ToolInstaller;
-import dev.toolguard.agent.instrument.CarriedContextAdvice;
-import dev.toolguard.agent.instrument.FrameworkHook;
-import dev.toolguard.agent.instrument.LambdaBodyAdvice;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import dev.toolguard.agent.instrument.Hook;
+import dev.toolguard.agent.instrument.InstrumentationModule;
+import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 import java.lang.reflect.Method;
 import java.util.List;
 
+import static dev.toolguard.agent.instrument.Hook.Role.CARRIES_CONTEXT;
+import static dev.toolguard.agent.instrument.Hook.Role.FILTERS_DISCOVERY;
+import static dev.toolguard.agent.instrument.Hook.Role.REPORTS_DENIALS;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
@@ -19,8 +19,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * Built-in rule set {@code semantic-kernel}: Semantic Kernel for Java (1.x) beyond its tool annotation.
- * A {@code @DefineKernelFunction} method is guarded by the annotation rule set itself; this hook makes the rest
+ * Semantic Kernel for Java ({@code com.microsoft.semantic-kernel:semantickernel-api}, 1.0 to 1.4).
+ * A {@code @DefineKernelFunction} method is guarded where it runs; the hooks make the rest
  * of the framework's tool loop, which lives in {@code OpenAIChatCompletion}, work with it:
  * <ul>
  *   <li><b>Context.</b> Semantic Kernel calls a tool method on a {@code Schedulers.boundedElastic()} worker, so
@@ -28,7 +28,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *       the tool is decided. The caller's context is captured where the chat starts ({@link ChatContextCapture}),
  *       travels in the pipeline's Reactor context, is taken up where a kernel function is started
  *       ({@link FunctionSubscribe}) and handed across to the worker with the call's arguments
- *       ({@link ArgumentsCarryContext}, {@link CarriedContextAdvice}).</li>
+ *       ({@link ArgumentsCarryContext}, {@code CarriedContextAdvice}).</li>
  *   <li><b>Denials.</b> The model is told {@code "Call failed: "} and the denial's text, not Semantic Kernel's
  *       wrapper text ({@link DenialAsToolError}); the kernel's auto-invoke loop then asks the model again.</li>
  *   <li><b>Discovery.</b> With {@code filter_discovery}, the functions a chat sends the model as tools leave out
@@ -37,37 +37,66 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * Matched by name and argument count only, which are the same from 1.0 to 1.4; what the methods take first
  * changed from a message list to a class of its own.
  */
-public final class SemanticKernelHooks implements FrameworkHook {
+public final class SemanticKernelModule extends InstrumentationModule {
 
     static final String CHAT_COMPLETION = "com.microsoft.semantickernel.aiservices.openai.chatcompletion.OpenAIChatCompletion";
     static final String FUNCTION_INVOCATION = "com.microsoft.semantickernel.orchestration.FunctionInvocation";
     static final String FUNCTION_FROM_METHOD = "com.microsoft.semantickernel.semanticfunctions.KernelFunctionFromMethod";
 
     @Override
-    public String ruleSet() {
+    public String name() {
         return "semantic-kernel";
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
-        AgentBuilder.Identified.Extendable b = builder
-                .type(named(CHAT_COMPLETION))
-                .transform(advice()
-                        .advice(chatStart(), name("ChatContextCapture"))
-                        .advice(named("emitError").and(takesArguments(3)).and(takesArgument(2, Throwable.class)),
-                                name("DenialAsToolError")));
-        if (filterDiscovery) {
-            b = b.transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolCollection(),
-                    Advice.to(ToolListFilter.class).withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE))));
-        }
-        return b
-                .type(named(FUNCTION_INVOCATION))
-                .transform(advice().advice(named("subscribe").and(takesArguments(1))
-                        .and(takesArgument(0, named("reactor.core.CoreSubscriber"))), name("FunctionSubscribe")))
-                .type(named(FUNCTION_FROM_METHOD))
-                .transform(advice().advice(reflectiveCall(), name("ArgumentsCarryContext")))
-                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(reflectiveCallBody(),
-                        Advice.to(CarriedContextAdvice.class).withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE))));
+    public String markerClass() {
+        return "com.microsoft.semantickernel.Kernel";
+    }
+
+    @Override
+    public String versionArtifact() {
+        return "com.microsoft.semantic-kernel:semantickernel-api";
+    }
+
+    @Override
+    public String supportedVersions() {
+        return "1.0 to 1.4";
+    }
+
+    @Override
+    public List<AnnotatedToolRule> toolAnnotations() {
+        return List.of(AnnotatedToolRule.of(name(),
+                "com.microsoft.semantickernel.semanticfunctions.annotations.DefineKernelFunction"));
+    }
+
+    @Override
+    public List<String> parameterNameAnnotations() {
+        return List.of("com.microsoft.semantickernel.semanticfunctions.annotations.KernelFunctionParameter");
+    }
+
+    /** The OpenAI chat service is one of several a kernel may use: the hooks on it are optional. */
+    @Override
+    public List<Hook> hooks() {
+        return List.of(
+                Hook.of(CARRIES_CONTEXT, CHAT_COMPLETION, chatStart(), "internalChatMessageContentsAsync(3 arguments)",
+                        advice("ChatContextCapture")).onOptionalType(),
+                Hook.of(REPORTS_DENIALS, CHAT_COMPLETION, emitError(), "emitError(.., .., Throwable)",
+                        advice("DenialAsToolError")).onOptionalType(),
+                Hook.of(FILTERS_DISCOVERY, CHAT_COMPLETION, toolCollection(),
+                        "lambda$internalChatMessageContentsAsync$N(List, KernelPlugin, String, KernelFunction)",
+                        advice("ToolListFilter")).onLambdaBodies().onOptionalType(),
+                Hook.of(CARRIES_CONTEXT, FUNCTION_INVOCATION, named("subscribe").and(takesArguments(1))
+                                .and(takesArgument(0, named("reactor.core.CoreSubscriber"))),
+                        "subscribe(CoreSubscriber)", advice("FunctionSubscribe")),
+                Hook.of(CARRIES_CONTEXT, FUNCTION_FROM_METHOD, reflectiveCall(), "invokeAsyncFunction(Method, Object, List)",
+                        advice("ArgumentsCarryContext")),
+                Hook.of(CARRIES_CONTEXT, FUNCTION_FROM_METHOD, reflectiveCallBody(),
+                        "lambda$invokeAsyncFunction$N(Method, Object, List) returning Object",
+                        "dev.toolguard.agent.instrument.CarriedContextAdvice").onLambdaBodies());
+    }
+
+    static ElementMatcher<MethodDescription> emitError() {
+        return named("emitError").and(takesArguments(3)).and(takesArgument(2, Throwable.class));
     }
 
     /** {@code internalChatMessageContentsAsync(messages, kernel, invocationContext)}: a chat starts. */
@@ -97,19 +126,5 @@ public final class SemanticKernelHooks implements FrameworkHook {
     static ElementMatcher<MethodDescription> reflectiveCallBody() {
         return nameStartsWith("lambda$invokeAsyncFunction$").and(takesArguments(3))
                 .and(takesArgument(0, Method.class)).and(takesArgument(2, List.class)).and(returns(Object.class));
-    }
-
-    private static String name(String adviceClass) {
-        return SemanticKernelHooks.class.getPackageName() + "." + adviceClass;
-    }
-
-    /**
-     * Advice described from its class file and never loaded: it names Semantic Kernel's and Reactor's types, which
-     * only the application's class loader has.
-     */
-    private static AgentBuilder.Transformer.ForAdvice advice() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .withExceptionHandler(ToolInstaller.REPORT_ADVICE_FAILURE)
-                .include(SemanticKernelHooks.class.getClassLoader());
     }
 }

@@ -1,15 +1,17 @@
 package dev.toolguard.agent.instrument.mcp;
 
-import dev.toolguard.agent.advice.ToolInstaller;
-import dev.toolguard.agent.instrument.FrameworkHook;
-import dev.toolguard.agent.instrument.LambdaBodyAdvice;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import dev.toolguard.agent.context.ContextSourceFactory;
+import dev.toolguard.agent.context.McpContextSource;
+import dev.toolguard.agent.instrument.Hook;
+import dev.toolguard.agent.instrument.InstrumentationModule;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.toolguard.agent.instrument.Hook.Role.FILTERS_DISCOVERY;
+import static dev.toolguard.agent.instrument.Hook.Role.GUARDS_CALLS;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -18,8 +20,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * Built-in rule set {@code mcp}: tool calls served by the MCP Java SDK ({@code io.modelcontextprotocol.sdk},
- * 1.x and 2.x), whose tools are handler functions, not methods of their own.
+ * The MCP Java SDK ({@code io.modelcontextprotocol.sdk:mcp-core}, 1.0 to 2.2): tool calls served by its servers,
+ * whose tools are handler functions, not methods of their own.
  *
  * <p>A server built with {@code McpServer.sync(...)} or {@code McpServer.async(...)} is an {@code McpAsyncServer}
  * (or {@code McpStatelessAsyncServer}) whose {@code tools/call} request handler finds the tool and applies its
@@ -29,8 +31,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * <ul>
  * <li>a sync tool is decided in the adapter's callable ({@link SyncToolCall}), on the thread that runs its body,
  * so that its outcome is recorded after the body and a guarded method it calls for the same tool passes through;</li>
- * <li>an async tool is decided in the {@code tools/call} handler ({@link AsyncToolCall}),
- * before its handler is applied; the handler returns a Mono whose body may run later, on another thread.</li>
+ * <li>an async tool is decided in the {@code tools/call} handler ({@link AsyncToolCall}), before its handler is
+ * applied; the handler returns a Mono whose body may run later, on another thread.</li>
  * </ul>
  * A denial is returned as a {@code CallToolResult} with {@code isError: true}: the SDK would turn a thrown exception
  * into a JSON-RPC error, which clients treat as a failure of the server, not as a tool result the model reads.
@@ -41,7 +43,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * of the SDK, stateful or not, whatever its transport, goes through that record's constructor, and a client never
  * does (it reads results as plain JSON).
  */
-public final class McpHooks implements FrameworkHook {
+public final class McpModule extends InstrumentationModule {
 
     static final String SESSION_SERVER = "io.modelcontextprotocol.server.McpAsyncServer";
     static final String STATELESS_SERVER = "io.modelcontextprotocol.server.McpStatelessAsyncServer";
@@ -50,35 +52,57 @@ public final class McpHooks implements FrameworkHook {
             "io.modelcontextprotocol.server.McpStatelessServerFeatures$AsyncToolSpecification";
     static final String JSON_RPC_RESPONSE = "io.modelcontextprotocol.spec.McpSchema$JSONRPCResponse";
 
-    /** A suppressed failure of our advice is counted and said, like the tool advice's. */
-    private static final Advice.ExceptionHandler REPORT = ToolInstaller.REPORT_ADVICE_FAILURE;
-
     @Override
-    public String ruleSet() {
+    public String name() {
         return "mcp";
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, boolean filterDiscovery) {
-        // one type(...) per class: Byte Buddy applies only the first registration that matches a type
-        AgentBuilder.Identified.Extendable servers = builder
-                .type(named(SESSION_SERVER).or(named(STATELESS_SERVER)))
-                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolsCallHandler(),
-                        Advice.to(AsyncToolCall.class, ToolCallOutcome.class).withExceptionHandler(REPORT))));
-        if (filterDiscovery) {
-            servers = servers.transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(toolListEntry(),
-                    Advice.to(ToolListEntry.class).withExceptionHandler(REPORT))));
+    public String markerClass() {
+        return SESSION_SERVER;
+    }
+
+    @Override
+    public String versionArtifact() {
+        return "io.modelcontextprotocol.sdk:mcp-core";
+    }
+
+    @Override
+    public String supportedVersions() {
+        return "1.0 to 2.2";
+    }
+
+    @Override
+    public List<String> plumbingTypes() {
+        return List.of("io.modelcontextprotocol.server.McpSyncServerExchange",
+                "io.modelcontextprotocol.server.McpAsyncServerExchange");
+    }
+
+    @Override
+    public List<ContextSourceFactory> contextSources() {
+        return List.of(new McpContextSource.Factory());
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        List<Hook> hooks = new ArrayList<>();
+        for (String server : List.of(SESSION_SERVER, STATELESS_SERVER)) {
+            hooks.add(Hook.of(GUARDS_CALLS, server, toolsCallHandler(),
+                    "lambda$toolsCallRequestHandler$N(exchange, Object) returning Mono", advice("AsyncToolCall"))
+                    .onLambdaBodies());
+            hooks.add(Hook.of(FILTERS_DISCOVERY, server, toolListEntry(),
+                    "lambda$toolsListRequestHandler$N(exchange, Tool) returning Publisher", advice("ToolListEntry"))
+                    .onLambdaBodies().since("2.2"));
         }
-        AgentBuilder b = servers
-                .type(named(SYNC_ADAPTER).or(named(STATELESS_SYNC_ADAPTER)))
-                .transform((tb, type, loader, module, pd) -> tb.visit(new LambdaBodyAdvice(syncHandlerCall(),
-                        Advice.to(SyncToolCall.class).withExceptionHandler(REPORT))));
-        if (filterDiscovery) {
-            b = b.type(named(JSON_RPC_RESPONSE))
-                    .transform((tb, type, loader, module, pd) -> filtersEachListedTool(loader) ? tb
-                            : tb.visit(Advice.to(ToolListResponse.class).withExceptionHandler(REPORT).on(responseConstructor())));
+        for (String adapter : List.of(SYNC_ADAPTER, STATELESS_SYNC_ADAPTER)) {
+            hooks.add(Hook.of(GUARDS_CALLS, adapter, syncHandlerCall(),
+                    "lambda$fromSync$N(spec, exchange, CallToolRequest) returning CallToolResult", advice("SyncToolCall"))
+                    .onLambdaBodies());
         }
-        return b;
+        hooks.add(Hook.fuse("io.modelcontextprotocol.spec.McpSchema$CallToolRequest"));
+        hooks.add(Hook.of(FILTERS_DISCOVERY, JSON_RPC_RESPONSE, responseConstructor(),
+                "JSONRPCResponse(String, Object, Object, JSONRPCError)", advice("ToolListResponse")).until("2.2"));
+        return hooks;
     }
 
     /**
@@ -89,21 +113,6 @@ public final class McpHooks implements FrameworkHook {
         return nameStartsWith("lambda$toolsListRequestHandler$").and(takesArguments(2))
                 .and(takesArgument(1, named("io.modelcontextprotocol.spec.McpSchema$Tool")))
                 .and(returns(named("org.reactivestreams.Publisher")));
-    }
-
-    /**
-     * Whether the SDK of this class loader filters each listed tool itself ({@link #toolListEntry}): then lists are
-     * filtered there, with the request's exchange, and a whole response is not filtered again with the context of
-     * the thread that builds it, which lacks the exchange. Older SDKs (1.x) are filtered at the response.
-     */
-    static boolean filtersEachListedTool(ClassLoader loader) {
-        try {
-            TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
-            TypePool.Resolution server = pool.describe(SESSION_SERVER);
-            return server.isResolved() && !server.resolve().getDeclaredMethods().filter(toolListEntry()).isEmpty();
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     /** {@code JSONRPCResponse(String jsonrpc, Object id, Object result, JSONRPCError error)}, the record's own. */

@@ -1,0 +1,78 @@
+package dev.toolguard.it.adversarial;
+
+import dev.toolguard.it.adversarial.apps.InheritedAnnotationsApp;
+import dev.toolguard.it.agent.AgentProcess;
+import dev.toolguard.it.agent.Scenario;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.toolguard.it.adversarial.Adversary.DENY_RULE;
+import static dev.toolguard.it.adversarial.Adversary.bodyRuns;
+import static dev.toolguard.it.adversarial.Adversary.decisions;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SPEC §13.3: an annotation on an interface or abstract method, or on an overridden method, guards every
+ * implementation and override, under the name the annotation gives.
+ */
+class AdversarialInheritedAnnotationsIT {
+
+    @TempDir
+    static Path dir;
+    static Scenario denied;
+    static Scenario allowed;
+    static AgentProcess wipe;
+    static AgentProcess ping;
+
+    @BeforeAll
+    static void callEveryShape() throws Exception {
+        denied = new Scenario(Files.createDirectories(dir.resolve("wipe")));
+        wipe = denied.app().agentOptions("config=" + Adversary.policy(denied))
+                .main(InheritedAnnotationsApp.class, "wipe").run();
+        allowed = new Scenario(Files.createDirectories(dir.resolve("ping")));
+        ping = allowed.app().agentOptions("config=" + Adversary.policy(allowed))
+                .main(InheritedAnnotationsApp.class, "ping").run();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"interface", "generic-interface", "abstract-class", "grandparent-interface", "override",
+            "override-direct"})
+    void anImplementationOfADeniedAnnotatedMethodNeverRunsItsBody(String shape) {
+        assertThat(bodyRuns(wipe, "wipe")).as("shapes whose unannotated denied body ran").doesNotContain(shape);
+        // the rule shows the call was decided as wipe, the annotation's name, not as erase by the default
+        assertThat(wipe.stdoutLines()).as("what the caller saw")
+                .contains(shape + ": denied rule=" + DENY_RULE + " tool=wipe wrapped=none");
+        assertThat(decisions(denied, "wipe", shape)).as("decision records of wipe via %s", shape).singleElement()
+                .satisfies(d -> assertThat(d.path("rule").asText()).isEqualTo(DENY_RULE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"interface", "generic-interface", "abstract-class", "grandparent-interface", "override",
+            "override-direct"})
+    void anImplementationOfAnAllowedAnnotatedMethodRunsOnceAfterOneDecision(String shape) {
+        assertThat(bodyRuns(ping, "ping")).containsOnlyOnce(shape);
+        assertThat(ping.stdoutLines()).contains(shape + ": returned ping done " + shape);
+        assertThat(decisions(allowed, "ping", shape)).as("decision records of ping via %s", shape).singleElement()
+                .satisfies(d -> assertThat(d.path("action").asText()).isEqualTo("allow"));
+    }
+
+    @Test
+    void bothAppsRanToTheEndAndEveryBodyThatRanWasAllowedByARecord() {
+        assertThat(wipe.stdoutLines()).last().isEqualTo("done");
+        assertThat(ping.stdoutLines()).last().isEqualTo("done");
+        Adversary.assertEveryBodyRunWasAllowedByARecord(wipe, denied);
+        Adversary.assertEveryBodyRunWasAllowedByARecord(ping, allowed);
+    }
+
+    @Test
+    void noAdviceFailedSilently() {
+        wipe.assertNoAdviceFailures();
+        ping.assertNoAdviceFailures();
+    }
+}
