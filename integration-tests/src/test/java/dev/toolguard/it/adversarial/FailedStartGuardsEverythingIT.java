@@ -1,6 +1,7 @@
 package dev.toolguard.it.adversarial;
 
 import dev.toolguard.it.agent.AgentProcess;
+import dev.toolguard.it.agent.FaultyAgent;
 import dev.toolguard.it.agent.Scenario;
 import dev.toolguard.it.agent.apps.LegacyToolsApp;
 import dev.toolguard.it.langchain4j.LangChain4jSample;
@@ -32,13 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SPEC §13.5: when the agent cannot start, every tool it would have guarded is denied, not only annotated
  * methods ({@code FailClosedIT} has those): a {@code rules.yaml} entry, an MCP tool served by the MCP Java SDK, a
  * Spring AI function tool and a LangChain4j programmatic tool. Each runs an existing app with a policy that would
- * allow the call, and the test-only switch that makes the agent's start fail; each asserts that the body never
+ * allow the call, on an agent jar whose start fails ({@link FaultyAgent}); each asserts that the body never
  * ran and that the caller (or the model) read a denial by rule {@code on_error} saying the agent failed to start.
  */
 class FailedStartGuardsEverythingIT {
 
-    /** The fail-closed tests' switch that makes the agent's start throw (as in {@code FailClosedIT}). */
-    static final String START_FAILURE = "toolguard.testing.start-failure";
     static final String FAILED_TO_START = "the agent failed to start";
     static final String ON_ERROR = "[on_error]";
 
@@ -60,7 +59,7 @@ class FailedStartGuardsEverythingIT {
                 """);
 
         AgentProcess app = s.app().agentOptions("config=" + config).property("app.user", "u-prop")
-                .property(START_FAILURE, "true").main(LegacyToolsApp.class).run();
+                .agentJar(FaultyAgent.failingToStart(dir)).main(LegacyToolsApp.class).run();
 
         assertThat(app.exitCode()).isZero();
         // calls 1 to 6 are the rules file's tools (by class glob, by implements, by annotation); 1, 3 and 4 the policy allows
@@ -81,9 +80,9 @@ class FailedStartGuardsEverythingIT {
         String classpath = Files.readString(sample.resolve("target/classpath.txt")).trim() + File.pathSeparator
                 + sample.resolve("target/sample-mcp-server.jar");
         ServerParameters server = ServerParameters.builder(Scenario.java().toString())
-                .args("-javaagent:" + AgentProcess.AGENT_JAR + "=config=" + sample.resolve("toolguard.yaml")
+                .args("-javaagent:" + FaultyAgent.failingToStart(dir) + "=config=" + sample.resolve("toolguard.yaml")
                                 + ",audit=" + dir.resolve("audit.jsonl"),
-                        "-D" + START_FAILURE + "=true", "-Xshare:auto",
+                        "-Xshare:auto",
                         "-cp", classpath, "dev.toolguard.sample.mcp.SupportDeskServer", "sync")
                 // alice of support_l1, whom the sample's policy allows to look up orders
                 .addEnvVar("SUPPORT_DESK_USER", "alice")
@@ -116,7 +115,7 @@ class FailedStartGuardsEverythingIT {
     void aSpringAiFunctionToolIsDeniedAndTheModelReadsWhy() throws Exception {
         AgentProcess app = SampleRun.run(new Scenario(dir).app()
                 .agentOptions("config=" + SampleRun.SAMPLE.resolve("toolguard.yaml") + ",audit=" + dir.resolve("audit.jsonl"))
-                .property(START_FAILURE, "true"), SampleRun.JAR_SPRING_AI_2_0);
+                .agentJar(FaultyAgent.failingToStart(dir)), SampleRun.JAR_SPRING_AI_2_0);
 
         assertThat(app.exitCode()).as(app.stderr()).isZero();
         assertThat(app.stdoutLines()).as(app.stderr()).last().isEqualTo("done");
@@ -141,7 +140,7 @@ class FailedStartGuardsEverythingIT {
                 """);
         Path config = s.config("");
 
-        AgentProcess app = s.app().agentOptions("config=" + config).property(START_FAILURE, "true")
+        AgentProcess app = s.app().agentOptions("config=" + config).agentJar(FaultyAgent.failingToStart(dir))
                 .alsoOnClasspath(LangChain4jSample.manifestClassPath())
                 .main(ProgrammaticToolsApp.class, "bob@acme.example").run();
 

@@ -50,6 +50,7 @@ public final class AgentProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private String mainClass;
+        private Path agentJar = AGENT_JAR;
         private boolean withAgent = true;
         private String classpath = TEST_CLASSES + File.pathSeparator + API_JAR;
 
@@ -65,6 +66,12 @@ public final class AgentProcess implements AutoCloseable {
         /** Starts the app as it runs today, without the agent (for attach). */
         public Builder withoutAgent() {
             this.withAgent = false;
+            return this;
+        }
+
+        /** Runs another agent jar than the built one: a {@link FaultyAgent}'s. */
+        public Builder agentJar(Path jar) {
+            this.agentJar = jar;
             return this;
         }
 
@@ -124,7 +131,7 @@ public final class AgentProcess implements AutoCloseable {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());
             if (withAgent) {
-                cmd.add("-javaagent:" + AGENT_JAR + (agentOptions == null ? "" : "=" + agentOptions));
+                cmd.add("-javaagent:" + agentJar + (agentOptions == null ? "" : "=" + agentOptions));
             }
             cmd.add("-Xshare:auto");
             cmd.addAll(jvmArgs);

@@ -391,7 +391,8 @@ public final class GuardBridge {
     }
 
     private static ToolCallDeniedException failed(Throwable t) {
-        String reason = "internal error while deciding (" + t.getClass().getSimpleName() + ")";
-        return new ToolCallDeniedException(null, "on_error", reason, "Denied by ToolGuard: " + reason + " [on_error]");
+        // what failed is the agent's to say (it counts and reports it); the model reads only that it was not decided
+        return new ToolCallDeniedException(null, "on_error", "the call could not be decided (internal error)",
+                UNDECIDED_MESSAGE);
     }
 }

@@ -64,10 +64,6 @@ import java.util.stream.Collectors;
  */
 public final class AgentRuntime {
 
-    /** System property naming a tool whose deciding fails on purpose, for the fail-closed tests. */
-    public static final String ENGINE_FAILURE_PROPERTY = "toolguard.testing.engine-failure";
-    /** System property that makes starting fail on purpose, for the fail-closed tests. */
-    public static final String START_FAILURE_PROPERTY = "toolguard.testing.start-failure";
     /**
      * System property that, set to {@code true}, writes no audit record at all: only for measuring the time
      * spent deciding (the benchmarks' G0). Never for production: the audit log is the system of record.
@@ -209,9 +205,6 @@ public final class AgentRuntime {
     }
 
     private void run(String agentArgs, Instrumentation inst, boolean attached) {
-        if (Boolean.getBoolean(START_FAILURE_PROPERTY)) {
-            throw new IllegalStateException("injected start failure");
-        }
         ConfigResolver.Result resolved = ConfigResolver.resolve(agentArgs);
         List<String> problems = new ArrayList<>();
         resolved.problems().forEach(p -> problems.add(p.toString()));
@@ -311,7 +304,7 @@ public final class AgentRuntime {
 
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
                 auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
-                failingTools(System.getProperty(ENGINE_FAILURE_PROPERTY)), auditOff, checks::refusal, diagnostics);
+                auditOff, checks::refusal, diagnostics);
         // the frameworks on the class path are checked now, so that the start line can say how they stand; a
         // framework that a later class loader brings (a Spring Boot jar's) is checked, and said, when it is met
         List<ModuleChecks.Result> atStart = new ArrayList<>();
@@ -380,14 +373,6 @@ public final class AgentRuntime {
             Thread.currentThread().interrupt();
             active.noPolicyBecause("no policy loaded: the agent was interrupted while loading it");
         }
-    }
-
-    private static java.util.Set<String> failingTools(String property) {
-        if (property == null || property.isBlank()) {
-            return java.util.Set.of();
-        }
-        return java.util.Arrays.stream(property.split(",")).map(String::trim).filter(t -> !t.isEmpty())
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     private static Map<String, Object> startDetails(AgentConfig config, boolean attached) {

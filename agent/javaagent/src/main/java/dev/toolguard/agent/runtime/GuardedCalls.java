@@ -5,6 +5,7 @@ import dev.toolguard.agent.context.CallSite;
 import dev.toolguard.agent.context.ContextAssembler;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.api.ToolCallDeniedException;
+import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.policy.audit.AuditLog;
 import dev.toolguard.policy.audit.CallIds;
@@ -40,7 +41,6 @@ public final class GuardedCalls implements CallGuard {
     private final DecisionMetrics metrics;
     private final OnError onError;
     private final boolean shadow;
-    private final java.util.Set<String> injectedFailures;
     private final boolean auditOff;
     private final Consumer<String> diagnostics;
     private final java.util.function.Function<String, String> unfitModules;
@@ -51,8 +51,6 @@ public final class GuardedCalls implements CallGuard {
     /**
      * @param noPolicy        the engine deciding while nothing is loaded (it denies with {@code no_policy})
      * @param audit           the audit log, or null when it could not be opened ({@code auditProblem} says why)
-     * @param injectedFailures tools whose deciding fails on purpose (system property
-     *                         {@code toolguard.testing.engine-failure}), for the fail-closed tests; empty normally
      * @param auditOff         true only to measure deciding alone (system property
      *                         {@code toolguard.testing.audit-off}, for the benchmarks): no record is written
      * @param unfitModules     a module's name to why its integration does not fit the framework found (SPEC §13.4),
@@ -60,7 +58,7 @@ public final class GuardedCalls implements CallGuard {
      */
     public GuardedCalls(ActivePolicy active, PolicyEngine noPolicy, ContextAssembler context, AuditLog audit,
                         String auditProblem, ApprovalGate approvals, DecisionMetrics metrics, OnError onError,
-                        boolean shadow, java.util.Set<String> injectedFailures, boolean auditOff,
+                        boolean shadow, boolean auditOff,
                         java.util.function.Function<String, String> unfitModules, Consumer<String> diagnostics) {
         this.active = active;
         this.noPolicy = noPolicy;
@@ -71,7 +69,6 @@ public final class GuardedCalls implements CallGuard {
         this.metrics = metrics;
         this.onError = onError;
         this.shadow = shadow;
-        this.injectedFailures = injectedFailures;
         this.auditOff = auditOff;
         this.unfitModules = unfitModules;
         this.diagnostics = diagnostics;
@@ -96,9 +93,6 @@ public final class GuardedCalls implements CallGuard {
             } else if (!args.ok()) {
                 decision = unreadable(args, policy.bundle(), System.nanoTime() - start);
             } else {
-                if (!injectedFailures.isEmpty() && injectedFailures.contains(method.toolName())) {
-                    throw new IllegalStateException("injected engine failure");
-                }
                 if (audit != null && !auditOff) {
                     audit.expectDecision();
                     announced = true;
@@ -143,8 +137,7 @@ public final class GuardedCalls implements CallGuard {
         }
         metrics.decided(method.toolName(), decision);
         if (decision.blocks()) {
-            return new Verdict(new ToolCallDeniedException(method.toolName(), decision.rule(), decision.reason(),
-                    decision.denialMessage()), callId, 0L);
+            return new Verdict(denialOf(method, decision), callId, 0L);
         }
         return new Verdict(null, callId, System.nanoTime());
     }
@@ -170,8 +163,19 @@ public final class GuardedCalls implements CallGuard {
         metrics.internalError(method.toolName());
         metrics.decided(method.toolName(), d);
         return d.blocks()
-                ? new Verdict(new ToolCallDeniedException(method.toolName(), d.rule(), d.reason(), d.denialMessage()), null, 0L)
+                ? new Verdict(denialOf(method, d), null, 0L)
                 : new Verdict(null, null, System.nanoTime());
+    }
+
+    /**
+     * The exception a denied call throws. An internal error's details go to standard error and the audit record;
+     * the model, which reads the message, learns only that the call could not be decided (SPEC §13.6).
+     */
+    private static ToolCallDeniedException denialOf(ToolMethod method, Decision d) {
+        return d.origin() == Decision.Origin.INTERNAL_ERROR
+                ? new ToolCallDeniedException(method.toolName(), d.rule(), "the call could not be decided (internal error)",
+                        GuardBridge.UNDECIDED_MESSAGE)
+                : new ToolCallDeniedException(method.toolName(), d.rule(), d.reason(), d.denialMessage());
     }
 
     @Override
@@ -186,7 +190,7 @@ public final class GuardedCalls implements CallGuard {
                         .withEnforced(true));
         report(method, why);
         metrics.decided(method.toolName(), d);
-        return new Verdict(new ToolCallDeniedException(method.toolName(), d.rule(), d.reason(), d.denialMessage()), null, 0L);
+        return new Verdict(denialOf(method, d), null, 0L);
     }
 
     @Override
