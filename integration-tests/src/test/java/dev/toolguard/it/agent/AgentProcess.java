@@ -228,6 +228,18 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * For apps that make the advice or the guard fail on purpose: every failure is said on standard error, and each
+     * site once (SPEC §13.1), however many calls failed there.
+     */
+    public void assertAdviceFailuresReportedOncePerSite() {
+        List<String> sites = stderrLines().stream().filter(l -> l.contains(ADVICE_FAILED))
+                .map(l -> l.substring(0, Math.max(0, l.indexOf(" (the call is denied)")))).toList();
+        if (sites.size() != new java.util.HashSet<>(sites).size()) {
+            throw new AssertionError("an advice failure site was reported more than once: " + sites);
+        }
+    }
+
     public static final String CDS_WARNING = "OpenJDK 64-Bit Server VM warning: Sharing is only supported for boot loader classes";
 
     private static String read(Path p) {

@@ -129,6 +129,7 @@ public final class GuardBridge {
         try {
             return g.enter(toolId, self, args);
         } catch (Throwable t) {
+            adviceFailed(t, GUARD_SITE);
             return failed(t);
         }
     }
@@ -164,6 +165,7 @@ public final class GuardBridge {
         try {
             return g.enterNamed(ruleSet, tool, site, args, extras);
         } catch (Throwable t) {
+            adviceFailed(t, GUARD_SITE);
             return failed(t);
         }
     }
@@ -376,6 +378,9 @@ public final class GuardBridge {
         return new ToolCallDeniedException(null, "on_error", "the call could not be decided (internal error)",
                 UNDECIDED_MESSAGE);
     }
+
+    /** Where a failure that escaped the agent's guard itself is reported (it could not be audited). */
+    private static final String GUARD_SITE = "the agent's guard";
 
     /** The message of {@link #refusal} for a call the guard could not answer. */
     public static final String UNDECIDED_MESSAGE = "ToolGuard could not decide this call (internal error) [on_error]";
