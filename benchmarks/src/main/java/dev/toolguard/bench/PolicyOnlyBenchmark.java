@@ -1,40 +1,44 @@
 package dev.toolguard.bench;
 
+import dev.toolguard.policy.decide.Decision;
+import dev.toolguard.policy.decide.PolicyEngine;
+import dev.toolguard.policy.decide.ToolCall;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * G0: the G1 call with the audit log switched off, so what remains is the agent's own path (advice,
- * argument binding, context, deciding). B0 is measured again here, in the same JVM flags, as its baseline.
+ * G0: deciding alone, the G1 call's decision made by the engine in process on a call already turned into values.
+ * The shipped agent has no switch that turns its audit log off (SPEC §13.13), so the agent's path without the log
+ * is not measured on its own any more: G1 minus G0 is the agent's advice, arguments, context and audit together.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {
-        "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=benchmarks/config/audit-off.yaml",
-        "-Dtoolguard.testing.audit-off=true"})
+@Fork(1)
+@State(Scope.Thread)
 public class PolicyOnlyBenchmark {
 
-    @State(Scope.Thread)
-    public static class Caller {
-        final SupportTools tools = new SupportTools();
+    private PolicyEngine engine;
+    private ToolCall call;
 
-        @Setup(Level.Trial)
-        public void actAsUser() {
-            Contexts.actAsSupportL1();
-        }
+    @Setup
+    public void load() {
+        engine = Policies.benchEngine();
+        call = new ToolCall("issue_refund", Map.of("customer_id", "c-1", "amount", 150.0, "reason", "damaged in transit"),
+                Map.of("user", Map.of("id", "u-bench", "roles", List.of("support_l1")), "tenant", "acme"));
     }
 
     @Benchmark
-    public String g0_guardedNoAudit(Caller c) {
-        return c.tools.issueRefund("c-1", 150.0, "damaged in transit");
+    public Decision g0_decideOnly() {
+        return engine.decide(call);
     }
 }

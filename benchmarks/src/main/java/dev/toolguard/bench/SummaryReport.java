@@ -67,7 +67,7 @@ public final class SummaryReport {
         double b0 = score(jmh, "GuardedCallBenchmark.b0_unguarded", null);
         double g1 = score(jmh, "GuardedCallBenchmark.g1_guardedAllow", null);
         double g1x2 = score(jmh, "GuardedCallBenchmark.g1_guardedAllow_2threads", null);
-        double g0 = score(jmh, "PolicyOnlyBenchmark.g0_guardedNoAudit", null);
+        double g0 = score(jmh, "PolicyOnlyBenchmark.g0_decideOnly", null);
         double d = score(jmh, "GuardedCallBenchmark.d_guardedDeny", null);
         double s0 = score(jmh, "LoopbackHttpBenchmark.s0_loopbackHttp", null);
 

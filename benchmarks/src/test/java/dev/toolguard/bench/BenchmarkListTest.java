@@ -25,7 +25,7 @@ class BenchmarkListTest {
         for (String variant : new String[] {
             "GuardedCallBenchmark.b0_unguarded", "GuardedCallBenchmark.g1_guardedAllow",
             "GuardedCallBenchmark.g1_guardedAllow_2threads", "GuardedCallBenchmark.g2_guardedSchema",
-            "GuardedCallBenchmark.d_guardedDeny", "PolicyOnlyBenchmark.g0_guardedNoAudit",
+            "GuardedCallBenchmark.d_guardedDeny", "PolicyOnlyBenchmark.g0_decideOnly",
             "LoopbackHttpBenchmark.s0_loopbackHttp", "ExpressionBenchmark.ours", "ExpressionBenchmark.cel"}) {
             // each benchmark method has a generated class named after it
             assertThat(list).as(variant).contains("dev.toolguard.bench.jmh_generated." + variant.replace('.', '_') + "_jmhTest");

@@ -34,6 +34,8 @@ public final class ToolRules {
     /** The annotation rules by annotation name, looked up in one pass over a type's methods. */
     private final Map<String, AnnotatedToolRule> annotations;
     private final List<ToolRule> others;
+    /** The rules.yaml entries that matched some class, whether or not a method of it. */
+    private final Set<ToolRule> matchedAClass = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ToolRules(List<ToolRule> rules, ParameterNaming naming) {
         this.rules = List.copyOf(rules);
@@ -108,10 +110,21 @@ public final class ToolRules {
 
     /** The tools among the methods a type declares. */
     public List<Match> toolsOf(TypeDescription type) {
+        return find(type).tools();
+    }
+
+    /**
+     * The tools among the methods a type declares, and the {@code rules.yaml} entries that matched the type but
+     * none of its methods (a mistyped method name: SPEC §7, unmatched intent is loud).
+     */
+    public Found find(TypeDescription type) {
         List<ToolRule> candidates = new ArrayList<>();
         for (ToolRule r : rules) {
             if (r.types().matches(type)) {
                 candidates.add(r);
+                if (r.origin() != null) {
+                    matchedAClass.add(r);
+                }
             }
         }
         List<TypeDefinition> supers = annotations.isEmpty() ? List.of() : superTypes(type);
@@ -134,7 +147,45 @@ public final class ToolRules {
                 out.add(new Match(m, tool));
             }
         }
+        List<Miss> misses = List.of();
+        for (ToolRule r : candidates) {
+            if (r.origin() != null && r.methodGlob() != null && out.stream().noneMatch(t -> producedBy(r, type, t))) {
+                if (misses.isEmpty()) {
+                    misses = new ArrayList<>();
+                }
+                misses.add(new Miss(r, type.getName(), Nearest.names(r.methodGlob(),
+                        type.getDeclaredMethods().filter(md -> md.isMethod() && !md.isSynthetic())
+                                .stream().map(MethodDescription::getName).distinct().toList())));
+            }
+        }
+        return new Found(out, misses);
+    }
+
+    private boolean producedBy(ToolRule r, TypeDescription type, Match m) {
+        return r.toolFor(type, m.method(), naming) != null;
+    }
+
+    /** The {@code rules.yaml} entries that have matched no class so far. */
+    public List<ToolRule> entriesMatchingNoClass() {
+        List<ToolRule> out = new ArrayList<>();
+        for (ToolRule r : rules) {
+            if (r.origin() != null && !matchedAClass.contains(r)) {
+                out.add(r);
+            }
+        }
         return out;
+    }
+
+    /** What {@link #find} found in one type. */
+    public record Found(List<Match> tools, List<Miss> misses) {
+    }
+
+    /**
+     * A {@code rules.yaml} entry that matched a class but none of its methods.
+     *
+     * @param nearest the class's method names closest to the entry's, for "did you mean"
+     */
+    public record Miss(ToolRule rule, String className, List<String> nearest) {
     }
 
     /** The tool {@code m} is by an annotation on a method of a super type that it implements or overrides. */

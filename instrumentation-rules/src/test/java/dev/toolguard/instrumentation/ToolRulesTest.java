@@ -218,4 +218,33 @@ class ToolRulesTest {
         assertThat(Globs.methodName("issue*").matcher("issueRefund").matches()).isTrue();
         assertThat(Globs.literalPrefix("com.acme.**Service")).isEqualTo("com.acme.");
     }
+
+    @Test
+    void aRulesFileEntryThatMatchesAClassButNoMethodIsAMissNamingTheNearestMethods() {
+        ToolRules rules = new ToolRules(List.of(new ClassToolRule(RefundTools.class.getName(), "issueRefnd", null,
+                List.of(), "rules.yaml:2:5")), ParameterNaming.COMPILED_NAMES);
+
+        ToolRules.Found found = rules.find(type(RefundTools.class));
+
+        assertThat(found.tools()).isEmpty();
+        assertThat(found.misses()).singleElement().satisfies(m -> {
+            assertThat(m.rule().origin()).isEqualTo("rules.yaml:2:5");
+            assertThat(m.className()).isEqualTo(RefundTools.class.getName());
+            assertThat(m.nearest()).containsExactly("issueRefund");
+        });
+        assertThat(rules.entriesMatchingNoClass()).isEmpty();
+    }
+
+    @Test
+    void aRulesFileEntryThatMatchedNoClassIsKnownAsSuchAndTheFrameworksRulesNeverAre() {
+        ToolRules rules = new ToolRules(List.of(AnnotatedToolRule.of("guarded-tool", GuardedTool.class.getName()),
+                new ClassToolRule("com.acme.CrmClinet", "update*", null, List.of(), "rules.yaml:5:5")),
+                ParameterNaming.COMPILED_NAMES);
+
+        rules.find(type(RefundTools.class));
+
+        assertThat(rules.entriesMatchingNoClass()).extracting(r -> r.entry()).containsExactly("class com.acme.CrmClinet");
+        assertThat(Nearest.names("com.acme.CrmClinet", List.of("com.acme.CrmClient", "com.acme.Billing")))
+                .containsExactly("com.acme.CrmClient");
+    }
 }

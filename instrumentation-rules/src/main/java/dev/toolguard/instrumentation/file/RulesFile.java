@@ -111,10 +111,10 @@ public final class RulesFile {
             return null;
         }
         if (cls != null) {
-            return new ClassToolRule(cls, method, name, parameters);
+            return new ClassToolRule(cls, method, name, parameters, e.position().toString());
         }
         if (impl != null) {
-            return new SubtypeToolRule(impl, method, name, parameters);
+            return new SubtypeToolRule(impl, method, name, parameters, e.position().toString());
         }
         return new AnnotatedToolRule("rules", annotation, nameFrom, name, method, parameters);
     }

@@ -12,7 +12,12 @@ public final class ClassToolRule extends MethodsByNameRule {
 
     /** @param name the tool name, or null for the method name */
     public ClassToolRule(String classGlob, String methodGlob, String name, List<String> parameters) {
-        super(methodGlob, name, parameters, classes(classGlob));
+        this(classGlob, methodGlob, name, parameters, null);
+    }
+
+    /** @param origin where the entry stands in its rules file ({@code rules.yaml:3:5}) */
+    public ClassToolRule(String classGlob, String methodGlob, String name, List<String> parameters, String origin) {
+        super(methodGlob, name, parameters, classes(classGlob), origin, "class " + classGlob);
     }
 
     private static ElementMatcher<TypeDescription> classes(String classGlob) {

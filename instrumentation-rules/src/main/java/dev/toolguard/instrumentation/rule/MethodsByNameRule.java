@@ -15,13 +15,23 @@ import java.util.regex.Pattern;
 abstract class MethodsByNameRule implements ToolRule {
 
     private final Pattern methods;
+    private final String methodGlob;
+    private final String origin;
+    private final String entry;
     private final String name;
     private final List<String> parameters;
     private final ElementMatcher<TypeDescription> types;
 
-    /** @param name the tool name, or null for the method name */
-    MethodsByNameRule(String methodGlob, String name, List<String> parameters, ElementMatcher<TypeDescription> types) {
+    /**
+     * @param name   the tool name, or null for the method name
+     * @param origin where the entry stands in its rules file, or null
+     */
+    MethodsByNameRule(String methodGlob, String name, List<String> parameters, ElementMatcher<TypeDescription> types,
+                      String origin, String entry) {
+        this.entry = entry;
         this.methods = Globs.methodName(methodGlob);
+        this.methodGlob = methodGlob;
+        this.origin = origin;
         this.name = name;
         this.parameters = List.copyOf(parameters);
         this.types = types;
@@ -30,6 +40,21 @@ abstract class MethodsByNameRule implements ToolRule {
     @Override
     public final String ruleSet() {
         return "rules";
+    }
+
+    @Override
+    public final String origin() {
+        return origin;
+    }
+
+    @Override
+    public final String entry() {
+        return entry;
+    }
+
+    @Override
+    public final String methodGlob() {
+        return methodGlob;
     }
 
     @Override

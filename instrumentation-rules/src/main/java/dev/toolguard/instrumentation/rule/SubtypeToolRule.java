@@ -12,9 +12,14 @@ import java.util.List;
 public final class SubtypeToolRule extends MethodsByNameRule {
 
     public SubtypeToolRule(String superType, String methodGlob, String name, List<String> parameters) {
+        this(superType, methodGlob, name, parameters, null);
+    }
+
+    /** @param origin where the entry stands in its rules file ({@code rules.yaml:3:5}) */
+    public SubtypeToolRule(String superType, String methodGlob, String name, List<String> parameters, String origin) {
         super(methodGlob, name, parameters, ElementMatchers.<net.bytebuddy.description.type.TypeDescription>not(
                         ElementMatchers.isInterface())
                 .and(ElementMatchers.not(ElementMatchers.named(superType)))
-                .and(ElementMatchers.hasSuperType(ElementMatchers.named(superType))));
+                .and(ElementMatchers.hasSuperType(ElementMatchers.named(superType))), origin, "implements " + superType);
     }
 }

@@ -23,4 +23,22 @@ public interface ToolRule {
      * @param naming how the framework conventions in force name its parameters
      */
     ToolMethod toolFor(TypeDescription type, MethodDescription method, ParameterNaming naming);
+
+    /**
+     * Where a {@code rules.yaml} entry stands ({@code rules.yaml:3:5}), for saying that it matched nothing; null for
+     * the frameworks' own rules, whose matching nothing is no mistake.
+     */
+    default String origin() {
+        return null;
+    }
+
+    /** What the entry names, as written ({@code class com.acme.CrmClient}); null for a framework's rule. */
+    default String entry() {
+        return null;
+    }
+
+    /** The entry's method name or glob as written, for the nearest names of a mistyped one; null for none. */
+    default String methodGlob() {
+        return null;
+    }
 }

@@ -6,9 +6,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -111,5 +117,45 @@ class AdminApiIT {
         Map<String, Double> metrics = PrometheusText.parse(admin.get("/metrics").body());
 
         assertThat(metrics).containsEntry("toolguard_approvals_pending", 1.0);
+    }
+
+    /** True once the agent has closed {@code socket}: end of stream or a reset, after any answer it sent. */
+    private static boolean closedByTheAgent(Socket socket) {
+        try {
+            socket.setSoTimeout(50);
+            byte[] sink = new byte[1024];
+            while (true) {
+                if (socket.getInputStream().read(sink) < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void halfSentRequestsNeitherStallTheAdminApiNorStayOpen() throws Exception {
+        URI base = URI.create(admin.base);
+        List<Socket> halfOpen = new ArrayList<>();
+        try {
+            // more than the default 16 connections, each stopping in the middle of its headers
+            for (int i = 0; i < 40; i++) {
+                Socket socket = new Socket(base.getHost(), base.getPort());
+                socket.getOutputStream().write("GET /policy HTTP/1.1\r\nHost: x\r\nAuthorization: Bea"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                halfOpen.add(socket);
+            }
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/policy").statusCode() == 200);
+            // the default header timeout is 5s
+            await().atMost(Duration.ofSeconds(15)).until(() -> halfOpen.stream().allMatch(AdminApiIT::closedByTheAgent));
+        } finally {
+            for (Socket socket : halfOpen) {
+                socket.close();
+            }
+        }
     }
 }

@@ -75,8 +75,9 @@ class ApprovalsIT {
         return app.stdoutLines().stream().filter(l -> l.equals("body ran " + tool + " " + customer)).count();
     }
 
+    /** Decides as {@code by}, with that user's own token. */
     private static String decide(String id, String decision, String by, String reason) throws Exception {
-        HttpResponse<String> r = admin.post("/approvals/" + id,
+        HttpResponse<String> r = desk.adminAs(by).post("/approvals/" + id,
                 "{\"decision\":\"" + decision + "\",\"by\":\"" + by + "\",\"reason\":\"" + reason + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return r.body();
@@ -94,7 +95,7 @@ class ApprovalsIT {
         assertThat(app.stdout()).doesNotContain("call w1: ");
 
         AgentProcess.CliResult cli = AgentProcess.cli(dir, "approve", id, "--admin", admin.base,
-                "--token", desk.token, "--by", "alice", "--reason", "checked with finance");
+                "--token", desk.userTokens.get("alice"), "--by", "alice", "--reason", "checked with finance");
 
         assertThat(cli.exitCode()).as(cli.output()).isZero();
         assertThat(cli.output()).contains("approved " + id);
@@ -146,8 +147,8 @@ class ApprovalsIT {
         JsonNode timedOut = approvalRecord(id.group(), "timed_out");
         assertThat(timedOut.path("by").asText()).isEqualTo("on_timeout");
         assertThat(timedOut.path("reason").asText()).isEqualTo("deny");
-        assertThat(admin.post("/approvals/" + id.group(), "{\"decision\":\"approve\",\"by\":\"alice\"}").statusCode())
-                .isEqualTo(409);
+        assertThat(desk.adminAs("alice").post("/approvals/" + id.group(), "{\"decision\":\"approve\",\"by\":\"alice\"}")
+                .statusCode()).isEqualTo(409);
     }
 
     @Test
@@ -177,5 +178,29 @@ class ApprovalsIT {
         assertThat(admitted.path("args").path("amount").asDouble()).isEqualTo(3000.0);
         assertThat(approvalRecords(id)).extracting(r -> r.path("event").asText())
                 .containsExactly("requested", "approved", "used");
+    }
+
+    @Test
+    void whoApprovedComesFromTheTokenAndAViewerOrAnotherNameIsRefused() throws Exception {
+        app.send("n1 ticket_refund c-n 3100");
+        Matcher m = APPROVAL_ID.matcher(outcomeOf("n1"));
+        assertThat(m.find()).isTrue();
+        String id = m.group();
+
+        HttpResponse<String> byViewer = desk.adminAs("vera").post("/approvals/" + id, "{\"decision\":\"approve\"}");
+        HttpResponse<String> posingAsAlice = desk.adminAs("bob").post("/approvals/" + id,
+                "{\"decision\":\"approve\",\"by\":\"alice\"}");
+        AgentProcess.CliResult cli = AgentProcess.cli(dir, "approve", id, "--admin", admin.base,
+                "--token", desk.userTokens.get("carol"), "--reason", "carol checked");
+
+        assertThat(byViewer.statusCode()).as(byViewer.body()).isEqualTo(403);
+        assertThat(AdminClient.parse(byViewer.body()).path("error").asText()).contains("vera is a viewer");
+        assertThat(posingAsAlice.statusCode()).as(posingAsAlice.body()).isEqualTo(403);
+        assertThat(AdminClient.parse(posingAsAlice.body()).path("error").asText()).contains("\"by\" names alice");
+        assertThat(cli.exitCode()).as(cli.output()).isZero();
+        assertThat(approvalRecords(id)).extracting(r -> r.path("event").asText()).containsExactly("requested", "approved");
+        assertThat(approvalRecord(id, "approved").path("by").asText()).isEqualTo("carol");
+        assertThat(scenario.audit()).content().doesNotContain(desk.userTokens.get("carol"))
+                .doesNotContain(desk.userTokens.get("bob"));
     }
 }

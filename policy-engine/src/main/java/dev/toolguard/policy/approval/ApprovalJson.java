@@ -28,7 +28,7 @@ public final class ApprovalJson {
                 .field("on_timeout", a.spec().onTimeout().wireName());
         if (!a.pending()) {
             out.field("decided_by", a.decidedBy())
-                    .field("reason", a.decisionReason())
+                    .field("reason", out.redaction().secretsOf(a.args(), a.ctx()).hide(a.decisionReason()))
                     .field("decided_at", a.decidedAt() == null ? null : AuditLog.timestamp(a.decidedAt()));
         }
         out.endObject();

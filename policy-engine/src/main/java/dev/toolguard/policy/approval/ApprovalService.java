@@ -95,13 +95,23 @@ public final class ApprovalService implements AutoCloseable {
      * @throws AuditWriteException when an approval record could not be written; treat as {@code on_error}
      */
     public Decision resolve(String callId, ToolCall call, Decision decision) throws AuditWriteException {
+        return resolve(callId, call, decision, admission);
+    }
+
+    /**
+     * As {@link #resolve(String, ToolCall, Decision)}, with the admission of the engine whose bundle asked for the
+     * approval: a call is settled by the bundle that decided it (SPEC §10, §13.7), whatever is loaded when the
+     * approver answers.
+     */
+    public Decision resolve(String callId, ToolCall call, Decision decision, ApprovedCallAdmission admission)
+            throws AuditWriteException {
         if (decision.action() != Action.REQUIRE_APPROVAL || !decision.enforced()) {
             return decision;
         }
         ApprovalSpec spec = decision.approval() == null ? ApprovalSpec.DEFAULT : decision.approval();
         return spec.mode() == ApprovalSpec.Mode.TICKET
-                ? ticket(callId, call, decision, spec)
-                : await(callId, call, decision, spec);
+                ? ticket(callId, call, decision, spec, admission)
+                : await(callId, call, decision, spec, admission);
     }
 
     /** Approves or rejects a pending approval on behalf of {@code by}. Never throws. */
@@ -173,7 +183,8 @@ public final class ApprovalService implements AutoCloseable {
         }
     }
 
-    private Decision await(String callId, ToolCall call, Decision decision, ApprovalSpec spec)
+    private Decision await(String callId, ToolCall call, Decision decision, ApprovalSpec spec,
+                           ApprovedCallAdmission admission)
             throws AuditWriteException {
         Approval approval = request(callId, call, decision, spec);
         if (approval == null) {
@@ -190,7 +201,7 @@ public final class ApprovalService implements AutoCloseable {
                     return with(decision, Action.DENY, "approval " + approval.id() + " was lost before a decision");
                 }
                 if (!current.pending()) {
-                    return finish(call, decision, current);
+                    return finish(call, decision, current, admission);
                 }
                 Instant now = clock.instant();
                 if (!now.isBefore(current.expiresAt())) {
@@ -212,7 +223,8 @@ public final class ApprovalService implements AutoCloseable {
         }
     }
 
-    private Decision ticket(String callId, ToolCall call, Decision decision, ApprovalSpec spec)
+    private Decision ticket(String callId, ToolCall call, Decision decision, ApprovalSpec spec,
+                            ApprovedCallAdmission admission)
             throws AuditWriteException {
         String key = call.tool() + '\n' + CanonicalJson.of(call.args()) + '\n' + userId(call.ctx());
         Instant now = clock.instant();
@@ -233,7 +245,7 @@ public final class ApprovalService implements AutoCloseable {
                         store.replace(used, current); // not on record, so not spent
                         throw e;
                     }
-                    return admit(call, with(decision, Action.ALLOW, approvedReason(current)));
+                    return admit(call, with(decision, Action.ALLOW, approvedReason(current)), admission);
                 }
                 // Another identical call redeemed it first: this one needs an approval of its own.
             }
@@ -283,14 +295,14 @@ public final class ApprovalService implements AutoCloseable {
                 a.spec().mode().name().toLowerCase(Locale.ROOT), a.expiresAt(), null, null));
     }
 
-    private Decision finish(ToolCall call, Decision decision, Approval a) {
+    private Decision finish(ToolCall call, Decision decision, Approval a, ApprovedCallAdmission admission) {
         return switch (a.status()) {
-            case APPROVED -> admit(call, with(decision, Action.ALLOW, approvedReason(a)));
+            case APPROVED -> admit(call, with(decision, Action.ALLOW, approvedReason(a)), admission);
             case REJECTED -> with(decision, Action.DENY, "approval " + a.id() + " was rejected by " + a.decidedBy()
                     + (a.decisionReason() == null || a.decisionReason().isBlank() ? "" : ": " + a.decisionReason()));
             case TIMED_OUT -> a.spec().onTimeout() == Action.ALLOW
                     ? admit(call, with(decision, Action.ALLOW, "approval " + a.id() + " timed out after "
-                      + human(a.spec().timeout()) + "; on_timeout allows the call"))
+                      + human(a.spec().timeout()) + "; on_timeout allows the call"), admission)
                     : with(decision, Action.DENY, "approval " + a.id() + " timed out after "
                       + human(a.spec().timeout()) + " without a decision");
             default -> with(decision, Action.DENY, "approval " + a.id() + " is " + a.status().wireName());
@@ -298,7 +310,7 @@ public final class ApprovalService implements AutoCloseable {
     }
 
     /** Step 8 for an approved call; an allow keeps the approval's own reason (who approved, which request). */
-    private Decision admit(ToolCall call, Decision approved) {
+    private Decision admit(ToolCall call, Decision approved, ApprovedCallAdmission admission) {
         Decision admitted = admission.admit(call, approved);
         return admitted.allowed() ? with(admitted, Action.ALLOW, approved.reason()) : admitted;
     }

@@ -41,7 +41,8 @@ public record ApprovalRecord(String id, String event, String callId, String tool
             out.field("expires_at", AuditLog.timestamp(expiresAt));
         }
         optional(out, "by", by);
-        optional(out, "reason", reason);
+        // a person's words are not a call's values, but a pasted card number still matches a value pattern
+        optional(out, "reason", out.redaction().redactValue(reason));
     }
 
     private static void optional(JsonWriter out, String name, String value) {

@@ -9,21 +9,38 @@ import java.time.Duration;
  * @param fsync         never | batch | always
  * @param batchInterval for {@link FsyncMode#BATCH}: the longest time between two forces
  * @param redaction     what is hidden or cut in args, ctx and other free-form values
+ * @param checkpointEvery how often a {@code checkpoint} record is written; zero means never
  */
-public record AuditConfig(String file, FsyncMode fsync, Duration batchInterval, Redaction redaction) {
+public record AuditConfig(String file, FsyncMode fsync, Duration batchInterval, Redaction redaction,
+                          Duration checkpointEvery) {
 
     public static final String STANDARD_ERROR = "-";
     public static final String DEFAULT_FILE = "toolguard-audit.jsonl";
+    public static final Duration DEFAULT_CHECKPOINT = Duration.ofMinutes(1);
 
     public AuditConfig {
         file = file == null || file.isBlank() ? DEFAULT_FILE : file;
         fsync = fsync == null ? FsyncMode.NEVER : fsync;
         batchInterval = batchInterval == null ? Duration.ofMillis(100) : batchInterval;
         redaction = redaction == null ? Redaction.DEFAULT : redaction;
+        checkpointEvery = checkpointEvery == null ? DEFAULT_CHECKPOINT : checkpointEvery;
+        if (checkpointEvery.isNegative()) {
+            throw new IllegalArgumentException("the checkpoint interval is negative");
+        }
+    }
+
+    /** With checkpoints every {@link #DEFAULT_CHECKPOINT}. */
+    public AuditConfig(String file, FsyncMode fsync, Duration batchInterval, Redaction redaction) {
+        this(file, fsync, batchInterval, redaction, null);
     }
 
     public static AuditConfig toFile(String file) {
         return new AuditConfig(file, FsyncMode.NEVER, null, null);
+    }
+
+    /** A copy writing a checkpoint every {@code every} (zero: never). */
+    public AuditConfig withCheckpointEvery(Duration every) {
+        return new AuditConfig(file, fsync, batchInterval, redaction, every);
     }
 
     public boolean toStandardError() {

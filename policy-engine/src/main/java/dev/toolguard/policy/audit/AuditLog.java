@@ -11,11 +11,15 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -90,14 +94,18 @@ public final class AuditLog implements AuditSink, Closeable {
     /** Threads that announced a decision record they have not linked yet. */
     private final java.util.concurrent.atomic.AtomicInteger composing = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean dirty = new AtomicBoolean();
-    private final ScheduledExecutorService batchForcer;
+    /** Forces batches ({@code fsync: batch}) and writes checkpoints; null when there is neither. */
+    private final ScheduledExecutorService timers;
+    /** Intact records the file held when this process opened it; record numbers continue from there. */
+    private final long recordsBefore;
     private final CallIds ids = new CallIds();
     private volatile AuditWriteException failure;
     private volatile boolean closed;
 
     private AuditLog(String target, FileOutputStream out, FileLock fileLock, FsyncMode fsync, AuditConfig config,
-                     Clock clock, String lastHash) {
+                     Clock clock, String lastHash, long recordsBefore) {
         this.target = target;
+        this.recordsBefore = recordsBefore;
         this.out = out;
         this.fileLock = fileLock;
         this.fsync = fsync;
@@ -105,16 +113,27 @@ public final class AuditLog implements AuditSink, Closeable {
         Redaction redaction = config.redaction();
         this.writers = ThreadLocal.withInitial(() -> new JsonWriter(redaction));
         System.arraycopy(lastHash.getBytes(StandardCharsets.US_ASCII), 0, prev, 0, 64);
-        if (fsync == FsyncMode.BATCH) {
-            long every = Math.max(1, config.batchInterval().toMillis());
-            batchForcer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "toolguard-audit-fsync");
+        boolean checkpoints = !config.checkpointEvery().isZero();
+        if (fsync == FsyncMode.BATCH || checkpoints) {
+            timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "toolguard-audit-timer");
                 t.setDaemon(true);
                 return t;
             });
-            batchForcer.scheduleWithFixedDelay(this::forceIfDirty, every, every, TimeUnit.MILLISECONDS);
         } else {
-            batchForcer = null;
+            timers = null;
+        }
+        if (fsync == FsyncMode.BATCH) {
+            long every = Math.max(1, config.batchInterval().toMillis());
+            timers.scheduleWithFixedDelay(this::forceIfDirty, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Starts the checkpoints once the start record is written, so that a process's records begin with it. */
+    private void scheduleCheckpoints(Duration every) {
+        if (!every.isZero()) {
+            long millis = Math.max(1, every.toMillis());
+            timers.scheduleAtFixedRate(this::checkpointOnTimer, millis, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -138,11 +157,12 @@ public final class AuditLog implements AuditSink, Closeable {
         if (config.toStandardError()) {
             // Standard error can be neither forced nor re-read, so its chain starts afresh in every process.
             log = new AuditLog("standard error", new FileOutputStream(FileDescriptor.err), null, FsyncMode.NEVER,
-                    config, clock, GENESIS);
+                    config, clock, GENESIS, 0);
         } else {
             Path file = Path.of(config.file()).toAbsolutePath();
             FileOutputStream out = null;
             try {
+                refuseUnlessRegularOrAbsent(file);
                 Path parent = file.getParent();
                 if (parent != null) {
                     Files.createDirectories(parent);
@@ -159,7 +179,8 @@ public final class AuditLog implements AuditSink, Closeable {
                 if (tail.tornOffset() >= 0) {
                     tornOffset = tail.tornOffset();
                 }
-                log = new AuditLog(file.toString(), out, lock, config.fsync(), config, clock, tail.lastHash());
+                log = new AuditLog(file.toString(), out, lock, config.fsync(), config, clock, tail.lastHash(),
+                        ChainTail.countRecords(file));
             } catch (IOException | OverlappingFileLockException e) {
                 closeQuietly(out);
                 String why = e instanceof OverlappingFileLockException ? "it is already open in this process"
@@ -173,7 +194,29 @@ public final class AuditLog implements AuditSink, Closeable {
             log.close();
             throw e;
         }
+        log.scheduleCheckpoints(config.checkpointEvery());
         return log;
+    }
+
+    /**
+     * Opening a FIFO for writing blocks until a reader comes, and a device, directory or link is not a log that
+     * can be continued and verified, so only a regular file (or nothing yet) is opened at all.
+     */
+    private static void refuseUnlessRegularOrAbsent(Path file) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) {
+            return;
+        }
+        if (attributes.isRegularFile()) {
+            return;
+        }
+        String what = attributes.isDirectory() ? "a directory"
+                : attributes.isSymbolicLink() ? "a symbolic link"
+                : "not a regular file (a FIFO, socket or device)";
+        throw new IOException("it is " + what + "; the audit log must be a regular file, or \"-\" for standard"
+                + " error");
     }
 
     /** A new call id, unique across processes; pass it to both the decision and the outcome record. */
@@ -390,6 +433,52 @@ public final class AuditLog implements AuditSink, Closeable {
         }
     }
 
+    /**
+     * The anchor of everything written so far (SPEC §13.11): the last record's hash and the number of records
+     * in the file. Returns once that record was handed to the OS, so the anchor never names a record that a
+     * crash could still lose.
+     *
+     * @throws AuditWriteException when the log failed or is closed before the record was written
+     */
+    public AuditAnchor anchor() throws AuditWriteException {
+        long seq;
+        String hash;
+        synchronized (chainLock) {
+            seq = linked;
+            hash = new String(prev, StandardCharsets.US_ASCII);
+        }
+        writeThrough(seq);
+        AuditWriteException failed = failure;
+        if (failed != null) {
+            throw unusable(failed);
+        }
+        return new AuditAnchor(hash, recordsBefore + seq);
+    }
+
+    /** Appends a {@code checkpoint} record carrying the number of records in the file, itself included. */
+    public void checkpoint() throws AuditWriteException {
+        long seq;
+        synchronized (chainLock) {
+            // held across linking, so that no other record takes the number this checkpoint counts to
+            seq = link(new CheckpointRecord(recordsBefore + linked + 1));
+        }
+        writeThrough(seq);
+        if (fsync == FsyncMode.ALWAYS) {
+            force();
+        }
+    }
+
+    private void checkpointOnTimer() {
+        if (closed) {
+            return;
+        }
+        try {
+            checkpoint();
+        } catch (AuditWriteException e) {
+            // the failure is the log's: every later append reports it to its caller, who denies the call
+        }
+    }
+
     /** The file path, or "standard error". */
     public String target() {
         return target;
@@ -422,8 +511,8 @@ public final class AuditLog implements AuditSink, Closeable {
             }
             closed = true;
         }
-        if (batchForcer != null) {
-            batchForcer.shutdownNow();
+        if (timers != null) {
+            timers.shutdownNow();
         }
         if (fsync != FsyncMode.NEVER && failure == null) {
             try {

@@ -23,6 +23,12 @@ public record AuditVerification(boolean ok, long records, long badLine, Problem 
         BROKEN_LINK,
         /** The line is not a complete audit record. */
         UNPARSEABLE,
+        /** The line is an intact record but lacks a field its type always has (or has it of the wrong kind). */
+        MALFORMED,
+        /** The log holds fewer records than the anchor counts: its end was cut. */
+        CUT,
+        /** The record at the anchored count does not have the anchored hash. */
+        NOT_ANCHORED,
         /** The file could not be read. */
         UNREADABLE
     }

@@ -27,6 +27,11 @@ import java.util.List;
  * as a note, not a failure (it was never acknowledged, so no acknowledged record is missing). A torn line
  * inside the file is accepted only when the very next record is the {@code start} record of the process
  * that recovered it, naming its byte offset in {@code torn_offset} and linking to the record before it.
+ *
+ * <p>Each intact record must also have the fields of its type (SPEC §9, §13.11), so that a record emptied of
+ * its content and re-chained does not pass; a {@code checkpoint} must count exactly the records up to it.
+ * Given an {@link AuditAnchor}, the record at the anchored count must exist and carry the anchored hash: a log
+ * whose last records were cut away at a line boundary still chains perfectly, and only the anchor shows it.
  */
 public final class AuditVerifier {
 
@@ -37,8 +42,13 @@ public final class AuditVerifier {
     }
 
     public static AuditVerification verify(Path file) {
+        return verify(file, null);
+    }
+
+    /** Checks the file and, when {@code anchor} is not null, that it still holds the anchored record. */
+    public static AuditVerification verify(Path file, AuditAnchor anchor) {
         try (InputStream in = Files.newInputStream(file)) {
-            return verify(in);
+            return verify(in, anchor);
         } catch (IOException e) {
             return AuditVerification.failed(0, 0, AuditVerification.Problem.UNREADABLE,
                     "cannot read " + file + ": " + e.getMessage(), List.of());
@@ -46,6 +56,10 @@ public final class AuditVerifier {
     }
 
     public static AuditVerification verify(InputStream input) {
+        return verify(input, null);
+    }
+
+    public static AuditVerification verify(InputStream input, AuditAnchor anchor) {
         List<String> notes = new ArrayList<>();
         MessageDigest sha256 = sha256();
         String expectedPrev = AuditLog.GENESIS;
@@ -111,8 +125,18 @@ public final class AuditVerifier {
                     return AuditVerification.failed(records, lineNo, AuditVerification.Problem.BROKEN_LINK, why,
                             notes);
                 }
+                String misshapen = RecordShape.problem(record, records + 1);
+                if (misshapen != null) {
+                    return AuditVerification.failed(records, lineNo, AuditVerification.Problem.MALFORMED, misshapen,
+                            notes);
+                }
                 expectedPrev = storedHash;
                 records++;
+                if (anchor != null && records == anchor.count() && !storedHash.equals(anchor.hash())) {
+                    return AuditVerification.failed(records - 1, lineNo, AuditVerification.Problem.NOT_ANCHORED,
+                            "record " + records + " has hash " + storedHash + ", not the anchored " + anchor.hash()
+                            + ": the log was rewritten after the anchor was taken", notes);
+                }
             }
         } catch (IOException e) {
             return AuditVerification.failed(records, lineNo + 1, AuditVerification.Problem.UNREADABLE,
@@ -121,6 +145,12 @@ public final class AuditVerifier {
         if (tornOffset >= 0) {
             return AuditVerification.failed(records, tornLine, AuditVerification.Problem.UNPARSEABLE,
                     "not a complete audit record", notes);
+        }
+        if (anchor != null && records < anchor.count()) {
+            return AuditVerification.failed(records, lineNo + 1, AuditVerification.Problem.CUT,
+                    "the log ends after " + records + " records, but the anchor " + anchor + " names record "
+                    + anchor.count() + ": the log was cut (" + (anchor.count() - records)
+                    + " records or more are missing from its end)", notes);
         }
         return AuditVerification.passed(records, notes);
     }

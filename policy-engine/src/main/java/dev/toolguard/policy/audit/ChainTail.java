@@ -51,6 +51,58 @@ record ChainTail(String lastHash, boolean needsNewline, long tornOffset) {
     }
 
     /**
+     * How many intact records the file holds (lines ending the way every written record does; a torn line is
+     * none), so that a continuing process numbers its records on from there. Reads the whole file once.
+     */
+    static long countRecords(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        long records = 0;
+        byte[] chunk = new byte[1 << 16];
+        // only a line's first byte and its last bytes decide whether it is a record: keep those in a ring
+        byte[] ring = new byte[HASH_TAIL_LENGTH + 2];
+        long lineLength = 0;
+        byte first = 0;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = chunk[i];
+                    if (b == '\n') {
+                        if (endsLikeRecord(first, lineLength, ring)) {
+                            records++;
+                        }
+                        lineLength = 0;
+                        continue;
+                    }
+                    if (lineLength == 0) {
+                        first = b;
+                    }
+                    ring[(int) (lineLength % ring.length)] = b;
+                    lineLength++;
+                }
+            }
+        }
+        if (lineLength > 0 && endsLikeRecord(first, lineLength, ring)) {
+            records++; // a whole record whose newline the writer did not get to write
+        }
+        return records;
+    }
+
+    private static boolean endsLikeRecord(byte first, long lineLength, byte[] ring) {
+        if (lineLength < HASH_TAIL_LENGTH + 2 || first != '{') {
+            return false;
+        }
+        byte[] line = new byte[ring.length + 1];
+        line[0] = first;
+        for (int i = 0; i < ring.length; i++) {
+            line[1 + i] = ring[(int) ((lineLength - ring.length + i) % ring.length)];
+        }
+        return storedHash(line) != null;
+    }
+
+    /**
      * The hash a line ends with, or null when the line does not end the way every written record does (so it
      * is torn or not ours).
      */

@@ -28,12 +28,14 @@ public record DecisionRecord(String id, String tool, String method, Map<String, 
 
     @Override
     public void writeFields(JsonWriter out) {
+        // the engine hides them already; decisions made outside it (internal errors) are hidden here
+        CallSecrets secrets = out.redaction().secretsOf(args, ctx);
         out.field("id", id).field("tool", tool).field("method", method);
         out.name("args").value(args);
         out.name("ctx").value(ctx);
         out.field("action", decision.action().wireName())
                 .field("enforced", decision.enforced())
-                .field("reason", decision.reason())
+                .field("reason", secrets.hide(decision.reason()))
                 .field("rule", decision.rule())
                 .field("field", decision.field());
         out.name("policy").beginObject()
@@ -47,7 +49,7 @@ public record DecisionRecord(String id, String tool, String method, Map<String, 
             for (TraceStep step : decision.trace()) {
                 if (isError(step)) {
                     out.beginObject().field("step", step.step()).field("rule", step.rule())
-                            .field("message", step.detail()).endObject();
+                            .field("message", secrets.hide(step.detail())).endObject();
                 }
             }
             out.endArray();

@@ -67,6 +67,11 @@ public final class JsonWriter {
         this.path = new Object[redaction.maxDepth() + 1];
     }
 
+    /** What this writer hides: records use it to hide a call's secrets in their messages too. */
+    public Redaction redaction() {
+        return redaction;
+    }
+
     public JsonWriter reset() {
         len = 0;
         needComma = false;
@@ -178,7 +183,8 @@ public final class JsonWriter {
 
     /**
      * A JSON-like value (maps, collections, arrays, strings, numbers, booleans, enums, null) from outside
-     * ToolGuard: keys named in the redaction list are hidden, long strings cut, depth, size and cycles bounded.
+     * ToolGuard: values under redacted keys are hidden, matches of value patterns replaced, long strings cut,
+     * depth, size and cycles bounded.
      */
     public JsonWriter value(Object v) {
         nodesLeft = MAX_NODES;
@@ -264,6 +270,9 @@ public final class JsonWriter {
             bounded(s);
         } else if (v instanceof Boolean b) {
             bool(b);
+        } else if (redaction.hasValuePatterns() && v instanceof Number && !(v instanceof Double || v instanceof Float)
+                && matchesValuePattern(v.toString())) {
+            string(REDACTED); // a card number passed as a long is as secret as one passed as a string
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             number(((Number) v).longValue());
         } else if (v instanceof Double || v instanceof Float) {
@@ -368,7 +377,8 @@ public final class JsonWriter {
         }
         String key = String.valueOf(k);
         comma();
-        quoted(key, redaction.maxValueChars());
+        // a map keyed by secrets (say card numbers) must not show them as keys either
+        quoted(redaction.hasValuePatterns() ? redaction.redactValue(key) : key, redaction.maxValueChars());
         put((byte) ':');
         needComma = false;
         if (redacts(key)) {
@@ -390,13 +400,17 @@ public final class JsonWriter {
         return r;
     }
 
+    private boolean matchesValuePattern(String text) {
+        return !redaction.redactValue(text).equals(text);
+    }
+
     private void marker(String text) {
         string(text);
     }
 
     private void bounded(String s) {
         comma();
-        quoted(s, redaction.maxValueChars());
+        quoted(redaction.hasValuePatterns() ? redaction.redactValue(s) : s, redaction.maxValueChars());
         needComma = true;
     }
 

@@ -1,45 +1,303 @@
 package dev.toolguard.policy.audit;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What is hidden or shortened when a JSON-like value leaves the process (audit records, webhook payloads,
- * admin responses).
+ * What is hidden or shortened when a value leaves the engine (SPEC §13.10): audit records, decision reasons and
+ * messages, approval records, webhook payloads, admin responses and diagnostics.
  *
- * @param keys          map keys whose values become {@code "[REDACTED]"}, compared case-insensitively, at any depth
- * @param maxValueChars longer strings are cut to this many chars and marked {@code [TRUNCATED +N chars]}
- * @param maxDepth      containers nested deeper than this are written as {@code "[TOO DEEP]"}
- * @param maxEntries    lists and maps keep this many entries; the rest is counted in a marker
+ * <p>A map key is redacted when its words contain a secret word (see {@link #redacts(String)}) or a configured
+ * key; a string value is redacted where it matches a configured value pattern. A message that embeds a
+ * redacted value shows {@link JsonWriter#REDACTED} in its place (see {@link #secretsOf} and {@link CallSecrets}).
+ * Immutable and thread-safe.
  */
-public record Redaction(Set<String> keys, int maxValueChars, int maxDepth, int maxEntries) {
+public final class Redaction {
 
-    /** The key list of SPEC §2's example config, which is also the default. */
+    /** The key list of SPEC §2's example config, which is also the default of {@code audit.redact}. */
     public static final List<String> DEFAULT_KEYS =
             List.of("password", "token", "secret", "api_key", "apikey", "authorization", "credential");
+
+    /**
+     * Words that make a key secret. A plural ({@code passwords}, {@code secrets}, {@code cookies}) is a secret
+     * too, except {@code tokens}: in tool arguments it counts model tokens ({@code max_tokens}).
+     */
+    private static final Set<String> SECRET_WORDS = Set.of("password", "passwd", "passphrase", "secret", "token",
+            "credential", "cookie", "authorization", "apikey", "privatekey", "accesskey");
+    /** Words that make a following {@code tokens} credentials again ({@code access_tokens}, {@code refreshTokens}). */
+    private static final Set<String> TOKEN_KINDS = Set.of("access", "refresh", "auth", "bearer", "session", "id",
+            "api", "oauth", "csrf", "jwt");
+    /** First words of the secret pairs {@code api key}, {@code private key}, {@code access key}. */
+    private static final Set<String> PAIR_FIRST_WORDS = Set.of("api", "private", "access");
 
     public static final Redaction DEFAULT = of(DEFAULT_KEYS, 2048);
 
     /** Nothing redacted, nothing cut: for canonical forms that must keep every byte. */
-    public static final Redaction NONE = new Redaction(Set.of(), Integer.MAX_VALUE, 64, Integer.MAX_VALUE);
+    public static final Redaction NONE = new Redaction(false, List.of(), List.of(), Integer.MAX_VALUE, 64,
+            Integer.MAX_VALUE);
 
-    public Redaction {
+    /** Deeper than the engine decides (100) and any writer writes: nothing deeper is shown anywhere. */
+    private static final int MAX_WALK_DEPTH = 128;
+
+    private final boolean secretWords;
+    /** Each configured key as its words, matched as a run of consecutive words of a key. */
+    private final List<List<String>> configuredKeys;
+    private final List<Pattern> valuePatterns;
+    private final int maxValueChars;
+    private final int maxDepth;
+    private final int maxEntries;
+    /** Keys already judged: calls repeat the same parameter and context names, and splitting costs more. */
+    private final Map<String, Boolean> judged = new ConcurrentHashMap<>();
+
+    private Redaction(boolean secretWords, Collection<String> keys, List<Pattern> valuePatterns, int maxValueChars,
+                      int maxDepth, int maxEntries) {
         if (maxValueChars < 1 || maxDepth < 1 || maxEntries < 1) {
             throw new IllegalArgumentException("redaction limits must be positive");
         }
-        // A case-insensitive set answers contains() without lower-casing (allocating) every key written.
-        TreeSet<String> ci = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        ci.addAll(keys);
-        keys = java.util.Collections.unmodifiableSet(ci);
+        this.secretWords = secretWords;
+        List<List<String>> configured = new ArrayList<>();
+        for (String key : keys) {
+            List<String> words = words(key);
+            if (!words.isEmpty()) {
+                configured.add(words);
+            }
+        }
+        this.configuredKeys = List.copyOf(configured);
+        this.valuePatterns = List.copyOf(valuePatterns);
+        this.maxValueChars = maxValueChars;
+        this.maxDepth = maxDepth;
+        this.maxEntries = maxEntries;
     }
 
+    /** The secret words and {@code keys}, no value patterns. */
     public static Redaction of(Collection<String> keys, int maxValueChars) {
-        return new Redaction(new TreeSet<>(keys), maxValueChars, 32, 1000);
+        return new Redaction(true, keys, List.of(), maxValueChars, 32, 1000);
     }
 
+    /**
+     * The secret words, {@code keys} and {@code valuePatterns} (RE2 syntax, found anywhere in a string).
+     *
+     * @throws IllegalArgumentException naming the pattern when one is not a valid regular expression
+     */
+    public static Redaction of(Collection<String> keys, Collection<String> valuePatterns, int maxValueChars) {
+        return new Redaction(true, keys, compile(valuePatterns), maxValueChars, 32, 1000);
+    }
+
+    /** Why {@code pattern} is not a valid value pattern, or null when it is. */
+    public static String patternProblem(String pattern) {
+        try {
+            Pattern p = Pattern.compile(pattern);
+            // a pattern that matches the empty string would put a marker between every two characters
+            return p.matcher("").find() ? "matches the empty string" : null;
+        } catch (PatternSyntaxException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static List<Pattern> compile(Collection<String> patterns) {
+        List<Pattern> compiled = new ArrayList<>();
+        for (String p : patterns) {
+            String problem = patternProblem(p);
+            if (problem != null) {
+                throw new IllegalArgumentException("redact_values pattern '" + p + "' is not usable: " + problem);
+            }
+            compiled.add(Pattern.compile(p));
+        }
+        return compiled;
+    }
+
+    public int maxValueChars() {
+        return maxValueChars;
+    }
+
+    public int maxDepth() {
+        return maxDepth;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    /** True when string values are searched for patterns; false lets writers skip the search. */
+    public boolean hasValuePatterns() {
+        return !valuePatterns.isEmpty();
+    }
+
+    /**
+     * Whether the value under {@code key} is hidden. The key is split into words at {@code -}, {@code _},
+     * {@code .}, spaces, lower-to-upper case changes ({@code accessToken}), the end of a capitalised run
+     * ({@code APIKey}) and letter-digit changes, then compared case-insensitively: it is redacted when a word
+     * is a secret word (or its plural; {@code tokens} only after a kind of credential such as {@code access} or
+     * {@code refresh}, since alone it counts model tokens), when two neighbouring words are {@code api},
+     * {@code private} or {@code access} followed by {@code key(s)}, or when its words contain a configured key's
+     * words in a row.
+     */
     public boolean redacts(String key) {
-        return keys.contains(key);
+        if (key == null || (!secretWords && configuredKeys.isEmpty())) {
+            return false;
+        }
+        Boolean known = judged.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean redacted = judge(words(key));
+        if (judged.size() < 4096) {
+            judged.put(key, redacted);
+        }
+        return redacted;
+    }
+
+    private boolean judge(List<String> words) {
+        if (secretWords && hasSecretWord(words)) {
+            return true;
+        }
+        for (List<String> configured : configuredKeys) {
+            if (containsRun(words, configured)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasSecretWord(List<String> words) {
+        for (int i = 0, n = words.size(); i < n; i++) {
+            String w = words.get(i);
+            if (SECRET_WORDS.contains(w) || (w.endsWith("s") && !w.equals("tokens")
+                    && SECRET_WORDS.contains(w.substring(0, w.length() - 1)))) {
+                return true;
+            }
+            if (w.equals("tokens") && i > 0 && TOKEN_KINDS.contains(words.get(i - 1))) {
+                return true;
+            }
+            if (i + 1 < n && PAIR_FIRST_WORDS.contains(w) && (words.get(i + 1).equals("key")
+                    || words.get(i + 1).equals("keys"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The lower-case words of a key, as {@link #redacts} splits them. */
+    static List<String> words(String key) {
+        List<String> words = new ArrayList<>(4);
+        int n = key.length();
+        int start = 0;
+        for (int i = 0; i <= n; i++) {
+            boolean boundary;
+            boolean separator;
+            if (i == n) {
+                boundary = true;
+                separator = true;
+            } else {
+                char c = key.charAt(i);
+                separator = c == '-' || c == '_' || c == '.' || Character.isWhitespace(c);
+                boundary = separator || (i > start && startsWord(key, i));
+            }
+            if (boundary) {
+                if (i > start) {
+                    words.add(key.substring(start, i).toLowerCase(Locale.ROOT));
+                }
+                start = separator ? i + 1 : i;
+            }
+        }
+        return words;
+    }
+
+    /** Whether a new word starts at {@code i} (the char before it is part of the current word). */
+    private static boolean startsWord(String key, int i) {
+        char prev = key.charAt(i - 1);
+        char c = key.charAt(i);
+        if (Character.isDigit(prev) != Character.isDigit(c)) {
+            return true;
+        }
+        if (Character.isUpperCase(c)) {
+            // accessToken | APIKey: the K starts a word because a lower-case letter follows it
+            return Character.isLowerCase(prev)
+                    || (Character.isUpperCase(prev) && i + 1 < key.length() && Character.isLowerCase(key.charAt(i + 1)));
+        }
+        return false;
+    }
+
+    /** {@code s} with every match of a value pattern replaced by the marker; {@code s} itself when none matches. */
+    public String redactValue(String s) {
+        if (s == null || valuePatterns.isEmpty()) {
+            return s;
+        }
+        String out = s;
+        for (Pattern p : valuePatterns) {
+            Matcher m = p.matcher(out);
+            if (m.find()) {
+                out = m.replaceAll(Matcher.quoteReplacement(JsonWriter.REDACTED));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The values a message about this call must not show: every string and number under a redacted key of
+     * {@code args} or {@code ctx}, at any depth.
+     */
+    public CallSecrets secretsOf(Map<String, ?> args, Map<String, ?> ctx) {
+        if (!secretWords && configuredKeys.isEmpty() && valuePatterns.isEmpty()) {
+            return CallSecrets.NONE;
+        }
+        SecretWalk walk = new SecretWalk();
+        walk.collect(args, false, 0);
+        walk.collect(ctx, false, 0);
+        return walk.found.isEmpty() && valuePatterns.isEmpty() ? CallSecrets.NONE : new CallSecrets(this, walk.found);
+    }
+
+    /** One walk over a call's values, bounded like the writers' (depth, node count, cycles). */
+    private final class SecretWalk {
+        private static final int MAX_NODES = 100_000;
+        final List<String> found = new ArrayList<>(0);
+        private final Object[] path = new Object[MAX_WALK_DEPTH + 1];
+        private int nodesLeft = MAX_NODES;
+
+        void collect(Object value, boolean secret, int depth) {
+            if (value == null || depth > MAX_WALK_DEPTH || --nodesLeft < 0) {
+                return;
+            }
+            if (value instanceof Map<?, ?> || value instanceof Collection<?> || value instanceof Object[]) {
+                for (int i = 0; i < depth; i++) {
+                    if (path[i] == value) {
+                        return; // a cycle: its values were met on the way here
+                    }
+                }
+                path[depth] = value;
+                if (value instanceof Map<?, ?> map) {
+                    map.forEach((k, v) -> collect(v, secret || redacts(String.valueOf(k)), depth + 1));
+                } else {
+                    for (Object item : value instanceof Object[] array ? java.util.Arrays.asList(array) : (Collection<?>) value) {
+                        collect(item, secret, depth + 1);
+                    }
+                }
+                path[depth] = null;
+            } else if (secret && (value instanceof CharSequence || value instanceof Number
+                    || value instanceof Character)) {
+                String text = value.toString();
+                if (!text.isEmpty()) {
+                    found.add(text);
+                }
+            }
+        }
+    }
+
+    private static boolean containsRun(List<String> words, List<String> run) {
+        for (int i = 0; i + run.size() <= words.size(); i++) {
+            if (words.subList(i, i + run.size()).equals(run)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

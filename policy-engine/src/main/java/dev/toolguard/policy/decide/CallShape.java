@@ -16,7 +16,8 @@ import java.util.function.BiConsumer;
 final class CallShape {
 
     static final int MAX_DEPTH = 100;
-    static final int MAX_VALUES = 100_000;
+    /** Above the agent's own argument bounds (arguments.max_items, default 100,000), which deny first, by pointer. */
+    static final int MAX_VALUES = 1_000_000;
 
     private int values;
     /** Built only on the way out of a bad value. */
@@ -101,6 +102,9 @@ final class CallShape {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long
                 || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return null;
+        }
+        if (value instanceof java.math.BigDecimal || value instanceof java.math.BigInteger) {
+            return null; // exact numbers, compared exactly (SPEC §13.9)
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();

@@ -1,5 +1,7 @@
 package dev.toolguard.policy.decide;
 
+import dev.toolguard.policy.audit.CallSecrets;
+import dev.toolguard.policy.audit.Redaction;
 import dev.toolguard.policy.expr.EvalError;
 import dev.toolguard.policy.expr.Expression;
 import dev.toolguard.policy.load.ArgumentSchema;
@@ -14,6 +16,7 @@ import dev.toolguard.policy.load.SequenceRule;
 import dev.toolguard.policy.load.ToolPattern;
 import dev.toolguard.policy.load.ToolPolicy;
 import dev.toolguard.policy.state.EngineState;
+import dev.toolguard.policy.state.PendingCharges;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +37,9 @@ import java.util.Objects;
  * <p>State (rate limits, budgets, session history) lives in an {@link EngineState} that outlives the
  * engine: on a reload, build a new engine for the new bundle with the same state. Counters are charged,
  * and the call recorded in the session history, only when a call ends allowed — by {@link #decide} for an
- * {@code allow}, by {@link #admitApproved} once a person approves a {@code require_approval}.
+ * {@code allow}, by {@link #admitApproved} once a person approves a {@code require_approval}. Where the caller
+ * holds {@link dev.toolguard.policy.state.PendingCharges} open (the agent does), they stand only once it commits
+ * them, after the call's decision record is written (SPEC §13.7).
  *
  * <p>Shadow mode: decisions on the tools, forbid entries and sequences of a file with {@code mode: shadow}
  * are made as if enforced and returned with {@code enforced=false}. A shadow forbid entry or sequence that
@@ -50,6 +55,7 @@ public final class PolicyEngine {
     private final CompiledBundle bundle;
     private final EngineState state;
     private final boolean forceShadow;
+    private final Redaction redaction;
     /** The reason of each allowing rule, built once: the text is the same for every call it allows. */
     private final Map<Rule, String> allowReasons = new IdentityHashMap<>();
 
@@ -70,7 +76,16 @@ public final class PolicyEngine {
      * @throws IllegalArgumentException when the bundle was not loaded by {@code BundleLoader}
      */
     public PolicyEngine(PolicyBundle bundle, EngineState state, boolean forceShadow) {
+        this(bundle, state, forceShadow, Redaction.DEFAULT);
+    }
+
+    /**
+     * As {@link #PolicyEngine(PolicyBundle, EngineState, boolean)}, hiding the values {@code redaction} names in
+     * every reason and trace message the engine returns (SPEC §13.10).
+     */
+    public PolicyEngine(PolicyBundle bundle, EngineState state, boolean forceShadow, Redaction redaction) {
         Objects.requireNonNull(bundle, "bundle");
+        this.redaction = Objects.requireNonNull(redaction, "redaction");
         if (!(bundle instanceof CompiledBundle compiled)) {
             throw new IllegalArgumentException("the engine decides bundles loaded by BundleLoader, not "
                     + bundle.getClass().getName());
@@ -94,6 +109,7 @@ public final class PolicyEngine {
         this.bundle = null;
         this.state = Objects.requireNonNull(state, "state");
         this.forceShadow = forceShadow;
+        this.redaction = Redaction.DEFAULT;
     }
 
     /** An engine for when no policy is loaded: it denies every call with rule {@code no_policy}. */
@@ -113,6 +129,11 @@ public final class PolicyEngine {
 
     public EngineState state() {
         return state;
+    }
+
+    /** What this engine hides in the reasons and messages it returns. */
+    public Redaction redaction() {
+        return redaction;
     }
 
     /**
@@ -136,11 +157,13 @@ public final class PolicyEngine {
      */
     public Decision admitApproved(ToolCall call, Decision approved) {
         Trace trace = new Trace(false, System.nanoTime());
+        Decision d;
         try {
-            return admit(call, approved, trace);
+            d = admit(call, approved, trace);
         } catch (Throwable t) {
-            return failure(t, trace);
+            d = failure(t, trace);
         }
+        return hidingSecrets(d, call);
     }
 
     /**
@@ -195,13 +218,44 @@ public final class PolicyEngine {
     }
 
     private Decision run(ToolCall call, Trace trace) {
+        Decision d;
         try {
-            return bundle == null
+            d = bundle == null
                     ? decision(Action.DENY, true, "no policy loaded", NO_POLICY, null, null, trace)
                     : steps(call, trace);
         } catch (Throwable t) {
-            return failure(t, trace);
+            d = failure(t, trace);
         }
+        return hidingSecrets(d, call);
+    }
+
+    /**
+     * The one way out of the engine: messages quote values ({@code cannot convert 'hunter2' to int}), so every
+     * reason and trace message shows {@code [REDACTED]} where it held a redacted value of the call.
+     */
+    private Decision hidingSecrets(Decision d, ToolCall call) {
+        CallSecrets secrets;
+        try {
+            secrets = call == null ? CallSecrets.NONE : redaction.secretsOf(call.args(), call.ctx());
+        } catch (RuntimeException | StackOverflowError e) {
+            // values that cannot even be walked are not shown: the reason says only that the walk failed
+            return new Decision(Action.DENY, !forceShadow, "internal error while deciding (the call's values cannot be"
+                    + " searched for secrets)", ON_ERROR, null, d.policyName(), d.policyVersion(), d.policySha256(),
+                    d.latencyNanos(), null, List.of(), Decision.Origin.INTERNAL_ERROR);
+        }
+        if (secrets.none()) {
+            return d;
+        }
+        List<TraceStep> steps = d.trace();
+        if (steps != null && !steps.isEmpty()) {
+            List<TraceStep> hidden = new ArrayList<>(steps.size());
+            for (TraceStep step : steps) {
+                hidden.add(new TraceStep(step.step(), step.rule(), step.outcome(), secrets.hide(step.detail())));
+            }
+            steps = List.copyOf(hidden);
+        }
+        return new Decision(d.action(), d.enforced(), secrets.hide(d.reason()), d.rule(), d.field(), d.policyName(),
+                d.policyVersion(), d.policySha256(), d.latencyNanos(), d.approval(), steps, d.origin());
     }
 
     /** A shadow-mode denial met on the way, returned only if the enforced steps let the call run. */
@@ -428,6 +482,8 @@ public final class PolicyEngine {
             trace.step("limits", rule, "pass", "a token was taken");
         }
         Budget budget = policy.budget();
+        String account = null;
+        double charged = 0;
         if (budget != null) {
             String rule = policy.ruleId("budget");
             String problem = null;
@@ -449,7 +505,8 @@ public final class PolicyEngine {
                 giveBack(bucket, rateLimit);
                 return decision(Action.DENY, enforced, problem, rule, null, null, trace);
             }
-            if (!state.budgets().tryCharge(policy.name() + '\u0000' + key, cost, budget.limit(), budget.per())) {
+            account = policy.name() + '\u0000' + key;
+            if (!state.budgets().tryCharge(account, cost, budget.limit(), budget.per())) {
                 giveBack(bucket, rateLimit);
                 String reason = "budget exceeded: this call's cost of " + number(cost) + " would pass the limit of "
                         + number(budget.limit()) + " per " + format(budget.per());
@@ -459,6 +516,14 @@ public final class PolicyEngine {
             if (trace.full()) {
                 trace.step("limits", rule, "pass", "charged " + number(cost));
             }
+            charged = cost;
+        }
+        // taken now, so that limits stay exact under races; the agent gives them back if the record cannot be written
+        if (bucket != null) {
+            PendingCharges.tokenTaken(state.rateLimiter(), bucket, rateLimit.limit(), rateLimit.per());
+        }
+        if (account != null) {
+            PendingCharges.charged(state.budgets(), account, charged, budget.per(), state.time().epochMillis());
         }
         return null;
     }
@@ -537,7 +602,7 @@ public final class PolicyEngine {
     private void recordAllowed(String tool, Map<String, Object> ctx) {
         String session = sessionKey(ctx);
         if (session != null) {
-            state.history().recordAllowed(session, tool, state.time().epochMillis());
+            PendingCharges.allowed(state.history(), session, tool, state.time().epochMillis());
         }
     }
 

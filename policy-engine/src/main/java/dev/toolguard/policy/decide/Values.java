@@ -1,5 +1,7 @@
 package dev.toolguard.policy.decide;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,11 @@ final class Values {
         if (a instanceof Number x && b instanceof Number y) {
             if (isIntegral(x) && isIntegral(y)) {
                 return x.longValue() == y.longValue();
+            }
+            if (x instanceof BigDecimal || y instanceof BigDecimal || x instanceof BigInteger || y instanceof BigInteger) {
+                BigDecimal p = exact(x);
+                BigDecimal q = exact(y);
+                return p != null && q != null && p.compareTo(q) == 0;
             }
             return x.doubleValue() == y.doubleValue();
         }
@@ -81,6 +88,10 @@ final class Values {
             writeString(s, out);
         } else if (value instanceof Boolean b) {
             out.append(b.booleanValue());
+        } else if ((value instanceof BigDecimal || value instanceof BigInteger) && exact((Number) value) != null) {
+            // exactly: 200.0000000000000001 is not the key of 200; 200.0 is
+            BigDecimal d = exact((Number) value).stripTrailingZeros();
+            out.append(d.scale() <= 0 ? d.toBigInteger().toString() : d.toPlainString());
         } else if (value instanceof Number n) {
             if (isIntegral(n)) {
                 out.append(n.longValue());
@@ -143,6 +154,21 @@ final class Values {
             }
         }
         out.append('"');
+    }
+
+    /** A number as the decimal it is written as ({@code 0.1} is 0.1), or null for NaN and infinities. */
+    private static BigDecimal exact(Number n) {
+        if (n instanceof BigDecimal d) {
+            return d;
+        }
+        if (n instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (isIntegral(n)) {
+            return BigDecimal.valueOf(n.longValue());
+        }
+        double d = n.doubleValue();
+        return Double.isFinite(d) ? BigDecimal.valueOf(d) : null;
     }
 
     private static boolean isIntegral(Number n) {

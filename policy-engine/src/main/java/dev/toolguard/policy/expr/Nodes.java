@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.toolguard.policy.expr.Node.Activation;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -164,7 +165,7 @@ final class Nodes {
             if (container instanceof EvalError) {
                 return container;
             }
-            Object key = index.eval(a);
+            Object key = Values.approximate(index.eval(a));
             if (key instanceof EvalError) {
                 return key;
             }
@@ -384,7 +385,7 @@ final class Nodes {
 
         @Override
         Object eval(Activation a) {
-            Object value = operand.eval(a);
+            Object value = Values.approximate(operand.eval(a));
             if (value instanceof Long l && intAllowed) {
                 return l == Long.MIN_VALUE ? overflow("-") : (Object) (-l);
             }
@@ -421,11 +422,12 @@ final class Nodes {
 
         @Override
         Object eval(Activation a) {
-            Object l = left.eval(a);
+            // exact decimals are exact in comparisons only; arithmetic is double arithmetic, as for any double
+            Object l = Values.approximate(left.eval(a));
             if (l instanceof EvalError) {
                 return l;
             }
-            Object r = right.eval(a);
+            Object r = Values.approximate(right.eval(a));
             if (r instanceof EvalError) {
                 return r;
             }
@@ -520,6 +522,16 @@ final class Nodes {
     }
 
     static Object compare(Order order, String symbol, Orderings allowed, Object l, Object r) {
+        if ((l instanceof BigDecimal || r instanceof BigDecimal) && Values.exactlyComparable(l, r)) {
+            // an exact decimal is a double to the type rules: the overloads allowed are the double ones
+            boolean typesAllowed = l instanceof BigDecimal
+                    ? (r instanceof Long ? allowed.doubleInt() : allowed.doubles())
+                    : (l instanceof Long ? allowed.intDouble() : allowed.doubles());
+            if (typesAllowed) {
+                int exact = Values.compareExactly(l, r);
+                return exact == Values.UNORDERED ? Boolean.FALSE : (Object) holds(order, exact);
+            }
+        }
         if (l instanceof Long x) {
             if (r instanceof Long y && allowed.ints()) {
                 return holds(order, Long.compare(x, y));
@@ -855,7 +867,7 @@ final class Nodes {
 
         @Override
         Object eval(Activation a) {
-            Object value = operand.eval(a);
+            Object value = Values.approximate(operand.eval(a));
             if (value instanceof Long && allowed.fromInt()) {
                 return value;
             }
@@ -888,7 +900,7 @@ final class Nodes {
 
         @Override
         Object eval(Activation a) {
-            Object value = operand.eval(a);
+            Object value = Values.approximate(operand.eval(a));
             if (value instanceof Double && allowed.fromDouble()) {
                 return value;
             }
@@ -917,7 +929,7 @@ final class Nodes {
 
         @Override
         Object eval(Activation a) {
-            Object value = operand.eval(a);
+            Object value = Values.approximate(operand.eval(a));
             if ((value instanceof String && allowed.fromString()) || (value instanceof Long && allowed.fromInt())
                     || (value instanceof Double && allowed.fromDouble())
                     || (value instanceof Boolean && allowed.fromBool())) {

@@ -43,7 +43,7 @@ final class Values {
             return big.longValue();
         }
         if (value instanceof BigDecimal decimal) {
-            return decimal.doubleValue();
+            return exactOrDouble(decimal);
         }
         if (value instanceof Number number) {
             // AtomicLong, LongAdder and friends are integral; anything else is taken as a double
@@ -53,6 +53,67 @@ final class Values {
             return String.valueOf(c);
         }
         return value;
+    }
+
+    /**
+     * A decimal that is the shortest text of a double (what {@code 12.5} or {@code 0.1} mean) is that double,
+     * as before; any other ({@code 200.0000000000000001}) stays a BigDecimal, so that comparisons with it are
+     * exact (SPEC §13.9) instead of comparing the double it rounds to.
+     */
+    private static Object exactOrDouble(BigDecimal decimal) {
+        double d = decimal.doubleValue();
+        if (Double.isFinite(d) && BigDecimal.valueOf(d).compareTo(decimal) == 0) {
+            return d;
+        }
+        return decimal;
+    }
+
+    /** The double an exact decimal rounds to, for the operations that are double arithmetic; others as given. */
+    static Object approximate(Object value) {
+        return value instanceof BigDecimal decimal ? (Object) decimal.doubleValue() : value;
+    }
+
+    /** What {@link #compareExactly} returns when a NaN makes two numbers unordered. */
+    static final int UNORDERED = Integer.MIN_VALUE;
+
+    /** True when both are numbers of the evaluator (Long, Double, BigDecimal), so {@link #compareExactly} applies. */
+    static boolean exactlyComparable(Object a, Object b) {
+        return isEvaluatorNumber(a) && isEvaluatorNumber(b);
+    }
+
+    private static boolean isEvaluatorNumber(Object v) {
+        return v instanceof Long || v instanceof Double || v instanceof BigDecimal;
+    }
+
+    /**
+     * Compares two numbers without rounding either: a double counts as the decimal it is written as
+     * ({@code 0.1} is 0.1), an int as itself. Returns the sign of {@code a - b}, or {@link #UNORDERED}.
+     */
+    static int compareExactly(Object a, Object b) {
+        if (isNaN(a) || isNaN(b)) {
+            return UNORDERED;
+        }
+        if (a instanceof Double x && Double.isInfinite(x)) {
+            return b instanceof Double y && y.doubleValue() == x.doubleValue() ? 0 : (x > 0 ? 1 : -1);
+        }
+        if (b instanceof Double y && Double.isInfinite(y)) {
+            return y > 0 ? -1 : 1;
+        }
+        return Integer.signum(exact(a).compareTo(exact(b)));
+    }
+
+    private static boolean isNaN(Object v) {
+        return v instanceof Double d && d.isNaN();
+    }
+
+    private static BigDecimal exact(Object finiteNumber) {
+        if (finiteNumber instanceof BigDecimal decimal) {
+            return decimal;
+        }
+        if (finiteNumber instanceof Long l) {
+            return BigDecimal.valueOf(l);
+        }
+        return BigDecimal.valueOf((Double) finiteNumber);
     }
 
     private static boolean isIntegral(Number number) {
@@ -90,6 +151,9 @@ final class Values {
         if (a instanceof Number || b instanceof Number) {
             Object x = normalize(a);
             Object y = normalize(b);
+            if ((x instanceof BigDecimal || y instanceof BigDecimal) && exactlyComparable(x, y)) {
+                return compareExactly(x, y) == 0;
+            }
             if (x instanceof Long l) {
                 if (y instanceof Long m) {
                     return l.longValue() == m.longValue();

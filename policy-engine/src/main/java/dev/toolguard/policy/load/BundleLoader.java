@@ -6,6 +6,7 @@ import dev.toolguard.policy.load.source.SourcePosition;
 import dev.toolguard.policy.load.source.SourceProblem;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,10 +45,17 @@ import java.util.Map;
  *
  * <p>A bundle loads whole or not at all: any problem in any file gives a result with every error found
  * and no bundle.
+ *
+ * <p>Size is bounded before anything is parsed ({@code policy.max_bytes}, SPEC §13.9): every file, and all
+ * of a bundle's files together, may hold at most {@code maxBytes} bytes. A file's size is checked before it
+ * is read and a URL's response is read no further than the limit, so an oversized source costs no parsing.
  */
 public final class BundleLoader {
 
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The default of {@code policy.max_bytes}: 4 MiB for a bundle's files together. */
+    public static final long DEFAULT_MAX_BYTES = 4L * 1024 * 1024;
 
     private BundleLoader() {
     }
@@ -56,15 +64,50 @@ public final class BundleLoader {
     private record RawFile(String name, byte[] bytes) {
     }
 
-    /** Loads and compiles every source as one bundle. Never throws for bad input: problems are in the result. */
+    /** What is left of {@code policy.max_bytes} while a bundle's files are read. */
+    private static final class SizeBound {
+        final long maxBytes;
+        long used;
+
+        SizeBound(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        /** Null when {@code bytes} more fit, else why not. */
+        String refusal(long bytes) {
+            if (bytes > maxBytes) {
+                return "the file is larger than policy.max_bytes (" + maxBytes + " bytes): " + bytes + " bytes";
+            }
+            if (used + bytes > maxBytes) {
+                return "the bundle's files together are larger than policy.max_bytes (" + maxBytes
+                        + " bytes): this file brings them to " + (used + bytes) + " bytes";
+            }
+            return null;
+        }
+
+        long remaining() {
+            return maxBytes - used;
+        }
+    }
+
+    /** Loads and compiles every source as one bundle, bounded by {@link #DEFAULT_MAX_BYTES}. */
     public static LoadResult load(List<String> sources) {
+        return load(sources, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Loads and compiles every source as one bundle whose files together hold at most {@code maxBytes} bytes.
+     * Never throws for bad input: problems are in the result.
+     */
+    public static LoadResult load(List<String> sources, long maxBytes) {
         Problems problems = new Problems();
         List<RawFile> files = new ArrayList<>();
+        SizeBound bound = new SizeBound(maxBytes);
         if (sources == null || sources.isEmpty()) {
             problems.add(SourcePosition.startOf("<policy>"), "no policy source given");
         } else {
             for (String source : sources) {
-                collect(source, files, problems);
+                collect(source, files, problems, bound);
             }
         }
         if (!problems.isEmpty()) {
@@ -106,20 +149,20 @@ public final class BundleLoader {
         return new LoadResult(compiler.build(sha256(files), names), List.of());
     }
 
-    private static void collect(String source, List<RawFile> files, Problems problems) {
+    private static void collect(String source, List<RawFile> files, Problems problems, SizeBound bound) {
         String lower = source.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            fetch(source, files, problems);
+            fetch(source, files, problems, bound);
             return;
         }
         Path path = Path.of(source);
         if (Files.isDirectory(path)) {
-            List<RawFile> found = new ArrayList<>();
+            List<Path> found = new ArrayList<>();
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
                 for (Path entry : entries) {
                     String fileName = entry.getFileName().toString();
                     if (Files.isRegularFile(entry) && !fileName.startsWith(".") && isPolicyFileName(fileName)) {
-                        found.add(new RawFile(entry.toString(), Files.readAllBytes(entry)));
+                        found.add(entry);
                     }
                 }
             } catch (IOException e) {
@@ -129,33 +172,71 @@ public final class BundleLoader {
             if (found.isEmpty()) {
                 problems.add(SourcePosition.startOf(source), "the directory has no *.yaml, *.yml or *.json files");
             }
-            files.addAll(found);
+            found.sort(Comparator.comparing(Path::toString)); // the file that passes the limit is the same every time
+            for (Path entry : found) {
+                readFile(entry.toString(), entry, files, problems, bound);
+            }
             return;
         }
         if (!Files.exists(path)) {
             problems.add(SourcePosition.startOf(source), "no such file or directory");
             return;
         }
+        if (!Files.isRegularFile(path)) {
+            // a FIFO or a device could block the load, or never end
+            problems.add(SourcePosition.startOf(source), "not a regular file");
+            return;
+        }
+        readFile(source, path, files, problems, bound);
+    }
+
+    /** Reads a file whose size fits what is left of the bound; a file over it is refused unread. */
+    private static void readFile(String name, Path path, List<RawFile> files, Problems problems, SizeBound bound) {
         try {
-            files.add(new RawFile(source, Files.readAllBytes(path)));
+            String refusal = bound.refusal(Files.size(path));
+            if (refusal == null) {
+                try (InputStream in = Files.newInputStream(path)) {
+                    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, bound.remaining() + 1));
+                    refusal = bound.refusal(bytes.length); // the file grew while we looked
+                    if (refusal == null) {
+                        bound.used += bytes.length;
+                        files.add(new RawFile(name, bytes));
+                        return;
+                    }
+                }
+            }
+            problems.add(SourcePosition.startOf(name), refusal);
         } catch (IOException e) {
-            problems.add(SourcePosition.startOf(source), "cannot read file: " + e.getMessage());
+            problems.add(SourcePosition.startOf(name), "cannot read file: " + e.getMessage());
         }
     }
 
-    private static void fetch(String url, List<RawFile> files, Problems problems) {
+    private static void fetch(String url, List<RawFile> files, Problems problems, SizeBound bound) {
         try {
             HttpClient client = HttpClient.newBuilder()
                     .connectTimeout(HTTP_TIMEOUT)
                     .followRedirects(HttpClient.Redirect.NORMAL)
                     .build();
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(HTTP_TIMEOUT).GET().build();
-            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                problems.add(SourcePosition.startOf(url), "fetching the policy failed: HTTP status " + response.statusCode());
-                return;
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    problems.add(SourcePosition.startOf(url), "fetching the policy failed: HTTP status " + response.statusCode());
+                    return;
+                }
+                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                String refusal = declared >= 0 ? bound.refusal(declared) : null;
+                if (refusal == null) {
+                    byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, bound.remaining() + 1));
+                    refusal = bound.refusal(bytes.length);
+                    if (refusal == null) {
+                        bound.used += bytes.length;
+                        files.add(new RawFile(url, bytes));
+                        return;
+                    }
+                }
+                problems.add(SourcePosition.startOf(url), refusal.replace("the file is", "the response is"));
             }
-            files.add(new RawFile(url, response.body()));
         } catch (IOException | IllegalArgumentException e) {
             problems.add(SourcePosition.startOf(url), "fetching the policy failed: " + e);
         } catch (InterruptedException e) {

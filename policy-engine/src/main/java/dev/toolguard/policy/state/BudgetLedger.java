@@ -14,4 +14,10 @@ public interface BudgetLedger {
      * @return true when charged; false (and nothing charged) when it would pass the limit
      */
     boolean tryCharge(String account, double cost, double limit, Duration per);
+
+    /**
+     * Takes back {@code cost} charged by {@link #tryCharge} at {@code chargedAtMillis} for a call that did not go
+     * ahead after all; nothing when that window has ended since (a new window never pays for an old one).
+     */
+    void refund(String account, double cost, Duration per, long chargedAtMillis);
 }

@@ -72,6 +72,25 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         }
     }
 
+    @Override
+    public void refund(String account, double cost, Duration per, long chargedAtMillis) {
+        long length = Math.max(1, per.toMillis());
+        long start = Math.floorDiv(chargedAtMillis, length) * length;
+        AtomicReference<Window> ref = accounts.get(account);
+        if (ref == null) {
+            return;
+        }
+        while (true) {
+            Window current = ref.get();
+            if (current == EMPTY || current == DROPPED || current.startMillis() != start || current.lengthMillis() != length) {
+                return;
+            }
+            if (ref.compareAndSet(current, new Window(start, length, Math.max(0, current.spent() - cost)))) {
+                return;
+            }
+        }
+    }
+
     /** How many sweeps have run; for tests. */
     long sweeps() {
         return sweeps.get();

@@ -75,6 +75,23 @@ class ApprovalServiceTest {
     }
 
     @Test
+    void aWaitingCallIsSettledByTheAdmissionOfTheEngineThatAskedNotTheServicesDefault() throws Exception {
+        ApprovalService service = service(); // its default admission admits everything
+        ApprovedCallAdmission askingBundle = (call, approved) -> new Decision(Action.DENY, true,
+                "rate limit reached under the bundle that asked", "tools.issue_refund.rate_limit", null, "p", "1", "s",
+                0, null, List.of());
+        Future<Decision> result = callers.submit(() -> service.resolve("call-1", refund(5000), waitFor(), askingBundle));
+        String id = onlyPendingId(service);
+
+        service.decide(id, true, "alice", "ok");
+
+        await().until(result::isDone);
+        assertThat(result.get().action()).isEqualTo(Action.DENY);
+        assertThat(result.get().reason()).isEqualTo("rate limit reached under the bundle that asked");
+        assertThat(admitted).hasValue(0);
+    }
+
+    @Test
     void aRejectedWaitingCallIsDeniedWithTheApproversReason() throws Exception {
         ApprovalService service = service();
         Future<Decision> result = callInBackground(service, refund(5000), waitFor());

@@ -41,6 +41,7 @@ final class CelOracle {
     private final Cel cel;
 
     CelOracle() {
+        // SPEC §4 differs from CEL's default here on purpose: numbers compare by value across int and double
         CelOptions options = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
         CelStringExtensions strings = CelExtensions.strings(CelStringExtensions.Function.LOWER_ASCII);
         this.cel = CelFactory.standardCelBuilder()

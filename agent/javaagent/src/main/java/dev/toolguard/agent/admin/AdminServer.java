@@ -1,13 +1,19 @@
 package dev.toolguard.agent.admin;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.toolguard.policy.approval.Approval;
 import dev.toolguard.policy.approval.ApprovalJson;
 import dev.toolguard.policy.approval.ApprovalService;
 import dev.toolguard.policy.approval.ApproverVerdict;
+import dev.toolguard.policy.audit.AuditAnchor;
+import dev.toolguard.policy.audit.AuditWriteException;
 import dev.toolguard.policy.audit.JsonWriter;
 import dev.toolguard.policy.audit.Redaction;
 
@@ -15,56 +21,84 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The admin API of SPEC §12 on the JDK's HTTP server: pending approvals, approving and rejecting them, the
- * loaded policy, and metrics. Every request needs {@code Authorization: Bearer <token>}; without a token
- * configured the server does not start. Its threads are daemons, so it never keeps the application alive.
+ * The admin API of SPEC §12: pending approvals, approving and rejecting them, the loaded policy, and metrics.
+ * Every request needs {@code Authorization: Bearer <token>} of a configured user (SPEC §16 {@code admin.users});
+ * the user's role decides what the request may do, and an approval is recorded under the user's name. Without a
+ * user the server does not start. It runs on {@link BoundedHttpServer}, which no slow client can stall
+ * (SPEC §13.12). Its threads are daemons, so it never keeps the application alive.
  */
 public final class AdminServer implements AutoCloseable {
 
-    /** Request bodies larger than this are refused; an approval decision is a few hundred bytes. */
-    private static final int MAX_BODY_BYTES = 64 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bodies are read strictly: a duplicate key or anything after the object makes the request ambiguous. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final String APPROVALS = "/approvals";
+    /** The user {@code admin.token_env} stands for. */
+    public static final String TOKEN_ENV_USER = "admin";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final byte[] token;
+    private final BoundedHttpServer server;
+    private final List<Credential> users;
+    private final int maxBodyBytes;
     private final ApprovalService approvals;
     private final PolicyStatus policy;
     private final Metrics metrics;
     private final Redaction redaction;
+    /** Null until the agent hands over its open audit log; {@code GET /audit/anchor} is a 503 meanwhile. */
+    private volatile AuditAnchorSource auditAnchor;
 
     /**
      * @param listen    {@code host:port}, {@code :port} or {@code port}; without a host, loopback
-     * @param tokenEnv  the environment variable holding the bearer token (SPEC §2 {@code admin.token_env})
+     * @param tokenEnv  the environment variable holding the token of the user {@code admin} (SPEC §2
+     *                  {@code admin.token_env}); when it is unset, that user does not exist
+     * @param users     the named users of {@code admin.users}
+     * @param limits    timeouts and sizes granted to clients
      * @param redaction applied to approval arguments in responses
      */
-    public record Settings(String listen, String tokenEnv, Redaction redaction) {
+    public record Settings(String listen, String tokenEnv, List<User> users, AdminLimits limits, Redaction redaction) {
         public static final String DEFAULT_TOKEN_ENV = "TOOLGUARD_ADMIN_TOKEN";
 
         public Settings {
             tokenEnv = tokenEnv == null || tokenEnv.isBlank() ? DEFAULT_TOKEN_ENV : tokenEnv;
+            users = users == null ? List.of() : List.copyOf(users);
+            limits = limits == null ? AdminLimits.DEFAULT : limits;
             redaction = redaction == null ? Redaction.DEFAULT : redaction;
+        }
+
+        /** Only the token of {@code admin.token_env}, with the default limits. */
+        public Settings(String listen, String tokenEnv, Redaction redaction) {
+            this(listen, tokenEnv, List.of(), AdminLimits.DEFAULT, redaction);
         }
     }
 
-    private AdminServer(HttpServer server, ExecutorService executor, byte[] token, ApprovalService approvals,
+    /** A named user of the admin API, whose bearer token is read from {@code tokenEnv}. */
+    public record User(String name, String tokenEnv, AdminRole role) {
+    }
+
+    /** A user with the SHA-256 of their token: digests have one length, so comparing them leaks no length. */
+    private record Credential(String name, AdminRole role, byte[] tokenDigest) {
+    }
+
+    private AdminServer(BoundedHttpServer server, List<Credential> users, int maxBodyBytes, ApprovalService approvals,
                         PolicyStatus policy, Metrics metrics, Redaction redaction) {
         this.server = server;
-        this.executor = executor;
-        this.token = token;
+        this.users = users;
+        this.maxBodyBytes = maxBodyBytes;
         this.approvals = approvals;
         this.policy = policy;
         this.metrics = metrics;
@@ -72,18 +106,19 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Starts the server, or says on {@code diagnostics} why not (no token, bad address, port taken) and
-     * returns empty. Never throws.
+     * Starts the server, or says on {@code diagnostics} why not (no user with a token, a user without one,
+     * two users with one token, bad address, port taken) and returns empty. Never throws.
      *
      * @param env reads environment variables ({@code System::getenv} in production)
      */
     public static Optional<AdminServer> start(Settings settings, Function<String, String> env,
                                               ApprovalService approvals, PolicyStatus policy, Metrics metrics,
                                               Consumer<String> diagnostics) {
-        String secret = env.apply(settings.tokenEnv());
-        if (secret == null || secret.isBlank()) {
-            diagnostics.accept("toolguard: admin API not started: environment variable " + settings.tokenEnv()
-                    + " is not set, and the admin API never runs without a bearer token");
+        List<Credential> users;
+        try {
+            users = credentials(settings, env);
+        } catch (IllegalArgumentException e) {
+            diagnostics.accept("toolguard: admin API not started: " + e.getMessage());
             return Optional.empty();
         }
         InetSocketAddress address;
@@ -96,36 +131,75 @@ public final class AdminServer implements AutoCloseable {
         if (!address.getAddress().isLoopbackAddress()) {
             diagnostics.accept("toolguard: admin API listens on " + address + ", beyond this machine");
         }
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "toolguard-admin-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            HttpServer http = HttpServer.create(address, 16);
-            AdminServer admin = new AdminServer(http, executor, secret.trim().getBytes(StandardCharsets.UTF_8),
-                    approvals, policy, metrics, settings.redaction());
-            http.createContext("/", admin::handle);
-            http.setExecutor(executor);
-            startAsDaemon(http);
+            BoundedHttpServer http = BoundedHttpServer.bind(address, settings.limits(), "toolguard-admin-");
+            AdminServer admin = new AdminServer(http, users, settings.limits().maxBodyBytes(), approvals, policy,
+                    metrics, settings.redaction());
+            http.serve(admin::handle);
             return Optional.of(admin);
         } catch (IOException | RuntimeException e) {
-            executor.shutdownNow();
             diagnostics.accept("toolguard: admin API not started: cannot listen on " + settings.listen() + ": " + e);
             return Optional.empty();
         }
     }
 
+    /** The users whose tokens are set; refuses a listed user without a token, and two users sharing one. */
+    private static List<Credential> credentials(Settings settings, Function<String, String> env) {
+        List<Credential> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        String adminSecret = env.apply(settings.tokenEnv());
+        if (adminSecret != null && !adminSecret.isBlank()) {
+            out.add(new Credential(TOKEN_ENV_USER, AdminRole.ADMIN, digest(adminSecret.trim())));
+            names.add(TOKEN_ENV_USER);
+        }
+        for (User user : settings.users()) {
+            String secret = env.apply(user.tokenEnv());
+            if (secret == null || secret.isBlank()) {
+                throw new IllegalArgumentException("environment variable " + user.tokenEnv() + " (the token of admin user "
+                        + user.name() + ") is not set");
+            }
+            if (!names.add(user.name())) {
+                throw new IllegalArgumentException("two admin users are named " + user.name()
+                        + (user.name().equals(TOKEN_ENV_USER) ? " (admin.token_env " + settings.tokenEnv() + " is set too)" : ""));
+            }
+            out.add(new Credential(user.name(), user.role(), digest(secret.trim())));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("environment variable " + settings.tokenEnv()
+                    + " is not set and admin.users names nobody, and the admin API never runs without a bearer token");
+        }
+        for (int i = 0; i < out.size(); i++) {
+            for (int j = i + 1; j < out.size(); j++) {
+                if (MessageDigest.isEqual(out.get(i).tokenDigest(), out.get(j).tokenDigest())) {
+                    throw new IllegalArgumentException("admin users " + out.get(i).name() + " and " + out.get(j).name()
+                            + " have the same token, so who approved could not be told");
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Serves {@code GET /audit/anchor} from {@code source} (SPEC §13.11); without one it answers 503. */
+    public void serveAuditAnchor(AuditAnchorSource source) {
+        this.auditAnchor = source;
+    }
+
     /** The address actually bound (the port is chosen by the OS when 0 was asked). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     /** Parses {@code host:port}, {@code [v6]:port}, {@code :port} or {@code port}; no host means loopback. */
@@ -157,44 +231,22 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** The JDK server's dispatcher thread inherits daemon-ness from the thread that starts it. */
-    private static void startAsDaemon(HttpServer http) {
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread starter = new Thread(() -> {
-            try {
-                http.start();
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        }, "toolguard-admin-start");
-        starter.setDaemon(true);
-        starter.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                starter.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!authorized(exchange)) {
+            Optional<Credential> user = authenticate(exchange);
+            if (user.isEmpty()) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"toolguard\"");
                 sendError(exchange, 401, "missing or wrong bearer token");
                 return;
             }
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            AdminRole needed = neededRole(method, path);
+            if (!user.get().role().covers(needed)) {
+                sendError(exchange, 403, "user " + user.get().name() + " is a " + user.get().role().configName()
+                        + "; " + method + " " + path + " needs the role " + needed.configName());
+                return;
+            }
             if (path.equals(APPROVALS) || path.equals(APPROVALS + "/")) {
                 if (allow(exchange, method, "GET")) {
                     listApprovals(exchange);
@@ -204,7 +256,7 @@ public final class AdminServer implements AutoCloseable {
                 if (method.equals("GET")) {
                     showApproval(exchange, id);
                 } else if (allow(exchange, method, "GET, POST")) {
-                    decide(exchange, id);
+                    decide(exchange, id, user.get());
                 }
             } else if (path.equals("/policy")) {
                 if (allow(exchange, method, "GET")) {
@@ -213,6 +265,10 @@ public final class AdminServer implements AutoCloseable {
             } else if (path.equals("/metrics")) {
                 if (allow(exchange, method, "GET")) {
                     showMetrics(exchange);
+                }
+            } else if (path.equals("/audit/anchor")) {
+                if (allow(exchange, method, "GET")) {
+                    showAuditAnchor(exchange);
                 }
             } else {
                 sendError(exchange, 404, "no such endpoint: " + path);
@@ -223,13 +279,31 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private boolean authorized(HttpExchange exchange) {
+    /** The user whose token the request bears; every user's token is compared, so timing tells nothing. */
+    private Optional<Credential> authenticate(HttpExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+            return Optional.empty();
         }
-        byte[] presented = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(token, presented);
+        byte[] presented = digest(header.substring(7).trim());
+        Credential found = null;
+        for (Credential user : users) {
+            if (MessageDigest.isEqual(user.tokenDigest(), presented) && found == null) {
+                found = user;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** Reads need a viewer, deciding approvals an approver, and anything else (present or future) an admin. */
+    private static AdminRole neededRole(String method, String path) {
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return AdminRole.VIEWER;
+        }
+        if (method.equals("POST") && path.startsWith(APPROVALS + "/")) {
+            return AdminRole.APPROVER;
+        }
+        return AdminRole.ADMIN;
     }
 
     /** True when {@code method} is one of {@code allowed}; otherwise answers 405. */
@@ -262,17 +336,25 @@ public final class AdminServer implements AutoCloseable {
         sendJson(exchange, 200, json);
     }
 
-    private void decide(HttpExchange exchange, String id) throws IOException {
+    private void decide(HttpExchange exchange, String id, Credential user) throws IOException {
         JsonNode body;
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                sendError(exchange, 413, "request body too large");
+            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) {
+                sendError(exchange, 413, "request body too large: at most " + maxBodyBytes + " bytes");
                 return;
             }
             body = JSON.readTree(bytes);
+        } catch (SocketTimeoutException e) {
+            throw e; // the body did not arrive within admin.read_timeout: the server hangs up
+        } catch (StreamReadException e) {
+            sendError(exchange, 400, ambiguity(e.getOriginalMessage()));
+            return;
+        } catch (MismatchedInputException e) {
+            sendError(exchange, 400, ambiguity(e.getOriginalMessage()));
+            return;
         } catch (IOException e) {
-            sendError(exchange, 400, "the body is not JSON: expected {\"decision\":\"approve\"|\"reject\",\"by\":\"…\",\"reason\":\"…\"}");
+            sendError(exchange, 400, "the body is not JSON: expected " + DECISION_FORM);
             return;
         }
         String problem = badDecision(body);
@@ -280,8 +362,13 @@ public final class AdminServer implements AutoCloseable {
             sendError(exchange, 400, problem);
             return;
         }
+        String by = body.hasNonNull("by") ? body.get("by").asText() : user.name();
+        if (!by.equals(user.name())) {
+            sendError(exchange, 403, "\"by\" names " + by + " but the token is " + user.name()
+                    + "'s: an approval is recorded under the name of the user whose token decides it");
+            return;
+        }
         boolean approve = body.get("decision").asText().equals("approve");
-        String by = body.get("by").asText();
         String reason = body.hasNonNull("reason") ? body.get("reason").asText() : null;
         ApproverVerdict verdict = approvals.decide(id, approve, by, reason);
         switch (verdict.outcome()) {
@@ -299,10 +386,25 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    private static final String DECISION_FORM = "{\"decision\":\"approve\"|\"reject\",\"reason\":\"…\"}"
+            + " (\"by\" may be given, and must then name the token's user)";
+
+    /** What a strict read refused, said for people: a duplicate key, content after the object, or bad JSON. */
+    private static String ambiguity(String jacksonMessage) {
+        String m = jacksonMessage == null ? "" : jacksonMessage;
+        if (m.startsWith("Duplicate field")) {
+            return "ambiguous JSON: " + m.replace("Duplicate field", "duplicate key") + "; each key may appear once";
+        }
+        if (m.startsWith("Trailing token")) {
+            return "ambiguous JSON: content after the JSON object; send exactly one object " + DECISION_FORM;
+        }
+        return "the body is not JSON: expected " + DECISION_FORM;
+    }
+
     /** Why a decision body is unacceptable, or null when it is fine. */
     private static String badDecision(JsonNode body) {
         if (body == null || !body.isObject()) {
-            return "expected a JSON object {\"decision\":\"approve\"|\"reject\",\"by\":\"…\",\"reason\":\"…\"}";
+            return "expected a JSON object " + DECISION_FORM;
         }
         var names = body.fieldNames();
         while (names.hasNext()) {
@@ -317,8 +419,8 @@ public final class AdminServer implements AutoCloseable {
             return "\"decision\" must be \"approve\" or \"reject\"";
         }
         JsonNode by = body.get("by");
-        if (by == null || !by.isTextual() || by.asText().isBlank()) {
-            return "\"by\" must name who decides";
+        if (by != null && !by.isNull() && (!by.isTextual() || by.asText().isBlank())) {
+            return "\"by\", when given, must name who decides";
         }
         JsonNode reason = body.get("reason");
         if (reason != null && !reason.isNull() && !reason.isTextual()) {
@@ -338,6 +440,27 @@ public final class AdminServer implements AutoCloseable {
             json.string(source);
         }
         json.endArray().field("last_error", s.lastError()).endObject();
+        sendJson(exchange, 200, json);
+    }
+
+    /** {@code {"hash":"<64 hex>","count":<records in the file>}}; 503 while the log is not open or has failed. */
+    private void showAuditAnchor(HttpExchange exchange) throws IOException {
+        AuditAnchorSource source = auditAnchor;
+        if (source == null) {
+            sendError(exchange, 503, "the audit log is not open");
+            return;
+        }
+        AuditAnchor anchor;
+        try {
+            anchor = source.anchor();
+        } catch (AuditWriteException e) {
+            sendError(exchange, 503, "the audit log cannot be anchored: " + e.getMessage());
+            return;
+        }
+        JsonWriter json = new JsonWriter(Redaction.NONE).beginObject()
+                .field("hash", anchor.hash())
+                .field("count", anchor.count())
+                .endObject();
         sendJson(exchange, 200, json);
     }
 

@@ -40,6 +40,13 @@ public final class Metrics {
     /** Each module's status by name (applied, degraded, not_applied, absent); read when metrics are written. */
     private volatile java.util.function.Supplier<Map<String, String>> instrumentation = Map::of;
 
+    private volatile java.util.function.Supplier<Map<String, String>> unmatchedEntries = Map::of;
+
+    /** Where {@code toolguard_rules_unmatched} reads the rules.yaml entries that matched nothing from. */
+    public void unmatchedEntries(java.util.function.Supplier<Map<String, String>> entries) {
+        this.unmatchedEntries = entries;
+    }
+
     /** Where {@code toolguard_instrumentation} reads each module's status from. */
     public void instrumentation(java.util.function.Supplier<Map<String, String>> statuses) {
         this.instrumentation = statuses;
@@ -109,6 +116,13 @@ public final class Metrics {
                 "Each framework module and how it stands in this JVM (not_applied: its tool calls are denied).");
         for (Map.Entry<String, String> e : new TreeMap<>(instrumentation.get()).entrySet()) {
             out.append("toolguard_instrumentation{module=\"").append(escape(e.getKey())).append("\",status=\"")
+                    .append(escape(e.getValue())).append("\"} 1\n");
+        }
+
+        family(out, "toolguard_rules_unmatched", "gauge",
+                "rules.yaml entries that matched a class but no method of it (method_missing) or no class (class_missing).");
+        for (Map.Entry<String, String> e : new TreeMap<>(unmatchedEntries.get()).entrySet()) {
+            out.append("toolguard_rules_unmatched{entry=\"").append(escape(e.getKey())).append("\",problem=\"")
                     .append(escape(e.getValue())).append("\"} 1\n");
         }
 

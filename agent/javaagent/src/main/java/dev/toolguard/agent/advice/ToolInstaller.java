@@ -5,6 +5,9 @@ import dev.toolguard.agent.instrument.InstrumentationModule;
 import dev.toolguard.agent.instrument.LambdaBodyAdvice;
 import dev.toolguard.agent.instrument.ModuleFuse;
 import dev.toolguard.agent.instrument.check.ModuleChecks;
+import dev.toolguard.agent.instrument.check.UnmatchedEntries;
+import dev.toolguard.instrumentation.rule.ParameterNaming;
+import dev.toolguard.instrumentation.rule.ToolMethods;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolRules;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -52,6 +55,7 @@ public final class ToolInstaller {
 
     private final ToolRules rules;
     private final ModuleChecks checks;
+    private final UnmatchedEntries unmatched;
     private final ToolRegistry registry;
     private final Consumer<String> diagnostics;
     private final AtomicInteger errors = new AtomicInteger();
@@ -62,8 +66,11 @@ public final class ToolInstaller {
     private record ModuleHook(InstrumentationModule module, Hook hook) {
     }
 
-    public ToolInstaller(ToolRules rules, ModuleChecks checks, ToolRegistry registry, Consumer<String> diagnostics) {
+    /** @param unmatched where {@code rules.yaml} entries that match no method are said (SPEC §7) */
+    public ToolInstaller(ToolRules rules, ModuleChecks checks, UnmatchedEntries unmatched, ToolRegistry registry,
+                         Consumer<String> diagnostics) {
         this.rules = rules;
+        this.unmatched = unmatched;
         this.checks = checks;
         this.registry = registry;
         this.diagnostics = diagnostics;
@@ -132,7 +139,16 @@ public final class ToolInstaller {
                 builder = apply(builder, mh.module(), mh.hook(), loader);
             }
         }
-        for (ToolRules.Match match : rules.toolsOf(type)) {
+        ToolRules.Found found = rules.find(type);
+        List<ToolRules.Match> tools = found.tools();
+        if (!found.misses().isEmpty()) {
+            found.misses().forEach(unmatched::methodMissing);
+            if (unmatched.required()) {
+                // the tool meant is not known, so nothing of the class runs undecided: its public methods are decided
+                tools = withEveryPublicMethod(type, tools);
+            }
+        }
+        for (ToolRules.Match match : tools) {
             InstrumentationModule owner = modulesByName.get(match.tool().ruleSet());
             if (owner != null) {
                 checks.check(owner, loader); // known before the tool's first call is decided
@@ -143,6 +159,18 @@ public final class ToolInstaller {
                     .on(named(match.method().getName()).and(hasDescriptor(match.method().getDescriptor()))));
         }
         return builder;
+    }
+
+    /** The tools of a class, and as tools of their own name every other public method it declares. */
+    private static List<ToolRules.Match> withEveryPublicMethod(TypeDescription type, List<ToolRules.Match> tools) {
+        List<ToolRules.Match> all = new ArrayList<>(tools);
+        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+            if (m.isPublic() && ToolMethods.guardable(m) && tools.stream().noneMatch(t -> t.method().equals(m))) {
+                all.add(new ToolRules.Match(m, ToolMethods.of(m.getName(), type, m, List.of(), "rules",
+                        ParameterNaming.COMPILED_NAMES, null)));
+            }
+        }
+        return all;
     }
 
     /**

@@ -54,15 +54,17 @@ final class ApprovalCommand implements Command {
         return """
                 Usage: toolguard %1$s <id> --admin <url> [--reason <text>] [--by <name>] [--token <token>]
 
-                Sends POST <url>/approvals/<id> with {"decision":"%1$s","by":<name>,"reason":<text>}
-                and the header "Authorization: Bearer <token>".
+                Sends POST <url>/approvals/<id> with {"decision":"%1$s","reason":<text>}
+                and the header "Authorization: Bearer <token>". The agent records the decision under the
+                name of the admin user whose token it is.
                   --admin   the agent's admin API, e.g. http://127.0.0.1:9464
                   --reason  why, recorded in the audit log
-                  --by      who decides (default: the user.name of this process)
-                  --token   the admin token (default: environment variable %2$s)
+                  --by      who decides; sent as "by", and refused unless it is the token's user
+                  --token   your admin token (default: environment variable %2$s)
 
-                Exit codes: 0 done, 1 refused by the agent (401 bad token, 404 no such pending approval,
-                409 already decided, any other non-2xx answer), 2 bad usage or the admin API cannot be reached.
+                Exit codes: 0 done, 1 refused by the agent (401 bad token, 403 the token's user may not
+                decide or is not --by, 404 no such pending approval, 409 already decided, any other non-2xx
+                answer), 2 bad usage or the admin API cannot be reached.
                 """.formatted(decision, TOKEN_ENV);
     }
 
@@ -84,7 +86,10 @@ final class ApprovalCommand implements Command {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("decision", decision);
-        body.put("by", args.option("by", System.getProperty("user.name", "cli")));
+        String by = args.option("by", null);
+        if (by != null) {
+            body.put("by", by); // the agent names the decider after the token; a "by" can only confirm it
+        }
         body.put("reason", args.option("reason", ""));
 
         HttpRequest request = HttpRequest.newBuilder(target)
@@ -134,7 +139,8 @@ final class ApprovalCommand implements Command {
 
     private static String refusal(int status) {
         return switch (status) {
-            case 401, 403 -> "(the admin token was not accepted)";
+            case 401 -> "(the admin token was not accepted)";
+            case 403 -> "(the token's user may not do this, or --by names someone else)";
             case 404 -> "(no pending approval with this id)";
             case 409 -> "(the approval was already decided or has timed out)";
             default -> "";

@@ -22,10 +22,17 @@ import java.util.List;
  * @param auditFile         the audit log path, or {@code "-"} for standard error
  * @param fsync             when the audit log forces writes to the disk
  * @param redact            key names whose values the audit log replaces, case-insensitive, any depth
+ * @param redactValues      RE2 patterns: what string values they match is replaced wherever it appears
  * @param maxValueChars     longer string values are cut in the audit log
  * @param approvalsWebhook  where new pending approvals are POSTed, or null
  * @param adminListen       {@code host:port} of the admin API, or null when it is off
  * @param adminTokenEnv     the environment variable holding the admin bearer token
+ * @param adminUsers        the named users of the admin API ({@code admin.users})
+ * @param adminLimits       timeouts, connection bound and size limits of the admin server
+ * @param policyMaxBytes    {@code policy.max_bytes}: the most bytes a bundle's files may hold together
+ * @param argumentBounds    {@code arguments.*}: how far one call's arguments are converted
+ * @param auditCheckpoint   {@code audit.checkpoint}: how often a checkpoint record is written; zero means never
+ * @param rulesMatching     {@code instrumentation.require_matches} and {@code match_grace}: rules.yaml entries that match nothing
  */
 public record AgentConfig(
         Path configFile,
@@ -41,10 +48,17 @@ public record AgentConfig(
         String auditFile,
         FsyncPolicy fsync,
         List<String> redact,
+        List<String> redactValues,
         int maxValueChars,
         URI approvalsWebhook,
         String adminListen,
-        String adminTokenEnv) {
+        String adminTokenEnv,
+        List<AdminUserSpec> adminUsers,
+        dev.toolguard.agent.admin.AdminLimits adminLimits,
+        long policyMaxBytes,
+        ArgumentBounds argumentBounds,
+        Duration auditCheckpoint,
+        RulesMatching rulesMatching) {
 
     /** Every module the agent ships, by name: the default of {@code instrumentation.builtin}. */
     public static final List<String> ALL_BUILTIN_RULE_SETS = dev.toolguard.agent.instrument.Modules.NAMES;
@@ -52,6 +66,7 @@ public record AgentConfig(
             List.of("password", "token", "secret", "api_key", "apikey", "authorization", "credential");
     public static final Duration DEFAULT_RELOAD = Duration.ofSeconds(2);
     public static final String DEFAULT_AUDIT_FILE = "toolguard-audit.jsonl";
+    public static final Duration DEFAULT_AUDIT_CHECKPOINT = Duration.ofMinutes(1);
     public static final String DEFAULT_LAST_GOOD = ".toolguard/last-good";
     public static final String AUDIT_TO_STDERR = "-";
 
@@ -61,6 +76,8 @@ public record AgentConfig(
         rulesFiles = List.copyOf(rulesFiles);
         context = List.copyOf(context);
         redact = List.copyOf(redact);
+        redactValues = List.copyOf(redactValues);
+        adminUsers = List.copyOf(adminUsers);
     }
 
     /** True when the audit log goes to standard error instead of a file. */
@@ -71,7 +88,8 @@ public record AgentConfig(
     /** A copy that decides nothing: used when the configuration itself is broken, so every call is denied. */
     public AgentConfig withoutPolicy() {
         return new AgentConfig(configFile, List.of(), Duration.ZERO, null, EnforcementMode.ENFORCE, OnError.DENY,
-                builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, maxValueChars,
-                approvalsWebhook, adminListen, adminTokenEnv);
+                builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, redactValues, maxValueChars,
+                approvalsWebhook, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
+                argumentBounds, auditCheckpoint, rulesMatching);
     }
 }

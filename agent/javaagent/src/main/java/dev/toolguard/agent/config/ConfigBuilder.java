@@ -13,19 +13,26 @@ final class ConfigBuilder {
     Duration reload = AgentConfig.DEFAULT_RELOAD;
     Path lastGood;
     boolean lastGoodSet;
+    long policyMaxBytes = dev.toolguard.policy.load.BundleLoader.DEFAULT_MAX_BYTES;
+    ArgumentBounds argumentBounds = ArgumentBounds.DEFAULT;
     EnforcementMode mode = EnforcementMode.ENFORCE;
     OnError onError = OnError.DENY;
     List<String> builtinRuleSets = AgentConfig.ALL_BUILTIN_RULE_SETS;
     List<Path> rulesFiles = new ArrayList<>();
     boolean filterDiscovery = true;
+    RulesMatching rulesMatching = RulesMatching.DEFAULT;
     List<ContextSourceSpec> context = new ArrayList<>();
     String auditFile;
     FsyncPolicy fsync = FsyncPolicy.NEVER;
+    Duration auditCheckpoint = AgentConfig.DEFAULT_AUDIT_CHECKPOINT;
     List<String> redact = AgentConfig.DEFAULT_REDACT;
+    List<String> redactValues = List.of();
     int maxValueChars = 2048;
     URI approvalsWebhook;
     String adminListen;
     String adminTokenEnv = "TOOLGUARD_ADMIN_TOKEN";
+    List<AdminUserSpec> adminUsers = new ArrayList<>();
+    dev.toolguard.agent.admin.AdminLimits adminLimits = dev.toolguard.agent.admin.AdminLimits.DEFAULT;
 
     /**
      * Builds the config; relative defaults (audit file, last-good copy) resolve against {@code baseDir}:
@@ -35,7 +42,8 @@ final class ConfigBuilder {
         String audit = auditFile != null ? auditFile : baseDir.resolve(AgentConfig.DEFAULT_AUDIT_FILE).toString();
         Path last = lastGoodSet ? lastGood : baseDir.resolve(AgentConfig.DEFAULT_LAST_GOOD);
         return new AgentConfig(configFile, policySources, reload, last, mode, onError, builtinRuleSets,
-                rulesFiles, filterDiscovery, context, audit, fsync, redact, maxValueChars, approvalsWebhook,
-                adminListen, adminTokenEnv);
+                rulesFiles, filterDiscovery, context, audit, fsync, redact, redactValues, maxValueChars, approvalsWebhook,
+                adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
+                argumentBounds, auditCheckpoint, rulesMatching);
     }
 }

@@ -30,6 +30,23 @@ public final class ConfigResolver {
         return resolve(agentArgs, System.getProperties(), System.getenv(), Path.of("").toAbsolutePath());
     }
 
+    /** Each named admin user's token variable must be set, and nobody may be named as the user of {@code admin.token_env}. */
+    private static void checkAdminTokens(ConfigBuilder b, Map<String, String> env, List<ConfigProblem> problems) {
+        for (AdminUserSpec user : b.adminUsers) {
+            String token = env.get(user.tokenEnv());
+            if (token == null || token.isBlank()) {
+                problems.add(new ConfigProblem(user.where(), "environment variable " + user.tokenEnv()
+                        + " (the token of admin user " + user.name() + ") is not set"));
+            }
+            String adminToken = env.get(b.adminTokenEnv);
+            if (user.name().equals(dev.toolguard.agent.admin.AdminServer.TOKEN_ENV_USER)
+                    && adminToken != null && !adminToken.isBlank()) {
+                problems.add(new ConfigProblem(user.where(), "admin user 'admin' is named twice: admin.token_env ("
+                        + b.adminTokenEnv + ", which is set) already stands for the user admin"));
+            }
+        }
+    }
+
     public static Result resolve(String agentArgs, Properties systemProperties, Map<String, String> env, Path workingDir) {
         List<ConfigProblem> problems = new ArrayList<>();
         AgentOptions options = AgentOptions.collect(agentArgs, systemProperties, env, problems);
@@ -68,6 +85,7 @@ public final class ConfigResolver {
             b.auditFile = audit.value().equals(AgentConfig.AUDIT_TO_STDERR)
                     ? audit.value() : workingDir.resolve(audit.value()).normalize().toString();
         }
+        checkAdminTokens(b, env, problems);
         return new Result(b.build(baseDir), List.copyOf(problems));
     }
 }

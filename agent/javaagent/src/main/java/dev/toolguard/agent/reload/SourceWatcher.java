@@ -94,7 +94,7 @@ public final class SourceWatcher {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile).filter(p -> {
                 String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return !n.startsWith(".") && n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+                return !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
             }).sorted().toList();
         }
     }

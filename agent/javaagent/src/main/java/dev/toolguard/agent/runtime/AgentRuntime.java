@@ -14,6 +14,8 @@ import dev.toolguard.agent.context.ContextSourceRegistry;
 import dev.toolguard.agent.instrument.InstrumentationModule;
 import dev.toolguard.agent.instrument.Modules;
 import dev.toolguard.agent.instrument.check.ModuleChecks;
+import dev.toolguard.agent.instrument.check.UnmatchedEntries;
+import dev.toolguard.agent.config.RulesMatching;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.agent.reload.LastGoodStore;
 import dev.toolguard.agent.reload.PolicyReloader;
@@ -64,12 +66,6 @@ import java.util.stream.Collectors;
  */
 public final class AgentRuntime {
 
-    /**
-     * System property that, set to {@code true}, writes no audit record at all: only for measuring the time
-     * spent deciding (the benchmarks' G0). Never for production: the audit log is the system of record.
-     */
-    public static final String AUDIT_OFF_PROPERTY = "toolguard.testing.audit-off";
-
     private final PrintStream stderr;
     private final Consumer<String> diagnostics;
 
@@ -96,6 +92,8 @@ public final class AgentRuntime {
 
     /** Set once the instrumentation is in place, so that a failed start does not install it twice. */
     private boolean instrumented;
+    /** The module checks of the instrumentation in place, read by a failed start's guard for its fuses. */
+    private volatile ModuleChecks checks;
 
     /**
      * Starting failed (a bug of ours): rather than leave the tools unguarded, every tool the agent would have
@@ -111,7 +109,9 @@ public final class AgentRuntime {
                         + " call as configured: " + why);
                 return;
             }
-            GuardBridge.install(new DenyingGuard("the agent failed to start (" + why + ")"));
+            // the model reads that the agent failed to start; what failed is said below, on standard error
+            GuardBridge.install(new DenyingGuard("the agent failed to start",
+                    module -> checks == null ? null : checks.refusal(module)));
             if (!instrumented) {
                 List<String> builtin = AgentConfig.ALL_BUILTIN_RULE_SETS;
                 List<ToolRule> fileRules = List.of();
@@ -124,9 +124,9 @@ public final class AgentRuntime {
                 } catch (Throwable e) {
                     diagnostics.accept("toolguard: the config cannot be read either, so every built-in module guards: " + e);
                 }
-                ModuleChecks checks = new ModuleChecks(Modules.named(builtin), filterDiscovery,
-                        AgentRuntime.class.getClassLoader(), diagnostics);
-                instrument(fileRules, checks, inst);
+                checks = new ModuleChecks(Modules.named(builtin), filterDiscovery, AgentRuntime.class.getClassLoader(),
+                        diagnostics);
+                instrument(fileRules, checks, RulesMatching.DEFAULT, inst);
             }
             diagnostics.accept("toolguard: the agent failed to start, so every guarded call is denied: " + why);
         } catch (Throwable e) {
@@ -149,18 +149,51 @@ public final class AgentRuntime {
      * Installs the tool advice and every enabled module's hooks, for the tools of the modules' annotations and of
      * the {@code rules.yaml} files. The same path serves a start and a failed start, so that both guard the same tools.
      */
-    private void instrument(List<ToolRule> fileRules, ModuleChecks checks, Instrumentation inst) {
+    private void instrument(List<ToolRule> fileRules, ModuleChecks checks, RulesMatching matching,
+                            Instrumentation inst) {
         List<ToolRule> rules = new ArrayList<>(Modules.annotationRules(checks.modules()));
         rules.addAll(fileRules);
-        new ToolInstaller(new ToolRules(rules, Modules.parameterNaming()), checks, registry, diagnostics).install(inst);
+        ToolRules toolRules = new ToolRules(rules, Modules.parameterNaming());
+        new ToolInstaller(toolRules, checks, unmatched, registry, diagnostics).install(inst);
         instrumented = true;
+        if (!fileRules.isEmpty()) {
+            watchForEntriesMatchingNoClass(toolRules, matching, inst);
+        }
     }
+
+    /**
+     * Once the application had {@code match_grace} to load the classes the rules files name (and again as the JVM
+     * ends, for a short run), the entries that matched no class are said.
+     */
+    private void watchForEntriesMatchingNoClass(ToolRules rules, RulesMatching matching, Instrumentation inst) {
+        Runnable check = () -> unmatched.noClassMatched(rules.entriesMatchingNoClass(),
+                () -> java.util.Arrays.stream(inst.getAllLoadedClasses()).map(Class::getName).distinct().toList());
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "toolguard-rules-match");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.schedule(check, Math.max(0, matching.grace().toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+        timer.shutdown();
+        Runtime.getRuntime().addShutdownHook(new Thread(check, "toolguard-rules-match-at-exit"));
+    }
+
+    /** The rules.yaml entries that matched nothing; set with the config's strictness before instrumenting. */
+    private UnmatchedEntries unmatched = new UnmatchedEntries(false, System.err::println);
 
     /** The tools instrumented, by the ids their advice carries; shared by the instrumentation and the pipeline. */
     private final ToolRegistry registry = new ToolRegistry();
 
     /** The guard of an agent that could not start: every call is denied with the reason. */
-    private record DenyingGuard(String reason) implements GuardBridge.Guard {
+    private record DenyingGuard(String reason, java.util.function.Function<String, String> unfitModules)
+            implements GuardBridge.Guard {
+
+        /** A module that does not fit stops its calls at its fuse, also those no hook of it could deny. */
+        @Override
+        public String unfit(String module) {
+            return unfitModules.apply(module);
+        }
+
         @Override
         public Object enter(int toolId, Object self, Object[] args) {
             return denial();
@@ -226,20 +259,16 @@ public final class AgentRuntime {
         }
         boolean shadow = config.mode() == EnforcementMode.SHADOW;
 
-        Redaction redaction = Redaction.of(config.redact(), config.maxValueChars());
-        boolean auditOff = Boolean.getBoolean(AUDIT_OFF_PROPERTY);
+        Redaction redaction = redactionOf(config);
+        // nothing turns the audit log off (SPEC §13.13): it is the system of record
         AuditLog audit = null;
         String auditProblem = null;
-        if (auditOff) {
-            diagnostics.accept("toolguard: WARNING: " + AUDIT_OFF_PROPERTY + " is set: no audit record is written"
-                    + " (for measurements only)");
-        } else {
-            try {
-                audit = AuditLog.open(new AuditConfig(config.auditFile(),
-                        FsyncMode.fromConfig(config.fsync().wireName()), null, redaction), startDetails(config, attached));
-            } catch (AuditWriteException | RuntimeException e) {
-                auditProblem = e.getMessage();
-            }
+        try {
+            audit = AuditLog.open(new AuditConfig(config.auditFile(),
+                    FsyncMode.fromConfig(config.fsync().wireName()), null, redaction, config.auditCheckpoint()),
+                    startDetails(config, attached));
+        } catch (AuditWriteException | RuntimeException e) {
+            auditProblem = e.getMessage();
         }
         AuditSink auditSink = audit != null ? audit : record -> {
             throw new AuditWriteException("the audit log is not open", null);
@@ -248,6 +277,9 @@ public final class AgentRuntime {
         Metrics metrics = new Metrics();
         ModuleChecks checks = new ModuleChecks(modules, config.filterDiscovery(), AgentRuntime.class.getClassLoader(),
                 diagnostics);
+        this.checks = checks;
+        unmatched = new UnmatchedEntries(config.rulesMatching().required(), diagnostics);
+        metrics.unmatchedEntries(unmatched::problems);
         metrics.instrumentation(() -> {
             Map<String, String> labels = new LinkedHashMap<>();
             checks.statuses().forEach((m, st) -> labels.put(m, st.label()));
@@ -284,27 +316,33 @@ public final class AgentRuntime {
 
         ApprovalNotifier notifier = config.approvalsWebhook() == null ? ApprovalNotifier.NONE
                 : new ApprovalWebhook(config.approvalsWebhook(), redaction, ApprovalWebhook.Settings.DEFAULT, diagnostics);
-        ApprovalService approvals = ApprovalService.builder(auditSink, (call, approved) -> {
-            ActivePolicy.Snapshot now = deciding.current();
-            return now.loaded() ? now.engine().admitApproved(call, approved) : approved;
-        }).notifier(notifier).sweepEvery(Duration.ofSeconds(1)).build();
-        ApprovalGate gate = (callId, call, requiring) -> {
+        // every call is settled with the engine that asked for its approval (the gate passes it), never this one
+        ApprovalService approvals = ApprovalService.builder(auditSink, (call, approved) -> approved)
+                .notifier(notifier).sweepEvery(Duration.ofSeconds(1)).build();
+        ApprovalGate gate = (callId, call, requiring, decidedBy) -> {
             try {
-                return approvals.resolve(callId, call, requiring);
+                return approvals.resolve(callId, call, requiring, decidedBy::admitApproved);
             } catch (AuditWriteException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         };
         InetSocketAddress adminAddress = null;
+        AuditLog anchored = audit;
         if (config.adminListen() != null) {
-            adminAddress = AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(), redaction),
+            List<AdminServer.User> adminUsers = config.adminUsers().stream()
+                    .map(u -> new AdminServer.User(u.name(), u.tokenEnv(), u.role())).toList();
+            adminAddress = AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(),
+                            adminUsers, config.adminLimits(), redaction),
                     System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics)
-                    .map(AdminServer::address).orElse(null);
+                    .map(admin -> serveAuditAnchor(admin, anchored)).map(AdminServer::address).orElse(null);
         }
 
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
                 auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
-                auditOff, checks::refusal, diagnostics);
+                false, module -> {
+                    String unmatchedEntry = unmatched.refusal();
+                    return unmatchedEntry != null ? unmatchedEntry : checks.refusal(module);
+                }, diagnostics);
         // the frameworks on the class path are checked now, so that the start line can say how they stand; a
         // framework that a later class loader brings (a Spring Boot jar's) is checked, and said, when it is met
         List<ModuleChecks.Result> atStart = new ArrayList<>();
@@ -315,12 +353,12 @@ public final class AgentRuntime {
                 atStart.add(r);
             }
         }
-        instrument(fileRules, checks, inst);
-        GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader()));
+        instrument(fileRules, checks, config.rulesMatching(), inst);
+        GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader(config.argumentBounds())));
         awaitPolicy(policyLoad, active);
 
         stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config,
-                auditOff ? "switched off by " + AUDIT_OFF_PROPERTY : auditProblem, adminAddress, atStart));
+                auditProblem, adminAddress, atStart));
     }
 
     /** The first load of the policy: what is loaded decides, what fails is said and recorded, then reloading starts. */
@@ -328,20 +366,33 @@ public final class AgentRuntime {
                             Reporter reporter, EngineState state, boolean forceShadow) {
         SourceWatcher watcher = new SourceWatcher(sources);
         SourceWatcher.Fingerprint seen = watcher.fingerprint();
-        LoadResult loaded = BundleLoader.load(sources);
-        if (!loaded.ok() && !seen.allReachable() && lastGood != null && lastGood.sources().isPresent()) {
-            LoadResult copy = BundleLoader.load(lastGood.sources().get());
-            if (copy.ok()) {
-                diagnostics.accept("toolguard: policy source unreachable (" + String.join(", ", seen.unreachable())
-                        + "); deciding with the last good copy in " + lastGood.dir());
-                loaded = copy;
+        LoadResult loaded = BundleLoader.load(sources, config.policyMaxBytes());
+        boolean fromCopy = false;
+        if (!loaded.ok() && !seen.allReachable() && lastGood != null) {
+            // only a copy saved for exactly these sources, unchanged since, may stand in for them (SPEC §13.8)
+            java.util.Optional<LastGoodStore.Copy> saved = lastGood.copyFor(sources,
+                    why -> diagnostics.accept("toolguard: policy source unreachable (" + String.join(", ", seen.unreachable())
+                            + "), and " + why));
+            if (saved.isPresent()) {
+                LoadResult copy = BundleLoader.load(saved.get().sources(), config.policyMaxBytes());
+                if (copy.ok() && copy.bundle().sha256().equals(saved.get().sha256())) {
+                    diagnostics.accept("toolguard: policy source unreachable (" + String.join(", ", seen.unreachable())
+                            + "); deciding with the last good copy in " + lastGood.dir());
+                    loaded = copy;
+                    fromCopy = true;
+                } else {
+                    diagnostics.accept("toolguard: the last good copy in " + lastGood.dir()
+                            + " was changed since it was saved (or does not load); it is not used");
+                }
             }
         }
         if (loaded.ok()) {
-            active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow));
+            active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow, redactionOf(config)));
             reporter.record(PolicyRecord.loaded(loaded.bundle().name(), loaded.bundle().version(),
                     loaded.bundle().sha256(), sources));
-            reporter.saveLastGood(loaded.bundle());
+            if (!fromCopy) {
+                reporter.saveLastGood(loaded.bundle());
+            }
         } else {
             loaded.errors().forEach(e -> diagnostics.accept("toolguard: policy error: " + e));
             active.noPolicyBecause("no policy loaded: the policy failed to load ("
@@ -349,10 +400,15 @@ public final class AgentRuntime {
             active.rejected(loaded.errors());
             reporter.record(PolicyRecord.rejected(sources, loaded.errors().stream().map(LoadError::toString).toList()));
         }
-        PolicyReloader reloader = new PolicyReloader(watcher::fingerprint, () -> BundleLoader.load(sources),
-                b -> new PolicyEngine(b, state, forceShadow), active, reporter);
+        PolicyReloader reloader = new PolicyReloader(watcher::fingerprint, () -> BundleLoader.load(sources, config.policyMaxBytes()),
+                b -> new PolicyEngine(b, state, forceShadow, redactionOf(config)), active, reporter);
         reloader.seen(seen);
         reloader.start(config.reload());
+    }
+
+    /** What is hidden wherever values leave the agent (SPEC §13.10); the patterns were checked with the config. */
+    private static Redaction redactionOf(AgentConfig config) {
+        return Redaction.of(config.redact(), config.redactValues(), config.maxValueChars());
     }
 
     /** Waits for the first load; a loader that failed leaves nothing loaded, so every call is denied, and says why. */
@@ -373,6 +429,14 @@ public final class AgentRuntime {
             Thread.currentThread().interrupt();
             active.noPolicyBecause("no policy loaded: the agent was interrupted while loading it");
         }
+    }
+
+    /** The anchor comes from the open log; without one {@code GET /audit/anchor} says the log is not open. */
+    private static AdminServer serveAuditAnchor(AdminServer admin, AuditLog audit) {
+        if (audit != null) {
+            admin.serveAuditAnchor(audit::anchor);
+        }
+        return admin;
     }
 
     private static Map<String, Object> startDetails(AgentConfig config, boolean attached) {
@@ -461,7 +525,7 @@ public final class AgentRuntime {
                 return;
             }
             try {
-                lastGood.save(bundle);
+                lastGood.save(bundle, sources);
             } catch (IOException | RuntimeException e) {
                 diagnostics.accept("toolguard: cannot keep a last good copy of the policy in " + lastGood.dir() + ": " + e);
             }

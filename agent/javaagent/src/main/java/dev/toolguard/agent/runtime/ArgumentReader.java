@@ -31,4 +31,12 @@ public interface ArgumentReader {
 
     /** Never throws for a value it cannot convert: that is a result, and the call is denied. */
     Result read(ToolMethod method, Object[] args);
+
+    /**
+     * Arguments a framework hook hands over by name (a map, or a JSON object as text), within the same bounds
+     * as {@link #read}. Never throws for a value it cannot convert.
+     */
+    default Result readNamed(Object args) {
+        return NamedArguments.read(args, new PlainValueArgumentReader());
+    }
 }

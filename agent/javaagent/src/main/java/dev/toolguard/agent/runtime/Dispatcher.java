@@ -96,7 +96,7 @@ public final class Dispatcher implements GuardBridge.Guard {
         try {
             ArgumentReader.Result args = namedArgs == null
                     ? arguments.read(tool, site.args())
-                    : NamedArguments.read(namedArgs);
+                    : arguments.readNamed(namedArgs);
             verdict = guard.before(tool, site, args);
         } catch (Throwable t) {
             verdict = guard.failed(tool, t);

@@ -8,7 +8,9 @@ import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.policy.audit.AuditLog;
+import dev.toolguard.policy.audit.CallSecrets;
 import dev.toolguard.policy.audit.CallIds;
+import dev.toolguard.policy.state.PendingCharges;
 import dev.toolguard.policy.audit.AuditWriteException;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
@@ -51,8 +53,8 @@ public final class GuardedCalls implements CallGuard {
     /**
      * @param noPolicy        the engine deciding while nothing is loaded (it denies with {@code no_policy})
      * @param audit           the audit log, or null when it could not be opened ({@code auditProblem} says why)
-     * @param auditOff         true only to measure deciding alone (system property
-     *                         {@code toolguard.testing.audit-off}, for the benchmarks): no record is written
+     * @param auditOff         true writes no record: only for tests that measure deciding alone; the agent never
+     *                         sets it, and nothing a user can set reaches it (SPEC §13.13)
      * @param unfitModules     a module's name to why its integration does not fit the framework found (SPEC §13.4),
      *                         or to null when it fits
      */
@@ -84,6 +86,8 @@ public final class GuardedCalls implements CallGuard {
         Decision decision;
         // announced to the audit log while deciding, so that a concurrent call's write can wait to carry ours
         boolean announced = false;
+        // what deciding charges stands only once the decision record is written (SPEC §13.7)
+        PendingCharges charges = PendingCharges.open();
         try {
             call = new ToolCall(method.toolName(), plainArgs, context.assemble(site));
             String unfit = unfitModules.apply(method.ruleSet());
@@ -97,7 +101,8 @@ public final class GuardedCalls implements CallGuard {
                     audit.expectDecision();
                     announced = true;
                 }
-                decision = (policy.loaded() ? policy.engine() : noPolicy).decide(call);
+                PolicyEngine engine = policy.loaded() ? policy.engine() : noPolicy;
+                decision = engine.decide(call);
                 if (decision.origin() == Decision.Origin.INTERNAL_ERROR) {
                     // the engine caught its own failure: said and counted here like any other
                     report(method, decision.reason());
@@ -108,7 +113,7 @@ public final class GuardedCalls implements CallGuard {
                         announced = false;
                         audit.withdraw(); // a person decides now: no write should wait for this call
                     }
-                    decision = approvals.settle(callId, call, decision);
+                    decision = approvals.settle(callId, call, decision, engine);
                 }
                 if (decision.origin() == Decision.Origin.INTERNAL_ERROR && onError == OnError.ALLOW) {
                     decision = ownDecision(Decision.Origin.INTERNAL_ERROR, decision.reason(), null, policy.bundle(),
@@ -126,13 +131,16 @@ public final class GuardedCalls implements CallGuard {
                     audit.decision(callId, call, method.signature(), decision);
                 }
             }
+            charges.commit();
         } catch (Throwable t) {
+            charges.release();
             if (announced) {
                 announced = false;
                 audit.withdraw();
             }
             decision = recorded(callId, call != null ? call : new ToolCall(method.toolName(), plainArgs, Map.of()), method,
-                    internalError(method, t, policy.bundle(), System.nanoTime() - start));
+                    internalError(method, t, secretsOf(policy, plainArgs, call), policy.bundle(),
+                            System.nanoTime() - start));
             metrics.internalError(method.toolName());
         }
         metrics.decided(method.toolName(), decision);
@@ -159,7 +167,7 @@ public final class GuardedCalls implements CallGuard {
     @Override
     public Verdict failed(ToolMethod method, Throwable failure) {
         Decision d = recorded(ids.next(), new ToolCall(method.toolName(), Map.of(), Map.of()), method,
-                internalError(method, failure, active.current().bundle(), 0L));
+                internalError(method, failure, CallSecrets.NONE, active.current().bundle(), 0L));
         metrics.internalError(method.toolName());
         metrics.decided(method.toolName(), d);
         return d.blocks()
@@ -188,7 +196,9 @@ public final class GuardedCalls implements CallGuard {
         Decision d = recorded(ids.next(), new ToolCall(method.toolName(), Map.of(), Map.of()), method,
                 ownDecision(Decision.Origin.INVALID_CALL, "invalid call: " + why, null, active.current().bundle(), 0L)
                         .withEnforced(true));
-        report(method, why);
+        if (sitesReported.add(method.signature())) {
+            diagnostics.accept("toolguard: refused a call of " + method.toolName() + " at " + method.signature() + ": " + why);
+        }
         metrics.decided(method.toolName(), d);
         return new Verdict(denialOf(method, d), null, 0L);
     }
@@ -218,8 +228,24 @@ public final class GuardedCalls implements CallGuard {
                 args.field() == null || args.field().isEmpty() ? null : args.field(), bundle, latency);
     }
 
-    private Decision internalError(ToolMethod method, Throwable t, PolicyBundle bundle, long latency) {
-        String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    /**
+     * The call's redacted values, so that a failure whose message quotes one shows {@code [REDACTED]} on standard
+     * error and in the reason (SPEC §13.10); null when the values cannot even be searched.
+     */
+    private CallSecrets secretsOf(ActivePolicy.Snapshot policy, Map<String, Object> args, ToolCall call) {
+        try {
+            PolicyEngine engine = policy.loaded() ? policy.engine() : noPolicy;
+            return engine.redaction().secretsOf(args, call == null ? Map.of() : call.ctx());
+        } catch (RuntimeException | StackOverflowError e) {
+            return null;
+        }
+    }
+
+    private Decision internalError(ToolMethod method, Throwable t, CallSecrets secrets, PolicyBundle bundle,
+                                   long latency) {
+        // without the call's secrets to hide, the failure's message is left out rather than risked
+        String message = t.getMessage() == null || secrets == null ? null : secrets.hide(t.getMessage());
+        String what = t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         if (t instanceof AuditWriteException) {
             reportAuditFailure(t);
         } else {
@@ -258,10 +284,11 @@ public final class GuardedCalls implements CallGuard {
             return decision;
         } catch (AuditWriteException | RuntimeException e) {
             reportAuditFailure(e);
-            return decision.allowed() ? new Decision(Action.DENY, decision.enforced(), decision.reason()
+            // neither on_error: allow nor shadow mode lets a body run without its record
+            return decision.blocks() ? decision : new Decision(Action.DENY, true, decision.reason()
                     + "; denied after all because its record could not be written", decision.rule(), decision.field(),
                     decision.policyName(), decision.policyVersion(), decision.policySha256(), decision.latencyNanos(),
-                    null, decision.trace(), decision.origin()) : decision;
+                    null, decision.trace(), decision.origin());
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toolguard.policy.approval.ApprovalService;
 import dev.toolguard.policy.approval.ApprovedCallAdmission;
+import dev.toolguard.policy.audit.AuditConfig;
+import dev.toolguard.policy.audit.AuditLog;
 import dev.toolguard.policy.audit.AuditRecord;
 import dev.toolguard.policy.audit.Redaction;
 import dev.toolguard.policy.decide.Action;
@@ -13,10 +15,12 @@ import dev.toolguard.policy.decide.ToolCall;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +41,15 @@ import static org.awaitility.Awaitility.await;
 class AdminServerTest {
 
     private static final String TOKEN = "s3cret-admin-token";
+    private static final String ALICE = "alice-approver-token";
+    private static final String BOB = "bob-approver-token";
+    private static final String VERA = "vera-viewer-token";
+    private static final Map<String, String> ENV = Map.of("ADMIN_TOKEN", TOKEN, "TG_ALICE", ALICE, "TG_BOB", BOB,
+            "TG_VERA", VERA);
+    private static final List<AdminServer.User> USERS = List.of(
+            new AdminServer.User("alice", "TG_ALICE", AdminRole.APPROVER),
+            new AdminServer.User("bob", "TG_BOB", AdminRole.APPROVER),
+            new AdminServer.User("vera", "TG_VERA", AdminRole.VIEWER));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-21T10:00:00Z"));
@@ -76,8 +89,12 @@ class AdminServerTest {
     }
 
     private AdminServer start() {
-        server = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN", Redaction.DEFAULT),
-                Map.of("ADMIN_TOKEN", TOKEN)::get, approvals, policy, metrics, diagnostics::add).orElseThrow();
+        return start(AdminLimits.DEFAULT);
+    }
+
+    private AdminServer start(AdminLimits limits) {
+        server = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN", USERS, limits, Redaction.DEFAULT),
+                ENV::get, approvals, policy, metrics, diagnostics::add).orElseThrow();
         return server;
     }
 
@@ -93,8 +110,13 @@ class AdminServerTest {
         return get(path, TOKEN);
     }
 
+    /** Posts as alice, an approver. */
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN)
+        return post(path, body, ALICE);
+    }
+
+    private HttpResponse<String> post(String path, String body, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -207,7 +229,7 @@ class AdminServerTest {
         Future<Decision> call = waitingCall();
         String id = onlyPendingId();
 
-        post("/approvals/" + id, "{\"decision\":\"reject\",\"by\":\"bob\",\"reason\":\"not this customer\"}");
+        post("/approvals/" + id, "{\"decision\":\"reject\",\"by\":\"bob\",\"reason\":\"not this customer\"}", BOB);
 
         await().until(call::isDone);
         assertThat(call.get().action()).isEqualTo(Action.DENY);
@@ -226,7 +248,7 @@ class AdminServerTest {
         assertThat(call.get().action()).isEqualTo(Action.DENY);
         assertThat(call.get().reason()).contains("timed out");
         assertThat(JSON.readTree(get("/approvals").body())).isEmpty();
-        assertThat(post("/approvals/" + id, "{\"decision\":\"approve\",\"by\":\"late\"}").statusCode()).isEqualTo(409);
+        assertThat(post("/approvals/" + id, "{\"decision\":\"approve\",\"by\":\"alice\"}").statusCode()).isEqualTo(409);
     }
 
     @Test
@@ -244,7 +266,7 @@ class AdminServerTest {
         String id = onlyPendingId();
         post("/approvals/" + id, "{\"decision\":\"approve\",\"by\":\"alice\"}");
 
-        HttpResponse<String> again = post("/approvals/" + id, "{\"decision\":\"reject\",\"by\":\"bob\"}");
+        HttpResponse<String> again = post("/approvals/" + id, "{\"decision\":\"reject\",\"by\":\"bob\"}", BOB);
 
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(again.body()).get("error").asText()).contains("already approved");
@@ -257,7 +279,8 @@ class AdminServerTest {
         String id = onlyPendingId();
 
         for (String body : List.of("not json", "[]", "{\"decision\":\"maybe\",\"by\":\"a\"}",
-                "{\"decision\":\"approve\"}", "{\"decision\":\"approve\",\"by\":\"a\",\"extra\":1}")) {
+                "{\"by\":\"alice\"}", "{\"decision\":\"approve\",\"by\":\"alice\",\"extra\":1}",
+                "{\"decision\":\"approve\",\"by\":7}")) {
             assertThat(post("/approvals/" + id, body).statusCode()).as(body).isEqualTo(400);
         }
         assertThat(JSON.readTree(get("/approvals").body())).hasSize(1);
@@ -296,9 +319,302 @@ class AdminServerTest {
     void aWrongMethodIsNotAllowed() throws Exception {
         start();
 
-        HttpResponse<String> response = post("/policy", "{}");
+        HttpResponse<String> response = post("/policy", "{}", TOKEN);
 
         assertThat(response.statusCode()).isEqualTo(405);
         assertThat(response.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    // --- SPEC §13.12: the admin server holds ---
+
+    private static final AdminLimits TIGHT = new AdminLimits(Duration.ofMillis(800), Duration.ofSeconds(2), 4, 256,
+            AdminLimits.DEFAULT_MAX_HEADER_BYTES);
+
+    private Socket rawConnection() throws Exception {
+        Socket socket = new Socket(server.address().getAddress(), server.address().getPort());
+        socket.setSoTimeout(50);
+        return socket;
+    }
+
+    /** True once the server has closed {@code socket}: end of stream or a reset, after any answer it sent. */
+    private static boolean closedByServer(Socket socket) {
+        try {
+            byte[] sink = new byte[1024];
+            while (true) {
+                if (socket.getInputStream().read(sink) < 0) {
+                    return true;
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    private static String answerTo(Socket socket, String request) throws Exception {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void halfSentRequestsNeitherStallTheApiNorStayOpen() throws Exception {
+        start(TIGHT);
+        List<Socket> slow = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * TIGHT.maxConnections(); i++) {
+            Socket socket = rawConnection();
+            socket.getOutputStream().write("GET /policy HTTP/1.1\r\nHost: x\r\nAuthori".getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            slow.add(socket);
+        }
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> get("/policy").statusCode() == 200);
+        await().atMost(TIGHT.headerTimeout().plusSeconds(3)).until(() -> slow.stream().allMatch(AdminServerTest::closedByServer));
+        for (Socket socket : slow) {
+            socket.close();
+        }
+    }
+
+    @Test
+    void aClientDrippingItsHeadersIsCutOffAtTheHeaderTimeout() throws Exception {
+        start(TIGHT);
+        Socket socket = rawConnection();
+        socket.getOutputStream().write("GET /policy HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        java.util.concurrent.ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // a header line every 100 ms: each read is quick, the head as a whole never ends
+            drip.scheduleAtFixedRate(() -> {
+                try {
+                    socket.getOutputStream().write("X-Slow: 1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                } catch (java.io.IOException e) {
+                    // closed by the server: what this test waits for
+                }
+            }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+
+            await().atMost(TIGHT.headerTimeout().plusSeconds(3)).until(() -> closedByServer(socket));
+        } finally {
+            drip.shutdownNow();
+            socket.close();
+        }
+        assertThat(get("/policy").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413BeforeItIsSent() throws Exception {
+        start(TIGHT);
+        approvals.resolve("call-1", refund(), requireApproval(ApprovalSpec.Mode.TICKET));
+        String id = onlyPendingId();
+
+        try (Socket socket = rawConnection()) {
+            String answer = answerTo(socket, "POST /approvals/" + id + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + ALICE + "\r\nContent-Length: 10000000\r\n\r\n");
+
+            assertThat(answer).startsWith("HTTP/1.1 413 ").contains("request body too large");
+        }
+        String padded = "{\"decision\":\"approve\",\"reason\":\"" + "x".repeat(300) + "\"}";
+        assertThat(post("/approvals/" + id, padded).statusCode()).isEqualTo(413);
+        assertThat(approvals.find(id).orElseThrow().status().wireName()).isEqualTo("pending");
+    }
+
+    @Test
+    void whenEveryConnectionIsBeingServedANewcomerGets503InsteadOfAQueue() throws Exception {
+        start(new AdminLimits(Duration.ofSeconds(5), Duration.ofSeconds(5), 1, 256, AdminLimits.DEFAULT_MAX_HEADER_BYTES));
+        try (Socket busy = rawConnection()) {
+            busy.setSoTimeout(5_000);
+            busy.getOutputStream().write(("POST /approvals/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ALICE
+                    + "\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            // "100 Continue" means its head was read: the one connection is now being served, waiting for a body
+            byte[] interim = busy.getInputStream().readNBytes("HTTP/1.1 100 Continue\r\n\r\n".length());
+            assertThat(new String(interim, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 100 ");
+
+            HttpResponse<String> newcomer = get("/policy");
+
+            assertThat(newcomer.statusCode()).isEqualTo(503);
+            assertThat(newcomer.body()).contains("as many connections as it may");
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> get("/policy").statusCode() == 200);
+    }
+
+    @Test
+    void aChunkedBodyIsRefusedWith411() throws Exception {
+        start(TIGHT);
+
+        try (Socket socket = rawConnection()) {
+            String answer = answerTo(socket, "POST /approvals/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ALICE
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+
+            assertThat(answer).startsWith("HTTP/1.1 411 ").contains("Content-Length");
+        }
+    }
+
+    @Test
+    void anOversizedHeadIsRefusedWith431() throws Exception {
+        start(TIGHT);
+
+        try (Socket socket = rawConnection()) {
+            String answer = answerTo(socket, "GET /policy HTTP/1.1\r\nHost: x\r\nX-Big: "
+                    + "y".repeat(AdminLimits.DEFAULT_MAX_HEADER_BYTES) + "\r\n\r\n");
+
+            assertThat(answer).startsWith("HTTP/1.1 431 ");
+        }
+    }
+
+    @Test
+    void aDuplicateKeyIsAnAmbiguousBadRequestAndDecidesNothing() throws Exception {
+        start();
+        approvals.resolve("call-1", refund(), requireApproval(ApprovalSpec.Mode.TICKET));
+        String id = onlyPendingId();
+
+        HttpResponse<String> response = post("/approvals/" + id, "{\"decision\":\"reject\",\"decision\":\"approve\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").asText())
+                .startsWith("ambiguous JSON: duplicate key 'decision'");
+        assertThat(approvals.find(id).orElseThrow().status().wireName()).isEqualTo("pending");
+    }
+
+    @Test
+    void contentAfterTheObjectIsAnAmbiguousBadRequestAndDecidesNothing() throws Exception {
+        start();
+        approvals.resolve("call-1", refund(), requireApproval(ApprovalSpec.Mode.TICKET));
+        String id = onlyPendingId();
+
+        HttpResponse<String> response = post("/approvals/" + id, "{\"decision\":\"approve\"} {\"decision\":\"reject\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").asText())
+                .startsWith("ambiguous JSON: content after the JSON object");
+        assertThat(approvals.find(id).orElseThrow().status().wireName()).isEqualTo("pending");
+    }
+
+    // --- SPEC §16 admin.users: who approved comes from the token ---
+
+    @Test
+    void anApprovalWithoutByIsRecordedUnderTheTokensUser() throws Exception {
+        start();
+        Future<Decision> call = waitingCall();
+        String id = onlyPendingId();
+
+        HttpResponse<String> response = post("/approvals/" + id, "{\"decision\":\"approve\",\"reason\":\"ok\"}", BOB);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("decided_by").asText()).isEqualTo("bob");
+        await().until(call::isDone);
+        assertThat(call.get().action()).isEqualTo(Action.ALLOW);
+        assertThat(call.get().reason()).contains("bob");
+        assertThat(audit).anySatisfy(r -> assertThat(r.toString()).contains("bob"));
+    }
+
+    @Test
+    void aByThatNamesSomeoneElseIsRefusedAndDecidesNothing() throws Exception {
+        start();
+        Future<Decision> call = waitingCall();
+        String id = onlyPendingId();
+
+        HttpResponse<String> response = post("/approvals/" + id, "{\"decision\":\"approve\",\"by\":\"bob\"}", ALICE);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(response.body()).get("error").asText())
+                .contains("\"by\" names bob but the token is alice's");
+        assertThat(call).isNotDone();
+        assertThat(approvals.find(id).orElseThrow().status().wireName()).isEqualTo("pending");
+    }
+
+    @Test
+    void aViewerMayReadButNotDecide() throws Exception {
+        start();
+        approvals.resolve("call-1", refund(), requireApproval(ApprovalSpec.Mode.TICKET));
+        String id = onlyPendingId();
+
+        assertThat(get("/approvals", VERA).statusCode()).isEqualTo(200);
+        assertThat(get("/policy", VERA).statusCode()).isEqualTo(200);
+        HttpResponse<String> response = post("/approvals/" + id, "{\"decision\":\"approve\"}", VERA);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(response.body()).get("error").asText()).contains("vera is a viewer").contains("approver");
+        assertThat(approvals.find(id).orElseThrow().status().wireName()).isEqualTo("pending");
+    }
+
+    @Test
+    void theTokenOfAdminTokenEnvIsTheUserAdmin() throws Exception {
+        start();
+        approvals.resolve("call-1", refund(), requireApproval(ApprovalSpec.Mode.TICKET));
+        String id = onlyPendingId();
+
+        HttpResponse<String> response = post("/approvals/" + id, "{\"decision\":\"reject\"}", TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("decided_by").asText()).isEqualTo("admin");
+    }
+
+    @Test
+    void anApproverMayNotDoWhatOnlyAnAdminMay() throws Exception {
+        start();
+
+        HttpResponse<String> response = post("/policy", "{}", ALICE);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(response.body()).get("error").asText()).contains("needs the role admin");
+    }
+
+    @Test
+    void aListedUserWithoutATokenKeepsTheServerFromStartingWithoutShowingAnyToken() {
+        Optional<AdminServer> started = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN", USERS,
+                AdminLimits.DEFAULT, null), Map.of("ADMIN_TOKEN", TOKEN, "TG_ALICE", ALICE)::get, approvals, policy,
+                metrics, diagnostics::add);
+
+        assertThat(started).isEmpty();
+        assertThat(diagnostics).singleElement().asString().contains("TG_BOB").contains("bob").contains("not set")
+                .doesNotContain(TOKEN).doesNotContain(ALICE);
+    }
+
+    @Test
+    void twoUsersWithOneTokenKeepTheServerFromStarting() {
+        Optional<AdminServer> started = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN", USERS,
+                AdminLimits.DEFAULT, null), Map.of("TG_ALICE", ALICE, "TG_BOB", ALICE, "TG_VERA", VERA)::get, approvals,
+                policy, metrics, diagnostics::add);
+
+        assertThat(started).isEmpty();
+        assertThat(diagnostics).singleElement().asString().contains("alice and bob have the same token")
+                .doesNotContain(ALICE);
+    }
+
+    @Test
+    void aViewerReadsTheAuditAnchorAsTheLastHashAndRecordCountOfTheOpenLog(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(AuditConfig.toFile(file.toString()).withCheckpointEvery(Duration.ZERO),
+                Map.of("agent", "test"))) {
+            log.checkpoint();
+            start().serveAuditAnchor(log::anchor);
+
+            HttpResponse<String> r = get("/audit/anchor", VERA);
+
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            String lastHash = JSON.readTree(lines.get(1)).path("hash").asText();
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(r.body()).isEqualTo("{\"hash\":\"" + lastHash + "\",\"count\":2}");
+        }
+    }
+
+    @Test
+    void theAuditAnchorNeedsTheBearerToken() throws Exception {
+        start().serveAuditAnchor(() -> new dev.toolguard.policy.audit.AuditAnchor(AuditLog.GENESIS, 0));
+
+        assertThat(get("/audit/anchor", null).statusCode()).isEqualTo(401);
+        assertThat(get("/audit/anchor", "wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void withoutAnOpenAuditLogTheAnchorIsUnavailable() throws Exception {
+        start();
+
+        HttpResponse<String> r = get("/audit/anchor");
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("the audit log is not open");
     }
 }

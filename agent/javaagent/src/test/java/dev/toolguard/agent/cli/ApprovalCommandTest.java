@@ -93,12 +93,21 @@ class ApprovalCommandTest {
     }
 
     @Test
-    void withoutReasonAndByTheBodyStillCarriesBothKeys() throws InterruptedException {
+    void withoutByTheBodyLeavesTheDeciderToTheTokensUser() throws InterruptedException {
         CliRun.of("approve", "ap-4", "--admin", admin, "--token", "t");
 
         Map<String, Object> body = request().body();
-        assertThat(body).containsEntry("decision", "approve").containsKeys("by", "reason");
-        assertThat(body.get("by")).asString().isNotBlank();
+        assertThat(body).containsEntry("decision", "approve").containsKey("reason").doesNotContainKey("by");
+    }
+
+    @Test
+    void aByTheAgentRefusesExits1SayingWhy() {
+        status = 403;
+
+        CliRun run = CliRun.of("approve", "ap-1", "--admin", admin, "--token", "t", "--by", "mallory");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("refused: HTTP 403", "--by names someone else");
     }
 
     @Test

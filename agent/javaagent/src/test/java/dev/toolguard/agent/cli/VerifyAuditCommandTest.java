@@ -76,4 +76,77 @@ class VerifyAuditCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("cannot read");
     }
+
+    private static String anchorOf(Path file) throws Exception {
+        List<String> lines = Files.readAllLines(file);
+        String last = lines.get(lines.size() - 1);
+        String hash = last.substring(last.lastIndexOf("\"hash\":\"") + 8, last.length() - 2);
+        return hash + ":" + lines.size();
+    }
+
+    @Test
+    void anUncutLogPassesItsAnchor() throws Exception {
+        Path file = logOf(3);
+
+        CliRun run = CliRun.of("verify-audit", file.toString(), "--anchor", anchorOf(file));
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.lastOutLine()).isEqualTo("OK 4 records, chain intact, anchored record 4 present");
+    }
+
+    @Test
+    void aLogCutAtALineBoundaryFailsItsAnchorAndSaysSo() throws Exception {
+        Path file = logOf(3);
+        String anchor = anchorOf(file);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        Files.write(file, lines.subList(0, 2));
+
+        CliRun plain = CliRun.of("verify-audit", file.toString());
+        CliRun anchored = CliRun.of("verify-audit", file.toString(), "--anchor", anchor);
+
+        assertThat(plain.exitCode()).isZero();
+        assertThat(anchored.exitCode()).isEqualTo(1);
+        assertThat(anchored.outLines().get(0)).isEqualTo(file + ":3: the log ends after 2 records, but the anchor "
+                + anchor + " names record 4: the log was cut (2 records or more are missing from its end)");
+    }
+
+    @Test
+    void anAnchorWhoseRecordHasAnotherHashFails() throws Exception {
+        Path file = logOf(3);
+        String otherHash = "ab".repeat(32);
+
+        CliRun run = CliRun.of("verify-audit", file.toString(), "--anchor", otherHash + ":2");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.outLines().get(0)).startsWith(file + ":2: record 2 has hash ")
+                .endsWith("not the anchored " + otherHash + ": the log was rewritten after the anchor was taken");
+    }
+
+    @Test
+    void aMalformedAnchorIsBadUsage() throws Exception {
+        Path file = logOf(1);
+
+        CliRun run = CliRun.of("verify-audit", file.toString(), "--anchor", "12345");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--anchor: an anchor is <hash>:<count>");
+    }
+
+    @Test
+    void aChainedRecordMissingItsFieldsIsNamedByLine() throws Exception {
+        Path file = logOf(2);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        // the forger's edit: the second decision reduced to its type and time, and the chain recomputed after it
+        String prev = lines.get(1).substring(lines.get(1).lastIndexOf("\"hash\":\"") + 8, lines.get(1).length() - 2);
+        String hashed = "{\"type\":\"decision\",\"ts\":\"2026-11-21T10:15:30.123456Z\",\"prev\":\"" + prev + "\"}";
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(hashed.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        lines.set(2, hashed.substring(0, hashed.length() - 1) + ",\"hash\":\"" + hash + "\"}");
+        Files.write(file, lines);
+
+        CliRun run = CliRun.of("verify-audit", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.outLines().get(0)).isEqualTo(file + ":3: the decision record has no \"id\"");
+    }
 }

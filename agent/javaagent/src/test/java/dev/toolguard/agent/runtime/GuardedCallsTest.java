@@ -50,7 +50,7 @@ class GuardedCallsTest {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
             GuardedCalls calls = new GuardedCalls(active, PolicyEngine.noPolicy(), new ContextAssembler(List.of()), audit,
-                    null, (id, call, requiring) -> requiring, DecisionMetrics.NONE, OnError.DENY, false, false,
+                    null, (id, call, requiring, engine) -> requiring, DecisionMetrics.NONE, OnError.DENY, false, false,
                     module -> null, message -> { });
 
             CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
@@ -82,7 +82,7 @@ class GuardedCallsTest {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
             GuardedCalls calls = new GuardedCalls(pingAllowed(), PolicyEngine.noPolicy(), new ContextAssembler(List.of()),
-                    audit, null, (id, call, requiring) -> requiring, DecisionMetrics.NONE, OnError.ALLOW, false,
+                    audit, null, (id, call, requiring, engine) -> requiring, DecisionMetrics.NONE, OnError.ALLOW, false,
                     false, module -> module.equals("guarded-tool") ? "the guarded-tool integration does not fit" : null,
                     message -> { });
 
@@ -100,7 +100,7 @@ class GuardedCallsTest {
     void anInternalErrorAllowedByOnErrorIsDeniedAfterAllWhenItsRecordCannotBeWritten() {
         List<String> said = new java.util.ArrayList<>();
         GuardedCalls calls = new GuardedCalls(pingAllowed(), PolicyEngine.noPolicy(), new ContextAssembler(List.of()),
-                null, "the disk is gone", (id, call, requiring) -> requiring, DecisionMetrics.NONE, OnError.ALLOW, false,
+                null, "the disk is gone", (id, call, requiring, engine) -> requiring, DecisionMetrics.NONE, OnError.ALLOW, false,
                 false, module -> null, said::add);
 
         CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
@@ -110,5 +110,47 @@ class GuardedCallsTest {
         // the model reads only that the call was not decided; what failed is said on standard error
         assertThat(verdict.denial().getMessage()).isEqualTo("ToolGuard could not decide this call (internal error) [on_error]");
         assertThat(said).singleElement().asString().contains("the audit log is not open: the disk is gone");
+    }
+
+    @Test
+    void aCallDeniedBecauseItsRecordCouldNotBeWrittenChargesNothing() throws Exception {
+        LoadResult loaded = BundleLoader.loadTexts(Map.of("limited.yaml", """
+                apiVersion: toolguard.dev/v1
+                kind: Policy
+                metadata: {name: limited, version: "1"}
+                tools:
+                  ping:
+                    rate_limit: {limit: 1, per: 1h, key: tool}
+                    action: allow
+                """));
+        ActivePolicy active = new ActivePolicy("not loaded yet");
+        active.swap(new PolicyEngine(loaded.bundle()));
+        GuardedCalls unrecorded = new GuardedCalls(active, PolicyEngine.noPolicy(), new ContextAssembler(List.of()),
+                null, "the disk is gone", (id, call, requiring, engine) -> requiring, DecisionMetrics.NONE, OnError.DENY,
+                false, false, module -> null, message -> { });
+
+        assertThat(unrecorded.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                ArgumentReader.Result.of(Map.of("n", 1L))).denied()).isTrue();
+
+        // the one token of the hour is still there for a call whose record is written
+        try (AuditLog audit = AuditLog.open(AuditConfig.toFile(dir.resolve("audit.jsonl").toString()), Map.of())) {
+            GuardedCalls recorded = new GuardedCalls(active, PolicyEngine.noPolicy(), new ContextAssembler(List.of()),
+                    audit, null, (id, call, requiring, engine) -> requiring, DecisionMetrics.NONE, OnError.DENY, false,
+                    false, module -> null, message -> { });
+            assertThat(recorded.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                    ArgumentReader.Result.of(Map.of("n", 1L))).denied()).isFalse();
+            assertThat(recorded.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                    ArgumentReader.Result.of(Map.of("n", 1L))).denial().getMessage()).contains("rate limit reached");
+        }
+    }
+
+    @Test
+    void inShadowModeACallWhoseRecordCannotBeWrittenIsStillStopped() {
+        GuardedCalls calls = new GuardedCalls(pingAllowed(), PolicyEngine.noPolicy(), new ContextAssembler(List.of()),
+                null, "the disk is gone", (id, call, requiring, engine) -> requiring, DecisionMetrics.NONE, OnError.DENY,
+                true, false, module -> null, message -> { });
+
+        assertThat(calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                ArgumentReader.Result.of(Map.of("n", 1L))).denied()).isTrue();
     }
 }

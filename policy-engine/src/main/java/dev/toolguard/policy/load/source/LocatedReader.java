@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
@@ -41,12 +43,18 @@ import java.util.regex.Pattern;
  *
  * <p>YAML scalars are typed as in YAML 1.2's core schema ({@code true}/{@code false}, {@code null}/{@code ~},
  * integers, decimals), not YAML 1.1: {@code yes}, {@code no}, {@code on} and {@code off} stay strings.
- * Only one document per source; aliases are limited to 50 and nesting to 100 levels.
+ * Only one document per source; aliases are limited to 50, the values they copy to 10,000 in all (a
+ * "billion laughs" document stops there), and nesting to 100 levels, in YAML and JSON alike.
  */
 public final class LocatedReader {
 
-    private static final int MAX_YAML_NESTING = 100;
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final int MAX_NESTING = 100;
+    private static final int MAX_ALIASES = 50;
+    /** How many values aliases may copy in one document, so that nested aliases cannot multiply a small file. */
+    static final int MAX_ALIAS_EXPANSION = 10_000;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+            .build();
 
     private LocatedReader() {
     }
@@ -87,9 +95,11 @@ public final class LocatedReader {
         String body = withoutByteOrderMark(text);
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(true); // reported by us, with both positions
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(MAX_YAML_NESTING);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_NESTING);
         options.setAllowRecursiveKeys(false);
+        // the caller bounds the bytes (policy.max_bytes); SnakeYAML's own default (3 MB) must not undercut that
+        options.setCodePointLimit(Math.max(1, body.length()));
         Node root;
         try {
             Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(body)), options),
@@ -123,6 +133,11 @@ public final class LocatedReader {
                 problems.add(at(sourceName, parser.currentTokenLocation()), "unexpected content after the JSON document");
             }
             return new ReadResult(root, problems.list());
+        } catch (StreamConstraintsException e) {
+            JsonLocation loc = e.getLocation();
+            SourcePosition where = loc == null ? SourcePosition.startOf(sourceName) : at(sourceName, loc);
+            problems.add(where, "JSON: nesting deeper than " + MAX_NESTING + " levels");
+            return new ReadResult(null, problems.list());
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             SourcePosition where = loc == null ? SourcePosition.startOf(sourceName) : at(sourceName, loc);
@@ -156,6 +171,10 @@ public final class LocatedReader {
         private final String[] lines;
         private final Problems problems = new Problems();
         private final IdentityHashMap<Node, Boolean> inProgress = new IdentityHashMap<>();
+        /** Every node met once; meeting one again means an alias is copying it. */
+        private final IdentityHashMap<Node, Boolean> met = new IdentityHashMap<>();
+        private int insideAlias;
+        private int copiedByAliases;
 
         YamlTree(String source, String text) {
             this.source = source;
@@ -167,6 +186,18 @@ public final class LocatedReader {
             if (inProgress.containsKey(node)) {
                 problems.add(where, "an alias refers to a value that contains it");
                 return new LocatedScalar(null, "", LocatedScalar.Style.PLAIN, where, 0);
+            }
+            boolean alias = met.put(node, Boolean.TRUE) != null;
+            if (alias || insideAlias > 0) {
+                if (++copiedByAliases == MAX_ALIAS_EXPANSION + 1) {
+                    problems.add(where, "aliases expand to more than " + MAX_ALIAS_EXPANSION + " values");
+                }
+                if (copiedByAliases > MAX_ALIAS_EXPANSION) {
+                    return new LocatedScalar(null, "", LocatedScalar.Style.PLAIN, where, 0);
+                }
+            }
+            if (alias) {
+                insideAlias++;
             }
             inProgress.put(node, Boolean.TRUE);
             try {
@@ -183,6 +214,9 @@ public final class LocatedReader {
                 return scalar((ScalarNode) node, where);
             } finally {
                 inProgress.remove(node);
+                if (alias) {
+                    insideAlias--;
+                }
             }
         }
 

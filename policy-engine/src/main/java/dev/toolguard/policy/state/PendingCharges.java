@@ -1,0 +1,101 @@
+package dev.toolguard.policy.state;
+
+import java.time.Duration;
+
+/**
+ * The charges of the call being decided on this thread, held until its decision record is written (SPEC §13.7):
+ * the agent opens them before deciding, then commits them once the record is with the OS, or releases them when it
+ * could not be written, so that a call denied for want of its record charges nothing.
+ *
+ * <p>Rate-limit tokens and budget amounts are taken at once, as deciding checks them (that is what keeps limits
+ * exact under races); releasing gives them back. Session history is only written on commit. Where no charges are
+ * open on the thread (the CLI, tests, an engine used as a library) everything is charged and written at once.
+ * One instance per thread, reused: opening allocates nothing.
+ */
+public final class PendingCharges {
+
+    private static final ThreadLocal<PendingCharges> THREAD = ThreadLocal.withInitial(PendingCharges::new);
+
+    private boolean open;
+    // at most one token, one budget charge and one history entry per call; a second of a kind (an approved call's
+    // admission after its request) replaces nothing, it is kept beside the first
+    private final Object[][] entries = new Object[6][];
+    private int size;
+
+    private PendingCharges() {
+    }
+
+    /** Starts holding this thread's charges; returns them for {@link #commit} or {@link #release}. */
+    public static PendingCharges open() {
+        PendingCharges p = THREAD.get();
+        p.open = true;
+        p.size = 0;
+        return p;
+    }
+
+    /** A token taken from {@code bucket} for the call being decided. */
+    public static void tokenTaken(RateLimiter limiter, String bucket, long limit, Duration per) {
+        PendingCharges p = THREAD.get();
+        if (p.open) {
+            p.add(new Object[] {limiter, bucket, limit, per});
+        }
+    }
+
+    /** {@code cost} charged to {@code account} at {@code atMillis} for the call being decided. */
+    public static void charged(BudgetLedger ledger, String account, double cost, Duration per, long atMillis) {
+        PendingCharges p = THREAD.get();
+        if (p.open) {
+            p.add(new Object[] {ledger, account, cost, per, atMillis});
+        }
+    }
+
+    /** The call being decided is allowed to run: in its session's history once committed (at once where none are open). */
+    public static void allowed(SessionHistory history, String session, String tool, long atMillis) {
+        PendingCharges p = THREAD.get();
+        if (p.open) {
+            p.add(new Object[] {history, session, tool, atMillis});
+        } else {
+            history.recordAllowed(session, tool, atMillis);
+        }
+    }
+
+    /** The decision record is written: the charges stand, and the history is written. Closes. */
+    public void commit() {
+        for (int i = 0; i < size; i++) {
+            if (entries[i][0] instanceof SessionHistory h) {
+                h.recordAllowed((String) entries[i][1], (String) entries[i][2], (Long) entries[i][3]);
+            }
+        }
+        close();
+    }
+
+    /** The decision record could not be written: tokens and budget go back, nothing enters the history. Closes. */
+    public void release() {
+        for (int i = 0; i < size; i++) {
+            Object[] e = entries[i];
+            if (e[0] instanceof RateLimiter r) {
+                r.release((String) e[1], (Long) e[2], (Duration) e[3]);
+            } else if (e[0] instanceof BudgetLedger b) {
+                b.refund((String) e[1], (Double) e[2], (Duration) e[3], (Long) e[4]);
+            }
+        }
+        close();
+    }
+
+    /** Stops holding charges on this thread without acting on them (after commit or release, or when neither applies). */
+    public void close() {
+        for (int i = 0; i < size; i++) {
+            entries[i] = null;
+        }
+        size = 0;
+        open = false;
+    }
+
+    private void add(Object[] entry) {
+        if (size == entries.length) {
+            // more than a call can make: a bug of ours, and holding on would hide it
+            throw new IllegalStateException("more pending charges than one call can make");
+        }
+        entries[size++] = entry;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.toolguard.policy.state;
+
+import dev.toolguard.policy.decide.Action;
+import dev.toolguard.policy.decide.Decision;
+import dev.toolguard.policy.decide.PolicyEngine;
+import dev.toolguard.policy.decide.ToolCall;
+import dev.toolguard.policy.load.BundleLoader;
+import dev.toolguard.policy.load.LoadResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SPEC §13.7: what deciding charges stands only once the call's record is written. */
+class PendingChargesTest {
+
+    private static PolicyEngine engine(EngineState state) {
+        LoadResult loaded = BundleLoader.loadTexts(Map.of("p.yaml", """
+                apiVersion: toolguard.dev/v1
+                kind: Policy
+                metadata: {name: p, version: "1"}
+                tools:
+                  issue_refund:
+                    rate_limit: {limit: 1, per: 1h, key: ctx.user.id}
+                    budget: {cost: args.amount, limit: 100, per: 1d, key: ctx.user.id}
+                    action: allow
+                  crm.read: {action: allow}
+                  email.send: {action: allow}
+                sequences:
+                  - name: no-exfiltration
+                    after: ["crm.*"]
+                    deny: [email.send]
+                    within: session
+                """));
+        assertThat(loaded.errors()).isEmpty();
+        return new PolicyEngine(loaded.bundle(), state);
+    }
+
+    private static ToolCall call(String tool, double amount) {
+        return new ToolCall(tool, Map.of("amount", amount),
+                Map.of("user", Map.of("id", "u1"), "session", Map.of("id", "s1")));
+    }
+
+    private static Decision decideAndRelease(PolicyEngine engine, ToolCall call) {
+        PendingCharges charges = PendingCharges.open();
+        try {
+            return engine.decide(call);
+        } finally {
+            charges.release();
+        }
+    }
+
+    @Test
+    void aCallWhoseRecordCouldNotBeWrittenGivesBackItsTokenAndItsBudget() {
+        PolicyEngine engine = engine(EngineState.inMemory());
+
+        assertThat(decideAndRelease(engine, call("issue_refund", 100)).action()).isEqualTo(Action.ALLOW);
+
+        // the token and the whole budget are there again: the next call may spend both
+        PendingCharges charges = PendingCharges.open();
+        Decision next = engine.decide(call("issue_refund", 100));
+        charges.commit();
+        assertThat(next.action()).isEqualTo(Action.ALLOW);
+        assertThat(engine.decide(call("issue_refund", 1)).rule()).isEqualTo("tools.issue_refund.rate_limit");
+    }
+
+    @Test
+    void aCallWhoseRecordCouldNotBeWrittenLeavesNoHistoryForSequences() {
+        PolicyEngine engine = engine(EngineState.inMemory());
+
+        assertThat(decideAndRelease(engine, call("crm.read", 0)).action()).isEqualTo(Action.ALLOW);
+        assertThat(engine.decide(call("email.send", 0)).action()).isEqualTo(Action.ALLOW);
+
+        PendingCharges charges = PendingCharges.open();
+        engine.decide(call("crm.read", 0));
+        charges.commit();
+        assertThat(engine.decide(call("email.send", 0)).rule()).isEqualTo("sequences.no-exfiltration");
+    }
+
+    @Test
+    void withNoChargesOpenEverythingIsChargedAtOnceAsBefore() {
+        PolicyEngine engine = engine(EngineState.inMemory());
+
+        assertThat(engine.decide(call("issue_refund", 10)).action()).isEqualTo(Action.ALLOW);
+        assertThat(engine.decide(call("issue_refund", 10)).rule()).isEqualTo("tools.issue_refund.rate_limit");
+    }
+}
