@@ -1,6 +1,6 @@
 package dev.toolguard.agent.admin;
 
-import dev.toolguard.agent.fuzz.Fuzz;
+import dev.toolguard.policy.fuzz.Fuzz;
 import dev.toolguard.policy.approval.Approval;
 import dev.toolguard.policy.approval.ApprovalService;
 import dev.toolguard.policy.approval.ApprovedCallAdmission;

@@ -1,6 +1,6 @@
 package dev.toolguard.agent.config;
 
-import dev.toolguard.agent.fuzz.Fuzz;
+import dev.toolguard.policy.fuzz.Fuzz;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
