@@ -80,8 +80,22 @@ public final class AuditLog implements AuditSink, Closeable {
     private final ThreadLocal<byte[]> hashes = ThreadLocal.withInitial(() -> new byte[32]);
     /** Guards the chain ({@link #prev}) and the queue of linked records not yet written. */
     private final Object chainLock = new Object();
-    /** Set while a thread hands a batch to the OS, so that batches reach the file in chain order. */
-    private final AtomicBoolean writing = new AtomicBoolean();
+    /**
+     * 1 while a thread hands a batch to the OS (holds the writer's turn), so that batches reach the file in chain
+     * order. Released by a plain volatile store, never a method call: a writer
+     * that ran out of stack (a guarded call near the end of the stack) must still give the turn back, or every
+     * later write would wait for it forever.
+     */
+    private volatile int writing;
+    private static final java.lang.invoke.VarHandle WRITING;
+
+    static {
+        try {
+            WRITING = java.lang.invoke.MethodHandles.lookup().findVarHandle(AuditLog.class, "writing", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private final byte[] prev = new byte[64];
     private byte[] queue = new byte[8192];
     private int queued;
@@ -387,7 +401,7 @@ public final class AuditLog implements AuditSink, Closeable {
                 dirty.set(true);
             }
         } finally {
-            writing.set(false);
+            writing = 0;
         }
     }
 
@@ -400,7 +414,7 @@ public final class AuditLog implements AuditSink, Closeable {
      */
     private boolean acquireWriter(long seq) {
         long spinUntil = 0L;
-        while (!writing.compareAndSet(false, true)) {
+        while (!WRITING.compareAndSet(this, 0, 1)) {
             if (written >= seq) {
                 return false;
             }
@@ -415,7 +429,7 @@ public final class AuditLog implements AuditSink, Closeable {
             }
         }
         if (written >= seq) {
-            writing.set(false); // carried meanwhile: nothing to write
+            writing = 0; // carried meanwhile: nothing to write
             return false;
         }
         return true;
