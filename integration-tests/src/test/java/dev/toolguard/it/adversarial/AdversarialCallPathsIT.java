@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static dev.toolguard.it.adversarial.Adversary.DENY_RULE;
@@ -33,10 +32,10 @@ class AdversarialCallPathsIT {
 
     @BeforeAll
     static void callEveryPath() throws Exception {
-        denied = new Scenario(Files.createDirectories(dir.resolve("wipe")));
-        wipe = denied.app().agentOptions("config=" + Adversary.policy(denied)).main(CallPathsApp.class, "wipe").run();
-        allowed = new Scenario(Files.createDirectories(dir.resolve("ping")));
-        ping = allowed.app().agentOptions("config=" + Adversary.policy(allowed)).main(CallPathsApp.class, "ping").run();
+        denied = Adversary.scenario(dir, "wipe");
+        wipe = Adversary.run(denied, CallPathsApp.class, "wipe");
+        allowed = Adversary.scenario(dir, "ping");
+        ping = Adversary.run(allowed, CallPathsApp.class, "ping");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -77,10 +76,7 @@ class AdversarialCallPathsIT {
 
     @Test
     void bothAppsRanToTheEndAndEveryBodyThatRanWasAllowedByARecord() {
-        assertThat(wipe.stdoutLines()).last().isEqualTo("done");
-        assertThat(ping.stdoutLines()).last().isEqualTo("done");
-        Adversary.assertEveryBodyRunWasAllowedByARecord(wipe, denied);
-        Adversary.assertEveryBodyRunWasAllowedByARecord(ping, allowed);
+        Adversary.assertBothRanToTheEndAndEveryBodyWasAllowed(wipe, denied, ping, allowed);
     }
 
     @Test

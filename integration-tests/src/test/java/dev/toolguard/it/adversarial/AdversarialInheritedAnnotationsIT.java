@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static dev.toolguard.it.adversarial.Adversary.DENY_RULE;
@@ -32,12 +31,10 @@ class AdversarialInheritedAnnotationsIT {
 
     @BeforeAll
     static void callEveryShape() throws Exception {
-        denied = new Scenario(Files.createDirectories(dir.resolve("wipe")));
-        wipe = denied.app().agentOptions("config=" + Adversary.policy(denied))
-                .main(InheritedAnnotationsApp.class, "wipe").run();
-        allowed = new Scenario(Files.createDirectories(dir.resolve("ping")));
-        ping = allowed.app().agentOptions("config=" + Adversary.policy(allowed))
-                .main(InheritedAnnotationsApp.class, "ping").run();
+        denied = Adversary.scenario(dir, "wipe");
+        wipe = Adversary.run(denied, InheritedAnnotationsApp.class, "wipe");
+        allowed = Adversary.scenario(dir, "ping");
+        ping = Adversary.run(allowed, InheritedAnnotationsApp.class, "ping");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -64,10 +61,7 @@ class AdversarialInheritedAnnotationsIT {
 
     @Test
     void bothAppsRanToTheEndAndEveryBodyThatRanWasAllowedByARecord() {
-        assertThat(wipe.stdoutLines()).last().isEqualTo("done");
-        assertThat(ping.stdoutLines()).last().isEqualTo("done");
-        Adversary.assertEveryBodyRunWasAllowedByARecord(wipe, denied);
-        Adversary.assertEveryBodyRunWasAllowedByARecord(ping, allowed);
+        Adversary.assertBothRanToTheEndAndEveryBodyWasAllowed(wipe, denied, ping, allowed);
     }
 
     @Test

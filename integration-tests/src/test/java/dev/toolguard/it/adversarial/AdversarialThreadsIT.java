@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static dev.toolguard.it.adversarial.Adversary.DENY_RULE;
@@ -28,10 +27,10 @@ class AdversarialThreadsIT {
 
     @BeforeAll
     static void callFromOtherThreads() throws Exception {
-        denied = new Scenario(Files.createDirectories(dir.resolve("wipe")));
-        wipe = denied.app().agentOptions("config=" + Adversary.policy(denied)).main(ThreadsApp.class, "wipe").run();
-        allowed = new Scenario(Files.createDirectories(dir.resolve("ping")));
-        ping = allowed.app().agentOptions("config=" + Adversary.policy(allowed)).main(ThreadsApp.class, "ping").run();
+        denied = Adversary.scenario(dir, "wipe");
+        wipe = Adversary.run(denied, ThreadsApp.class, "wipe");
+        allowed = Adversary.scenario(dir, "ping");
+        ping = Adversary.run(allowed, ThreadsApp.class, "ping");
     }
 
     @Test

@@ -59,6 +59,28 @@ final class Adversary {
                 .toList();
     }
 
+    /** A scenario of its own under {@code dir} for the run of {@code tool} (wipe or ping). */
+    static Scenario scenario(Path dir, String tool) throws IOException {
+        return new Scenario(java.nio.file.Files.createDirectories(dir.resolve(tool)));
+    }
+
+    /** The app of {@code s} run with the adversary's policy and {@code tool} (wipe or ping) as its argument. */
+    static AgentProcess run(Scenario s, Class<?> app, String tool) throws Exception {
+        return s.app().agentOptions("config=" + policy(s)).main(app, tool).run();
+    }
+
+    /**
+     * What every two-run adversarial IT checks at the end: both apps (denied wipe, allowed ping) ran to the end,
+     * and every body that ran was allowed by a record.
+     */
+    static void assertBothRanToTheEndAndEveryBodyWasAllowed(AgentProcess wipe, Scenario denied, AgentProcess ping,
+                                                            Scenario allowed) {
+        assertThat(wipe.stdoutLines()).last().isEqualTo("done");
+        assertThat(ping.stdoutLines()).last().isEqualTo("done");
+        assertEveryBodyRunWasAllowedByARecord(wipe, denied);
+        assertEveryBodyRunWasAllowedByARecord(ping, allowed);
+    }
+
     /**
      * SPEC §13.1 from the outside: each time a body ran, an allowing decision record for that tool and path was
      * written (the record comes first by contract; here it is enough that there are at least as many).
