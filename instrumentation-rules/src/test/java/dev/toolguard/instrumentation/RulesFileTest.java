@@ -4,7 +4,7 @@ import dev.toolguard.instrumentation.file.RulesFile;
 import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
 import dev.toolguard.instrumentation.rule.ClassToolRule;
 import dev.toolguard.instrumentation.rule.SubtypeToolRule;
-import dev.toolguard.policy.load.source.SourceProblem;
+import dev.toolguard.policy.values.SourceProblem;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

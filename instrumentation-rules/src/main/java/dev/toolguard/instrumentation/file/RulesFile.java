@@ -4,12 +4,12 @@ import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
 import dev.toolguard.instrumentation.rule.ClassToolRule;
 import dev.toolguard.instrumentation.rule.SubtypeToolRule;
 import dev.toolguard.instrumentation.rule.ToolRule;
-import dev.toolguard.policy.load.source.LocatedList;
-import dev.toolguard.policy.load.source.LocatedMap;
-import dev.toolguard.policy.load.source.LocatedNode;
-import dev.toolguard.policy.load.source.LocatedReader;
-import dev.toolguard.policy.load.source.Problems;
-import dev.toolguard.policy.load.source.SourceProblem;
+import dev.toolguard.policy.values.LocatedList;
+import dev.toolguard.policy.values.LocatedMap;
+import dev.toolguard.policy.values.LocatedNode;
+import dev.toolguard.policy.values.LocatedReader;
+import dev.toolguard.policy.values.Problems;
+import dev.toolguard.policy.values.SourceProblem;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.toolguard.policy.approval;
 
 import dev.toolguard.policy.audit.AuditLog;
-import dev.toolguard.policy.audit.JsonWriter;
+import dev.toolguard.policy.values.JsonWriter;
 
 /**
  * The JSON shape of an approval, the same for the webhook payload and the admin API. Arguments go through

@@ -1,7 +1,7 @@
 package dev.toolguard.policy.approval;
 
-import dev.toolguard.policy.audit.JsonWriter;
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.JsonWriter;
+import dev.toolguard.policy.values.Redaction;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.Redaction;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,7 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.JsonWriter;
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.ToolCall;
 
@@ -21,8 +23,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
@@ -54,8 +54,6 @@ public final class AuditLog implements AuditSink, Closeable {
     /** {@code prev} of the first record in a file. */
     public static final String GENESIS = "0".repeat(64);
 
-    private static final DateTimeFormatter TS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final byte[] PREV_MARK = ",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HASH_MARK = ChainTail.HASH_MARK.getBytes(StandardCharsets.US_ASCII);
     /** Bytes appended to a serialized body: prev member, hash member, closing brace, newline. */
@@ -500,7 +498,7 @@ public final class AuditLog implements AuditSink, Closeable {
 
     /** Formats an instant as the log does: UTC, microseconds, e.g. {@code 2026-11-21T10:15:30.123456Z}. */
     public static String timestamp(Instant instant) {
-        return TS.format(instant);
+        return JsonWriter.formatTimestamp(instant);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.JsonWriter;
 /**
  * One line of the audit log (SPEC §9). The log writes {@code type} and {@code ts} first, then the record's
  * own fields, then {@code prev} and {@code hash}.

@@ -1,5 +1,6 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.JsonWriter;
 /**
  * A mark the log writes every {@code audit.checkpoint} (SPEC §13.11), so that the tail of the file is anchored
  * in time: a log that ends more than one interval before its process stopped was cut.

@@ -1,5 +1,7 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.JsonWriter;
+import dev.toolguard.policy.values.CallSecrets;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.TraceStep;
 

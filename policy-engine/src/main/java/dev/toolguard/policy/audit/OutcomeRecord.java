@@ -1,5 +1,6 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.JsonWriter;
 /**
  * What happened once an allowed tool body ran.
  *

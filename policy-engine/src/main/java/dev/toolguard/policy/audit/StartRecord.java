@@ -1,5 +1,6 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.JsonWriter;
 import java.util.Map;
 import java.util.Set;
 

@@ -1,7 +1,9 @@
 package dev.toolguard.policy.decide;
 
-import dev.toolguard.policy.audit.CallSecrets;
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.CanonicalJson;
+import dev.toolguard.policy.values.ValueEquality;
+import dev.toolguard.policy.values.CallSecrets;
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.expr.EvalError;
 import dev.toolguard.policy.expr.Expression;
 import dev.toolguard.policy.load.ArgumentSchema;
@@ -206,11 +208,11 @@ public final class PolicyEngine {
         if (ctx == null) {
             return null;
         }
-        Object session = Values.at(ctx, "session", "id");
+        Object session = at(ctx, "session", "id");
         if (session instanceof String || session instanceof Number) {
             return String.valueOf(session);
         }
-        Object user = Values.at(ctx, "user", "id");
+        Object user = at(ctx, "user", "id");
         if (user instanceof String || user instanceof Number) {
             return String.valueOf(user);
         }
@@ -343,7 +345,7 @@ public final class PolicyEngine {
                 trace.error("locks", rule, "'" + lock.value().source() + "' failed: " + e.message() + "; the lock fails");
                 reason = "argument '" + lock.argument() + "' is locked to " + lock.value().source()
                         + ", which has no value here";
-            } else if (!args.containsKey(lock.argument()) || !Values.jsonEquals(args.get(lock.argument()), expected)) {
+            } else if (!args.containsKey(lock.argument()) || !ValueEquality.equal(args.get(lock.argument()), expected)) {
                 reason = "argument '" + lock.argument() + "' must equal " + lock.value().source();
             }
             if (reason != null || trace.full()) {
@@ -493,7 +495,7 @@ public final class PolicyEngine {
             if (c instanceof EvalError e) {
                 problem = "the budget cost could not be computed: " + e.message();
             } else if (!(c instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
-                problem = "the budget cost '" + budget.cost().source() + "' gave " + Values.describe(c)
+                problem = "the budget cost '" + budget.cost().source() + "' gave " + describe(c)
                         + ", not a number of 0 or more";
             } else if (key instanceof EvalError e) {
                 problem = "the budget key could not be computed: " + e.message();
@@ -539,7 +541,7 @@ public final class PolicyEngine {
         List<Expression> parts = key.parts();
         if (!key.list()) {
             Object v = parts.get(0).evaluate(call.args(), call.ctx(), call.tool());
-            return v instanceof EvalError ? v : Values.canonicalJson(v);
+            return v instanceof EvalError ? v : CanonicalJson.of(v);
         }
         List<Object> values = new ArrayList<>(parts.size());
         for (Expression e : parts) {
@@ -549,13 +551,13 @@ public final class PolicyEngine {
             }
             values.add(v);
         }
-        return Values.canonicalJson(values);
+        return CanonicalJson.of(values);
     }
 
     /** Step 3: null when roles and agent scopes grant the tool, else why not. */
     private String roleProblem(String tool, Map<String, Object> ctx) {
         if (bundle.hasRoles()) {
-            Object roles = Values.at(ctx, "user", "roles");
+            Object roles = at(ctx, "user", "roles");
             boolean granted = false;
             if (roles instanceof List<?> list) {
                 for (Object role : list) {
@@ -572,7 +574,7 @@ public final class PolicyEngine {
                         : "no role of the caller grants tool '" + tool + "'";
             }
         }
-        Object scopes = Values.at(ctx, "agent", "scopes");
+        Object scopes = at(ctx, "agent", "scopes");
         if (scopes != null) {
             boolean granted = false;
             if (scopes instanceof List<?> list) {
@@ -631,7 +633,7 @@ public final class PolicyEngine {
     private static String notABoolean(Expression e, Object v) {
         return v instanceof EvalError err
                 ? "'" + e.source() + "' failed: " + err.message()
-                : "'" + e.source() + "' gave " + Values.describe(v) + ", not true or false";
+                : "'" + e.source() + "' gave " + describe(v) + ", not true or false";
     }
 
     private static String reasonOr(String reason, String fallback) {
@@ -658,5 +660,25 @@ public final class PolicyEngine {
             return ms / 1_000L + "s";
         }
         return ms + "ms";
+    }
+
+    /** {@code root.a.b}, or null when a step is missing or not a map. */
+    private static Object at(Map<String, Object> root, String a, String b) {
+        Object first = root == null ? null : root.get(a);
+        return first instanceof Map<?, ?> map ? map.get(b) : null;
+    }
+
+    /** A short description of a value for reasons and traces, never the whole of a long value. */
+    private static String describe(Object value) {
+        if (value instanceof String s) {
+            return s.length() > 40 ? "a string of " + s.length() + " characters" : "\"" + s + "\"";
+        }
+        if (value instanceof Map) {
+            return "a map";
+        }
+        if (value instanceof List) {
+            return "a list";
+        }
+        return String.valueOf(value);
     }
 }

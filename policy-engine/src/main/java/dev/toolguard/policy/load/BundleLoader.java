@@ -1,9 +1,9 @@
 package dev.toolguard.policy.load;
 
-import dev.toolguard.policy.load.source.LocatedReader;
-import dev.toolguard.policy.load.source.Problems;
-import dev.toolguard.policy.load.source.SourcePosition;
-import dev.toolguard.policy.load.source.SourceProblem;
+import dev.toolguard.policy.values.LocatedReader;
+import dev.toolguard.policy.values.Problems;
+import dev.toolguard.policy.values.SourcePosition;
+import dev.toolguard.policy.values.SourceProblem;
 
 import java.io.IOException;
 import java.io.InputStream;

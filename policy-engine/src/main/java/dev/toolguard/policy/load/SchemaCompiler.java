@@ -11,11 +11,11 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.AllowSchemaLoader;
-import dev.toolguard.policy.load.source.LocatedList;
-import dev.toolguard.policy.load.source.LocatedMap;
-import dev.toolguard.policy.load.source.LocatedNode;
-import dev.toolguard.policy.load.source.LocatedScalar;
-import dev.toolguard.policy.load.source.Problems;
+import dev.toolguard.policy.values.LocatedList;
+import dev.toolguard.policy.values.LocatedMap;
+import dev.toolguard.policy.values.LocatedNode;
+import dev.toolguard.policy.values.LocatedScalar;
+import dev.toolguard.policy.values.Problems;
 
 import java.util.HashSet;
 import java.util.LinkedHashSet;

@@ -3,7 +3,7 @@ package dev.toolguard.policy.approval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.ToolCall;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

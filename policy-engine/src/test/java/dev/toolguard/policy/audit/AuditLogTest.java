@@ -1,5 +1,6 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.Redaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toolguard.policy.decide.TraceStep;

@@ -1,5 +1,6 @@
 package dev.toolguard.policy.audit;
 
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.ToolCall;

@@ -168,7 +168,7 @@ class CasesFileTest {
                   - {name: a, tool: t, args: {amount: 1, amount: 2}, expect: allow}
                 """);
 
-        assertThat(file.errors()).extracting(LoadError::message).containsExactly("duplicate key 'amount'");
+        assertThat(file.errors()).extracting(LoadError::message).containsExactly("duplicate key 'amount' (first at line 2)");
     }
 
     @Test
@@ -178,7 +178,7 @@ class CasesFileTest {
         assertThat(file.errors()).singleElement().satisfies(e -> {
             assertThat(e.file()).isEqualTo("cases.yaml");
             assertThat(e.line()).isGreaterThanOrEqualTo(2);
-            assertThat(e.message()).startsWith("invalid YAML: ");
+            assertThat(e.message()).startsWith("not valid YAML: ");
         });
     }
 

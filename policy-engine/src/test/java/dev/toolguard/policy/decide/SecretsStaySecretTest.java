@@ -1,6 +1,6 @@
 package dev.toolguard.policy.decide;
 
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.state.EngineState;
 import org.junit.jupiter.api.Test;
 

@@ -14,8 +14,8 @@ import dev.toolguard.policy.approval.ApprovalService;
 import dev.toolguard.policy.approval.ApproverVerdict;
 import dev.toolguard.policy.audit.AuditAnchor;
 import dev.toolguard.policy.audit.AuditWriteException;
-import dev.toolguard.policy.audit.JsonWriter;
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.JsonWriter;
+import dev.toolguard.policy.values.Redaction;
 
 import java.io.IOException;
 import java.io.InputStream;

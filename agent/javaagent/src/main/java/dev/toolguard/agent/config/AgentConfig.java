@@ -1,5 +1,7 @@
 package dev.toolguard.agent.config;
 
+import dev.toolguard.policy.values.ValueBounds;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +58,7 @@ public record AgentConfig(
         List<AdminUserSpec> adminUsers,
         dev.toolguard.agent.admin.AdminLimits adminLimits,
         long policyMaxBytes,
-        ArgumentBounds argumentBounds,
+        ValueBounds argumentBounds,
         Duration auditCheckpoint,
         RulesMatching rulesMatching) {
 

@@ -1,5 +1,7 @@
 package dev.toolguard.agent.config;
 
+import dev.toolguard.policy.values.ValueBounds;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +16,7 @@ final class ConfigBuilder {
     Path lastGood;
     boolean lastGoodSet;
     long policyMaxBytes = dev.toolguard.policy.load.BundleLoader.DEFAULT_MAX_BYTES;
-    ArgumentBounds argumentBounds = ArgumentBounds.DEFAULT;
+    ValueBounds argumentBounds = ValueBounds.DEFAULT;
     EnforcementMode mode = EnforcementMode.ENFORCE;
     OnError onError = OnError.DENY;
     List<String> builtinRuleSets = AgentConfig.ALL_BUILTIN_RULE_SETS;

@@ -1,28 +1,20 @@
 package dev.toolguard.agent.config;
 
+import dev.toolguard.policy.values.ValueBounds;
+
 import dev.toolguard.agent.admin.AdminLimits;
 import dev.toolguard.agent.admin.AdminRole;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.reader.ReaderException;
+import dev.toolguard.policy.values.LocatedList;
+import dev.toolguard.policy.values.LocatedMap;
+import dev.toolguard.policy.values.LocatedNode;
+import dev.toolguard.policy.values.LocatedReader;
+import dev.toolguard.policy.values.LocatedScalar;
+import dev.toolguard.policy.values.SourcePosition;
+import dev.toolguard.policy.values.SourceProblem;
+import dev.toolguard.policy.values.ValueBounds;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +29,10 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * Reads {@code toolguard.yaml} (SPEC §2) into a {@link ConfigBuilder}. Every problem names the key and
- * {@code file:line:col}; unknown keys are problems, never ignored. Relative paths in the file resolve against
+ * Reads {@code toolguard.yaml} (SPEC §2) into a {@link ConfigBuilder}, through the one located reader the
+ * policy loader uses too ({@link LocatedReader}: syntax errors with hints, duplicate keys, bytes that are not
+ * UTF-8, YAML's limits). Every problem names the key and {@code file:line:col}; unknown keys are problems,
+ * never ignored. Relative paths in the file resolve against
  * the file's own directory, so the same file works whatever the application's working directory.
  */
 final class ConfigFileReader {
@@ -64,36 +58,19 @@ final class ConfigFileReader {
     }
 
     private void readInto(ConfigBuilder b) {
-        Optional<String> text = readText();
-        if (text.isEmpty()) {
+        LocatedReader.ReadResult read = LocatedReader.readFile(file, LocatedReader.MAX_FILE_BYTES, "the config file");
+        if (read.root() == null && isEmptyDocument(read)) {
+            b.configFile = file.toAbsolutePath(); // an empty file is an empty config
             return;
         }
-        Node root;
-        try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text.get()));
-        } catch (MarkedYAMLException e) {
-            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            problems.add(m == null ? ConfigProblem.at(shownName, 1, 1, "not valid YAML: " + e.getProblem())
-                    : ConfigProblem.at(shownName, m.getLine() + 1, m.getColumn() + 1, "not valid YAML: " + e.getProblem()));
-            return;
-        } catch (ReaderException e) {
-            // a character YAML forbids: snakeyaml gives its index in code points instead of a mark
-            int[] at = lineAndColumn(text.get(), e.getPosition());
-            problems.add(ConfigProblem.at(shownName, at[0], at[1], "not valid YAML: the character "
-                    + String.format("U+%04X", e.getCodePoint()) + " is not allowed"));
-            return;
-        } catch (YAMLException e) {
-            // snakeyaml's limits (aliases, nesting) carry no position: the start of the file stands for it
-            problems.add(ConfigProblem.at(shownName, 1, 1, "not valid YAML: " + e.getMessage()));
-            return;
-        } catch (RuntimeException e) {
-            problems.add(new ConfigProblem(shownName, "cannot read the config file: " + e));
+        for (SourceProblem p : read.problems()) {
+            problems.add(ConfigProblem.at(shownName, p.line(), p.column(), p.message()));
+        }
+        if (read.root() == null) {
             return;
         }
         b.configFile = file.toAbsolutePath();
-        if (root == null) {
-            return;
-        }
+        LocatedNode root = read.root();
         forEachKey(root, "", TOP_KEYS, (key, value) -> {
             switch (key) {
                 case "policy" -> readPolicy(value, b);
@@ -111,7 +88,7 @@ final class ConfigFileReader {
         });
     }
 
-    private void readPolicy(Node node, ConfigBuilder b) {
+    private void readPolicy(LocatedNode node, ConfigBuilder b) {
         forEachKey(node, "policy.", Set.of("sources", "reload", "last_good", "max_bytes"), (key, value) -> {
             switch (key) {
                 case "sources" -> b.policySources = stringList(value, "policy.sources").stream()
@@ -128,8 +105,8 @@ final class ConfigFileReader {
     }
 
     /** {@code arguments}: how far one call's arguments are converted before the call is denied (SPEC §13.9). */
-    private void readArguments(Node node, ConfigBuilder b) {
-        ArgumentBounds d = b.argumentBounds;
+    private void readArguments(LocatedNode node, ConfigBuilder b) {
+        ValueBounds d = b.argumentBounds;
         int[] bounds = {d.maxDepth(), d.maxItems(), d.maxString()};
         forEachKey(node, "arguments.", Set.of("max_depth", "max_items", "max_string"), (key, value) -> {
             switch (key) {
@@ -139,10 +116,10 @@ final class ConfigFileReader {
                 default -> throw new IllegalStateException(key);
             }
         });
-        b.argumentBounds = new ArgumentBounds(bounds[0], bounds[1], bounds[2]);
+        b.argumentBounds = new ValueBounds(bounds[0], bounds[1], bounds[2]);
     }
 
-    private void readInstrumentation(Node node, ConfigBuilder b) {
+    private void readInstrumentation(LocatedNode node, ConfigBuilder b) {
         forEachKey(node, "instrumentation.", Set.of("builtin", "rules", "filter_discovery", "require_matches",
                 "match_grace"), (key, value) -> {
             switch (key) {
@@ -168,46 +145,38 @@ final class ConfigFileReader {
         });
     }
 
-    private void readContext(Node node, ConfigBuilder b) {
-        if (!(node instanceof SequenceNode seq)) {
+    private void readContext(LocatedNode node, ConfigBuilder b) {
+        if (!(node instanceof LocatedList seq)) {
             problem(node, "context must be a list of sources, e.g. - mdc: {user.id: userId}");
             return;
         }
         List<ContextSourceSpec> sources = new ArrayList<>();
-        for (Node item : seq.getValue()) {
-            if (!(item instanceof MappingNode m) || m.getValue().size() != 1) {
+        for (LocatedNode item : seq.items()) {
+            if (!(item instanceof LocatedMap m) || m.entryList().size() != 1) {
                 problem(item, "each context entry is one source name with its mapping, e.g. - mdc: {user.id: userId}");
                 continue;
             }
-            NodeTuple t = m.getValue().get(0);
-            Optional<String> name = scalar(t.getKeyNode(), "context source name");
-            if (name.isEmpty()) {
-                continue;
-            }
+            LocatedMap.Entry t = m.entryList().get(0);
+            String name = t.key();
             Map<String, String> mapping = new LinkedHashMap<>();
-            Node value = t.getValueNode();
-            if (value instanceof ScalarNode s && isNull(s)) {
+            LocatedNode value = t.value();
+            if (isNull(value)) {
                 // "- spring-security:" with nothing after it: an empty mapping
-            } else if (value instanceof MappingNode map) {
-                for (NodeTuple e : map.getValue()) {
-                    Optional<String> path = scalar(e.getKeyNode(), "context." + name.get() + " path");
-                    Optional<String> from = scalar(e.getValueNode(), "context." + name.get() + " name");
-                    if (path.isPresent() && from.isPresent()) {
-                        if (mapping.put(path.get(), from.get()) != null) {
-                            problem(e.getKeyNode(), "duplicate key '" + path.get() + "' in context." + name.get());
-                        }
-                    }
+            } else if (value instanceof LocatedMap map) {
+                for (LocatedMap.Entry e : map.entryList()) {
+                    // a repeated path is a duplicate key, reported by the reader
+                    scalar(e.value(), "context." + name + " name").ifPresent(from -> mapping.put(e.key(), from));
                 }
             } else {
-                problem(value, "context." + name.get() + " must be a mapping {context.path: name}");
+                problem(value, "context." + name + " must be a mapping {context.path: name}");
                 continue;
             }
-            sources.add(new ContextSourceSpec(name.get(), mapping, where(t.getKeyNode())));
+            sources.add(new ContextSourceSpec(name, mapping, where(t.keyPosition())));
         }
         b.context = sources;
     }
 
-    private void readAudit(Node node, ConfigBuilder b) {
+    private void readAudit(LocatedNode node, ConfigBuilder b) {
         forEachKey(node, "audit.", Set.of("file", "fsync", "redact", "redact_values", "max_value_chars", "checkpoint"), (key, value) -> {
             switch (key) {
                 case "file" -> scalar(value, "audit.file").ifPresent(s ->
@@ -233,17 +202,17 @@ final class ConfigFileReader {
     }
 
     /** {@code audit.redact_values}: each pattern is checked here, so a bad one is an error naming its line. */
-    private List<String> redactValues(Node node) {
+    private List<String> redactValues(LocatedNode node) {
         List<String> patterns = new ArrayList<>();
-        if (!(node instanceof SequenceNode seq)) {
-            if (!(node instanceof ScalarNode s && isNull(s))) {
+        if (!(node instanceof LocatedList seq)) {
+            if (!isNull(node)) {
                 problem(node, "audit.redact_values must be a list of regular expressions (RE2 syntax)");
             }
             return patterns;
         }
-        for (Node item : seq.getValue()) {
+        for (LocatedNode item : seq.items()) {
             scalar(item, "each entry of audit.redact_values").ifPresent(p -> {
-                String why = dev.toolguard.policy.audit.Redaction.patternProblem(p);
+                String why = dev.toolguard.policy.values.Redaction.patternProblem(p);
                 if (why != null) {
                     problem(item, "audit.redact_values entry '" + p + "' is not a usable RE2 pattern: " + why);
                 } else {
@@ -254,7 +223,7 @@ final class ConfigFileReader {
         return patterns;
     }
 
-    private void readAdmin(Node node, ConfigBuilder b) {
+    private void readAdmin(LocatedNode node, ConfigBuilder b) {
         AdminLimits d = b.adminLimits;
         Duration[] header = {d.headerTimeout()};
         Duration[] read = {d.readTimeout()};
@@ -277,21 +246,21 @@ final class ConfigFileReader {
     }
 
     /** {@code admin.users}: a list of {name, token_env, role}, names unique, roles known. */
-    private List<AdminUserSpec> adminUsers(Node node) {
+    private List<AdminUserSpec> adminUsers(LocatedNode node) {
         List<AdminUserSpec> users = new ArrayList<>();
-        if (!(node instanceof SequenceNode seq)) {
+        if (!(node instanceof LocatedList seq)) {
             problem(node, "admin.users must be a list, e.g. - {name: alice, token_env: TG_ALICE, role: approver}");
             return users;
         }
         Set<String> names = new HashSet<>();
-        for (Node item : seq.getValue()) {
+        for (LocatedNode item : seq.items()) {
             Map<String, String> fields = new LinkedHashMap<>();
-            Map<String, Node> at = new LinkedHashMap<>();
+            Map<String, LocatedNode> at = new LinkedHashMap<>();
             forEachKey(item, "admin.users[].", Set.of("name", "token_env", "role"), (key, value) -> {
                 at.put(key, value);
                 scalar(value, "admin.users[]." + key).ifPresent(v -> fields.put(key, v));
             });
-            if (!(item instanceof MappingNode)) {
+            if (!(item instanceof LocatedMap)) {
                 continue;
             }
             List<String> missing = java.util.stream.Stream.of("name", "token_env", "role")
@@ -319,7 +288,7 @@ final class ConfigFileReader {
         return users;
     }
 
-    private Optional<Duration> positiveDuration(Node node, String what) {
+    private Optional<Duration> positiveDuration(LocatedNode node, String what) {
         return duration(node, what).flatMap(d -> {
             if (d.isZero()) {
                 problem(node, what + " must be more than 0");
@@ -329,7 +298,7 @@ final class ConfigFileReader {
         });
     }
 
-    private Optional<Integer> wholeNumber(Node node, String what, int least) {
+    private Optional<Integer> wholeNumber(LocatedNode node, String what, int least) {
         return scalar(node, what).flatMap(s -> {
             try {
                 int n = Integer.parseInt(s);
@@ -345,73 +314,33 @@ final class ConfigFileReader {
     }
 
     /** Calls {@code each} for every known key of a mapping; unknown and duplicate keys become problems. */
-    private void forEachKey(Node node, String prefix, Set<String> known, BiConsumer<String, Node> each) {
-        if (!(node instanceof MappingNode map)) {
-            if (!(node instanceof ScalarNode s && isNull(s))) {
+    private void forEachKey(LocatedNode node, String prefix, Set<String> known, BiConsumer<String, LocatedNode> each) {
+        if (!(node instanceof LocatedMap map)) {
+            if (!isNull(node)) {
                 problem(node, (prefix.isEmpty() ? "the config" : prefix.substring(0, prefix.length() - 1)) + " must be a mapping");
             }
             return;
         }
-        Set<String> seen = new HashSet<>();
-        for (NodeTuple t : map.getValue()) {
-            Optional<String> key = scalar(t.getKeyNode(), "key");
-            if (key.isEmpty()) {
-                continue;
-            }
-            if (!known.contains(key.get())) {
-                problem(t.getKeyNode(), "unknown key '" + prefix + key.get() + "' (expected one of: "
+        // a duplicate key was reported by the reader, which keeps the first
+        for (LocatedMap.Entry t : map.entryList()) {
+            String key = t.key();
+            if (!known.contains(key)) {
+                problem(t.keyPosition(), "unknown key '" + prefix + key + "' (expected one of: "
                         + String.join(", ", known.stream().sorted().toList()) + ")");
-            } else if (!seen.add(key.get())) {
-                problem(t.getKeyNode(), "duplicate key '" + prefix + key.get() + "'");
             } else {
                 try {
-                    each.accept(key.get(), t.getValueNode());
+                    each.accept(key, t.value());
                 } catch (InvalidPathException e) {
                     // a path no file system can name (a NUL byte, say) is a bad value like any other
-                    problem(t.getValueNode(), prefix + key.get() + " is not a valid path: " + e.getReason());
+                    problem(t.value(), prefix + key + " is not a valid path: " + e.getReason());
                 }
             }
         }
     }
 
-    /** The file as UTF-8 text; bytes that are not UTF-8 are a problem placed at the first of them. */
-    private Optional<String> readText() {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            problems.add(new ConfigProblem(shownName, "cannot read the config file: " + e.getMessage()));
-            return Optional.empty();
-        }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult decoded = StandardCharsets.UTF_8.newDecoder().decode(in, out, true);
-        String text = out.flip().toString();
-        if (decoded.isError()) {
-            int[] at = lineAndColumn(text, text.codePointCount(0, text.length()));
-            problems.add(ConfigProblem.at(shownName, at[0], at[1],
-                    "the config file is not UTF-8 text (byte " + (in.position() + 1) + ")"));
-            return Optional.empty();
-        }
-        return Optional.of(text);
-    }
-
-    /** 1-based line and column (in code points, as YAML marks count them) of the code point at {@code index}. */
-    private static int[] lineAndColumn(String text, int index) {
-        int line = 1;
-        int column = 1;
-        int offset = 0;
-        for (int i = 0; i < index && offset < text.length(); i++) {
-            int c = text.codePointAt(offset);
-            offset += Character.charCount(c);
-            if (c == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        return new int[] {line, column};
+    /** The reader's own word for a file with no document: for a config that is no problem, only nothing set. */
+    private static boolean isEmptyDocument(LocatedReader.ReadResult read) {
+        return read.problems().size() == 1 && read.problems().get(0).message().equals("the document is empty");
     }
 
     private String resolveSource(String source) {
@@ -422,29 +351,29 @@ final class ConfigFileReader {
         return dir.resolve(source).normalize().toString();
     }
 
-    private Optional<String> scalar(Node node, String what) {
-        if (node instanceof ScalarNode s && !isNull(s)) {
-            return Optional.of(s.getValue());
+    private Optional<String> scalar(LocatedNode node, String what) {
+        if (node instanceof LocatedScalar s && !isNull(s)) {
+            return Optional.of(s.text());
         }
         problem(node, what + " must be a single value");
         return Optional.empty();
     }
 
-    private List<String> stringList(Node node, String what) {
+    private List<String> stringList(LocatedNode node, String what) {
         List<String> out = new ArrayList<>();
-        if (node instanceof SequenceNode seq) {
-            for (Node item : seq.getValue()) {
+        if (node instanceof LocatedList seq) {
+            for (LocatedNode item : seq.items()) {
                 scalar(item, "each entry of " + what).ifPresent(out::add);
             }
-        } else if (node instanceof ScalarNode s && !isNull(s)) {
-            out.add(s.getValue());
+        } else if (node instanceof LocatedScalar s && !isNull(s)) {
+            out.add(s.text());
         } else {
             problem(node, what + " must be a list");
         }
         return out;
     }
 
-    private <E extends Enum<E>> Optional<E> enumValue(Node node, String what, Class<E> type) {
+    private <E extends Enum<E>> Optional<E> enumValue(LocatedNode node, String what, Class<E> type) {
         return scalar(node, what).flatMap(s -> {
             for (E e : type.getEnumConstants()) {
                 if (e.name().equalsIgnoreCase(s)) {
@@ -458,7 +387,7 @@ final class ConfigFileReader {
         });
     }
 
-    private Optional<Duration> duration(Node node, String what) {
+    private Optional<Duration> duration(LocatedNode node, String what) {
         return scalar(node, what).flatMap(s -> {
             Optional<Duration> d = DurationText.parse(s);
             if (d.isEmpty()) {
@@ -468,7 +397,7 @@ final class ConfigFileReader {
         });
     }
 
-    private Optional<Boolean> bool(Node node, String what) {
+    private Optional<Boolean> bool(LocatedNode node, String what) {
         return scalar(node, what).flatMap(s -> switch (s) {
             case "true" -> Optional.of(true);
             case "false" -> Optional.of(false);
@@ -479,7 +408,7 @@ final class ConfigFileReader {
         });
     }
 
-    private Optional<URI> uri(Node node, String text) {
+    private Optional<URI> uri(LocatedNode node, String text) {
         try {
             URI u = new URI(text);
             if (u.getScheme() != null && (u.getScheme().equals("http") || u.getScheme().equals("https"))) {
@@ -492,16 +421,24 @@ final class ConfigFileReader {
         return Optional.empty();
     }
 
-    private static boolean isNull(ScalarNode s) {
-        return s.getTag().getValue().endsWith(":null");
+    /** A scalar with no value ({@code null}, {@code ~} or nothing), not the quoted text "null". */
+    private static boolean isNull(LocatedNode node) {
+        return node instanceof LocatedScalar s && s.value() == null;
     }
 
-    private String where(Node node) {
-        Mark m = node.getStartMark();
-        return shownName + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+    private String where(LocatedNode node) {
+        return where(node.position());
     }
 
-    private void problem(Node node, String message) {
-        problems.add(new ConfigProblem(where(node), message));
+    private String where(SourcePosition at) {
+        return shownName + ":" + at.line() + ":" + at.column();
+    }
+
+    private void problem(LocatedNode node, String message) {
+        problem(node.position(), message);
+    }
+
+    private void problem(SourcePosition at, String message) {
+        problems.add(new ConfigProblem(where(at), message));
     }
 }

@@ -44,6 +44,12 @@ public final class ContextSourceRegistry {
      * the list names it somewhere else. Unknown names and unusable mappings become problems.
      */
     public ContextAssembler assemble(List<ContextSourceSpec> specs, List<ConfigProblem> problems) {
+        return assemble(specs, dev.toolguard.policy.values.ValueBounds.DEFAULT, problems);
+    }
+
+    /** The same, converting the framework values sources take within {@code bounds} (the config's {@code arguments.*}). */
+    public ContextAssembler assemble(List<ContextSourceSpec> specs, dev.toolguard.policy.values.ValueBounds bounds,
+                                     List<ConfigProblem> problems) {
         List<ContextSource> sources = new ArrayList<>();
         if (specs.stream().noneMatch(s -> s.name().equals(ApiContextSource.NAME))) {
             sources.add(new ApiContextSource());
@@ -61,6 +67,6 @@ public final class ContextSourceRegistry {
                 sources.add(source);
             }
         }
-        return new ContextAssembler(sources);
+        return new ContextAssembler(sources, bounds);
     }
 }

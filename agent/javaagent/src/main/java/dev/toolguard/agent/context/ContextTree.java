@@ -1,5 +1,9 @@
 package dev.toolguard.agent.context;
 
+import dev.toolguard.policy.values.Converted;
+import dev.toolguard.policy.values.PlainValues;
+import dev.toolguard.policy.values.ValueBounds;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +19,43 @@ public final class ContextTree {
     private static final List<String> LIST_PATHS = List.of("user.roles", "agent.scopes");
 
     private final Map<String, Object> root = new LinkedHashMap<>(4);
+    private final ValueBounds bounds;
+    /** The first value a source handed over that could not be converted; the call is then denied. */
+    private String problem;
     /**
      * A tree taken over whole by {@link #adopt} while nothing else was written: returned by {@link #toMap} as
      * it is, and copied into {@link #root} only when a second write comes (the usual call has one source).
      */
     private Map<String, Object> adopted;
+
+    public ContextTree() {
+        this(ValueBounds.DEFAULT);
+    }
+
+    public ContextTree(ValueBounds bounds) {
+        this.bounds = bounds;
+    }
+
+    /**
+     * Sets a dotted path to a value taken from a framework (a Spring AI {@code ToolContext} entry, an MCP transport
+     * value), converted by the values toolkit's one converter within the call's bounds. A value that cannot be
+     * converted (an object with no properties, one too deep or too large) is not dropped: it makes the context
+     * unreadable ({@link #problem()}), and the call is denied naming the path.
+     */
+    public void putConverted(String path, Object value) {
+        Converted c = PlainValues.of(value, bounds);
+        if (c.ok()) {
+            put(path, c.value());
+        } else if (problem == null) {
+            problem = "context " + path + (c.pointer().isEmpty() ? "" : " at " + c.pointer()) + " cannot be read: "
+                    + c.problem();
+        }
+    }
+
+    /** Why a value of this context could not be read, or null when every value was. */
+    public String problem() {
+        return problem;
+    }
 
     /** Sets a dotted path. A null value, an empty string or an empty list sets nothing: absent, never empty. */
     public void put(String path, Object value) {

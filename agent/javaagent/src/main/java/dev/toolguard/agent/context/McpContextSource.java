@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * <li>{@code transport.<key>}: an entry of the SDK's {@code McpTransportContext}, which an HTTP server fills from
  * each request with its {@code McpTransportContextExtractor} (e.g. the authenticated user).</li>
  * </ul>
- * Only plain values are taken ({@link PlainValues}); an object of the application's own is absent.
+ * Values are converted by the values toolkit ({@link ContextTree#putConverted}); one that cannot be converted
+ * denies the call, naming its path.
  * With an empty mapping ({@code mcp: {}}): {@code agent.id: client.name, session.id: session.id}. The SDK's types
  * are the application's, so they are read reflectively; a call of any other framework contributes nothing.
  */
@@ -55,7 +56,7 @@ public final class McpContextSource implements ContextSource {
             }
             Optional<Readers> readers = READERS.get(extra.getClass());
             if (readers.isPresent()) {
-                pathToValue.forEach((path, what) -> ctx.put(path, PlainValues.of(readers.get().read(extra, what))));
+                pathToValue.forEach((path, what) -> ctx.putConverted(path, readers.get().read(extra, what)));
                 return;
             }
         }

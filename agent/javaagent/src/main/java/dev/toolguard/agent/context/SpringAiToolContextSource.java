@@ -14,8 +14,10 @@ import java.util.function.Consumer;
  * written at its key read as a dotted path ({@code session.id} becomes {@code ctx.session.id}); a mapping
  * {@code {ctx.path: key}} writes only the keys it names.
  *
- * <p>Only plain values are context: strings, numbers, booleans, enums (as names), and lists and maps of them.
- * Anything else, such as the conversation history Spring AI 1.x adds under {@code TOOL_CALL_HISTORY}, is absent.
+ * <p>Values are converted by the values toolkit ({@link ContextTree#putConverted}): strings, numbers, booleans,
+ * enums (as names), records and beans (as maps of their properties), lists and maps of them. A value that cannot
+ * be converted denies the call, naming its path. The conversation history Spring AI 1.x adds under
+ * {@code TOOL_CALL_HISTORY} is framework plumbing, never read.
  */
 public final class SpringAiToolContextSource implements ContextSource {
 
@@ -57,11 +59,11 @@ public final class SpringAiToolContextSource implements ContextSource {
             if (pathToKey.isEmpty()) {
                 entries.forEach((key, value) -> {
                     if (key instanceof String path && !TOOL_CALL_HISTORY.equals(path) && ContextPaths.valid(path)) {
-                        ctx.put(path, PlainValues.of(value));
+                        ctx.putConverted(path, value);
                     }
                 });
             } else {
-                pathToKey.forEach((path, key) -> ctx.put(path, PlainValues.of(entries.get(key))));
+                pathToKey.forEach((path, key) -> ctx.putConverted(path, entries.get(key)));
             }
         }
     }

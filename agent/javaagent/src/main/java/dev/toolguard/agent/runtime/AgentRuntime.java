@@ -35,7 +35,7 @@ import dev.toolguard.policy.audit.AuditSink;
 import dev.toolguard.policy.audit.AuditWriteException;
 import dev.toolguard.policy.audit.FsyncMode;
 import dev.toolguard.policy.audit.PolicyRecord;
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.PolicyEngine;
 import dev.toolguard.policy.load.BundleLoader;
@@ -250,7 +250,7 @@ public final class AgentRuntime {
             m.contextSources().forEach(contextSources::register);
         }
         List<ConfigProblem> contextProblems = new ArrayList<>();
-        ContextAssembler context = contextSources.assemble(config.context(), contextProblems);
+        ContextAssembler context = contextSources.assemble(config.context(), config.argumentBounds(), contextProblems);
         contextProblems.forEach(p -> problems.add(p.toString()));
         if (!problems.isEmpty()) {
             problems.forEach(p -> diagnostics.accept("toolguard: config error: " + p));

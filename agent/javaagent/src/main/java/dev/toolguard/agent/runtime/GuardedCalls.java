@@ -8,7 +8,7 @@ import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.policy.audit.AuditLog;
-import dev.toolguard.policy.audit.CallSecrets;
+import dev.toolguard.policy.values.CallSecrets;
 import dev.toolguard.policy.audit.CallIds;
 import dev.toolguard.policy.state.PendingCharges;
 import dev.toolguard.policy.audit.AuditWriteException;
@@ -89,13 +89,18 @@ public final class GuardedCalls implements CallGuard {
         // what deciding charges stands only once the decision record is written (SPEC §13.7)
         PendingCharges charges = PendingCharges.open();
         try {
-            call = new ToolCall(method.toolName(), plainArgs, context.assemble(site));
+            ContextAssembler.Assembled ctx = context.read(site);
+            call = new ToolCall(method.toolName(), plainArgs, ctx.values());
             String unfit = unfitModules.apply(method.ruleSet());
             if (unfit != null) {
                 decision = ownDecision(Decision.Origin.INSTRUMENTATION, unfit, null, policy.bundle(),
                         System.nanoTime() - start);
             } else if (!args.ok()) {
                 decision = unreadable(args, policy.bundle(), System.nanoTime() - start);
+            } else if (ctx.problem() != null) {
+                // a context value that cannot be converted is never silently dropped: the call is denied
+                decision = ownDecision(Decision.Origin.INVALID_CALL, "invalid call: " + ctx.problem(), null,
+                        policy.bundle(), System.nanoTime() - start);
             } else {
                 if (audit != null && !auditOff) {
                     audit.expectDecision();
@@ -214,7 +219,11 @@ public final class GuardedCalls implements CallGuard {
         if (!policy.loaded()) {
             return shadow;
         }
-        return policy.engine().discoverable(toolName, context.assemble(new CallSite(null, null, extras)));
+        ContextAssembler.Assembled ctx = context.read(new CallSite(null, null, extras));
+        if (ctx.problem() != null) {
+            return shadow; // a context that cannot be read denies the call, so the tool is not offered either
+        }
+        return policy.engine().discoverable(toolName, ctx.values());
     }
 
     @Override

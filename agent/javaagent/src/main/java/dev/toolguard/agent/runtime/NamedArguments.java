@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import dev.toolguard.agent.config.ArgumentBounds;
+import dev.toolguard.policy.values.ValueBounds;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ final class NamedArguments {
             return reader.readArgumentMap(map);
         }
         if (args instanceof CharSequence text) {
-            ArgumentBounds bounds = reader.bounds();
+            ValueBounds bounds = reader.bounds();
             String s = text.toString().trim();
             if (s.isEmpty()) {
                 return ArgumentReader.Result.of(Map.of());
@@ -74,14 +74,14 @@ final class NamedArguments {
         }
     }
 
-    /** JSON tokens to plain values, counting items and depth as {@link PlainValueArgumentReader} does. */
+    /** JSON tokens to plain values, counting items and depth as {@link dev.toolguard.policy.values.PlainValues} does. */
     private static final class BoundedJson {
         private final JsonParser parser;
-        private final ArgumentBounds bounds;
+        private final ValueBounds bounds;
         private int items;
         private int arguments;
 
-        BoundedJson(JsonParser parser, ArgumentBounds bounds) {
+        BoundedJson(JsonParser parser, ValueBounds bounds) {
             this.parser = parser;
             this.bounds = bounds;
         }
@@ -99,14 +99,14 @@ final class NamedArguments {
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
                         String key = parser.currentName();
                         if (key.length() > bounds.maxString()) {
-                            throw new OverBound(PlainValueArgumentReader.longKey(bounds));
+                            throw new OverBound(bounds.longKey());
                         }
                         parser.nextToken();
                         if (depth >= 0) {
                             item();
                         } else if (++arguments > bounds.maxItems()) {
                             // the argument object's own entries are the arguments, counted on their own
-                            throw new OverBound(PlainValueArgumentReader.tooMany(bounds));
+                            throw new OverBound(bounds.tooMany());
                         }
                         out.put(key, value(depth + 1));
                     }
@@ -145,13 +145,13 @@ final class NamedArguments {
 
         private void checkDepth(int depth) {
             if (depth >= bounds.maxDepth()) {
-                throw new OverBound(PlainValueArgumentReader.tooDeep(bounds));
+                throw new OverBound(bounds.tooDeep());
             }
         }
 
         private void item() {
             if (++items > bounds.maxItems()) {
-                throw new OverBound(PlainValueArgumentReader.tooMany(bounds));
+                throw new OverBound(bounds.tooMany());
             }
         }
     }

@@ -3,7 +3,7 @@ package dev.toolguard.agent.admin;
 import dev.toolguard.policy.approval.ApprovalService;
 import dev.toolguard.policy.approval.ApprovedCallAdmission;
 import dev.toolguard.policy.audit.AuditRecord;
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.ApprovalSpec;
 import dev.toolguard.policy.decide.Decision;

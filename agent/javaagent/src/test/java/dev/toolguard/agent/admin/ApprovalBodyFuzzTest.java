@@ -4,7 +4,7 @@ import dev.toolguard.policy.fuzz.Fuzz;
 import dev.toolguard.policy.approval.Approval;
 import dev.toolguard.policy.approval.ApprovalService;
 import dev.toolguard.policy.approval.ApprovedCallAdmission;
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.ApprovalSpec;
 import dev.toolguard.policy.decide.Decision;

@@ -1,5 +1,7 @@
 package dev.toolguard.agent.config;
 
+import dev.toolguard.policy.values.ValueBounds;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +30,7 @@ class InputBoundsConfigTest {
 
         assertThat(r.problems()).isEmpty();
         assertThat(r.config().policyMaxBytes()).isEqualTo(4L * 1024 * 1024);
-        assertThat(r.config().argumentBounds()).isEqualTo(new ArgumentBounds(64, 100_000, 1024 * 1024));
+        assertThat(r.config().argumentBounds()).isEqualTo(new ValueBounds(64, 100_000, 1024 * 1024));
     }
 
     @Test
@@ -44,14 +46,14 @@ class InputBoundsConfigTest {
 
         assertThat(r.problems()).isEmpty();
         assertThat(r.config().policyMaxBytes()).isEqualTo(1_000_000L);
-        assertThat(r.config().argumentBounds()).isEqualTo(new ArgumentBounds(8, 500, 4096));
+        assertThat(r.config().argumentBounds()).isEqualTo(new ValueBounds(8, 500, 4096));
     }
 
     @Test
     void oneBoundSetKeepsTheOthersDefaults() throws IOException {
         ConfigResolver.Result r = resolve("arguments:\n  max_items: 10\n");
 
-        assertThat(r.config().argumentBounds()).isEqualTo(new ArgumentBounds(64, 10, 1024 * 1024));
+        assertThat(r.config().argumentBounds()).isEqualTo(new ValueBounds(64, 10, 1024 * 1024));
     }
 
     @Test

@@ -64,7 +64,7 @@ class SpringAiToolContextSourceTest {
     }
 
     @Test
-    void plainValuesAreConvertedAndOthersAreAbsent() {
+    void valuesAreConvertedByTheOneConverterOfArguments() {
         Map<String, Object> entries = new HashMap<>();
         entries.put("tier", 3);
         entries.put("limit", new BigDecimal("2000.50"));
@@ -72,13 +72,41 @@ class SpringAiToolContextSourceTest {
         entries.put("day", Thread.State.NEW);
         entries.put("user.roles", List.of("support_l1", "auditor"));
         entries.put("since", Instant.EPOCH);
-        entries.put("mixed", List.of("a", new Object()));
         entries.put("", "no path");
         entries.put("a..b", "no path");
 
-        assertThat(assembler(Map.of()).assemble(toolCallWith(new ToolContext(entries)))).isEqualTo(Map.of(
-                "tier", 3L, "limit", 2000.5, "vip", true, "day", "NEW",
+        ContextAssembler.Assembled ctx = assembler(Map.of()).read(toolCallWith(new ToolContext(entries)));
+
+        assertThat(ctx.problem()).isNull();
+        assertThat(ctx.values()).isEqualTo(Map.of(
+                "tier", 3L, "limit", 2000.5, "vip", true, "day", "NEW", "since", "1970-01-01T00:00:00Z",
                 "user", Map.of("roles", List.of("support_l1", "auditor"))));
+    }
+
+    @Test
+    void aValueThatCannotBeConvertedIsAProblemNotSilentlyAbsent() {
+        Map<String, Object> entries = new HashMap<>();
+        entries.put("tenant", "acme");
+        entries.put("mixed", List.of("a", new Object()));
+
+        ContextAssembler.Assembled ctx = assembler(Map.of()).read(toolCallWith(new ToolContext(entries)));
+
+        assertThat(ctx.problem()).isEqualTo("context mixed at /1 cannot be read: "
+                + "a java.lang.Object is neither a plain value nor a bean with properties");
+        assertThat(ctx.values()).isEqualTo(Map.of("tenant", "acme"));
+    }
+
+    @Test
+    void aContextValueNestedPastTheBoundsIsAProblem() {
+        Object deep = "bottom";
+        for (int i = 0; i < 70; i++) {
+            deep = List.of(deep);
+        }
+        ContextAssembler.Assembled ctx = assembler(Map.of())
+                .read(toolCallWith(new ToolContext(Map.of("deep", deep))));
+
+        assertThat(ctx.problem()).startsWith("context deep at /0/0/").endsWith(
+                "cannot be read: nested more than 64 levels deep (arguments.max_depth)");
     }
 
     @Test

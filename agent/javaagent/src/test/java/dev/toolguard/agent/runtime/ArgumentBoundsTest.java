@@ -1,6 +1,6 @@
 package dev.toolguard.agent.runtime;
 
-import dev.toolguard.agent.config.ArgumentBounds;
+import dev.toolguard.policy.values.ValueBounds;
 import dev.toolguard.instrumentation.ToolMethod;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +66,7 @@ class ArgumentBoundsTest {
 
     @Test
     void nestingPastMaxDepthIsDeniedAtTheLevelItStopped() {
-        PlainValueArgumentReader shallow = new PlainValueArgumentReader(new ArgumentBounds(3, 100, 100));
+        PlainValueArgumentReader shallow = new PlainValueArgumentReader(new ValueBounds(3, 100, 100));
         Object deep = List.of(List.of(List.of(List.of("too deep"))));
 
         ArgumentReader.Result r = shallow.read(tool("tree"), new Object[]{deep});
@@ -94,7 +94,7 @@ class ArgumentBoundsTest {
 
     @Test
     void itemsCountAcrossAllOfACallsArguments() {
-        PlainValueArgumentReader small = new PlainValueArgumentReader(new ArgumentBounds(8, 10, 100));
+        PlainValueArgumentReader small = new PlainValueArgumentReader(new ValueBounds(8, 10, 100));
 
         ArgumentReader.Result r = small.read(tool("a", "b"), new Object[]{strings(6), strings(6)});
 
@@ -103,7 +103,7 @@ class ArgumentBoundsTest {
 
     @Test
     void aLongMapKeyIsDeniedAtItsMap() {
-        PlainValueArgumentReader small = new PlainValueArgumentReader(new ArgumentBounds(8, 10, 5));
+        PlainValueArgumentReader small = new PlainValueArgumentReader(new ValueBounds(8, 10, 5));
 
         ArgumentReader.Result r = small.read(tool("m"), new Object[]{Map.of("longer-than-five", 1)});
 
@@ -113,7 +113,7 @@ class ArgumentBoundsTest {
 
     @Test
     void pointerSegmentsAreEscaped() {
-        PlainValueArgumentReader small = new PlainValueArgumentReader(new ArgumentBounds(8, 10, 5));
+        PlainValueArgumentReader small = new PlainValueArgumentReader(new ValueBounds(8, 10, 5));
 
         ArgumentReader.Result r = small.read(tool("m"), new Object[]{Map.of("a/b~c", "longer")});
 
@@ -168,7 +168,7 @@ class ArgumentBoundsTest {
 
     @Test
     void namedJsonTextWithTooManyArgumentsIsDenied() {
-        PlainValueArgumentReader small = new PlainValueArgumentReader(new ArgumentBounds(8, 2, 100));
+        PlainValueArgumentReader small = new PlainValueArgumentReader(new ValueBounds(8, 2, 100));
 
         ArgumentReader.Result r = small.readNamed("{\"a\": 1, \"b\": 2, \"c\": 3}");
 

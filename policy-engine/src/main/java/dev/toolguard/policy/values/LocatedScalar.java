@@ -1,4 +1,4 @@
-package dev.toolguard.policy.load.source;
+package dev.toolguard.policy.values;
 
 /**
  * A string, number, boolean or null, with the text it was written as and how it was written (which

@@ -1,4 +1,4 @@
-package dev.toolguard.policy.audit;
+package dev.toolguard.policy.values;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;

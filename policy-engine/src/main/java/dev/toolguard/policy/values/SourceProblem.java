@@ -1,4 +1,4 @@
-package dev.toolguard.policy.load.source;
+package dev.toolguard.policy.values;
 
 /** One thing wrong in a source, with where it is; prints as {@code file:line:col: message}. */
 public record SourceProblem(SourcePosition position, String message) {

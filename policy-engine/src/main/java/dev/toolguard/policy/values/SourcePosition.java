@@ -1,4 +1,4 @@
-package dev.toolguard.policy.load.source;
+package dev.toolguard.policy.values;
 
 /**
  * Where something is in a source: the source's name (a file as the user named it, or a URL) and a

@@ -1,4 +1,4 @@
-package dev.toolguard.policy.audit;
+package dev.toolguard.policy.values;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.toolguard.policy.load.source;
+package dev.toolguard.policy.values;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +57,7 @@ class LocatedReaderTest {
         assertThat(result.problems()).singleElement().satisfies(p -> {
             assertThat(p.source()).isEqualTo("bad.yaml");
             assertThat(p.line()).isEqualTo(2);
-            assertThat(p.message()).startsWith("YAML syntax");
+            assertThat(p.message()).startsWith("not valid YAML: ");
         });
     }
 

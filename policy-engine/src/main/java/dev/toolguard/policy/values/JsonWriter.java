@@ -1,4 +1,4 @@
-package dev.toolguard.policy.audit;
+package dev.toolguard.policy.values;
 
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -9,8 +9,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * A small streaming JSON writer straight into UTF-8 bytes, for audit records and other payloads built from
- * JSON-like values. Values written with {@link #value} are redacted and bounded (see {@link Redaction}):
+ * The one JSON writer: a small streaming writer straight into UTF-8 bytes, for audit records and every other
+ * payload that leaves the engine (admin API answers, approval webhooks, approval records). Values written with {@link #value} are redacted and bounded (see {@link Redaction}):
  * it never throws on deep, huge or cyclic input, it writes a marker instead. Not thread-safe; reusable
  * after {@link #reset()}.
  */
@@ -61,6 +61,14 @@ public final class JsonWriter {
     private final String[] cachedStrings = new String[128];
     private final byte[][] cachedEncodings = new byte[128][];
     private final boolean[] seenRedacted = new boolean[32];
+
+    private static final java.time.format.DateTimeFormatter TIMESTAMP = java.time.format.DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /** Formats an instant as every record and payload does: UTC, microseconds, {@code 2026-11-21T10:15:30.123456Z}. */
+    public static String formatTimestamp(java.time.Instant instant) {
+        return TIMESTAMP.format(instant);
+    }
 
     public JsonWriter(Redaction redaction) {
         this.redaction = redaction;
@@ -193,13 +201,13 @@ public final class JsonWriter {
     }
 
     /**
-     * A string value holding {@code instant} as {@link AuditLog#timestamp} formats it (UTC, microseconds,
+     * A string value holding {@code instant} as {@link #formatTimestamp} formats it (UTC, microseconds,
      * {@code 2026-11-21T10:15:30.123456Z}); the part up to the second is formatted once per second.
      */
     public JsonWriter timestamp(java.time.Instant instant) {
         long second = instant.getEpochSecond();
         if (second != timestampSecond || timestampPrefix == null) {
-            String full = AuditLog.timestamp(java.time.Instant.ofEpochSecond(second));
+            String full = formatTimestamp(java.time.Instant.ofEpochSecond(second));
             // everything up to and including the '.' before the six fraction digits and the 'Z'
             timestampPrefix = full.substring(0, full.length() - 7).getBytes(StandardCharsets.US_ASCII);
             timestampSecond = second;

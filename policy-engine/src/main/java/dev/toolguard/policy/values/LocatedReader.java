@@ -1,4 +1,4 @@
-package dev.toolguard.policy.load.source;
+package dev.toolguard.policy.values;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -37,9 +38,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads YAML (SnakeYAML's node API) and JSON (Jackson's streaming parser) into one located tree, so
- * that every later check can name {@code file:line:col}. Syntax errors, duplicate keys, non-string keys
- * and recursive aliases are problems with positions, never exceptions.
+ * The one located reader of the files ToolGuard reads (policies, {@code toolguard.yaml}, {@code rules.yaml},
+ * cases files): YAML (SnakeYAML's node API) and JSON (Jackson's streaming parser) into one located tree, so
+ * that every later check can name {@code file:line:col}. Syntax errors, bytes that are not UTF-8, duplicate
+ * keys, non-string keys and recursive aliases are problems with positions, never exceptions; a YAML syntax
+ * error carries a one-line hint where the usual cause is known ({@link YamlHints}).
  *
  * <p>YAML scalars are typed as in YAML 1.2's core schema ({@code true}/{@code false}, {@code null}/{@code ~},
  * integers, decimals), not YAML 1.1: {@code yes}, {@code no}, {@code on} and {@code off} stay strings.
@@ -66,19 +69,71 @@ public final class LocatedReader {
         }
     }
 
-    /** Reads a file, as JSON when its name ends in {@code .json} and as YAML otherwise. */
+    /**
+     * The most bytes {@link #readFile(Path)} reads: the default of {@code policy.max_bytes} (SPEC §13.9), so that
+     * no file ToolGuard reads (config, rules, cases) is parsed past it.
+     */
+    public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
+    /** Reads a file of at most {@link #MAX_FILE_BYTES}, as JSON when its name ends in {@code .json} and as YAML otherwise. */
     public static ReadResult readFile(Path file) {
+        return readFile(file, MAX_FILE_BYTES, "file");
+    }
+
+    /**
+     * Reads a file of at most {@code maxBytes}, refused before it is parsed when larger; {@code what} names the
+     * file in the problem when it cannot be read ({@code cannot read cases file: no such file}).
+     */
+    public static ReadResult readFile(Path file, long maxBytes, String what) {
         String name = file.toString();
         try {
-            return read(name, Files.readAllBytes(file));
-        } catch (IOException e) {
-            return failed(name, "cannot read file: " + e.getMessage());
+            if (Files.size(file) > maxBytes) {
+                return failed(name, "the file is larger than " + maxBytes + " bytes: " + Files.size(file) + " bytes");
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length > maxBytes) {
+                return failed(name, "the file is larger than " + maxBytes + " bytes");
+            }
+            return read(name, bytes);
+        } catch (IOException | RuntimeException e) {
+            return failed(name, "cannot read " + what + ": " + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file" : e.getMessage()));
         }
     }
 
-    /** Reads bytes (UTF-8, an optional byte-order mark skipped), as JSON or YAML by the name's extension. */
+    /**
+     * Reads bytes as JSON or YAML by the name's extension. They must be UTF-8 (an optional byte-order mark is
+     * skipped): the first byte that is not is a problem placed at its line and column, never a silent U+FFFD.
+     */
     public static ReadResult read(String sourceName, byte[] bytes) {
-        return read(sourceName, new String(bytes, StandardCharsets.UTF_8));
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult decoded = StandardCharsets.UTF_8.newDecoder().decode(in, out, true);
+        String text = out.flip().toString();
+        if (decoded.isError()) {
+            int[] at = lineAndColumn(text, text.codePointCount(0, text.length()));
+            return new ReadResult(null, List.of(new SourceProblem(new SourcePosition(sourceName, at[0], at[1]),
+                    "the file is not UTF-8 text (byte " + (in.position() + 1) + ")")));
+        }
+        return read(sourceName, text);
+    }
+
+    /** 1-based line and column (in code points, as YAML marks count them) of the code point at {@code index}. */
+    private static int[] lineAndColumn(String text, int index) {
+        int line = 1;
+        int column = 1;
+        int offset = 0;
+        for (int i = 0; i < index && offset < text.length(); i++) {
+            int c = text.codePointAt(offset);
+            offset += Character.charCount(c);
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new int[] {line, column};
     }
 
     /** Reads text as JSON when {@code sourceName} ends in {@code .json} (any case), as YAML otherwise. */
@@ -107,10 +162,17 @@ public final class LocatedReader {
             root = composer.getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String message = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            return failed(sourceName, mark, "YAML syntax: " + message);
+            String message = firstLine(e.getProblem() != null ? e.getProblem() : e.getMessage());
+            String hint = YamlHints.hint(message, body, mark == null ? -1 : mark.getLine());
+            return failed(sourceName, mark, NOT_VALID + message + (hint == null ? "" : "\n  hint: " + hint));
+        } catch (ReaderException e) {
+            // a character YAML forbids: SnakeYAML gives its index in code points instead of a mark
+            int[] at = lineAndColumn(body, e.getPosition());
+            return new ReadResult(null, List.of(new SourceProblem(new SourcePosition(sourceName, at[0], at[1]),
+                    NOT_VALID + "the character " + String.format("U+%04X", e.getCodePoint()) + " is not allowed")));
         } catch (YAMLException | IllegalArgumentException e) {
-            return failed(sourceName, "YAML: " + e.getMessage());
+            // SnakeYAML's limits (aliases, nesting) carry no position: the start of the file stands for it
+            return failed(sourceName, NOT_VALID + firstLine(e.getMessage()));
         }
         if (root == null) {
             return failed(sourceName, "the document is empty");
@@ -146,6 +208,17 @@ public final class LocatedReader {
         } catch (IOException e) {
             return failed(sourceName, "cannot read JSON: " + e.getMessage());
         }
+    }
+
+    /** The start of every YAML syntax problem, whichever file it is in. */
+    static final String NOT_VALID = "not valid YAML: ";
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unreadable";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
     }
 
     private static String withoutByteOrderMark(String text) {

@@ -1,4 +1,4 @@
-package dev.toolguard.policy.load.source;
+package dev.toolguard.policy.values;
 
 /**
  * A value read from a YAML or JSON source together with where it starts, so every later check can say

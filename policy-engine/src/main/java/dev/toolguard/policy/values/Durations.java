@@ -1,4 +1,4 @@
-package dev.toolguard.policy.load.source;
+package dev.toolguard.policy.values;
 
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.toolguard.policy.audit;
+package dev.toolguard.policy.values;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
