@@ -148,7 +148,7 @@ class ConfigFileFuzzTest {
 
         assertThat(result.problems()).singleElement().satisfies(p -> {
             assertThat(p.where()).isEqualTo(dir.resolve("toolguard.yaml") + ":3:10");
-            assertThat(p.message()).startsWith("the config file is not UTF-8 text");
+            assertThat(p.message()).startsWith("the file is not UTF-8 text");
         });
     }
 

@@ -3,6 +3,7 @@ package dev.toolguard.agent.runtime;
 import dev.toolguard.agent.config.OnError;
 import dev.toolguard.agent.context.CallSite;
 import dev.toolguard.agent.context.ContextAssembler;
+import dev.toolguard.agent.context.ContextSource;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.policy.audit.AuditConfig;
@@ -93,6 +94,28 @@ class GuardedCallsTest {
             assertThat(verdict.denial().getMessage()).isEqualTo(
                     "Denied by ToolGuard: the guarded-tool integration does not fit [on_error]");
             assertThat(Files.readAllLines(file).get(1)).contains("\"action\":\"deny\"").contains("\"rule\":\"on_error\"");
+        }
+    }
+
+    @Test
+    void aContextValueThatCannotBeConvertedDeniesTheCallEvenWithOnErrorAllowAndTheRecordSaysWhy() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        // a framework's context value that is an object with no properties: once silently absent, now a denial
+        ContextSource opaque = (call, ctx) -> ctx.putConverted("tenant", new Object());
+        try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
+            GuardedCalls calls = new GuardedCalls(pingAllowed(), PolicyEngine.noPolicy(),
+                    new ContextAssembler(List.of(opaque)), audit, null, (id, call, requiring, engine) -> requiring,
+                    DecisionMetrics.NONE, OnError.ALLOW, false, false, module -> null, message -> { });
+
+            CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                    ArgumentReader.Result.of(Map.of("n", 1L)));
+
+            assertThat(verdict.denied()).isTrue();
+            assertThat(verdict.denial().getMessage()).isEqualTo("Denied by policy ping: invalid call: context tenant"
+                    + " cannot be read: a java.lang.Object is neither a plain value nor a bean with properties [on_error]");
+            assertThat(Files.readAllLines(file).get(1)).contains("\"action\":\"deny\"").contains("\"rule\":\"on_error\"")
+                    .contains("invalid call: context tenant cannot be read");
+            assertThat(calls.discoverable("ping")).isFalse();
         }
     }
 
