@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.toolguard.policy.values.JsonWriter;
+import dev.toolguard.policy.values.Redaction;
+
 import java.util.Map;
 
-/** JSON on the command line: the objects given to explain, the bodies sent to the admin API. */
+/** JSON on the command line: the objects given to explain (read), the bodies sent to the admin API (written). */
 final class Json {
 
     // Whole numbers as Long and fractions as Double: the JSON-like values the engine reads.
@@ -34,11 +37,8 @@ final class Json {
         return (Map<String, Object>) value;
     }
 
+    /** The JSON text of a JSON-like value, by the one JSON writer (nothing redacted or cut: it is the user's). */
     static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+        return new JsonWriter(Redaction.NONE).value(value).toString();
     }
 }
