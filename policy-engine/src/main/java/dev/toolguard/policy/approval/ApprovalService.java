@@ -3,11 +3,11 @@ package dev.toolguard.policy.approval;
 import dev.toolguard.policy.audit.ApprovalRecord;
 import dev.toolguard.policy.audit.AuditSink;
 import dev.toolguard.policy.audit.AuditWriteException;
-import dev.toolguard.policy.values.CanonicalJson;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.ApprovalSpec;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.ToolCall;
+import dev.toolguard.policy.values.CanonicalJson;
 
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package dev.toolguard.policy.audit;
 
 import dev.toolguard.policy.values.Redaction;
+
 import java.time.Duration;
 
 /**

@@ -1,9 +1,9 @@
 package dev.toolguard.policy.audit;
 
-import dev.toolguard.policy.values.JsonWriter;
-import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.ToolCall;
+import dev.toolguard.policy.values.JsonWriter;
+import dev.toolguard.policy.values.Redaction;
 
 import java.io.Closeable;
 import java.io.FileDescriptor;

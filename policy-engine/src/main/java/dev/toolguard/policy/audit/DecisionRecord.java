@@ -1,9 +1,9 @@
 package dev.toolguard.policy.audit;
 
-import dev.toolguard.policy.values.JsonWriter;
-import dev.toolguard.policy.values.CallSecrets;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.TraceStep;
+import dev.toolguard.policy.values.CallSecrets;
+import dev.toolguard.policy.values.JsonWriter;
 
 import java.util.Map;
 

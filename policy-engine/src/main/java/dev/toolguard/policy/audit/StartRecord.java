@@ -1,6 +1,7 @@
 package dev.toolguard.policy.audit;
 
 import dev.toolguard.policy.values.JsonWriter;
+
 import java.util.Map;
 import java.util.Set;
 

@@ -1,9 +1,5 @@
 package dev.toolguard.policy.decide;
 
-import dev.toolguard.policy.values.CanonicalJson;
-import dev.toolguard.policy.values.ValueEquality;
-import dev.toolguard.policy.values.CallSecrets;
-import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.expr.EvalError;
 import dev.toolguard.policy.expr.Expression;
 import dev.toolguard.policy.load.ArgumentSchema;
@@ -19,6 +15,10 @@ import dev.toolguard.policy.load.ToolPattern;
 import dev.toolguard.policy.load.ToolPolicy;
 import dev.toolguard.policy.state.EngineState;
 import dev.toolguard.policy.state.PendingCharges;
+import dev.toolguard.policy.values.CallSecrets;
+import dev.toolguard.policy.values.CanonicalJson;
+import dev.toolguard.policy.values.Redaction;
+import dev.toolguard.policy.values.ValueEquality;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,16 +1,16 @@
 package dev.toolguard.policy.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.resource.ClasspathSchemaLoader;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.AllowSchemaLoader;
+import com.networknt.schema.resource.ClasspathSchemaLoader;
 import dev.toolguard.policy.values.LocatedList;
 import dev.toolguard.policy.values.LocatedMap;
 import dev.toolguard.policy.values.LocatedNode;

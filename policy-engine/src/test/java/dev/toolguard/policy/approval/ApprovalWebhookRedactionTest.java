@@ -1,8 +1,8 @@
 package dev.toolguard.policy.approval;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.ToolCall;
+import dev.toolguard.policy.values.Redaction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package dev.toolguard.policy.approval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.ToolCall;
+import dev.toolguard.policy.values.Redaction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static dev.toolguard.policy.approval.Approvals.refund;
 import static dev.toolguard.policy.approval.Approvals.ticket;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class ApprovalWebhookTest {
 

@@ -1,9 +1,9 @@
 package dev.toolguard.policy.audit;
 
-import dev.toolguard.policy.values.Redaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toolguard.policy.decide.TraceStep;
+import dev.toolguard.policy.values.Redaction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

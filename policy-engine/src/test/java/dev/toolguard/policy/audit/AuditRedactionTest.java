@@ -1,10 +1,10 @@
 package dev.toolguard.policy.audit;
 
-import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.ToolCall;
 import dev.toolguard.policy.decide.TraceStep;
+import dev.toolguard.policy.values.Redaction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

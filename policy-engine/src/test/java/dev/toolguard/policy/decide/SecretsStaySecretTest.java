@@ -1,7 +1,7 @@
 package dev.toolguard.policy.decide;
 
-import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.state.EngineState;
+import dev.toolguard.policy.values.Redaction;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

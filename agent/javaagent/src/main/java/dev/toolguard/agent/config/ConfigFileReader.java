@@ -1,9 +1,8 @@
 package dev.toolguard.agent.config;
 
-import dev.toolguard.policy.values.ValueBounds;
-
 import dev.toolguard.agent.admin.AdminLimits;
 import dev.toolguard.agent.admin.AdminRole;
+import dev.toolguard.policy.values.Durations;
 import dev.toolguard.policy.values.LocatedList;
 import dev.toolguard.policy.values.LocatedMap;
 import dev.toolguard.policy.values.LocatedNode;
@@ -389,7 +388,7 @@ final class ConfigFileReader {
 
     private Optional<Duration> duration(LocatedNode node, String what) {
         return scalar(node, what).flatMap(s -> {
-            Optional<Duration> d = DurationText.parse(s);
+            Optional<Duration> d = Durations.parse(s);
             if (d.isEmpty()) {
                 problem(node, what + " must be a duration like 500ms, 2s, 5m, 1h or 1d, not '" + s + "'");
             }

@@ -8,15 +8,15 @@ import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.policy.audit.AuditLog;
-import dev.toolguard.policy.values.CallSecrets;
-import dev.toolguard.policy.audit.CallIds;
-import dev.toolguard.policy.state.PendingCharges;
 import dev.toolguard.policy.audit.AuditWriteException;
+import dev.toolguard.policy.audit.CallIds;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.PolicyEngine;
 import dev.toolguard.policy.decide.ToolCall;
 import dev.toolguard.policy.load.PolicyBundle;
+import dev.toolguard.policy.state.PendingCharges;
+import dev.toolguard.policy.values.CallSecrets;
 
 import java.util.List;
 import java.util.Map;

@@ -3,11 +3,11 @@ package dev.toolguard.agent.admin;
 import dev.toolguard.policy.approval.ApprovalService;
 import dev.toolguard.policy.approval.ApprovedCallAdmission;
 import dev.toolguard.policy.audit.AuditRecord;
-import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.ApprovalSpec;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.ToolCall;
+import dev.toolguard.policy.values.Redaction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

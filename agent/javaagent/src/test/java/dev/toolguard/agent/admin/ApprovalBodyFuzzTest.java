@@ -1,14 +1,14 @@
 package dev.toolguard.agent.admin;
 
-import dev.toolguard.policy.fuzz.Fuzz;
 import dev.toolguard.policy.approval.Approval;
 import dev.toolguard.policy.approval.ApprovalService;
 import dev.toolguard.policy.approval.ApprovedCallAdmission;
-import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.ApprovalSpec;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.ToolCall;
+import dev.toolguard.policy.fuzz.Fuzz;
+import dev.toolguard.policy.values.Redaction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

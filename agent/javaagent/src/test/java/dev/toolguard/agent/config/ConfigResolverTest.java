@@ -1,5 +1,6 @@
 package dev.toolguard.agent.config;
 
+import dev.toolguard.policy.values.Durations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -220,15 +221,15 @@ class ConfigResolverTest {
 
     @Test
     void durationsTakeEveryUnit() {
-        assertThat(DurationText.parse("250ms")).contains(Duration.ofMillis(250));
-        assertThat(DurationText.parse("2s")).contains(Duration.ofSeconds(2));
-        assertThat(DurationText.parse("1.5m")).contains(Duration.ofSeconds(90));
-        assertThat(DurationText.parse("1h")).contains(Duration.ofHours(1));
-        assertThat(DurationText.parse("1d")).contains(Duration.ofDays(1));
-        assertThat(DurationText.parse("0")).contains(Duration.ZERO);
-        assertThat(DurationText.parse("2")).isEmpty();
-        assertThat(DurationText.parse("2 s")).isEmpty();
-        assertThat(DurationText.parse("-1s")).isEmpty();
+        assertThat(Durations.parse("250ms")).contains(Duration.ofMillis(250));
+        assertThat(Durations.parse("2s")).contains(Duration.ofSeconds(2));
+        assertThat(Durations.parse("1.5m")).contains(Duration.ofSeconds(90));
+        assertThat(Durations.parse("1h")).contains(Duration.ofHours(1));
+        assertThat(Durations.parse("1d")).contains(Duration.ofDays(1));
+        assertThat(Durations.parse("0")).contains(Duration.ZERO);
+        assertThat(Durations.parse("2")).isEmpty();
+        assertThat(Durations.parse("2 s")).isEmpty();
+        assertThat(Durations.parse("-1s")).isEmpty();
     }
 
     @Test

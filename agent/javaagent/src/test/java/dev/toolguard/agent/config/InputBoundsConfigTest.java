@@ -1,7 +1,6 @@
 package dev.toolguard.agent.config;
 
 import dev.toolguard.policy.values.ValueBounds;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.toolguard.agent.runtime;
 
-import dev.toolguard.policy.values.ValueBounds;
 import dev.toolguard.instrumentation.ToolMethod;
+import dev.toolguard.policy.values.ValueBounds;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
