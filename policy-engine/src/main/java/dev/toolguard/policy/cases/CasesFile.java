@@ -56,7 +56,7 @@ public record CasesFile(String file, List<GoldenCase> cases, List<LoadError> err
         Parser parser = new Parser(file);
         for (SourceProblem p : read.problems()) {
             parser.errors.add(new LoadError(file, p.line(), p.column(),
-                    p.message().equals("the document is empty") ? "empty cases file (expected a 'cases' list)" : p.message()));
+                    p.message().equals(LocatedReader.EMPTY_DOCUMENT) ? "empty cases file (expected a 'cases' list)" : p.message()));
         }
         List<GoldenCase> cases = read.root() == null ? List.of() : parser.parseDocument(read.root());
         return new CasesFile(file, parser.errors.isEmpty() ? cases : List.of(), parser.errors);

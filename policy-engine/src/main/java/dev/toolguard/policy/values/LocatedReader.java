@@ -173,9 +173,12 @@ public final class LocatedReader {
         } catch (YAMLException | IllegalArgumentException e) {
             // SnakeYAML's limits (aliases, nesting) carry no position: the start of the file stands for it
             return failed(sourceName, NOT_VALID + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // a failure of the parser itself is still a problem of this file, never an exception for the caller
+            return failed(sourceName, NOT_VALID + e);
         }
         if (root == null) {
-            return failed(sourceName, "the document is empty");
+            return failed(sourceName, EMPTY_DOCUMENT);
         }
         YamlTree tree = new YamlTree(sourceName, body);
         LocatedNode located = tree.convert(root);
@@ -188,7 +191,7 @@ public final class LocatedReader {
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                return failed(sourceName, "the document is empty");
+                return failed(sourceName, EMPTY_DOCUMENT);
             }
             LocatedNode root = new JsonTree(sourceName, parser, problems).convert();
             if (parser.nextToken() != null) {
@@ -209,6 +212,9 @@ public final class LocatedReader {
             return failed(sourceName, "cannot read JSON: " + e.getMessage());
         }
     }
+
+    /** The problem of a source with no document (empty, or only comments): a caller may take it as "nothing set". */
+    public static final String EMPTY_DOCUMENT = "the document is empty";
 
     /** The start of every YAML syntax problem, whichever file it is in. */
     static final String NOT_VALID = "not valid YAML: ";

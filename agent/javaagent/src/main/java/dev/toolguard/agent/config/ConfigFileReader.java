@@ -339,7 +339,7 @@ final class ConfigFileReader {
 
     /** The reader's own word for a file with no document: for a config that is no problem, only nothing set. */
     private static boolean isEmptyDocument(LocatedReader.ReadResult read) {
-        return read.problems().size() == 1 && read.problems().get(0).message().equals("the document is empty");
+        return read.problems().size() == 1 && read.problems().get(0).message().equals(LocatedReader.EMPTY_DOCUMENT);
     }
 
     private String resolveSource(String source) {
