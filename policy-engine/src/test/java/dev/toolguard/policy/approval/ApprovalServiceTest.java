@@ -223,6 +223,20 @@ class ApprovalServiceTest {
     }
 
     @Test
+    void aTicketForAnAmountDoesNotAdmitAnExactDecimalJustAboveIt() throws Exception {
+        ApprovalService service = service();
+        Map<String, Object> user = Map.of("user", Map.of("id", "u1"));
+        service.resolve("call-1", new ToolCall("issue_refund", Map.of("amount", 200), user), ticket());
+        service.decide(service.pending().get(0).id(), true, "alice", null);
+
+        ToolCall above = new ToolCall("issue_refund", Map.of("amount", new java.math.BigDecimal("200.0000000000000001")), user);
+        ToolCall same = new ToolCall("issue_refund", Map.of("amount", new java.math.BigDecimal("200.00")), user);
+
+        assertThat(service.resolve("call-2", above, ticket()).action()).isNotEqualTo(Action.ALLOW);
+        assertThat(service.resolve("call-3", same, ticket()).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
     void anApprovedTicketLapsesTimeoutAfterTheApproval() throws Exception {
         ApprovalService service = service();
         service.resolve("call-1", refund(5000), ticket());
