@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * The one JSON writer: a small streaming writer straight into UTF-8 bytes, for audit records and every other
- * payload that leaves the engine (admin API answers, approval webhooks, approval records). Values written with {@link #value} are redacted and bounded (see {@link Redaction}):
- * it never throws on deep, huge or cyclic input, it writes a marker instead. Not thread-safe; reusable
- * after {@link #reset()}.
+ * payload that leaves the engine (admin API answers, approval webhooks, approval records). Values written with
+ * {@link #value} are redacted and bounded (see {@link Redaction}): it never throws on deep, huge or cyclic
+ * input, it writes a marker instead. Not thread-safe; reusable after {@link #reset()}.
  */
 public final class JsonWriter {
 
