@@ -143,12 +143,32 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** The users whose tokens are set; refuses a listed user without a token, and two users sharing one. */
+    /**
+     * The fewest characters a bearer token may have: a shorter one could be guessed, and the admin API decides
+     * approvals. A shorter token keeps the server from starting (the config check also refuses it).
+     */
+    public static final int MIN_TOKEN_CHARS = 16;
+
+    /** Null when {@code token} is long enough, else why not, naming the variable and never the token. */
+    public static String tokenTooShort(String variable, String token) {
+        return token.trim().length() >= MIN_TOKEN_CHARS ? null : "the token in environment variable " + variable
+                + " is shorter than " + MIN_TOKEN_CHARS + " characters; the admin API needs a longer one "
+                + "(e.g. openssl rand -hex 32)";
+    }
+
+    /**
+     * The users whose tokens are set; refuses a listed user without a token, a token shorter than
+     * {@link #MIN_TOKEN_CHARS}, and two users sharing one.
+     */
     private static List<Credential> credentials(Settings settings, Function<String, String> env) {
         List<Credential> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         String adminSecret = env.apply(settings.tokenEnv());
         if (adminSecret != null && !adminSecret.isBlank()) {
+            String tooShort = tokenTooShort(settings.tokenEnv(), adminSecret);
+            if (tooShort != null) {
+                throw new IllegalArgumentException(tooShort);
+            }
             out.add(new Credential(TOKEN_ENV_USER, AdminRole.ADMIN, digest(adminSecret.trim())));
             names.add(TOKEN_ENV_USER);
         }
@@ -157,6 +177,10 @@ public final class AdminServer implements AutoCloseable {
             if (secret == null || secret.isBlank()) {
                 throw new IllegalArgumentException("environment variable " + user.tokenEnv() + " (the token of admin user "
                         + user.name() + ") is not set");
+            }
+            String tooShort = tokenTooShort(user.tokenEnv(), secret);
+            if (tooShort != null) {
+                throw new IllegalArgumentException(tooShort + " (the token of admin user " + user.name() + ")");
             }
             if (!names.add(user.name())) {
                 throw new IllegalArgumentException("two admin users are named " + user.name()

@@ -30,8 +30,28 @@ public final class ConfigResolver {
         return resolve(agentArgs, System.getProperties(), System.getenv(), Path.of("").toAbsolutePath());
     }
 
-    /** Each named admin user's token variable must be set, and nobody may be named as the user of {@code admin.token_env}. */
+    /**
+     * Each named admin user's token variable must be set, and nobody may be named as the user of
+     * {@code admin.token_env}. With the admin API on, every token set must be long enough: a short one is a
+     * broken configuration, so every guarded call is denied until it is fixed (fail closed).
+     */
     private static void checkAdminTokens(ConfigBuilder b, Map<String, String> env, List<ConfigProblem> problems) {
+        if (b.adminListen != null) {
+            String adminToken = env.get(b.adminTokenEnv);
+            String tooShort = adminToken == null || adminToken.isBlank() ? null
+                    : dev.toolguard.agent.admin.AdminServer.tokenTooShort(b.adminTokenEnv, adminToken);
+            if (tooShort != null) {
+                problems.add(new ConfigProblem("environment " + b.adminTokenEnv, tooShort));
+            }
+            for (AdminUserSpec user : b.adminUsers) {
+                String token = env.get(user.tokenEnv());
+                String userTooShort = token == null || token.isBlank() ? null
+                        : dev.toolguard.agent.admin.AdminServer.tokenTooShort(user.tokenEnv(), token);
+                if (userTooShort != null) {
+                    problems.add(new ConfigProblem(user.where(), userTooShort + " (the token of admin user " + user.name() + ")"));
+                }
+            }
+        }
         for (AdminUserSpec user : b.adminUsers) {
             String token = env.get(user.tokenEnv());
             if (token == null || token.isBlank()) {

@@ -571,6 +571,28 @@ class AdminServerTest {
     }
 
     @Test
+    void aTokenShorterThan16CharactersKeepsTheServerFromStartingWithoutShowingIt() {
+        Optional<AdminServer> started = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN",
+                null), Map.of("ADMIN_TOKEN", "abc")::get, approvals, policy, metrics,
+                diagnostics::add);
+
+        assertThat(started).isEmpty();
+        assertThat(diagnostics).singleElement().asString().contains("admin API not started")
+                .contains("ADMIN_TOKEN").contains("shorter than 16 characters").doesNotContain("abc");
+    }
+
+    @Test
+    void aUserWhoseTokenIsShorterThan16CharactersKeepsTheServerFromStarting() {
+        Optional<AdminServer> started = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN", USERS,
+                AdminLimits.DEFAULT, null), Map.of("TG_ALICE", ALICE, "TG_BOB", "b0b-15-chars!!!", "TG_VERA", VERA)::get,
+                approvals, policy, metrics, diagnostics::add);
+
+        assertThat(started).isEmpty();
+        assertThat(diagnostics).singleElement().asString().contains("TG_BOB").contains("bob")
+                .contains("shorter than 16 characters").doesNotContain("b0b-15-chars!!!");
+    }
+
+    @Test
     void twoUsersWithOneTokenKeepTheServerFromStarting() {
         Optional<AdminServer> started = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN", USERS,
                 AdminLimits.DEFAULT, null), Map.of("TG_ALICE", ALICE, "TG_BOB", ALICE, "TG_VERA", VERA)::get, approvals,

@@ -20,7 +20,7 @@ class AdminConfigTest {
     @TempDir
     Path dir;
 
-    private static final Map<String, String> TOKENS = Map.of("TG_ALICE", "a-token", "TG_VERA", "v-token");
+    private static final Map<String, String> TOKENS = Map.of("TG_ALICE", "alice-token-0123456789", "TG_VERA", "vera-token-0123456789");
 
     private ConfigResolver.Result resolve(String yaml, Map<String, String> env) throws IOException {
         Path file = dir.resolve("toolguard.yaml");
@@ -118,6 +118,29 @@ class AdminConfigTest {
                 """, Map.of("TG_ROOT", "r-token", "TG_ALICE", "a-token"));
 
         assertThat(r.problems()).singleElement().asString().contains("toolguard.yaml:4:7").contains("TG_ROOT");
+    }
+
+    @Test
+    void withTheAdminApiOnATokenShorterThan16CharactersIsAProblemThatShowsNoToken() throws IOException {
+        ConfigResolver.Result r = resolve("""
+                admin:
+                  listen: 127.0.0.1:0
+                  users:
+                    - {name: alice, token_env: TG_ALICE, role: approver}
+                """, Map.of("TOOLGUARD_ADMIN_TOKEN", "abc", "TG_ALICE", "fifteen-chars!!"));
+
+        assertThat(r.problems()).extracting(ConfigProblem::toString).satisfiesExactly(
+                p -> assertThat(p).startsWith("environment TOOLGUARD_ADMIN_TOKEN: ")
+                        .contains("shorter than 16 characters").doesNotContain("abc"),
+                p -> assertThat(p).contains("toolguard.yaml:4:7").contains("TG_ALICE").contains("alice")
+                        .contains("shorter than 16 characters").doesNotContain("fifteen-chars!!"));
+    }
+
+    @Test
+    void aTokenOf16CharactersIsEnoughAndAShortTokenMattersOnlyWithTheAdminApiOn() throws IOException {
+        assertThat(resolve("admin: {listen: 127.0.0.1:0}\n", Map.of("TOOLGUARD_ADMIN_TOKEN", "0123456789abcdef"))
+                .problems()).isEmpty();
+        assertThat(resolve("audit: {file: a.jsonl}\n", Map.of("TOOLGUARD_ADMIN_TOKEN", "abc")).problems()).isEmpty();
     }
 
     @Test
