@@ -8,17 +8,26 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * POSTs the JSON of every new pending approval to {@code approvals.webhook} (SPEC §2), from one background
  * thread. Deciding only enqueues: the queue is bounded and a full queue drops (and counts) the newest
  * payload, so a dead webhook never slows a call. Failed deliveries are retried with exponential backoff.
+ *
+ * <p>With a secret ({@code approvals.webhook_secret_env} or {@code _file}), every POST carries
+ * {@code X-ToolGuard-Signature: sha256=<hex>}, the HMAC-SHA256 of the exact body bytes under the secret, so a
+ * receiver can tell the request came from an agent that knows it (docs/approvals.md shows how to check it).
  */
 public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
 
@@ -35,7 +44,11 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
                 new Settings(1000, 5, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(5));
     }
 
+    /** The header holding the body's HMAC-SHA256, as {@code sha256=<lowercase hex>}. */
+    public static final String SIGNATURE_HEADER = "X-ToolGuard-Signature";
+
     private final URI target;
+    private final SecretKeySpec signingKey;
     private final Redaction redaction;
     private final Settings settings;
     private final Consumer<String> diagnostics;
@@ -53,7 +66,18 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
      * @param diagnostics where to say that a payload was dropped or could not be delivered (standard error)
      */
     public ApprovalWebhook(URI target, Redaction redaction, Settings settings, Consumer<String> diagnostics) {
+        this(target, null, redaction, settings, diagnostics);
+    }
+
+    /**
+     * Starts the sender thread (a daemon); every body is signed with {@code secret} (null: unsigned).
+     *
+     * @param diagnostics where to say that a payload was dropped or could not be delivered (standard error)
+     */
+    public ApprovalWebhook(URI target, String secret, Redaction redaction, Settings settings,
+                           Consumer<String> diagnostics) {
         this.target = target;
+        this.signingKey = secret == null ? null : new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         this.redaction = redaction;
         this.settings = settings;
         this.diagnostics = diagnostics;
@@ -110,13 +134,30 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
         }
     }
 
+    /** {@code sha256=<hex>} of the HMAC-SHA256 of {@code body} under {@code secret}: what a receiver recomputes. */
+    public static String signature(String secret, byte[] body) {
+        return signature(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"), body);
+    }
+
+    private static String signature(SecretKeySpec key, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has HmacSHA256", e);
+        }
+    }
+
     private boolean deliver(byte[] payload) {
-        HttpRequest request = HttpRequest.newBuilder(target)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target)
                 .timeout(settings.requestTimeout())
                 .header("Content-Type", "application/json")
-                .header("User-Agent", "ToolGuard")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-                .build();
+                .header("User-Agent", "ToolGuard");
+        if (signingKey != null) {
+            builder.header(SIGNATURE_HEADER, signature(signingKey, payload));
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
         long backoffNanos = settings.firstBackoff().toNanos();
         String lastProblem = "";
         for (int attempt = 1; attempt <= settings.attempts(); attempt++) {

@@ -27,6 +27,7 @@ import java.util.List;
  * @param redactValues      RE2 patterns: what string values they match is replaced wherever it appears
  * @param maxValueChars     longer string values are cut in the audit log
  * @param approvalsWebhook  where new pending approvals are POSTed, or null
+ * @param approvalsWebhookSecret where the secret that signs the webhook's bodies is read from, or null (unsigned)
  * @param adminListen       {@code host:port} of the admin API, or null when it is off
  * @param adminTokenEnv     the environment variable holding the admin bearer token
  * @param adminUsers        the named users of the admin API ({@code admin.users})
@@ -53,6 +54,7 @@ public record AgentConfig(
         List<String> redactValues,
         int maxValueChars,
         URI approvalsWebhook,
+        SecretSource approvalsWebhookSecret,
         String adminListen,
         String adminTokenEnv,
         List<AdminUserSpec> adminUsers,
@@ -91,7 +93,7 @@ public record AgentConfig(
     public AgentConfig withoutPolicy() {
         return new AgentConfig(configFile, List.of(), Duration.ZERO, null, EnforcementMode.ENFORCE, OnError.DENY,
                 builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, redactValues, maxValueChars,
-                approvalsWebhook, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
+                approvalsWebhook, approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
                 argumentBounds, auditCheckpoint, rulesMatching);
     }
 }

@@ -31,6 +31,7 @@ final class ConfigBuilder {
     List<String> redactValues = List.of();
     int maxValueChars = 2048;
     URI approvalsWebhook;
+    SecretSource approvalsWebhookSecret;
     String adminListen;
     String adminTokenEnv = "TOOLGUARD_ADMIN_TOKEN";
     List<AdminUserSpec> adminUsers = new ArrayList<>();
@@ -45,7 +46,7 @@ final class ConfigBuilder {
         Path last = lastGoodSet ? lastGood : baseDir.resolve(AgentConfig.DEFAULT_LAST_GOOD);
         return new AgentConfig(configFile, policySources, reload, last, mode, onError, builtinRuleSets,
                 rulesFiles, filterDiscovery, context, audit, fsync, redact, redactValues, maxValueChars, approvalsWebhook,
-                adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
+                approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
                 argumentBounds, auditCheckpoint, rulesMatching);
     }
 }

@@ -78,13 +78,33 @@ final class ConfigFileReader {
                 case "instrumentation" -> readInstrumentation(value, b);
                 case "context" -> readContext(value, b);
                 case "audit" -> readAudit(value, b);
-                case "approvals" -> forEachKey(value, "approvals.", Set.of("webhook"),
-                        (k, v) -> scalar(v, "approvals.webhook").flatMap(s -> uri(v, s)).ifPresent(u -> b.approvalsWebhook = u));
+                case "approvals" -> readApprovals(value, b);
                 case "admin" -> readAdmin(value, b);
                 case "arguments" -> readArguments(value, b);
                 default -> throw new IllegalStateException(key);
             }
         });
+    }
+
+    /** {@code approvals}: the webhook, and where the secret that signs its bodies is read from (never the secret). */
+    private void readApprovals(LocatedNode node, ConfigBuilder b) {
+        forEachKey(node, "approvals.", Set.of("webhook", "webhook_secret_env", "webhook_secret_file"), (key, value) -> {
+            switch (key) {
+                case "webhook" -> scalar(value, "approvals.webhook").flatMap(s -> uri(value, s)).ifPresent(u -> b.approvalsWebhook = u);
+                case "webhook_secret_env", "webhook_secret_file" -> scalar(value, "approvals." + key).ifPresent(s -> {
+                    if (b.approvalsWebhookSecret != null) {
+                        problem(value, "approvals.webhook_secret_env and approvals.webhook_secret_file name one secret: give one of them");
+                    } else {
+                        b.approvalsWebhookSecret = key.endsWith("_env") ? new SecretSource(s, null)
+                                : new SecretSource(null, dir.resolve(s).normalize());
+                    }
+                });
+                default -> throw new IllegalStateException(key);
+            }
+        });
+        if (b.approvalsWebhookSecret != null && b.approvalsWebhook == null) {
+            problem(node, "approvals.webhook_secret_* signs the webhook's bodies, but approvals.webhook is not set");
+        }
     }
 
     private void readPolicy(LocatedNode node, ConfigBuilder b) {

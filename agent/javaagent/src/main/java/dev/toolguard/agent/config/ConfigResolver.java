@@ -106,6 +106,15 @@ public final class ConfigResolver {
                     ? audit.value() : workingDir.resolve(audit.value()).normalize().toString();
         }
         checkAdminTokens(b, env, problems);
+        if (b.approvalsWebhookSecret != null) {
+            try {
+                b.approvalsWebhookSecret.read(env);
+            } catch (java.io.IOException e) {
+                // an unsigned webhook would be trusted by no receiver, or by one that should not
+                problems.add(new ConfigProblem("approvals.webhook_secret", "the webhook's signing secret cannot be read: "
+                        + e.getMessage()));
+            }
+        }
         return new Result(b.build(baseDir), List.copyOf(problems));
     }
 }

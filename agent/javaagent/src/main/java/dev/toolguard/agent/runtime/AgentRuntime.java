@@ -315,7 +315,8 @@ public final class AgentRuntime {
         ActivePolicy deciding = active;
 
         ApprovalNotifier notifier = config.approvalsWebhook() == null ? ApprovalNotifier.NONE
-                : new ApprovalWebhook(config.approvalsWebhook(), redaction, ApprovalWebhook.Settings.DEFAULT, diagnostics);
+                : new ApprovalWebhook(config.approvalsWebhook(), webhookSecret(config), redaction,
+                        ApprovalWebhook.Settings.DEFAULT, diagnostics);
         // every call is settled with the engine that asked for its approval (the gate passes it), never this one
         ApprovalService approvals = ApprovalService.builder(auditSink, (call, approved) -> approved)
                 .notifier(notifier).sweepEvery(Duration.ofSeconds(1)).build();
@@ -404,6 +405,23 @@ public final class AgentRuntime {
                 b -> new PolicyEngine(b, state, forceShadow, redactionOf(config)), active, reporter);
         reloader.seen(seen);
         reloader.start(config.reload());
+    }
+
+    /**
+     * The webhook's signing secret, or null when none is configured. The config check read it already; one
+     * that cannot be read now (a file removed since) leaves the webhook unsigned and says so, never the secret.
+     */
+    private String webhookSecret(AgentConfig config) {
+        if (config.approvalsWebhookSecret() == null) {
+            return null;
+        }
+        try {
+            return config.approvalsWebhookSecret().read(System.getenv());
+        } catch (java.io.IOException e) {
+            diagnostics.accept("toolguard: the approval webhook's signing secret cannot be read (" + e.getMessage()
+                    + "); its requests go unsigned");
+            return null;
+        }
     }
 
     /** What is hidden wherever values leave the agent (SPEC §13.10); the patterns were checked with the config. */
