@@ -30,6 +30,47 @@ public final class ContextSourceRegistry {
                 .register(new SpringSecurityContextSource.Factory());
     }
 
+    /** Sources whose values are the same for every call of the process, whoever the caller is. */
+    private static final List<String> PROCESS_WIDE = List.of(EnvContextSource.NAME, SystemPropertyContextSource.NAME);
+
+    /** Paths that say who the caller is: what {@code ToolGuard.runAs} is for. */
+    private static final List<String> CALLER_PATHS = List.of("user", "session", "tenant");
+
+    /**
+     * Warnings for the config's {@code context} list: a process-wide source ({@code env}, {@code system-property})
+     * that maps a caller path ({@code user.*}, {@code session.*}, {@code tenant}) after the {@code api} source
+     * overrides, for every call, what the application sets for that caller with {@code ToolGuard.runAs}: every
+     * caller would then act as one. Said at start, naming both sources; listing {@code api} after it lets the
+     * application's value win.
+     */
+    public static List<String> callerPathsOverridingTheApi(List<ContextSourceSpec> specs) {
+        int api = -1;
+        for (int i = 0; i < specs.size(); i++) {
+            if (specs.get(i).name().equals(ApiContextSource.NAME)) {
+                api = i;
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        for (int i = api + 1; i < specs.size(); i++) {
+            ContextSourceSpec spec = specs.get(i);
+            if (!PROCESS_WIDE.contains(spec.name())) {
+                continue;
+            }
+            for (Map.Entry<String, String> e : spec.mapping().entrySet()) {
+                String path = e.getKey();
+                String root = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+                if (CALLER_PATHS.contains(root)) {
+                    warnings.add("context source '" + spec.name() + "' (" + spec.where() + ") sets " + path + " from "
+                            + e.getValue() + " for every call of the process, overriding the " + path
+                            + " the application sets with ToolGuard.runAs or ToolGuard.context() (source 'api'"
+                            + (api < 0 ? ", always on and first" : ", listed before it") + "); list '- api: {}' after '"
+                            + spec.name() + "' to let the application's value win");
+                }
+            }
+        }
+        return warnings;
+    }
+
     public ContextSourceRegistry register(ContextSourceFactory factory) {
         factories.put(factory.name(), factory);
         return this;

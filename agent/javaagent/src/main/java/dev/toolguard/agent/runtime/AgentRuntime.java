@@ -252,6 +252,8 @@ public final class AgentRuntime {
         List<ConfigProblem> contextProblems = new ArrayList<>();
         ContextAssembler context = contextSources.assemble(config.context(), config.argumentBounds(), contextProblems);
         contextProblems.forEach(p -> problems.add(p.toString()));
+        ContextSourceRegistry.callerPathsOverridingTheApi(config.context())
+                .forEach(w -> diagnostics.accept("toolguard: warning: " + w));
         if (!problems.isEmpty()) {
             problems.forEach(p -> diagnostics.accept("toolguard: config error: " + p));
             // a configuration we cannot trust decides nothing: every guarded call is denied
