@@ -130,6 +130,11 @@ class DocExamplesTest {
         if (kind == null) {
             kind = kindOf(document, e.where());
         }
+        Matcher schemaLine = SCHEMA_LINE.matcher(e.text());
+        if (schemaLine.find()) {
+            assertThat(Path.of(schemaLine.group(1)).getFileName().toString())
+                    .as(e.where() + " names the schema of a " + kind).isEqualTo(kind.file);
+        }
         List<String> schemaProblems = ShippedSchemas.problems(kind, pointer, document);
         if (invalid) {
             assertThat(schemaProblems).as(e.where() + " is marked invalid but the " + kind + " schema accepts it").isNotEmpty();
