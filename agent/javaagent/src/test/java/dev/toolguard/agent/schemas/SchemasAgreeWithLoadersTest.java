@@ -33,6 +33,11 @@ class SchemasAgreeWithLoadersTest {
             an action outside the enum | tools:\\n  t: {action: permit}\\n
             a default outside the enum | default: maybe\\n
             a mode outside the enum    | mode: audit\\n
+            a rate limit per zero time | tools:\\n  t:\\n    action: allow\\n    rate_limit: {limit: 1, per: 0s}\\n
+            a sequence within no time  | sequences:\\n  - {name: s, after: [a], deny: [b], within: 0ms}\\n
+            a duration in words        | tools:\\n  t:\\n    action: require_approval\\n    approval: {timeout: ten minutes}\\n
+            an approval on an allow    | tools:\\n  t:\\n    rules:\\n      - {action: allow, approval: {timeout: 1m}}\\n
+            both action and rules      | tools:\\n  t:\\n    action: allow\\n    rules: [{action: deny}]\\n
             """)
     void a_policy_the_loader_rejects_the_schema_rejects(String what, String body) throws IOException {
         String text = body.startsWith("metadata")
