@@ -1,5 +1,6 @@
 package dev.toolguard.it.docs;
 
+import dev.toolguard.agent.docs.MarkdownBlocks;
 import dev.toolguard.it.agent.AgentProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DocsJavaSnippetsIT {
 
+    static final Path DOCS = Path.of(System.getProperty("toolguard.it.docs.dir"));
+
     @TempDir
     Path dir;
 
     @Test
     void theRunAsSnippetsCompileWhereAUserPastesThem() throws IOException {
         List<String> snippets = new ArrayList<>();
-        for (Path page : List.of(MarkdownBlocks.ROOT.resolve("README.md"), MarkdownBlocks.DOCS.resolve("getting-started.md"))) {
+        for (Path page : List.of(DOCS.getParent().resolve("README.md"), DOCS.resolve("getting-started.md"))) {
             MarkdownBlocks.of(page).in("java").stream().map(MarkdownBlocks.Block::text)
                     .filter(t -> t.contains("ToolGuard.runAs(")).forEach(snippets::add);
         }

@@ -1,5 +1,6 @@
 package dev.toolguard.it.docs;
 
+import dev.toolguard.agent.docs.MarkdownBlocks;
 import dev.toolguard.it.agent.AgentProcess;
 import dev.toolguard.it.agent.Scenario;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,9 @@ import static org.awaitility.Awaitility.await;
  */
 class GettingStartedIT {
 
-    private static final Path PAGE = MarkdownBlocks.DOCS.resolve("getting-started.md");
+    static final Path DOCS = Path.of(System.getProperty("toolguard.it.docs.dir"));
+
+    private static final Path PAGE = DOCS.resolve("getting-started.md");
     private static final Path SAMPLE = Path.of(System.getProperty("toolguard.it.sample.dir"));
     private static final Pattern PLACEHOLDER = Pattern.compile("<[^<>]*>");
 
@@ -113,7 +116,7 @@ class GettingStartedIT {
 
     @Test
     void theApiCoordinatesShownForMavenAndGradleAreTheOnesTheBuildInstalls() throws IOException {
-        String pom = Files.readString(MarkdownBlocks.ROOT.resolve("agent/api/pom.xml"));
+        String pom = Files.readString(DOCS.getParent().resolve("agent/api/pom.xml"));
         String version = between(pom, "<version>", "</version>"); // the parent's, which the module inherits
         String groupId = between(pom, "<groupId>", "</groupId>");
         String artifactId = between(pom.substring(pom.indexOf("</parent>")), "<artifactId>", "</artifactId>");

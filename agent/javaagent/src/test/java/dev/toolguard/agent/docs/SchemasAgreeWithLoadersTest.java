@@ -1,6 +1,6 @@
-package dev.toolguard.agent.schemas;
+package dev.toolguard.agent.docs;
 
-import dev.toolguard.agent.schemas.ShippedSchemas.Kind;
+import dev.toolguard.agent.docs.ShippedSchemas.Kind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

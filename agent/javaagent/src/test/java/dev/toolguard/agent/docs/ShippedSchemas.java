@@ -1,4 +1,4 @@
-package dev.toolguard.agent.schemas;
+package dev.toolguard.agent.docs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

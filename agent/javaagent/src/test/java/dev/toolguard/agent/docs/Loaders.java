@@ -1,4 +1,4 @@
-package dev.toolguard.agent.schemas;
+package dev.toolguard.agent.docs;
 
 import dev.toolguard.agent.config.ConfigResolver;
 import dev.toolguard.instrumentation.file.RulesFile;

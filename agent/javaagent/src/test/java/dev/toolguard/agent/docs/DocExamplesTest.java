@@ -1,6 +1,6 @@
-package dev.toolguard.agent.schemas;
+package dev.toolguard.agent.docs;
 
-import dev.toolguard.agent.schemas.ShippedSchemas.Kind;
+import dev.toolguard.agent.docs.ShippedSchemas.Kind;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -176,27 +176,11 @@ class DocExamplesTest {
 
     /** The fenced yaml blocks of a Markdown page, each with the marker comment on the line before its fence. */
     static List<Example> yamlBlocks(Path page) throws IOException {
-        List<String> lines = Files.readAllLines(page);
         List<Example> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (!lines.get(i).strip().equals("```yaml")) {
-                continue;
-            }
-            String marker = null;
-            if (i > 0) {
-                Matcher m = MARKER.matcher(lines.get(i - 1));
-                if (m.find()) {
-                    marker = m.group(1);
-                }
-            }
-            int start = i + 1;
-            int end = start;
-            while (end < lines.size() && !lines.get(end).strip().equals("```")) {
-                end++;
-            }
-            out.add(new Example(ROOT.relativize(page) + ":" + (i + 1),
-                    String.join("\n", lines.subList(start, end)) + "\n", marker));
-            i = end;
+        for (MarkdownBlocks.Block block : MarkdownBlocks.of(page).in("yaml")) {
+            Matcher m = MARKER.matcher(block.lineBefore());
+            out.add(new Example(ROOT.relativize(page) + ":" + block.line(), block.text() + "\n",
+                    m.find() ? m.group(1) : null));
         }
         return out;
     }
