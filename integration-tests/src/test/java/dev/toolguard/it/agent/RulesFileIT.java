@@ -33,6 +33,7 @@ class RulesFileIT {
                   rules: [rules.yaml]
                 context:
                   - system-property: {user.id: app.user}
+                  - api: {}   # the app sets nothing with runAs; listed last, the agent has no override to warn of
                 """);
         app = scenario.app().agentOptions("config=" + config).property("app.user", "u-prop")
                 .main(LegacyToolsApp.class).run();

@@ -36,31 +36,25 @@ public final class ConfigResolver {
      * broken configuration, so every guarded call is denied until it is fixed (fail closed).
      */
     private static void checkAdminTokens(ConfigBuilder b, Map<String, String> env, List<ConfigProblem> problems) {
-        if (b.adminListen != null) {
-            String adminToken = env.get(b.adminTokenEnv);
-            String tooShort = adminToken == null || adminToken.isBlank() ? null
-                    : dev.toolguard.agent.admin.AdminServer.tokenTooShort(b.adminTokenEnv, adminToken);
-            if (tooShort != null) {
-                problems.add(new ConfigProblem("environment " + b.adminTokenEnv, tooShort));
-            }
-            for (AdminUserSpec user : b.adminUsers) {
-                String token = env.get(user.tokenEnv());
-                String userTooShort = token == null || token.isBlank() ? null
-                        : dev.toolguard.agent.admin.AdminServer.tokenTooShort(user.tokenEnv(), token);
-                if (userTooShort != null) {
-                    problems.add(new ConfigProblem(user.where(), userTooShort + " (the token of admin user " + user.name() + ")"));
-                }
-            }
+        String adminToken = env.get(b.adminTokenEnv);
+        boolean adminTokenSet = adminToken != null && !adminToken.isBlank();
+        String tooShort = b.adminListen == null || !adminTokenSet ? null
+                : dev.toolguard.agent.admin.AdminServer.tokenTooShort(b.adminTokenEnv, adminToken);
+        if (tooShort != null) {
+            problems.add(new ConfigProblem("environment " + b.adminTokenEnv, tooShort));
         }
         for (AdminUserSpec user : b.adminUsers) {
             String token = env.get(user.tokenEnv());
             if (token == null || token.isBlank()) {
                 problems.add(new ConfigProblem(user.where(), "environment variable " + user.tokenEnv()
                         + " (the token of admin user " + user.name() + ") is not set"));
+            } else if (b.adminListen != null) {
+                String userTooShort = dev.toolguard.agent.admin.AdminServer.tokenTooShort(user.tokenEnv(), token);
+                if (userTooShort != null) {
+                    problems.add(new ConfigProblem(user.where(), userTooShort + " (the token of admin user " + user.name() + ")"));
+                }
             }
-            String adminToken = env.get(b.adminTokenEnv);
-            if (user.name().equals(dev.toolguard.agent.admin.AdminServer.TOKEN_ENV_USER)
-                    && adminToken != null && !adminToken.isBlank()) {
+            if (user.name().equals(dev.toolguard.agent.admin.AdminServer.TOKEN_ENV_USER) && adminTokenSet) {
                 problems.add(new ConfigProblem(user.where(), "admin user 'admin' is named twice: admin.token_env ("
                         + b.adminTokenEnv + ", which is set) already stands for the user admin"));
             }
