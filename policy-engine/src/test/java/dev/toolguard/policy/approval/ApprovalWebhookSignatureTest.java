@@ -1,7 +1,7 @@
 package dev.toolguard.policy.approval;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.toolguard.policy.audit.Redaction;
+import dev.toolguard.policy.values.Redaction;
 import dev.toolguard.policy.decide.ToolCall;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.toolguard.policy.load.source.LocatedReader;
+import dev.toolguard.policy.values.LocatedReader;
 
 import java.util.List;
 import java.util.Map;
