@@ -142,8 +142,11 @@ abstract class GuardedSupportDesk {
         assertThat(denied.path("args").path("customer_id").asText()).isEqualTo("c-1002");
         assertThat(denied.path("ctx").path("user").path("id").asText()).isEqualTo("alice");
         assertThat(denied.path("ctx").path("user").path("roles").toString()).isEqualTo("[\"support_l1\"]");
-        // the mcp source: the client's name from the handshake, and the MCP session, the same for every call
-        assertThat(denied.path("ctx").path("agent").path("id").asText()).isEqualTo("toolguard-it");
+        // the mcp source: the client's name from the handshake is its own claim, kept under mcp.client and never
+        // taken for the agent or the user (any client may say it is anything); the MCP session, the same for every call
+        assertThat(denied.path("ctx").path("mcp").path("client").path("name").asText()).isEqualTo("toolguard-it");
+        assertThat(denied.path("ctx").path("mcp").path("client").path("version").asText()).isEqualTo("1.0");
+        assertThat(decisions).allSatisfy(d -> assertThat(d.path("ctx").has("agent")).isFalse());
         assertThat(decisions).extracting(d -> d.path("ctx").path("session").path("id").asText())
                 .allSatisfy(id -> assertThat(id).isNotBlank()).containsOnly(denied.path("ctx").path("session").path("id").asText());
         assertThat(denied.path("rule").asText()).isEqualTo("tools.issue_refund.rules[2]");

@@ -106,13 +106,46 @@ public final class ApprovalService implements AutoCloseable {
      */
     public Decision resolve(String callId, ToolCall call, Decision decision, ApprovedCallAdmission admission)
             throws AuditWriteException {
+        return resolve(callId, call, decision, admission, Reconsideration.NEVER);
+    }
+
+    /**
+     * As {@link #resolve(String, ToolCall, Decision, ApprovedCallAdmission)}; while a wait-mode call waits, it asks
+     * {@code reconsideration} whether the bundle now loaded still sends it to this approval (SPEC §10): at once, after
+     * each {@link #reconsiderWaiting()} and at every poll, and always before an approver's answer takes effect. When
+     * the answer is a decision, the request is cancelled and that decision is returned as it is (it may itself be a
+     * {@code require_approval} under another rule, for the caller to resolve anew).
+     */
+    public Decision resolve(String callId, ToolCall call, Decision decision, ApprovedCallAdmission admission,
+                            Reconsideration reconsideration) throws AuditWriteException {
         if (decision.action() != Action.REQUIRE_APPROVAL || !decision.enforced()) {
             return decision;
         }
         ApprovalSpec spec = decision.approval() == null ? ApprovalSpec.DEFAULT : decision.approval();
         return spec.mode() == ApprovalSpec.Mode.TICKET
                 ? ticket(callId, call, decision, spec, admission)
-                : await(callId, call, decision, spec, admission);
+                : await(callId, call, decision, spec, admission, reconsideration);
+    }
+
+    /** What a policy reload means for a call waiting for approval (SPEC §10). */
+    @FunctionalInterface
+    public interface Reconsideration {
+
+        /**
+         * @param call  the waiting call
+         * @param asked the decision that asked for the approval
+         * @return null to keep waiting (nothing was reloaded, or the bundle now loaded sends the call to approval under
+         *         the same rule), else the decision of the bundle now loaded, which ends the wait
+         */
+        Decision reconsider(ToolCall call, Decision asked);
+
+        /** Nothing is ever reloaded: the bundle that asked decides. */
+        Reconsideration NEVER = (call, asked) -> null;
+    }
+
+    /** A policy was reloaded: every call waiting in this process asks its {@link Reconsideration} now. */
+    public void reconsiderWaiting() {
+        wakeUps.values().forEach(f -> f.complete(null));
     }
 
     /** Approves or rejects a pending approval on behalf of {@code by}. Never throws. */
@@ -185,7 +218,7 @@ public final class ApprovalService implements AutoCloseable {
     }
 
     private Decision await(String callId, ToolCall call, Decision decision, ApprovalSpec spec,
-                           ApprovedCallAdmission admission)
+                           ApprovedCallAdmission admission, Reconsideration reconsideration)
             throws AuditWriteException {
         Approval approval = request(callId, call, decision, spec);
         if (approval == null) {
@@ -200,6 +233,15 @@ public final class ApprovalService implements AutoCloseable {
                 Approval current = store.get(approval.id()).orElse(null);
                 if (current == null) {
                     return with(decision, Action.DENY, "approval " + approval.id() + " was lost before a decision");
+                }
+                // before an approver's answer takes effect: a bundle loaded meanwhile that no longer asks decides
+                Decision reloaded = reconsideration.reconsider(call, decision);
+                if (reloaded != null) {
+                    return superseded(current, reloaded);
+                }
+                if (wakeUp.isDone()) {
+                    wakeUp = new CompletableFuture<>(); // woken for a reload: wait again
+                    wakeUps.put(approval.id(), wakeUp);
                 }
                 if (!current.pending()) {
                     return finish(call, decision, current, admission);
@@ -227,7 +269,13 @@ public final class ApprovalService implements AutoCloseable {
     private Decision ticket(String callId, ToolCall call, Decision decision, ApprovalSpec spec,
                             ApprovedCallAdmission admission)
             throws AuditWriteException {
-        String key = call.tool() + '\n' + CanonicalJson.of(call.args()) + '\n' + userId(call.ctx());
+        String user = userId(call.ctx());
+        if (user == null) {
+            // a ticket belongs to the user it was approved for: without one it could be redeemed by anyone (SPEC §5)
+            return with(decision, Action.DENY, "approval required, but a ticket needs ctx.user.id to belong to"
+                    + " someone: this call has none, so it can neither open nor redeem one");
+        }
+        String key = call.tool() + '\n' + CanonicalJson.of(call.args()) + '\n' + user;
         Instant now = clock.instant();
         Optional<Approval> held = store.forTicket(key);
         if (held.isPresent()) {
@@ -344,6 +392,21 @@ public final class ApprovalService implements AutoCloseable {
         return timedOut;
     }
 
+    /** A reload decided the waiting call otherwise: the request is cancelled (and audited) and that decision stands. */
+    private Decision superseded(Approval a, Decision reloaded) {
+        String why = "the policy was reloaded: " + reloaded.policyName() + " " + reloaded.policyVersion()
+                + " decides this call now (" + reloaded.action().wireName() + " by " + reloaded.rule() + ")";
+        Approval cancelled = a.decided(Approval.Status.CANCELLED, null, why, clock.instant());
+        if (a.pending() && store.replace(a, cancelled)) {
+            try {
+                audit.append(event(cancelled, "cancelled", null, null, why));
+            } catch (AuditWriteException e) {
+                // The reloaded decision stands either way; the missing record is the audit log's own failure to report.
+            }
+        }
+        return reloaded;
+    }
+
     private Decision cancel(Approval a, Decision decision) {
         Approval cancelled = a.decided(Approval.Status.CANCELLED, null, "the waiting call was interrupted",
                 clock.instant());
@@ -396,8 +459,10 @@ public final class ApprovalService implements AutoCloseable {
                 d.policySha256(), d.latencyNanos(), d.approval(), d.trace(), d.origin());
     }
 
+    /** The caller's user id as text, or null when there is none (or it is not a string or number). */
     private static String userId(Map<String, Object> ctx) {
-        return ctx.get("user") instanceof Map<?, ?> user && user.get("id") != null
+        return ctx.get("user") instanceof Map<?, ?> user
+                && (user.get("id") instanceof String || user.get("id") instanceof Number)
                 ? String.valueOf(user.get("id")) : null;
     }
 

@@ -49,6 +49,8 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
 
     private final URI target;
     private final SecretKeySpec signingKey;
+    /** The target as printed: scheme and host only, since chat webhooks carry their secret in the path or query. */
+    private final String shown;
     private final Redaction redaction;
     private final Settings settings;
     private final Consumer<String> diagnostics;
@@ -78,6 +80,7 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
                            Consumer<String> diagnostics) {
         this.target = target;
         this.signingKey = secret == null ? null : new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.shown = shown(target);
         this.redaction = redaction;
         this.settings = settings;
         this.diagnostics = diagnostics;
@@ -96,7 +99,7 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
         ApprovalJson.write(json, approval);
         if (closed || !queue.offer(json.toBytes())) {
             long n = dropped.incrementAndGet();
-            diagnostics.accept("toolguard: approval webhook queue full, not notifying " + target + " of approval "
+            diagnostics.accept("toolguard: approval webhook queue full, not notifying " + shown + " of approval "
                     + approval.id() + " (" + n + " dropped so far)");
         }
     }
@@ -172,7 +175,9 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
                     break; // the receiver refuses this payload; trying again would not change its mind
                 }
             } catch (IOException e) {
-                lastProblem = e.toString();
+                // the JDK's messages may quote the URI: only its scheme and host are shown
+                lastProblem = e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage().replace(target.toString(), shown));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -187,7 +192,20 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
                 backoffNanos = Math.min(backoffNanos * 2, settings.maxBackoff().toNanos());
             }
         }
-        diagnostics.accept("toolguard: approval webhook " + target + " failed: " + lastProblem);
+        diagnostics.accept("toolguard: approval webhook " + shown + " failed: " + lastProblem);
         return false;
+    }
+
+    /**
+     * How a webhook URL is shown on standard error, in logs and in errors: {@code https://hooks.slack.com}, never
+     * its user info, port-less path or query, where chat webhooks keep their secret.
+     */
+    public static String shown(URI target) {
+        if (target == null) {
+            return "(none)";
+        }
+        String scheme = target.getScheme() == null ? "?" : target.getScheme();
+        String host = target.getHost() == null ? "?" : target.getHost();
+        return scheme + "://" + host;
     }
 }

@@ -61,7 +61,7 @@ public final class CaseRunner {
             // Earlier calls happened "just now": a sequence with a `within` window sees them as recent.
             long now = state.time().epochMillis();
             for (String tool : history) {
-                state.history().recordAllowed(session, tool, now);
+                state.history().recordAllowed(session, tool, now, Long.MAX_VALUE);
             }
         }
         return new PolicyEngine(bundle, state);

@@ -60,6 +60,8 @@ public final class PolicyEngine {
     private final Redaction redaction;
     /** The reason of each allowing rule, built once: the text is the same for every call it allows. */
     private final Map<Rule, String> allowReasons = new IdentityHashMap<>();
+    /** The longest {@code within} of the bundle's sequences: how long a call must stay in the session history. */
+    private final long longestWithinMillis;
 
     /** An engine for {@code bundle} with fresh in-memory state. */
     public PolicyEngine(PolicyBundle bundle) {
@@ -95,6 +97,11 @@ public final class PolicyEngine {
         this.bundle = compiled;
         this.state = Objects.requireNonNull(state, "state");
         this.forceShadow = forceShadow;
+        long longest = 0;
+        for (SequenceRule s : compiled.sequences()) {
+            longest = Math.max(longest, s.within() == null ? 0 : s.within().toMillis());
+        }
+        this.longestWithinMillis = longest;
         for (ToolPolicy tool : compiled.tools()) {
             for (Rule r : tool.rules()) {
                 allowReasons.put(r, reasonOr(r.reason(), "allowed by " + r.ruleId()));
@@ -112,6 +119,7 @@ public final class PolicyEngine {
         this.state = Objects.requireNonNull(state, "state");
         this.forceShadow = forceShadow;
         this.redaction = Redaction.DEFAULT;
+        this.longestWithinMillis = 0;
     }
 
     /** An engine for when no policy is loaded: it denies every call with rule {@code no_policy}. */
@@ -225,6 +233,10 @@ public final class PolicyEngine {
             d = bundle == null
                     ? decision(Action.DENY, true, "no policy loaded", NO_POLICY, null, null, trace)
                     : steps(call, trace);
+            if (bundle != null && !d.enforced() && d.action() != Action.ALLOW && d.origin() == Decision.Origin.POLICY) {
+                // a denial that is not enforced lets the body run: a shadow read arms an enforced sequence
+                recordAllowed(call.tool(), call.ctx(), trace);
+            }
         } catch (Throwable t) {
             d = failure(t, trace);
         }
@@ -307,7 +319,7 @@ public final class PolicyEngine {
             String reason = "no policy names tool '" + tool + "' and the bundle's default is " + fallback.wireName();
             trace.step("known_tool", "default", fallback.wireName(), reason);
             if (fallback == Action.ALLOW) {
-                recordAllowed(tool, ctx);
+                recordAllowed(tool, ctx, trace);
             }
             return withShadow(decision(fallback, true, reason, "default", null, null, trace), shadow, trace);
         }
@@ -361,17 +373,37 @@ public final class PolicyEngine {
         }
 
         String session = sessionKey(ctx);
+        boolean roomChecked = false;
         for (SequenceRule s : bundle.sequences()) {
+            if (session != null && !roomChecked && s.armedBy(tool)) {
+                // this call arms a sequence: it runs only if the history can remember it (never forgotten to make room)
+                roomChecked = true;
+                if (!state.history().hasRoom(session, state.time().epochMillis())) {
+                    String reason = "the session history is full (state.max_sessions) of sessions that can still be"
+                            + " denied, so this call, which sequence '" + s.name() + "' must remember, cannot run";
+                    trace.error("sequences", s.ruleId(), reason);
+                    if (s.enforced()) {
+                        return withShadow(decision(Action.DENY, true, reason, s.ruleId(), null, null, trace), shadow, trace);
+                    }
+                    shadow = shadow == null ? new ShadowDenial(s.ruleId(), reason) : shadow;
+                }
+            }
             if (!s.denies(tool)) {
                 continue;
             }
             if (session == null) {
-                if (trace.full()) {
-                    trace.step("sequences", s.ruleId(), "skip", "the context has no session.id or user.id");
+                // nothing to check the call against: a sequence that could deny it denies it (SPEC §5 step 6)
+                String reason = "the call has neither ctx.session.id nor ctx.user.id, so sequence '" + s.name()
+                        + "' cannot be checked";
+                trace.error("sequences", s.ruleId(), reason);
+                if (s.enforced()) {
+                    return withShadow(decision(Action.DENY, true, reason, s.ruleId(), null, null, trace), shadow, trace);
                 }
+                shadow = shadow == null ? new ShadowDenial(s.ruleId(), reason) : shadow;
                 continue;
             }
-            long since = s.within() == null ? Long.MIN_VALUE : state.time().epochMillis() - s.within().toMillis();
+            long since = state.time().epochMillis()
+                    - (s.within() == null ? state.history().sessionTtl() : s.within()).toMillis();
             if (!state.history().anyAllowedSince(session, s::armedBy, since)) {
                 if (trace.full()) {
                     trace.step("sequences", s.ruleId(), "pass", "no earlier call of " + s.after() + " in this session");
@@ -388,7 +420,12 @@ public final class PolicyEngine {
             shadow = shadow == null ? new ShadowDenial(s.ruleId(), reason) : shadow;
         }
 
+        // Errors never widen (SPEC §4): an erroring `when` skips an allow rule but applies a deny or
+        // require_approval rule. Nothing is allocated for this unless a condition errors.
         Rule matched = null;
+        String matchedBy = null;
+        int skipped = 0;
+        String firstSkip = null;
         for (Rule r : policy.rules()) {
             if (r.when() == null) {
                 matched = r;
@@ -403,26 +440,36 @@ public final class PolicyEngine {
                 if (trace.full()) {
                     trace.step("rules", r.ruleId(), "no_match", "'" + r.when().source() + "' is false");
                 }
+            } else if (r.action() == Action.ALLOW) {
+                trace.error("rules", r.ruleId(), notABoolean(r.when(), v) + "; an allow rule that errors is skipped");
+                skipped++;
+                firstSkip = firstSkip == null ? errorText(v) : firstSkip;
             } else {
-                trace.error("rules", r.ruleId(), notABoolean(r.when(), v) + "; the rule is skipped");
+                trace.error("rules", r.ruleId(), notABoolean(r.when(), v) + "; a " + r.action().wireName()
+                        + " rule that errors applies");
+                matched = r;
+                matchedBy = errorText(v);
+                break;
             }
         }
         if (matched == null) {
             String rule = policy.ruleId("rules");
-            String reason = policy.rules().isEmpty()
+            String reason = skippedNote(policy.rules().isEmpty()
                     ? "tool '" + tool + "' has no rules, so every call is denied"
-                    : "no rule of tool '" + tool + "' allows this call";
+                    : "no rule of tool '" + tool + "' allows this call", skipped, firstSkip);
             trace.step("rules", rule, "deny", reason);
             return withShadow(decision(Action.DENY, enforced, reason, rule, null, null, trace), shadow, trace);
         }
         String rule = matched.ruleId();
         if (matched.action() == Action.DENY) {
-            String reason = reasonOr(matched.reason(), "denied by " + rule);
+            String reason = skippedNote(erroredNote(reasonOr(matched.reason(), "denied by " + rule), matchedBy),
+                    skipped, firstSkip);
             trace.step("rules", rule, "deny", reason);
             return withShadow(decision(Action.DENY, enforced, reason, rule, null, null, trace), shadow, trace);
         }
         if (matched.action() == Action.REQUIRE_APPROVAL) {
-            String reason = reasonOr(matched.reason(), "a person must approve this call (" + rule + ")");
+            String reason = skippedNote(erroredNote(reasonOr(matched.reason(), "a person must approve this call (" + rule + ")"),
+                    matchedBy), skipped, firstSkip);
             trace.step("rules", rule, "require_approval", reason);
             return withShadow(decision(Action.REQUIRE_APPROVAL, enforced, reason, rule, null, matched.approval(), trace),
                     shadow, trace);
@@ -435,7 +482,7 @@ public final class PolicyEngine {
         if (limited != null) {
             return limited;
         }
-        recordAllowed(tool, ctx);
+        recordAllowed(tool, ctx, trace);
         return withShadow(decision(Action.ALLOW, enforced, allowReason(matched), rule, null, null, trace), shadow, trace);
     }
 
@@ -457,7 +504,7 @@ public final class PolicyEngine {
                 return limited;
             }
         }
-        recordAllowed(call.tool(), call.ctx());
+        recordAllowed(call.tool(), call.ctx(), trace);
         String rule = approved == null ? (policy == null ? "default" : policy.ruleId("rules")) : approved.rule();
         return decision(Action.ALLOW, enforced, "approved by a person", rule, null, null, trace);
     }
@@ -592,6 +639,19 @@ public final class PolicyEngine {
         return null;
     }
 
+    /** True when a call of {@code tool} arms some sequence of this bundle: remembering it can deny a later call. */
+    private boolean armsASequence(String tool) {
+        if (bundle == null) {
+            return false;
+        }
+        for (SequenceRule s : bundle.sequences()) {
+            if (s.armedBy(tool)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean anyMatches(List<ToolPattern> patterns, String tool) {
         for (ToolPattern p : patterns) {
             if (p.matches(tool)) {
@@ -601,10 +661,16 @@ public final class PolicyEngine {
         return false;
     }
 
-    private void recordAllowed(String tool, Map<String, Object> ctx) {
+    /**
+     * The call will run (allowed, or denied in shadow mode only): it enters the session history, kept as long as
+     * the longest {@code within} of the bundle or {@code state.session_ttl} (SPEC §5 step 6).
+     */
+    private void recordAllowed(String tool, Map<String, Object> ctx, Trace trace) {
         String session = sessionKey(ctx);
-        if (session != null) {
-            PendingCharges.allowed(state.history(), session, tool, state.time().epochMillis());
+        if (session != null && trace.markRecorded() && (armsASequence(tool) || !state.history().full(session))) {
+            long now = state.time().epochMillis();
+            long keep = Math.max(state.history().sessionTtl().toMillis(), longestWithinMillis);
+            PendingCharges.allowed(state.history(), session, tool, now, now > Long.MAX_VALUE - keep ? Long.MAX_VALUE : now + keep);
         }
     }
 
@@ -628,6 +694,22 @@ public final class PolicyEngine {
         return new Decision(action, enforced && !forceShadow, reason, rule, field,
                 bundle == null ? null : bundle.name(), bundle == null ? null : bundle.version(),
                 bundle == null ? null : bundle.sha256(), System.nanoTime() - trace.started(), approval, trace.steps());
+    }
+
+    /** What an erroring condition gave, for a reason: the error's message, or the value that is not a boolean. */
+    private static String errorText(Object v) {
+        return v instanceof EvalError err ? err.message() : "gave " + Values.describe(v) + ", not true or false";
+    }
+
+    /** The reason of a deny or require_approval rule applied because its condition errored names the error. */
+    private static String erroredNote(String reason, String error) {
+        return error == null ? reason : reason + " (the rule applies because its condition failed: " + error + ")";
+    }
+
+    /** A denial after allow rules were skipped says so, with the first error: the usual cause of a surprise. */
+    private static String skippedNote(String reason, int skipped, String firstError) {
+        return skipped == 0 ? reason
+                : reason + " (" + skipped + (skipped == 1 ? " rule" : " rules") + " skipped: " + firstError + ")";
     }
 
     private static String notABoolean(Expression e, Object v) {

@@ -12,6 +12,7 @@ final class Trace {
     private final boolean full;
     private final long started;
     private List<TraceStep> steps;
+    private boolean recorded;
 
     /** @param started System.nanoTime() when deciding began, for the decision's latency */
     Trace(boolean full, long started) {
@@ -38,6 +39,15 @@ final class Trace {
     /** Records an expression or other error; always kept (the audit record carries it). */
     void error(String step, String rule, String detail) {
         add(new TraceStep(step, rule, "error", detail));
+    }
+
+    /** True the first time only: a call enters the session history once, whichever way it was let run. */
+    boolean markRecorded() {
+        if (recorded) {
+            return false;
+        }
+        recorded = true;
+        return true;
     }
 
     List<TraceStep> steps() {

@@ -44,6 +44,7 @@ final class BundleCompiler {
     private final List<ToolPolicy> globTools = new ArrayList<>();
     private final Map<String, String> toolFiles = new LinkedHashMap<>();
     private final List<SequenceRule> sequences = new ArrayList<>();
+    private final List<LoadError> warnings = new ArrayList<>();
     private final Map<String, String> sequenceFiles = new LinkedHashMap<>();
 
     BundleCompiler(Problems problems) {
@@ -76,7 +77,7 @@ final class BundleCompiler {
 
     CompiledBundle build(String sha256, List<String> sources) {
         return new CompiledBundle(name, version, sha256, sources, defaultAction == null ? Action.DENY : defaultAction,
-                roles, forbids, exactTools, globTools, sequences);
+                roles, forbids, exactTools, globTools, sequences, warnings);
     }
 
     private void readMetadata(LocatedMap doc) {
@@ -168,6 +169,9 @@ final class BundleCompiler {
                 problems.add(entry.get("tools").position(), "'tools' names no tool; leave it out to apply the entry to every tool");
             }
             Expression when = entry.has("when") ? expression(entry.get("when"), "'when'") : null;
+            if (when != null) {
+                lintCondition(entry.get("when"), "forbid[" + forbids.size() + "]", "this forbid entry forbids", name -> false);
+            }
             String reason = entry.string("reason", problems);
             boolean readsArgs = when != null
                     && (!when.argumentReferences().isEmpty() || READS_ARGS.matcher(when.source()).find());
@@ -311,6 +315,10 @@ final class BundleCompiler {
                     Rule rule = readRuleBody(tool, r, prefix + "rules[" + i + "]", when, declared);
                     if (rule != null) {
                         rules.add(rule);
+                        if (when != null && rule.action() != Action.ALLOW) {
+                            lintCondition(r.get("when"), rule.ruleId(), "this " + rule.action().wireName() + " rule applies",
+                                    checkedArguments(t.get("arguments")));
+                        }
                     }
                 }
             }
@@ -323,6 +331,42 @@ final class BundleCompiler {
         }
         return new ToolPolicy(tool, ToolPattern.of(tool), file, arguments, List.copyOf(locks), List.copyOf(rules),
                 rateLimit, budget, enforced);
+    }
+
+    /**
+     * Warns where a condition can error on input the caller controls: the rule then applies (SPEC §4), which a
+     * guard such as {@code has(args.x) &&} would turn into "does not apply".
+     */
+    private void lintCondition(LocatedNode node, String ruleId, String consequence,
+                               java.util.function.Predicate<String> checked) {
+        if (!(node instanceof LocatedScalar scalar) || !(scalar.value() instanceof String text)) {
+            return;
+        }
+        for (dev.toolguard.policy.expr.ConditionLint.Finding f : dev.toolguard.policy.expr.ConditionLint.of(text, checked)) {
+            var at = scalar.positionInValue(f.column());
+            String guard = f.problem().equals("can be 0")
+                    ? f.path() + " != 0 && …"
+                    : "has(" + f.path() + ") && …" + (f.path().startsWith("args.") ? ", or declare it required in the arguments schema" : "");
+            warnings.add(new LoadError(at.source(), at.line(), at.column(), "warning: " + ruleId + ": " + f.path() + " "
+                    + f.problem() + " (the caller controls it): the condition then errors and " + consequence
+                    + " (errors never widen); if it should not, guard it: " + guard));
+        }
+    }
+
+    /** Top-level arguments the schema makes required and typed: they cannot be missing or of another type. */
+    private static java.util.function.Predicate<String> checkedArguments(LocatedNode schema) {
+        if (!(schema instanceof LocatedMap map) || !(map.get("required") instanceof LocatedList required)
+                || !(map.get("properties") instanceof LocatedMap properties)) {
+            return name -> false;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (LocatedNode item : required.items()) {
+            if (item instanceof LocatedScalar s && s.value() instanceof String name
+                    && properties.get(name) instanceof LocatedMap property && property.has("type")) {
+                names.add(name);
+            }
+        }
+        return names::contains;
     }
 
     /** Reads action, reason and approval of a rule (or of the tool's shorthand). */

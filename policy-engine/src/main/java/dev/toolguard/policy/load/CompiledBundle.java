@@ -21,10 +21,11 @@ public final class CompiledBundle implements PolicyBundle {
     private final Map<String, ToolPolicy> exactTools;
     private final List<ToolPolicy> globTools;
     private final List<SequenceRule> sequences;
+    private final List<LoadError> warnings;
 
     CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
                    Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids, Map<String, ToolPolicy> exactTools,
-                   List<ToolPolicy> globTools, List<SequenceRule> sequences) {
+                   List<ToolPolicy> globTools, List<SequenceRule> sequences, List<LoadError> warnings) {
         this.name = name;
         this.version = version;
         this.sha256 = sha256;
@@ -35,6 +36,7 @@ public final class CompiledBundle implements PolicyBundle {
         this.exactTools = Map.copyOf(exactTools);
         this.globTools = List.copyOf(globTools);
         this.sequences = List.copyOf(sequences);
+        this.warnings = List.copyOf(warnings);
     }
 
     @Override
@@ -55,6 +57,14 @@ public final class CompiledBundle implements PolicyBundle {
     @Override
     public List<String> sources() {
         return sources;
+    }
+
+    /**
+     * Lint warnings found while loading (the bundle loads regardless): conditions of deny, require_approval and
+     * forbid entries that can error on input the caller controls, which then apply the rule (SPEC §4).
+     */
+    public List<LoadError> warnings() {
+        return warnings;
     }
 
     /** The decision for a tool no entry names: deny unless a file says {@code default: allow}. */

@@ -49,13 +49,16 @@ public final class PendingCharges {
         }
     }
 
-    /** The call being decided is allowed to run: in its session's history once committed (at once where none are open). */
-    public static void allowed(SessionHistory history, String session, String tool, long atMillis) {
+    /**
+     * The call being decided will run: in its session's history, kept until {@code keepUntilMillis}, once committed
+     * (at once where none are open).
+     */
+    public static void allowed(SessionHistory history, String session, String tool, long atMillis, long keepUntilMillis) {
         PendingCharges p = THREAD.get();
         if (p.open) {
-            p.add(new Object[] {history, session, tool, atMillis});
+            p.add(new Object[] {history, session, tool, atMillis, keepUntilMillis});
         } else {
-            history.recordAllowed(session, tool, atMillis);
+            history.recordAllowed(session, tool, atMillis, keepUntilMillis);
         }
     }
 
@@ -63,7 +66,7 @@ public final class PendingCharges {
     public void commit() {
         for (int i = 0; i < size; i++) {
             if (entries[i][0] instanceof SessionHistory h) {
-                h.recordAllowed((String) entries[i][1], (String) entries[i][2], (Long) entries[i][3]);
+                h.recordAllowed((String) entries[i][1], (String) entries[i][2], (Long) entries[i][3], (Long) entries[i][4]);
             }
         }
         close();

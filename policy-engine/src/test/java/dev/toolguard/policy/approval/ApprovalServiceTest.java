@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.toolguard.policy.approval.Approvals.RULE;
 import static dev.toolguard.policy.approval.Approvals.refund;
@@ -88,6 +89,44 @@ class ApprovalServiceTest {
         await().until(result::isDone);
         assertThat(result.get().action()).isEqualTo(Action.DENY);
         assertThat(result.get().reason()).isEqualTo("rate limit reached under the bundle that asked");
+        assertThat(admitted).hasValue(0);
+    }
+
+    private static final Decision FROZEN = new Decision(Action.DENY, true, "refunds are frozen", "forbid[0]", null,
+            "support-agent", "2", "sha-2", 0, null, List.of());
+
+    @Test
+    void aReloadThatNoLongerAsksDecidesTheWaitingCallAtOnceAndCancelsItsRequest() throws Exception {
+        ApprovalService service = service();
+        AtomicReference<Decision> loaded = new AtomicReference<>();
+        Future<Decision> result = callers.submit(() -> service.resolve("call-1", refund(5000), waitFor(), admission,
+                (call, asked) -> loaded.get()));
+        String id = onlyPendingId(service);
+
+        loaded.set(FROZEN);
+        service.reconsiderWaiting();
+
+        await().until(result::isDone);
+        assertThat(result.get()).isSameAs(FROZEN);
+        assertThat(service.pending()).isEmpty();
+        assertThat(service.find(id).orElseThrow().status()).isEqualTo(Approval.Status.CANCELLED);
+        assertThat(audit.last("cancelled").reason()).contains("the policy was reloaded", "deny by forbid[0]");
+    }
+
+    @Test
+    void anApprovalGrantedAfterAReloadThatForbidsDoesNotLetTheCallRun() throws Exception {
+        ApprovalService service = service();
+        AtomicReference<Decision> loaded = new AtomicReference<>();
+        Future<Decision> result = callers.submit(() -> service.resolve("call-1", refund(5000), waitFor(), admission,
+                (call, asked) -> loaded.get()));
+        String id = onlyPendingId(service);
+
+        loaded.set(FROZEN); // reloaded, and the approver answers before the waiting call has looked
+        service.decide(id, true, "alice", "ok");
+
+        await().until(result::isDone);
+        assertThat(result.get().action()).isEqualTo(Action.DENY);
+        assertThat(result.get().policyVersion()).isEqualTo("2");
         assertThat(admitted).hasValue(0);
     }
 
@@ -203,6 +242,25 @@ class ApprovalServiceTest {
         assertThat(service.resolve("call-2", refund(5001, "u1"), ticket()).action()).isEqualTo(Action.DENY);
         assertThat(service.resolve("call-3", refund(5000, "u2"), ticket()).action()).isEqualTo(Action.DENY);
         assertThat(service.resolve("call-4", refund(5000, "u1"), ticket()).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void aCallWithoutAUserIdCanNeitherOpenNorRedeemATicket() throws Exception {
+        ApprovalService service = service();
+        ToolCall anonymous = new ToolCall("issue_refund", Map.of("customer_id", "c1", "amount", 5000), Map.of("tenant", "acme"));
+
+        Decision opened = service.resolve("call-1", anonymous, ticket());
+
+        assertThat(opened.action()).isEqualTo(Action.DENY);
+        assertThat(opened.reason()).contains("a ticket needs ctx.user.id");
+        assertThat(service.pending()).isEmpty();
+
+        // a ticket approved for a user literally named "null" is not the anonymous caller's either
+        service.resolve("call-2", refund(5000, "null"), ticket());
+        service.decide(service.pending().get(0).id(), true, "alice", null);
+        assertThat(service.resolve("call-3", anonymous, ticket()).action()).isEqualTo(Action.DENY);
+        assertThat(admitted).hasValue(0);
+        assertThat(service.resolve("call-4", refund(5000, "null"), ticket()).action()).isEqualTo(Action.ALLOW);
     }
 
     @Test

@@ -120,4 +120,22 @@ class ApprovalWebhookTest {
         assertThat(webhook.dropped()).isPositive();
         assertThat(diagnostics).anyMatch(d -> d.contains("queue full"));
     }
+
+    @Test
+    void aFailingWebhookIsNamedByItsSchemeAndHostOnlyNeverItsSecretPathOrQuery() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        String secretPath = "/services/T000/B000/XXXXsecretXXXX";
+        webhook = new ApprovalWebhook(URI.create("http://bot:pa55@127.0.0.1:" + closedPort + secretPath + "?token=q5ecret"),
+                Redaction.DEFAULT, FAST, diagnostics::add);
+
+        serviceNotifying(webhook).resolve("call-1", refund(5000), ticket());
+
+        await().until(() -> webhook.failed() == 1);
+        assertThat(diagnostics).anySatisfy(d -> assertThat(d).contains("approval webhook http://127.0.0.1 failed"));
+        assertThat(diagnostics).allSatisfy(d -> assertThat(d).doesNotContain("secret", "q5ecret", "pa55",
+                String.valueOf(closedPort)));
+    }
 }

@@ -90,7 +90,7 @@ class InMemoryStateTest {
     @Test
     void historyAnswersOnlyForItsSessionAndWindow() {
         InMemorySessionHistory history = new InMemorySessionHistory();
-        history.recordAllowed("s1", "crm.read", 1_000);
+        history.recordAllowed("s1", "crm.read", 1_000, Long.MAX_VALUE);
 
         assertThat(history.anyAllowedSince("s1", t -> t.startsWith("crm."), 1_000)).isTrue();
         assertThat(history.anyAllowedSince("s1", t -> t.startsWith("crm."), 1_001)).isFalse();
@@ -102,7 +102,7 @@ class InMemoryStateTest {
     void historyKeepsABoundedNumberOfToolsPerSession() {
         InMemorySessionHistory history = new InMemorySessionHistory();
         for (int i = 0; i <= InMemorySessionHistory.MAX_TOOLS_PER_SESSION; i++) {
-            history.recordAllowed("s", "tool" + i, i);
+            history.recordAllowed("s", "tool" + i, i, Long.MAX_VALUE);
         }
 
         assertThat(history.anyAllowedSince("s", "tool0"::equals, 0)).isFalse();

@@ -37,6 +37,8 @@ public final class Metrics {
     private final LongAdder reloadsOk = new LongAdder();
     private final LongAdder reloadsFailed = new LongAdder();
     private final LongAdder internalErrors = new LongAdder();
+    /** How many times a new session found the session history full ({@code state.max_sessions}). */
+    private volatile java.util.function.LongSupplier sessionHistoryFull = () -> 0;
     /** Each module's status by name (applied, degraded, not_applied, absent); read when metrics are written. */
     private volatile java.util.function.Supplier<Map<String, String>> instrumentation = Map::of;
 
@@ -45,6 +47,11 @@ public final class Metrics {
     /** Where {@code toolguard_rules_unmatched} reads the rules.yaml entries that matched nothing from. */
     public void unmatchedEntries(java.util.function.Supplier<Map<String, String>> entries) {
         this.unmatchedEntries = entries;
+    }
+
+    /** Where {@code toolguard_session_history_full_total} reads its count from. */
+    public void sessionHistoryFull(java.util.function.LongSupplier count) {
+        this.sessionHistoryFull = count;
     }
 
     /** Where {@code toolguard_instrumentation} reads each module's status from. */
@@ -111,6 +118,10 @@ public final class Metrics {
         family(out, "toolguard_internal_errors_total", "counter",
                 "Internal errors while deciding or auditing, decided by on_error.");
         out.append("toolguard_internal_errors_total ").append(internalErrors.sum()).append('\n');
+
+        family(out, "toolguard_session_history_full_total", "counter",
+                "Calls denied because the session history was full of sessions that can still deny (state.max_sessions).");
+        out.append("toolguard_session_history_full_total ").append(sessionHistoryFull.getAsLong()).append('\n');
 
         family(out, "toolguard_instrumentation", "gauge",
                 "Each framework module and how it stands in this JVM (not_applied: its tool calls are denied).");

@@ -24,6 +24,11 @@ final class Arguments {
 
     /** Parses {@code args}; {@code valued} names the options that take a value (without the leading dashes). */
     static Arguments parse(List<String> args, Set<String> valued) {
+        return parse(args, valued, Set.of());
+    }
+
+    /** As {@link #parse(List, Set)}; {@code flags} names the options that take no value ({@code --strict}). */
+    static Arguments parse(List<String> args, Set<String> valued, Set<String> flags) {
         List<String> positionals = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         boolean help = false;
@@ -47,6 +52,12 @@ final class Arguments {
             }
             int equals = arg.indexOf('=');
             String name = arg.substring(2, equals < 0 ? arg.length() : equals);
+            if (flags.contains(name) && equals < 0) {
+                if (options.putIfAbsent(name, "true") != null) {
+                    throw new UsageException("option '--" + name + "' given twice");
+                }
+                continue;
+            }
             if (!valued.contains(name)) {
                 throw new UsageException("unknown option '--" + name + "'");
             }
@@ -67,6 +78,11 @@ final class Arguments {
 
     List<String> positionals() {
         return positionals;
+    }
+
+    /** True when the switch {@code --name} was given. */
+    boolean flag(String name) {
+        return options.containsKey(name);
     }
 
     boolean help() {

@@ -17,6 +17,11 @@ interface Command {
     /** The options that take a value, without the leading dashes. */
     Set<String> valuedOptions();
 
+    /** The options that take no value (switches such as {@code --strict}), without the leading dashes. */
+    default Set<String> flagOptions() {
+        return Set.of();
+    }
+
     /** Runs with parsed arguments; throws {@link UsageException} for bad usage or unreadable input. */
     int run(Arguments args, Console console);
 }

@@ -61,7 +61,8 @@ public final class Main {
             return ExitCode.USAGE;
         }
         try {
-            Arguments arguments = Arguments.parse(words.subList(1, words.size()), command.valuedOptions());
+            Arguments arguments = Arguments.parse(words.subList(1, words.size()), command.valuedOptions(),
+                    command.flagOptions());
             if (arguments.help()) {
                 console.out().print(commandUsage(command));
                 return ExitCode.OK;

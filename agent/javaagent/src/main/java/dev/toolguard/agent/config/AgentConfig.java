@@ -36,6 +36,8 @@ import java.util.List;
  * @param argumentBounds    {@code arguments.*}: how far one call's arguments are converted
  * @param auditCheckpoint   {@code audit.checkpoint}: how often a checkpoint record is written; zero means never
  * @param rulesMatching     {@code instrumentation.require_matches} and {@code match_grace}: rules.yaml entries that match nothing
+ * @param sessionTtl        {@code state.session_ttl}: what {@code within: session} means, and how long history is kept at least
+ * @param maxSessions       {@code state.max_sessions}: how many sessions the history holds at most
  */
 public record AgentConfig(
         Path configFile,
@@ -62,7 +64,9 @@ public record AgentConfig(
         long policyMaxBytes,
         ValueBounds argumentBounds,
         Duration auditCheckpoint,
-        RulesMatching rulesMatching) {
+        RulesMatching rulesMatching,
+        Duration sessionTtl,
+        int maxSessions) {
 
     /** Every module the agent ships, by name: the default of {@code instrumentation.builtin}. */
     public static final List<String> ALL_BUILTIN_RULE_SETS = dev.toolguard.agent.instrument.Modules.NAMES;
@@ -94,6 +98,6 @@ public record AgentConfig(
         return new AgentConfig(configFile, List.of(), Duration.ZERO, null, EnforcementMode.ENFORCE, OnError.DENY,
                 builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, redactValues, maxValueChars,
                 approvalsWebhook, approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
-                argumentBounds, auditCheckpoint, rulesMatching);
+                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions);
     }
 }

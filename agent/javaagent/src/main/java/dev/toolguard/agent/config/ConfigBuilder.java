@@ -36,6 +36,8 @@ final class ConfigBuilder {
     String adminTokenEnv = "TOOLGUARD_ADMIN_TOKEN";
     List<AdminUserSpec> adminUsers = new ArrayList<>();
     dev.toolguard.agent.admin.AdminLimits adminLimits = dev.toolguard.agent.admin.AdminLimits.DEFAULT;
+    Duration sessionTtl = dev.toolguard.policy.state.SessionHistory.DEFAULT_SESSION_TTL;
+    int maxSessions = dev.toolguard.policy.state.SessionHistory.DEFAULT_MAX_SESSIONS;
 
     /**
      * Builds the config; relative defaults (audit file, last-good copy) resolve against {@code baseDir}:
@@ -47,6 +49,6 @@ final class ConfigBuilder {
         return new AgentConfig(configFile, policySources, reload, last, mode, onError, builtinRuleSets,
                 rulesFiles, filterDiscovery, context, audit, fsync, redact, redactValues, maxValueChars, approvalsWebhook,
                 approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
-                argumentBounds, auditCheckpoint, rulesMatching);
+                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions);
     }
 }

@@ -37,7 +37,7 @@ import java.util.function.BiConsumer;
 final class ConfigFileReader {
 
     private static final Set<String> TOP_KEYS = Set.of("policy", "mode", "on_error", "instrumentation", "context",
-            "audit", "approvals", "admin", "arguments");
+            "audit", "approvals", "admin", "arguments", "state");
 
     private final Path file;
     private final String shownName;
@@ -81,6 +81,13 @@ final class ConfigFileReader {
                 case "approvals" -> readApprovals(value, b);
                 case "admin" -> readAdmin(value, b);
                 case "arguments" -> readArguments(value, b);
+                case "state" -> forEachKey(value, "state.", Set.of("session_ttl", "max_sessions"), (k, v) -> {
+                    if (k.equals("session_ttl")) {
+                        positiveDuration(v, "state.session_ttl").ifPresent(d -> b.sessionTtl = d);
+                    } else {
+                        wholeNumber(v, "state.max_sessions", 1).ifPresent(n -> b.maxSessions = n);
+                    }
+                });
                 default -> throw new IllegalStateException(key);
             }
         });
@@ -436,7 +443,8 @@ final class ConfigFileReader {
         } catch (URISyntaxException e) {
             // reported below
         }
-        problem(node, "approvals.webhook must be an http(s) URL, not '" + text + "'");
+        // the text is not quoted: a chat webhook's URL holds its secret
+        problem(node, "approvals.webhook must be an http(s) URL (its text is not shown: it may hold a secret)");
         return Optional.empty();
     }
 

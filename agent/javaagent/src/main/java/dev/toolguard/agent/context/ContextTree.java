@@ -12,6 +12,10 @@ import java.util.Map;
 /**
  * The context of one call being assembled: a nested tree of JSON-like values written by dotted path.
  * A later write at a path replaces what was there; maps from different sources merge key by key.
+ *
+ * <p>Decisions never widen (SPEC §5 step 3, §6): an empty list is a value (an empty {@code agent.scopes} grants
+ * nothing, where an absent one would limit nothing), and a value a source has but cannot read makes the context
+ * unreadable ({@link #problem()}), so the call is denied instead of deciding without it.
  */
 public final class ContextTree {
 
@@ -52,16 +56,30 @@ public final class ContextTree {
         }
     }
 
+    /**
+     * Records that a source has a value at {@code path} that it cannot read (say, authorities that throw): the call
+     * is denied naming the path, as for a value that cannot be converted.
+     */
+    public void unreadable(String path, String why) {
+        if (problem == null) {
+            problem = "context " + path + " cannot be read: " + why;
+        }
+    }
+
     /** Why a value of this context could not be read, or null when every value was. */
     public String problem() {
         return problem;
     }
 
-    /** Sets a dotted path. A null value, an empty string or an empty list sets nothing: absent, never empty. */
+    /**
+     * Sets a dotted path. A null value or an empty string sets nothing: absent, never empty. A list, even an empty
+     * one, is a value; at a list path ({@code user.roles}, {@code agent.scopes}) a string is a comma-separated list
+     * of names, so an empty property there is an empty list.
+     */
     public void put(String path, Object value) {
         unadopt();
         Object v = value instanceof String s && LIST_PATHS.contains(path) ? splitNames(s) : value;
-        if (v == null || (v instanceof String s && s.isEmpty()) || (v instanceof List<?> l && l.isEmpty())) {
+        if (v == null || (v instanceof String s && s.isEmpty())) {
             return;
         }
         String[] parts = path.split("\\.");

@@ -14,15 +14,18 @@ import java.util.function.Consumer;
  * exchange (or, on a stateless server, the transport context) that the {@code mcp} hook hands over with the
  * call. Values, mapped to context paths:
  * <ul>
- * <li>{@code client.name}, {@code client.version}: the client's own name from the MCP handshake (a host such as
- * a desktop assistant; it says who the agent is, not who the user is);</li>
+ * <li>{@code client.name}, {@code client.version}: the client's {@code clientInfo} from the MCP handshake. It is a
+ * claim the client makes about itself (any client, remote over HTTP too, may say it is anything), so it is kept
+ * under {@code mcp.client.*} only and never becomes {@code agent.*} or {@code user.*} (SPEC §6): a policy may
+ * read it, but no role or scope rests on it;</li>
  * <li>{@code session.id}: the MCP session, so that {@code sequences} are kept per session;</li>
  * <li>{@code transport.<key>}: an entry of the SDK's {@code McpTransportContext}, which an HTTP server fills from
  * each request with its {@code McpTransportContextExtractor} (e.g. the authenticated user).</li>
  * </ul>
  * Values are converted by the values toolkit ({@link ContextTree#putConverted}); one that cannot be converted
  * denies the call, naming its path.
- * With an empty mapping ({@code mcp: {}}): {@code agent.id: client.name, session.id: session.id}. The SDK's types
+ * With an empty mapping ({@code mcp: {}}): {@code mcp.client.name: client.name, mcp.client.version: client.version,
+ * session.id: session.id}. The SDK's types
  * are the application's, so they are read reflectively; a call of any other framework contributes nothing.
  */
 public final class McpContextSource implements ContextSource {
@@ -33,6 +36,8 @@ public final class McpContextSource implements ContextSource {
     private static final String TRANSPORT_CONTEXT = "io.modelcontextprotocol.common.McpTransportContext";
     private static final String TRANSPORT = "transport.";
     private static final List<String> FIXED = List.of("client.name", "client.version", "session.id");
+    /** Where the client's claims may go: nowhere a decision would take them for a verified identity. */
+    private static final String CLAIMS = "mcp.client.";
 
     /** The exchange's and transport context's readers, per class of the application's SDK. */
     private static final ClassValue<Optional<Readers>> READERS = new ClassValue<>() {
@@ -133,7 +138,8 @@ public final class McpContextSource implements ContextSource {
         public ContextSource create(Map<String, String> mapping, Consumer<String> problem) {
             if (mapping.isEmpty()) {
                 Map<String, String> defaults = new LinkedHashMap<>();
-                defaults.put("agent.id", "client.name");
+                defaults.put("mcp.client.name", "client.name");
+                defaults.put("mcp.client.version", "client.version");
                 defaults.put("session.id", "session.id");
                 return new McpContextSource(defaults);
             }
@@ -143,6 +149,10 @@ public final class McpContextSource implements ContextSource {
                 if (!FIXED.contains(what) && !(what.startsWith(TRANSPORT) && what.length() > TRANSPORT.length())) {
                     problem.accept("unknown value '" + what + "' for " + e.getKey()
                             + " (use client.name, client.version, session.id or transport.<key>)");
+                    usable = false;
+                } else if (what.startsWith("client.") && !e.getKey().startsWith(CLAIMS)) {
+                    problem.accept(what + " is what the MCP client says of itself, unverified: it may be mapped under "
+                            + CLAIMS + "* only, not to " + e.getKey() + " (e.g. " + CLAIMS + what.substring(7) + ": " + what + ")");
                     usable = false;
                 }
             }

@@ -84,7 +84,13 @@ public final class SpringSecurityContextSource implements ContextSource {
             return;
         }
         for (Map.Entry<String, Attribute> e : pathToAttribute.entrySet()) {
-            ctx.put(e.getKey(), access.get().read(authentication, e.getValue()));
+            Object value = access.get().read(authentication, e.getValue());
+            if (value == null && e.getValue() != Attribute.NAME) {
+                // authorities that cannot be read are not "no authorities": roles or scopes resting on them deny
+                ctx.unreadable(e.getKey(), "the signed-in user's authorities could not be read");
+            } else {
+                ctx.put(e.getKey(), value);
+            }
         }
     }
 

@@ -39,6 +39,8 @@ public final class ActivePolicy {
     }
 
     private final AtomicReference<Snapshot> current;
+    /** Told after each swap, on the swapping thread (waiting approvals are re-decided, SPEC §10). */
+    private volatile Runnable onSwap = () -> { };
 
     public ActivePolicy(String noPolicyReason) {
         current = new AtomicReference<>(new Snapshot(null, noPolicyReason, null, List.of(), null));
@@ -51,6 +53,12 @@ public final class ActivePolicy {
     /** Swaps in a newly loaded engine; calls already deciding keep the engine they started with. */
     public void swap(PolicyEngine engine) {
         current.set(new Snapshot(engine, null, Instant.now(), List.of(), null));
+        onSwap.run();
+    }
+
+    /** What to do after each swap; runs on the swapping thread and must not throw. */
+    public void onSwap(Runnable action) {
+        this.onSwap = java.util.Objects.requireNonNull(action, "action");
     }
 
     /** Says why nothing decides, while nothing is loaded (the first bundle failed, or its loader did). */

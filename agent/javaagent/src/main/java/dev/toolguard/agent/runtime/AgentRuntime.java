@@ -42,6 +42,8 @@ import dev.toolguard.policy.load.LoadError;
 import dev.toolguard.policy.load.LoadResult;
 import dev.toolguard.policy.load.PolicyBundle;
 import dev.toolguard.policy.state.EngineState;
+import dev.toolguard.policy.state.InMemorySessionHistory;
+import dev.toolguard.policy.state.TimeSource;
 import dev.toolguard.policy.values.Redaction;
 
 import java.io.IOException;
@@ -56,6 +58,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -287,7 +290,19 @@ public final class AgentRuntime {
             checks.statuses().forEach((m, st) -> labels.put(m, st.label()));
             return labels;
         });
-        EngineState state = EngineState.inMemory();
+        EngineState state = EngineState.inMemory(TimeSource.system(), config.sessionTtl(), config.maxSessions());
+        InMemorySessionHistory history = (InMemorySessionHistory) state.history();
+        AtomicBoolean historyFullSaid = new AtomicBoolean();
+        AgentConfig bounds = config;
+        history.onFull(() -> {
+            if (historyFullSaid.compareAndSet(false, true)) {
+                diagnostics.accept("toolguard: warning: the session history is full (state.max_sessions: "
+                        + bounds.maxSessions() + ") of sessions that can still deny; calls that would arm a sequence"
+                        + " in a new session are denied until entries expire (state.session_ttl: "
+                        + bounds.sessionTtl().toSeconds() + "s); counted in toolguard_session_history_full_total");
+            }
+        });
+        metrics.sessionHistoryFull(history::timesFull);
         List<String> sources = config.policySources();
         ActivePolicy active = new ActivePolicy(!problems.isEmpty()
                 ? "no policy loaded: the configuration has errors (see above)"
@@ -322,13 +337,8 @@ public final class AgentRuntime {
         // every call is settled with the engine that asked for its approval (the gate passes it), never this one
         ApprovalService approvals = ApprovalService.builder(auditSink, (call, approved) -> approved)
                 .notifier(notifier).sweepEvery(Duration.ofSeconds(1)).build();
-        ApprovalGate gate = (callId, call, requiring, decidedBy) -> {
-            try {
-                return approvals.resolve(callId, call, requiring, decidedBy::admitApproved);
-            } catch (AuditWriteException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        };
+        ApprovalGate gate = new ReloadingApprovalGate(approvals, active);
+        active.onSwap(approvals::reconsiderWaiting);
         InetSocketAddress adminAddress = null;
         AuditLog anchored = audit;
         if (config.adminListen() != null) {

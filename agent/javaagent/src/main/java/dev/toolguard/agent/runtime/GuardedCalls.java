@@ -14,6 +14,7 @@ import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.PolicyEngine;
 import dev.toolguard.policy.decide.ToolCall;
+import dev.toolguard.policy.decide.TraceStep;
 import dev.toolguard.policy.load.PolicyBundle;
 import dev.toolguard.policy.state.PendingCharges;
 import dev.toolguard.policy.values.CallSecrets;
@@ -49,6 +50,8 @@ public final class GuardedCalls implements CallGuard {
     private final CallIds ids = new CallIds();
     private final AtomicBoolean auditFailureReported = new AtomicBoolean();
     private final java.util.Set<String> sitesReported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Tools whose first condition error has been said on standard error. */
+    private final java.util.Set<String> conditionErrorsReported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param noPolicy        the engine deciding while nothing is loaded (it denies with {@code no_policy})
@@ -108,6 +111,9 @@ public final class GuardedCalls implements CallGuard {
                 }
                 PolicyEngine engine = policy.loaded() ? policy.engine() : noPolicy;
                 decision = engine.decide(call);
+                if (!decision.trace().isEmpty()) {
+                    reportConditionError(method, decision);
+                }
                 if (decision.origin() == Decision.Origin.INTERNAL_ERROR) {
                     // the engine caught its own failure: said and counted here like any other
                     report(method, decision.reason());
@@ -153,6 +159,22 @@ public final class GuardedCalls implements CallGuard {
             return new Verdict(denialOf(method, decision), callId, 0L);
         }
         return new Verdict(null, callId, System.nanoTime());
+    }
+
+    /**
+     * The first condition error of each tool goes to standard error once: a rule skipped (or applied) because its
+     * {@code when} failed is usually a missing context or argument name, and the reason alone hides where.
+     */
+    private void reportConditionError(ToolMethod method, Decision decision) {
+        for (TraceStep step : decision.trace()) {
+            if ("error".equals(step.outcome()) && ("rules".equals(step.step()) || "forbid".equals(step.step()))) {
+                if (conditionErrorsReported.add(method.toolName())) {
+                    diagnostics.accept("toolguard: tool " + method.toolName() + ": " + step.rule() + ": " + step.detail()
+                            + " (said once per tool; every such error is in the audit record's errors)");
+                }
+                return;
+            }
+        }
     }
 
     @Override

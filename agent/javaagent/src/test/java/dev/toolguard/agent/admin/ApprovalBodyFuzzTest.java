@@ -158,7 +158,7 @@ class ApprovalBodyFuzzTest {
                 "fuzz", "1", "ab".repeat(32), 0,
                 new ApprovalSpec(Duration.ofMinutes(10), Action.DENY, ApprovalSpec.Mode.TICKET), List.of());
         long n = calls.incrementAndGet();
-        approvals.resolve("call-" + n, new ToolCall("t", Map.of("n", n), Map.of()), decision);
+        approvals.resolve("call-" + n, new ToolCall("t", Map.of("n", n), Map.of("user", Map.of("id", "u1"))), decision);
         return approvals.pending().stream().filter(a -> a.callId().equals("call-" + n)).map(Approval::id)
                 .findFirst().orElseThrow();
     }

@@ -73,6 +73,15 @@ class MetricsTest {
     }
 
     @Test
+    void countsCallsDeniedBecauseTheSessionHistoryWasFull() {
+        Metrics metrics = new Metrics();
+        metrics.sessionHistoryFull(() -> 3);
+
+        assertThat(sample(exposition(metrics).get("toolguard_session_history_full_total"),
+                "toolguard_session_history_full_total", Map.of())).isEqualTo(3);
+    }
+
+    @Test
     void escapesToolNamesInLabels() {
         Metrics metrics = new Metrics();
         metrics.decided("we\"ird\\tool\nname", Action.DENY, 1);

@@ -62,10 +62,10 @@ class MainTest {
 
     @Test
     void anUnknownOptionExits2NamingItAndPointingToHelp() {
-        CliRun run = CliRun.of("validate", "--strict", "p.yaml");
+        CliRun run = CliRun.of("validate", "--lenient", "p.yaml");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("toolguard validate: unknown option '--strict'", "validate --help");
+        assertThat(run.err()).contains("toolguard validate: unknown option '--lenient'", "validate --help");
     }
 
     @Test

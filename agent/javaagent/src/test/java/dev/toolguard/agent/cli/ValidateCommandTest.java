@@ -43,6 +43,67 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aDenyRuleWhoseConditionCanErrorOnCallerInputIsAWarningNamingTheGuard(@TempDir Path dir) throws IOException {
+        Path policy = dir.resolve("refunds.yaml");
+        Files.writeString(policy, """
+                apiVersion: toolguard.dev/v1
+                kind: Policy
+                metadata: {name: refunds, version: "1"}
+                forbid:
+                  - when: has(ctx.user.suspended) && ctx.user.suspended
+                  - when: ctx.user.frozen
+                tools:
+                  issue_refund:
+                    rules:
+                      - when: args.amount / args.qty > 100
+                        action: deny
+                      - when: has(args.qty) && args.qty != 0 && args.amount / args.qty > 50
+                        action: require_approval
+                      - when: '"support_l1" in ctx.user.roles'
+                        action: allow
+                """);
+
+        CliRun run = CliRun.of("validate", policy.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.outLines()).hasSize(6);
+        assertThat(run.out())
+                .contains("refunds.yaml:6:19: warning: forbid[1]: ctx.user.frozen can be missing (the caller controls it):"
+                        + " the condition then errors and this forbid entry forbids (errors never widen)")
+                .contains("refunds.yaml:10:19: warning: tools.issue_refund.rules[0]: args.amount can be missing")
+                .contains("tools.issue_refund.rules[0]: args.qty can be 0", "guard it: args.qty != 0 && …")
+                .contains("tools.issue_refund.rules[0]: args.qty can be missing")
+                .contains("tools.issue_refund.rules[1]: args.amount can be missing")
+                .doesNotContain("forbid[0]", "rules[2]");
+        assertThat(run.outLines().get(5)).startsWith("OK refunds 1 sha256:");
+    }
+
+    @Test
+    void withStrictAWarningFailsTheCheck(@TempDir Path dir) throws IOException {
+        Path policy = dir.resolve("refunds.yaml");
+        Files.writeString(policy, """
+                apiVersion: toolguard.dev/v1
+                kind: Policy
+                metadata: {name: refunds, version: "1"}
+                tools:
+                  issue_refund:
+                    rules:
+                      - when: args.amount > 100
+                        action: deny
+                      - action: allow
+                """);
+
+        CliRun strict = CliRun.of("validate", "--strict", policy.toString());
+        CliRun clean = CliRun.of("validate", "--strict", resource("/cli/refunds/policy.yaml").toString());
+
+        assertThat(strict.exitCode()).isEqualTo(1);
+        assertThat(strict.out()).contains("refunds.yaml:7:19: warning: tools.issue_refund.rules[0]: args.amount can be missing");
+        assertThat(strict.out()).doesNotContain("OK refunds");
+        assertThat(strict.err()).contains("validate: 1 warning, and --strict makes warnings fail");
+        assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
+    }
+
+    @Test
     void aPolicyPathThatDoesNotExistExits2OnStderr(@TempDir Path dir) {
         CliRun run = CliRun.of("validate", dir.resolve("nope.yaml").toString());
 

@@ -35,16 +35,29 @@ class McpContextSourceTest {
     }
 
     @Test
-    void byDefaultTheClientIsTheAgentAndTheMcpSessionIsTheSession() {
-        assertThat(ctx(Map.of(), EXCHANGE)).isEqualTo(Map.of("agent", Map.of("id", "claude-desktop"),
+    void byDefaultTheClientsClaimsStayUnderMcpClientAndTheMcpSessionIsTheSession() {
+        assertThat(ctx(Map.of(), EXCHANGE)).isEqualTo(Map.of(
+                "mcp", Map.of("client", Map.of("name", "claude-desktop", "version", "1.4.2")),
                 "session", Map.of("id", "session-7")));
     }
 
     @Test
+    void theClientsClaimsCannotBeMappedToTheAgentOrTheUser() {
+        registry.assemble(List.of(new ContextSourceSpec("mcp", Map.of("agent.id", "client.name"), "toolguard.yaml:3:5"),
+                new ContextSourceSpec("mcp", Map.of("user.id", "client.version"), "toolguard.yaml:4:5")), problems);
+
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0).toString()).contains("client.name is what the MCP client says of itself, unverified")
+                .contains("mcp.client.name: client.name");
+        assertThat(problems.get(1).toString()).contains("not to user.id");
+    }
+
+    @Test
     void transportContextEntriesAreMappedToContextPaths() {
-        assertThat(ctx(Map.of("user.id", "transport.user_id", "user.roles", "transport.roles", "agent.id",
+        assertThat(ctx(Map.of("user.id", "transport.user_id", "user.roles", "transport.roles", "mcp.client.v",
                 "client.version"), EXCHANGE)).isEqualTo(Map.of(
-                "user", Map.of("id", "u-http", "roles", List.of("support_l1")), "agent", Map.of("id", "1.4.2")));
+                "user", Map.of("id", "u-http", "roles", List.of("support_l1")),
+                "mcp", Map.of("client", Map.of("v", "1.4.2"))));
     }
 
     @Test

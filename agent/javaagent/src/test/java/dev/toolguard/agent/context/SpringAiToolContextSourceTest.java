@@ -55,6 +55,24 @@ class SpringAiToolContextSourceTest {
     }
 
     @Test
+    void anEmptyScopeListIsAValueNotAnAbsence() {
+        ToolContext toolContext = new ToolContext(Map.of("agent.scopes", List.of(), "user.roles", List.of()));
+
+        assertThat(assembler(Map.of()).assemble(toolCallWith(toolContext)))
+                .isEqualTo(Map.of("agent", Map.of("scopes", List.of()), "user", Map.of("roles", List.of())));
+    }
+
+    @Test
+    void scopesHoldingAnObjectThatCannotBeConvertedMakeTheContextUnreadableNotAbsent() {
+        ToolContext toolContext = new ToolContext(Map.of("agent.scopes", List.of("crm.*", new Object())));
+
+        ContextAssembler.Assembled ctx = assembler(Map.of()).read(toolCallWith(toolContext));
+
+        assertThat(ctx.problem()).startsWith("context agent.scopes at /1 cannot be read: ");
+        assertThat(ctx.values()).doesNotContainKey("agent");
+    }
+
+    @Test
     void theConversationHistorySpringAiAddsIsNotContext() {
         Map<String, Object> entries = new HashMap<>();
         entries.put("tenant", "acme");

@@ -69,10 +69,28 @@ class SpringSecurityContextSourceTest {
     }
 
     @Test
-    void aUserWithNoAuthoritiesHasAnIdAndNoRoles() {
+    void aUserWithNoAuthoritiesHasAnIdAndAnEmptyRoleList() {
         signIn(user("carol"));
 
-        assertThat(ctxFor(assembler(Map.of()))).isEqualTo(Map.of("user", Map.of("id", "carol")));
+        // an empty list is a value: no role grants anything, and as scopes it would grant nothing
+        assertThat(ctxFor(assembler(Map.of()))).isEqualTo(Map.of("user", Map.of("id", "carol", "roles", List.of())));
+    }
+
+    @Test
+    void authoritiesThatCannotBeReadMakeTheContextUnreadableNotAbsent() {
+        signIn(new UsernamePasswordAuthenticationToken("dave", "n/a", AuthorityUtils.createAuthorityList("ROLE_x")) {
+            @Override
+            public java.util.Collection<org.springframework.security.core.GrantedAuthority> getAuthorities() {
+                throw new IllegalStateException("the directory is down");
+            }
+        });
+
+        ContextAssembler.Assembled ctx = assembler(Map.of("user.id", "name", "agent.scopes", "authorities"))
+                .read(new CallSite(TOOL, this, new Object[]{"c-1", 50.0}));
+
+        assertThat(ctx.problem()).isEqualTo("context agent.scopes cannot be read: the signed-in user's authorities could"
+                + " not be read");
+        assertThat(ctx.values()).isEqualTo(Map.of("user", Map.of("id", "dave")));
     }
 
     @Test

@@ -79,6 +79,39 @@ class GuardedCallsTest {
     }
 
     @Test
+    void theFirstConditionErrorOfEachToolGoesToStandardErrorOnce() throws Exception {
+        LoadResult loaded = BundleLoader.loadTexts(Map.of("ping.yaml", """
+                apiVersion: toolguard.dev/v1
+                kind: Policy
+                metadata: {name: ping, version: "1"}
+                tools:
+                  ping:
+                    rules:
+                      - when: '"ops" in ctx.user.roles'
+                        action: allow
+                """));
+        ActivePolicy active = new ActivePolicy("not loaded yet");
+        active.swap(new PolicyEngine(loaded.bundle()));
+        List<String> said = new java.util.ArrayList<>();
+        try (AuditLog audit = AuditLog.open(AuditConfig.toFile(dir.resolve("audit.jsonl").toString()), Map.of())) {
+            GuardedCalls calls = new GuardedCalls(active, PolicyEngine.noPolicy(), new ContextAssembler(List.of()), audit,
+                    null, (id, call, requiring, engine) -> requiring, DecisionMetrics.NONE, OnError.DENY, false, false,
+                    module -> null, said::add);
+
+            for (int i = 0; i < 3; i++) {
+                CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                        ArgumentReader.Result.of(Map.of("n", 1L)));
+                assertThat(verdict.denial().getMessage()).isEqualTo("Denied by policy ping: no rule of tool 'ping' allows"
+                        + " this call (1 rule skipped: no such key: user) [tools.ping.rules]");
+            }
+        }
+
+        assertThat(said).singleElement().asString().isEqualTo("toolguard: tool ping: tools.ping.rules[0]:"
+                + " '\"ops\" in ctx.user.roles' failed: no such key: user; an allow rule that errors is skipped"
+                + " (said once per tool; every such error is in the audit record's errors)");
+    }
+
+    @Test
     void aCallOfAModuleThatDoesNotFitItsFrameworkIsDeniedEvenWithOnErrorAllowAndTheRecordSaysWhy() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
