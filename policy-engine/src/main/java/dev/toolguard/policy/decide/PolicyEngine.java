@@ -667,7 +667,7 @@ public final class PolicyEngine {
      */
     private void recordAllowed(String tool, Map<String, Object> ctx, Trace trace) {
         String session = sessionKey(ctx);
-        if (session != null && trace.markRecorded() && (armsASequence(tool) || !state.history().full(session))) {
+        if (session != null && trace.markRecorded() && (!state.history().full(session) || armsASequence(tool))) {
             long now = state.time().epochMillis();
             long keep = Math.max(state.history().sessionTtl().toMillis(), longestWithinMillis);
             PendingCharges.allowed(state.history(), session, tool, now, now > Long.MAX_VALUE - keep ? Long.MAX_VALUE : now + keep);
@@ -698,7 +698,7 @@ public final class PolicyEngine {
 
     /** What an erroring condition gave, for a reason: the error's message, or the value that is not a boolean. */
     private static String errorText(Object v) {
-        return v instanceof EvalError err ? err.message() : "gave " + Values.describe(v) + ", not true or false";
+        return v instanceof EvalError err ? err.message() : "gave " + describe(v) + ", not true or false";
     }
 
     /** The reason of a deny or require_approval rule applied because its condition errored names the error. */
