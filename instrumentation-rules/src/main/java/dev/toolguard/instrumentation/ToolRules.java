@@ -1,6 +1,7 @@
 package dev.toolguard.instrumentation;
 
 import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
+import dev.toolguard.policy.load.Nearest;
 import dev.toolguard.instrumentation.rule.ParameterNaming;
 import dev.toolguard.instrumentation.rule.ToolMethods;
 import dev.toolguard.instrumentation.rule.ToolRule;

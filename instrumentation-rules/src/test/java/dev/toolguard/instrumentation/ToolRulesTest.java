@@ -1,5 +1,6 @@
 package dev.toolguard.instrumentation;
 
+import dev.toolguard.policy.load.Nearest;
 import dev.toolguard.api.GuardedTool;
 import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
 import dev.toolguard.instrumentation.rule.ClassToolRule;

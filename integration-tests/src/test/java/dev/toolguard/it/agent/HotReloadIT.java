@@ -83,6 +83,32 @@ class HotReloadIT {
     }
 
     @Test
+    void aBrokenEditPutBackAsItWasClearsTheErrorInGetPolicyAndSaysSo() throws Exception {
+        Scenario s = new Scenario(dir);
+        String good = PingPolicy.version(1, "allow");
+        s.write("policies/ping.yaml", good);
+        String token = java.util.UUID.randomUUID().toString();
+        Path config = s.config("admin:\n  listen: 127.0.0.1:0\n");
+        try (AgentProcess app = s.app().agentOptions("config=" + config).env("TOOLGUARD_ADMIN_TOKEN", token)
+                .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", "1000").start()) {
+            AdminClient admin = AdminClient.of(app, token);
+            await().atMost(Duration.ofSeconds(30)).until(() -> lastDecision(s) != null);
+
+            s.write("policies/ping.yaml", good.replace("rules:", "rulez:"));
+            await().atMost(RELOAD.plusSeconds(5)).until(() ->
+                    !AdminClient.parse(admin.get("/policy").body()).path("last_error").isNull());
+            assertThat(AdminClient.parse(admin.get("/policy").body()).path("last_error").asText()).contains("rulez");
+
+            s.write("policies/ping.yaml", good); // the very content that still decides
+            await().atMost(RELOAD.plusSeconds(5)).until(() ->
+                    AdminClient.parse(admin.get("/policy").body()).path("last_error").isNull());
+            assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("toolguard: policy error cleared: "
+                    + "the sources load again, as ping version v1 sha256 ").endsWith(", which still decides"));
+            assertThat(loaded(s)).hasSize(1); // nothing new was loaded: the same bundle decides throughout
+        }
+    }
+
+    @Test
     void underEightCallingThreadsAndFiftyReloadsEveryDecisionIsByExactlyOneLoadedBundle() throws Exception {
         Scenario s = new Scenario(dir);
         s.write("policies/ping.yaml", PingPolicy.version(1, PingPolicy.actionOf(1)));

@@ -43,6 +43,7 @@ class McpStatelessServerIT {
                   auditor: [lookup_order]
                 tools:
                   issue_refund:
+                    arguments: {type: object, properties: {amount: {}}}
                     rules:
                       - when: 'ctx.user.id == "alice" && args.amount <= 200'
                         action: allow

@@ -44,8 +44,11 @@ final class BundleCompiler {
     private final List<ToolPolicy> globTools = new ArrayList<>();
     private final Map<String, String> toolFiles = new LinkedHashMap<>();
     private final List<SequenceRule> sequences = new ArrayList<>();
-    private final List<LoadError> warnings = new ArrayList<>();
     private final Map<String, String> sequenceFiles = new LinkedHashMap<>();
+    /** The warnings of a bundle that loads (SPEC §11 lint); every check adds to this one place. */
+    private final BundleLint lint = new BundleLint();
+    /** {@code tool \0 argument} already warned about as unchecked, so that a name is said once per tool. */
+    private final Set<String> uncheckedArguments = new java.util.HashSet<>();
 
     BundleCompiler(Problems problems) {
         this.problems = problems;
@@ -66,6 +69,11 @@ final class BundleCompiler {
         if (kind != null && !kind.equals("Policy")) {
             problems.add(doc.get("kind").position(), "kind must be Policy, not '" + kind + "'");
         }
+        if (!doc.has("apiVersion") || !doc.has("kind")) {
+            String missing = doc.has("kind") ? "apiVersion" : doc.has("apiVersion") ? "kind" : "apiVersion and no kind";
+            lint.add(doc.position(), BundleLint.MISSING_HEADER, "the file has no " + missing + ": start it with"
+                    + " 'apiVersion: " + API_VERSION + "' and 'kind: Policy', so that it is known for a policy");
+        }
         readMetadata(doc);
         boolean enforced = readMode(doc);
         readDefault(file, doc);
@@ -76,8 +84,10 @@ final class BundleCompiler {
     }
 
     CompiledBundle build(String sha256, List<String> sources) {
-        return new CompiledBundle(name, version, sha256, sources, defaultAction == null ? Action.DENY : defaultAction,
-                roles, forbids, exactTools, globTools, sequences, warnings);
+        Action decidedByDefault = defaultAction == null ? Action.DENY : defaultAction;
+        return new CompiledBundle(name, version, sha256, sources, decidedByDefault,
+                roles, forbids, exactTools, globTools, sequences,
+                lint.finish(exactTools.keySet(), globTools.stream().map(ToolPolicy::pattern).toList(), decidedByDefault));
     }
 
     private void readMetadata(LocatedMap doc) {
@@ -149,6 +159,7 @@ final class BundleCompiler {
             if (globs != null) {
                 roles.put(e.key(), patterns(globs));
                 roleFiles.put(e.key(), file);
+                toolsNamed(e.value(), "role '" + e.key() + "'", false);
             }
         }
     }
@@ -223,6 +234,9 @@ final class BundleCompiler {
                 continue;
             }
             sequences.add(new SequenceRule(seqName, patterns(after), patterns(deny), within, reason, enforced));
+            // an 'after' tool with no entry still runs (and is history) under default: allow; a 'deny' tool does not
+            toolsNamed(entry.get("after"), "sequence '" + seqName + "' (after)", true);
+            toolsNamed(entry.get("deny"), "sequence '" + seqName + "' (deny)", false);
         }
     }
 
@@ -239,6 +253,11 @@ final class BundleCompiler {
                 continue;
             }
             toolFiles.put(tool, file);
+            if (!ToolPattern.of(tool).exact()) {
+                lint.add(e.keyPosition(), BundleLint.GLOB_TOOL_KEY, "the tools key '" + tool + "' is a glob: it decides"
+                        + " every tool it matches that has no entry of its own, including tools added later; name the"
+                        + " tools one by one unless that is meant");
+            }
             ToolPolicy policy = readTool(file, tool, e.value(), enforced);
             if (policy == null) {
                 continue;
@@ -343,13 +362,12 @@ final class BundleCompiler {
             return;
         }
         for (dev.toolguard.policy.expr.ConditionLint.Finding f : dev.toolguard.policy.expr.ConditionLint.of(text, checked)) {
-            var at = scalar.positionInValue(f.column());
             String guard = f.problem().equals("can be 0")
                     ? f.path() + " != 0 && …"
                     : "has(" + f.path() + ") && …" + (f.path().startsWith("args.") ? ", or declare it required in the arguments schema" : "");
-            warnings.add(new LoadError(at.source(), at.line(), at.column(), "warning: " + ruleId + ": " + f.path() + " "
+            lint.add(scalar.positionInValue(f.column()), BundleLint.CONDITION_CAN_ERROR, ruleId + ": " + f.path() + " "
                     + f.problem() + " (the caller controls it): the condition then errors and " + consequence
-                    + " (errors never widen); if it should not, guard it: " + guard));
+                    + " (errors never widen); if it should not, guard it: " + guard);
         }
     }
 
@@ -541,7 +559,19 @@ final class BundleCompiler {
 
     /** Reports every {@code args.<name>} an expression reads that the tool's schema does not declare. */
     private void checkArguments(String tool, LocatedNode node, Expression expression, Set<String> declared) {
-        if (expression == null || declared == null || !(node instanceof LocatedScalar scalar)) {
+        if (expression == null || !(node instanceof LocatedScalar scalar)) {
+            return;
+        }
+        if (declared == null) {
+            // nothing to check the names against: a misspelt one (args.amout) would only ever read as absent
+            for (Expression.ArgumentReference ref : expression.argumentReferences()) {
+                if (uncheckedArguments.add(tool + '\u0000' + ref.name())) {
+                    lint.add(scalar.positionInValue(ref.column()), BundleLint.UNCHECKED_ARGUMENT, "'args." + ref.name()
+                            + "' is not checked against any argument names: tool '" + tool + "' has no arguments"
+                            + " schema with properties, so a misspelt name reads as absent; declare"
+                            + " arguments.properties");
+                }
+            }
             return;
         }
         for (Expression.ArgumentReference ref : expression.argumentReferences()) {
@@ -549,6 +579,18 @@ final class BundleCompiler {
                 SourcePosition at = scalar.positionInValue(ref.column());
                 problems.add(at, "'args." + ref.name() + "' is not an argument of tool '" + tool
                         + "': its arguments schema declares only " + String.join(", ", new TreeSet<>(declared)));
+            }
+        }
+    }
+
+    /** Tells the lint about every tool name or glob of a list written outside {@code tools}. */
+    private void toolsNamed(LocatedNode list, String where, boolean onlyUnderDefaultDeny) {
+        if (!(list instanceof LocatedList items)) {
+            return;
+        }
+        for (LocatedNode item : items.items()) {
+            if (item instanceof LocatedScalar s && s.value() instanceof String tool && !tool.startsWith("egress:")) {
+                lint.toolNamed(s.position(), where, tool, onlyUnderDefaultDeny);
             }
         }
     }

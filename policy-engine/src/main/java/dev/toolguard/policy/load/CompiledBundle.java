@@ -21,11 +21,11 @@ public final class CompiledBundle implements PolicyBundle {
     private final Map<String, ToolPolicy> exactTools;
     private final List<ToolPolicy> globTools;
     private final List<SequenceRule> sequences;
-    private final List<LoadError> warnings;
+    private final List<LintWarning> warnings;
 
     CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
                    Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids, Map<String, ToolPolicy> exactTools,
-                   List<ToolPolicy> globTools, List<SequenceRule> sequences, List<LoadError> warnings) {
+                   List<ToolPolicy> globTools, List<SequenceRule> sequences, List<LintWarning> warnings) {
         this.name = name;
         this.version = version;
         this.sha256 = sha256;
@@ -59,11 +59,8 @@ public final class CompiledBundle implements PolicyBundle {
         return sources;
     }
 
-    /**
-     * Lint warnings found while loading (the bundle loads regardless): conditions of deny, require_approval and
-     * forbid entries that can error on input the caller controls, which then apply the rule (SPEC §4).
-     */
-    public List<LoadError> warnings() {
+    @Override
+    public List<LintWarning> warnings() {
         return warnings;
     }
 

@@ -7,4 +7,9 @@ public record LoadResult(PolicyBundle bundle, List<LoadError> errors) {
     public boolean ok() {
         return bundle != null && errors.isEmpty();
     }
+
+    /** The lint warnings of the bundle that loaded; none when it did not. */
+    public List<LintWarning> warnings() {
+        return bundle == null ? List.of() : bundle.warnings();
+    }
 }

@@ -18,4 +18,9 @@ public interface PolicyBundle {
 
     /** The files (or URLs) the bundle was loaded from, in name order. */
     List<String> sources();
+
+    /** What the lint found in a bundle that loads, in the order found; none by default. */
+    default List<LintWarning> warnings() {
+        return List.of();
+    }
 }

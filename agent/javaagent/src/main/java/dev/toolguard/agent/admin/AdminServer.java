@@ -61,6 +61,8 @@ public final class AdminServer implements AutoCloseable {
     private final Redaction redaction;
     /** Null until the agent hands over its open audit log; {@code GET /audit/anchor} is a 503 meanwhile. */
     private volatile AuditAnchorSource auditAnchor;
+    /** Null until the agent hands over its tool registry; {@code GET /tools} is a 503 meanwhile. */
+    private volatile GuardedTools tools;
 
     /**
      * @param listen    {@code host:port}, {@code :port} or {@code port}; without a host, loopback
@@ -216,6 +218,11 @@ public final class AdminServer implements AutoCloseable {
         this.auditAnchor = source;
     }
 
+    /** Serves {@code GET /tools} from {@code source} (SPEC §12); without one it answers 503. */
+    public void serveTools(GuardedTools source) {
+        this.tools = source;
+    }
+
     /** The address actually bound (the port is chosen by the OS when 0 was asked). */
     public InetSocketAddress address() {
         return server.address();
@@ -289,6 +296,10 @@ public final class AdminServer implements AutoCloseable {
             } else if (path.equals("/metrics")) {
                 if (allow(exchange, method, "GET")) {
                     showMetrics(exchange);
+                }
+            } else if (path.equals("/tools")) {
+                if (allow(exchange, method, "GET")) {
+                    showTools(exchange);
                 }
             } else if (path.equals("/audit/anchor")) {
                 if (allow(exchange, method, "GET")) {
@@ -463,8 +474,38 @@ public final class AdminServer implements AutoCloseable {
         for (String source : s.sources()) {
             json.string(source);
         }
-        json.endArray().field("last_error", s.lastError()).endObject();
+        json.endArray().field("last_error", s.lastError());
+        json.name("warnings").beginArray();
+        for (String warning : s.warnings()) {
+            json.string(warning);
+        }
+        json.endArray().endObject();
         sendJson(exchange, 200, json);
+    }
+
+    /**
+     * {@code {"guarded":6,"tools":[{"tool":"issue_refund","method":"com.acme.Tools#issueRefund(String,double)",
+     * "module":"guarded-tool","entry":"tools.issue_refund"}, ...]}}, in the order the tools were guarded; a tool no
+     * entry names reads {@code "entry":"default","default":"deny"}.
+     */
+    private void showTools(HttpExchange exchange) throws IOException {
+        GuardedTools source = tools;
+        if (source == null) {
+            sendError(exchange, 503, "the agent is starting: no tool is guarded yet");
+            return;
+        }
+        List<GuardedTools.Tool> all = source.current();
+        JsonWriter json = new JsonWriter(Redaction.NONE).beginObject().field("guarded", all.size());
+        json.name("tools").beginArray();
+        for (GuardedTools.Tool t : all) {
+            json.beginObject().field("tool", t.tool()).field("method", t.method()).field("module", t.module())
+                    .field("entry", t.entry());
+            if (t.defaultAction() != null) {
+                json.field("default", t.defaultAction());
+            }
+            json.endObject();
+        }
+        sendJson(exchange, 200, json.endArray().endObject());
     }
 
     /** {@code {"hash":"<64 hex>","count":<records in the file>}}; 503 while the log is not open or has failed. */

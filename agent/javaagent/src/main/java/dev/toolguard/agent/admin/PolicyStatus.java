@@ -15,10 +15,17 @@ public interface PolicyStatus {
      * @param sha256    its sha256
      * @param sources   the configured sources
      * @param lastError the last load failure (every error, one per line), or null when the last load succeeded
+     * @param warnings  the lint warnings of the deciding bundle, each {@code file:line:col: warning: ...}
      */
-    record Snapshot(String name, String version, String sha256, List<String> sources, String lastError) {
+    record Snapshot(String name, String version, String sha256, List<String> sources, String lastError,
+                    List<String> warnings) {
         public Snapshot {
             sources = sources == null ? List.of() : List.copyOf(sources);
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        }
+
+        public Snapshot(String name, String version, String sha256, List<String> sources, String lastError) {
+            this(name, version, sha256, sources, lastError, List.of());
         }
     }
 }

@@ -83,7 +83,7 @@ public final class ToolInstaller {
     }
 
     /** Classes that are never tools: the JDK, the agent itself, its relocated libraries, other agents' glue. */
-    static ElementMatcher.Junction<TypeDescription> neverTools() {
+    public static ElementMatcher.Junction<TypeDescription> neverTools() {
         return nameStartsWith("java.").or(nameStartsWith("javax.")).or(nameStartsWith("jdk."))
                 .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
                 .or(nameStartsWith("dev.toolguard.agent.")).or(nameStartsWith("dev.toolguard.api."))
@@ -206,7 +206,7 @@ public final class ToolInstaller {
     }
 
     /** The class files of {@code dev.toolguard.api}, from the agent jar on the system class path; nothing else. */
-    private static final class ApiClassFiles implements ClassFileLocator {
+    public static final class ApiClassFiles implements ClassFileLocator {
         private final ClassFileLocator system = ClassFileLocator.ForClassLoader.ofSystemLoader();
 
         @Override

@@ -51,6 +51,11 @@ public final class ToolRegistry {
         return size;
     }
 
+    /** The tools served by a framework hook by name (an MCP tool), as they were first called. */
+    public List<ToolMethod> allNamed() {
+        return List.copyOf(named.values());
+    }
+
     /** Every instrumented tool method, in the order instrumented. */
     public synchronized List<ToolMethod> all() {
         return List.of(Arrays.copyOf(byId, size));

@@ -15,11 +15,13 @@ final class Arguments {
     private final List<String> positionals;
     private final Map<String, String> options;
     private final boolean help;
+    private final Set<String> flags;
 
-    private Arguments(List<String> positionals, Map<String, String> options, boolean help) {
+    private Arguments(List<String> positionals, Map<String, String> options, boolean help, Set<String> flags) {
         this.positionals = positionals;
         this.options = options;
         this.help = help;
+        this.flags = flags;
     }
 
     /** Parses {@code args}; {@code valued} names the options that take a value (without the leading dashes). */
@@ -27,10 +29,11 @@ final class Arguments {
         return parse(args, valued, Set.of());
     }
 
-    /** As {@link #parse(List, Set)}; {@code flags} names the options that take no value ({@code --strict}). */
-    static Arguments parse(List<String> args, Set<String> valued, Set<String> flags) {
+    /** As {@link #parse(List, Set)}, with {@code flagNames} the options that take no value. */
+    static Arguments parse(List<String> args, Set<String> valued, Set<String> flagNames) {
         List<String> positionals = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
+        Set<String> flags = new java.util.HashSet<>();
         boolean help = false;
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
@@ -52,8 +55,8 @@ final class Arguments {
             }
             int equals = arg.indexOf('=');
             String name = arg.substring(2, equals < 0 ? arg.length() : equals);
-            if (flags.contains(name) && equals < 0) {
-                if (options.putIfAbsent(name, "true") != null) {
+            if (flagNames.contains(name) && equals < 0) {
+                if (!flags.add(name)) {
                     throw new UsageException("option '--" + name + "' given twice");
                 }
                 continue;
@@ -73,20 +76,20 @@ final class Arguments {
                 throw new UsageException("option '--" + name + "' given twice");
             }
         }
-        return new Arguments(List.copyOf(positionals), options, help);
+        return new Arguments(List.copyOf(positionals), options, help, Set.copyOf(flags));
     }
 
     List<String> positionals() {
         return positionals;
     }
 
-    /** True when the switch {@code --name} was given. */
-    boolean flag(String name) {
-        return options.containsKey(name);
-    }
-
     boolean help() {
         return help;
+    }
+
+    /** Whether the flag {@code --name} was given. */
+    boolean flag(String name) {
+        return flags.contains(name);
     }
 
     String option(String name) {

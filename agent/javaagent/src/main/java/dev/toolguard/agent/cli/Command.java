@@ -17,7 +17,7 @@ interface Command {
     /** The options that take a value, without the leading dashes. */
     Set<String> valuedOptions();
 
-    /** The options that take no value (switches such as {@code --strict}), without the leading dashes. */
+    /** The options that take no value ({@code --strict}), without the leading dashes. */
     default Set<String> flagOptions() {
         return Set.of();
     }

@@ -85,7 +85,8 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command c : List.of(new ValidateCommand(), new TestCommand(), new ExplainCommand(),
-                new VerifyAuditCommand(), new AttachCommand(), ApprovalCommand.approve(), ApprovalCommand.reject())) {
+                new VerifyAuditCommand(), new AttachCommand(), ApprovalCommand.approve(), ApprovalCommand.reject(),
+                new ToolsCommand())) {
             commands.put(c.name(), c);
         }
         return commands;

@@ -28,24 +28,35 @@ final class PolicyInput {
             if (PolicySources.isUrl(source)) {
                 continue;
             }
-            Path path;
-            try {
-                path = Path.of(source);
-            } catch (RuntimeException e) {
-                throw new UsageException("cannot read " + source + ": not a valid path");
-            }
-            if (!Files.exists(path)) {
-                throw new UsageException("cannot read " + source + ": no such file or directory");
-            }
-            if (!Files.isReadable(path)) {
-                throw new UsageException("cannot read " + source + ": permission denied");
-            }
+            readablePath(source, "");
         }
         LoadResult result = BundleLoader.load(sources);
         if (result == null) {
             return new LoadResult(null, List.of(new LoadError(String.join(" ", sources), 1, 1, "the loader returned nothing")));
         }
         return result;
+    }
+
+    /**
+     * The local path named on the command line, which must exist and be readable: a typo in a path is a usage
+     * error (exit 2), not an invalid input.
+     *
+     * @param what what the path is, for the message ({@code "class path entry "}), or empty
+     */
+    static Path readablePath(String source, String what) {
+        Path path;
+        try {
+            path = Path.of(source);
+        } catch (RuntimeException e) {
+            throw new UsageException("cannot read " + what + source + ": not a valid path");
+        }
+        if (!Files.exists(path)) {
+            throw new UsageException("cannot read " + what + source + ": no such file or directory");
+        }
+        if (!Files.isReadable(path)) {
+            throw new UsageException("cannot read " + what + source + ": permission denied");
+        }
+        return path;
     }
 
     /** Prints every load error as {@code file:line:col: message}, one per line. */

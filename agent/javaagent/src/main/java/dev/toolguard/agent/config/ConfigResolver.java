@@ -31,6 +31,17 @@ public final class ConfigResolver {
     }
 
     /**
+     * Reads one agent config file alone, as {@code validate} checks it: no agent options, system properties or
+     * environment, so that only the file's own problems are found (an admin token is the deployment's business).
+     */
+    public static Result readFile(Path file) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        ConfigBuilder b = new ConfigBuilder();
+        ConfigFileReader.read(file, b, problems);
+        return new Result(b.build(file.toAbsolutePath().getParent()), List.copyOf(problems));
+    }
+
+    /**
      * Each named admin user's token variable must be set, and nobody may be named as the user of
      * {@code admin.token_env}. With the admin API on, every token set must be long enough: a short one is a
      * broken configuration, so every guarded call is denied until it is fixed (fail closed).

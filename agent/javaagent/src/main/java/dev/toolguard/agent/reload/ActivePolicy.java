@@ -66,6 +66,18 @@ public final class ActivePolicy {
         current.updateAndGet(s -> s.loaded() ? s : new Snapshot(null, reason, null, s.lastErrors(), s.lastErrorAt()));
     }
 
+    /**
+     * The sources load again into the bundle already deciding (a broken edit was undone): the last error is
+     * cleared, since nothing is wrong any more.
+     *
+     * @return true when there was an error to clear
+     */
+    public boolean recovered() {
+        Snapshot before = current.getAndUpdate(s -> s.lastErrors().isEmpty() ? s
+                : new Snapshot(s.engine(), s.noPolicyReason(), s.loadedAt(), List.of(), null));
+        return !before.lastErrors().isEmpty();
+    }
+
     /** Records a bundle that failed to load; whatever was deciding keeps deciding. */
     public void rejected(List<LoadError> errors) {
         current.updateAndGet(s -> new Snapshot(s.engine(), s.noPolicyReason(), s.loadedAt(), errors, Instant.now()));

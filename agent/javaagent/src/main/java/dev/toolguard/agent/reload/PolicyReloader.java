@@ -72,6 +72,10 @@ public final class PolicyReloader {
             }
             PolicyBundle deciding = active.current().bundle();
             if (deciding != null && deciding.sha256().equals(result.bundle().sha256())) {
+                // the sources are back to what decides: a rejected change in between is over (SPEC §10)
+                if (active.recovered()) {
+                    listener.recovered(deciding);
+                }
                 return false;
             }
             PolicyEngine engine;

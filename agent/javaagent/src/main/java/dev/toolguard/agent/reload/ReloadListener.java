@@ -13,4 +13,11 @@ public interface ReloadListener {
 
     /** A changed bundle failed to load; the previous one keeps deciding. */
     void rejected(List<LoadError> errors);
+
+    /**
+     * After a rejected change, the sources load again into the bundle that kept deciding (the broken edit was
+     * undone, even back to the very same content): the error is cleared. Nothing by default.
+     */
+    default void recovered(PolicyBundle deciding) {
+    }
 }

@@ -1,6 +1,7 @@
 package dev.toolguard.agent.runtime;
 
 import dev.toolguard.agent.admin.AdminServer;
+import dev.toolguard.agent.admin.GuardedTools;
 import dev.toolguard.agent.admin.Metrics;
 import dev.toolguard.agent.admin.PolicyStatus;
 import dev.toolguard.agent.advice.ToolInstaller;
@@ -23,6 +24,7 @@ import dev.toolguard.agent.reload.ReloadListener;
 import dev.toolguard.agent.reload.SourceWatcher;
 import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
+import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.instrumentation.ToolRules;
 import dev.toolguard.instrumentation.file.RulesFile;
 import dev.toolguard.instrumentation.rule.ToolRule;
@@ -38,6 +40,9 @@ import dev.toolguard.policy.audit.PolicyRecord;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.PolicyEngine;
 import dev.toolguard.policy.load.BundleLoader;
+import dev.toolguard.policy.load.CompiledBundle;
+import dev.toolguard.policy.load.LintWarning;
+import dev.toolguard.policy.load.ToolPolicy;
 import dev.toolguard.policy.load.LoadError;
 import dev.toolguard.policy.load.LoadResult;
 import dev.toolguard.policy.load.PolicyBundle;
@@ -129,7 +134,10 @@ public final class AgentRuntime {
                 }
                 checks = new ModuleChecks(Modules.named(builtin), filterDiscovery, AgentRuntime.class.getClassLoader(),
                         diagnostics);
-                instrument(fileRules, checks, RulesMatching.DEFAULT, inst);
+                instrument(fileRules, checks, inst);
+                if (!fileRules.isEmpty()) {
+                    watchForEntriesMatchingNoClass(installedRules, RulesMatching.DEFAULT, inst);
+                }
             }
             diagnostics.accept("toolguard: the agent failed to start, so every guarded call is denied: " + why);
         } catch (Throwable e) {
@@ -152,17 +160,17 @@ public final class AgentRuntime {
      * Installs the tool advice and every enabled module's hooks, for the tools of the modules' annotations and of
      * the {@code rules.yaml} files. The same path serves a start and a failed start, so that both guard the same tools.
      */
-    private void instrument(List<ToolRule> fileRules, ModuleChecks checks, RulesMatching matching,
-                            Instrumentation inst) {
+    private void instrument(List<ToolRule> fileRules, ModuleChecks checks, Instrumentation inst) {
         List<ToolRule> rules = new ArrayList<>(Modules.annotationRules(checks.modules()));
         rules.addAll(fileRules);
         ToolRules toolRules = new ToolRules(rules, Modules.parameterNaming());
         new ToolInstaller(toolRules, checks, unmatched, registry, diagnostics).install(inst);
         instrumented = true;
-        if (!fileRules.isEmpty()) {
-            watchForEntriesMatchingNoClass(toolRules, matching, inst);
-        }
+        installedRules = toolRules;
     }
+
+    /** The rules the instrumentation in place matches with; null before it is in place. */
+    private ToolRules installedRules;
 
     /**
      * Once the application had {@code match_grace} to load the classes the rules files name (and again as the JVM
@@ -265,20 +273,6 @@ public final class AgentRuntime {
         boolean shadow = config.mode() == EnforcementMode.SHADOW;
 
         Redaction redaction = redactionOf(config);
-        // nothing turns the audit log off (SPEC §13.13): it is the system of record
-        AuditLog audit = null;
-        String auditProblem = null;
-        try {
-            audit = AuditLog.open(new AuditConfig(config.auditFile(),
-                    FsyncMode.fromConfig(config.fsync().wireName()), null, redaction, config.auditCheckpoint()),
-                    startDetails(config, attached));
-        } catch (AuditWriteException | RuntimeException e) {
-            auditProblem = e.getMessage();
-        }
-        AuditSink auditSink = audit != null ? audit : record -> {
-            throw new AuditWriteException("the audit log is not open", null);
-        };
-
         Metrics metrics = new Metrics();
         ModuleChecks checks = new ModuleChecks(modules, config.filterDiscovery(), AgentRuntime.class.getClassLoader(),
                 diagnostics);
@@ -310,7 +304,10 @@ public final class AgentRuntime {
                 : "no policy loaded yet: the agent is starting");
         LastGoodStore lastGood = config.lastGood() == null ? null : new LastGoodStore(config.lastGood());
         boolean forceShadow = shadow;
-        Reporter reporter = new Reporter(auditSink, lastGood, sources, metrics, active);
+        // the audit log opens once the instrumentation is in place, so that its start record can carry what the
+        // instrumentation found wrong at start; the policy's records wait for it, and follow the start record
+        DeferredAuditSink policyRecords = new DeferredAuditSink();
+        Reporter reporter = new Reporter(policyRecords, lastGood, sources, metrics, active);
         AgentConfig loadConfig = config;
         // Loading the policy (YAML, JSON Schema, expressions) and installing the instrumentation (Byte Buddy) are
         // each a few hundred milliseconds of class loading, and independent: at JVM start they run side by side,
@@ -331,31 +328,6 @@ public final class AgentRuntime {
         }
         ActivePolicy deciding = active;
 
-        ApprovalNotifier notifier = config.approvalsWebhook() == null ? ApprovalNotifier.NONE
-                : new ApprovalWebhook(config.approvalsWebhook(), webhookSecret(config), redaction,
-                        ApprovalWebhook.Settings.DEFAULT, diagnostics);
-        // every call is settled with the engine that asked for its approval (the gate passes it), never this one
-        ApprovalService approvals = ApprovalService.builder(auditSink, (call, approved) -> approved)
-                .notifier(notifier).sweepEvery(Duration.ofSeconds(1)).build();
-        ApprovalGate gate = new ReloadingApprovalGate(approvals, active);
-        active.onSwap(approvals::reconsiderWaiting);
-        InetSocketAddress adminAddress = null;
-        AuditLog anchored = audit;
-        if (config.adminListen() != null) {
-            List<AdminServer.User> adminUsers = config.adminUsers().stream()
-                    .map(u -> new AdminServer.User(u.name(), u.tokenEnv(), u.role())).toList();
-            adminAddress = AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(),
-                            adminUsers, config.adminLimits(), redaction),
-                    System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics)
-                    .map(admin -> serveAuditAnchor(admin, anchored)).map(AdminServer::address).orElse(null);
-        }
-
-        GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
-                auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
-                false, module -> {
-                    String unmatchedEntry = unmatched.refusal();
-                    return unmatchedEntry != null ? unmatchedEntry : checks.refusal(module);
-                }, diagnostics);
         // the frameworks on the class path are checked now, so that the start line can say how they stand; a
         // framework that a later class loader brings (a Spring Boot jar's) is checked, and said, when it is met
         List<ModuleChecks.Result> atStart = new ArrayList<>();
@@ -366,12 +338,62 @@ public final class AgentRuntime {
                 atStart.add(r);
             }
         }
-        instrument(fileRules, checks, config.rulesMatching(), inst);
+        instrument(fileRules, checks, inst);
+
+        // nothing turns the audit log off (SPEC §13.13): it is the system of record
+        AuditLog audit = null;
+        String auditProblem = null;
+        try {
+            audit = AuditLog.open(new AuditConfig(config.auditFile(),
+                    FsyncMode.fromConfig(config.fsync().wireName()), null, redaction, config.auditCheckpoint()),
+                    startDetails(config, attached, unmatched));
+        } catch (AuditWriteException | RuntimeException e) {
+            auditProblem = e.getMessage();
+        }
+        AuditSink auditSink = audit != null ? audit : record -> {
+            throw new AuditWriteException("the audit log is not open", null);
+        };
+        policyRecords.open(auditSink);
+
+        ApprovalNotifier notifier = config.approvalsWebhook() == null ? ApprovalNotifier.NONE
+                : new ApprovalWebhook(config.approvalsWebhook(), webhookSecret(config), redaction,
+                        ApprovalWebhook.Settings.DEFAULT, diagnostics);
+        // every call is settled with the engine that asked for its approval (the gate passes it), never this one
+        ApprovalService approvals = ApprovalService.builder(auditSink, (call, approved) -> approved)
+                .notifier(notifier).sweepEvery(Duration.ofSeconds(1)).build();
+        ApprovalGate gate = new ReloadingApprovalGate(approvals, active);
+        active.onSwap(approvals::reconsiderWaiting);
+        GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
+                auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
+                false, module -> {
+                    String unmatchedEntry = unmatched.refusal();
+                    return unmatchedEntry != null ? unmatchedEntry : checks.refusal(module);
+                }, diagnostics);
         GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader(config.argumentBounds())));
+
+        InetSocketAddress adminAddress = null;
+        AuditLog anchored = audit;
+        if (config.adminListen() != null) {
+            List<AdminServer.User> adminUsers = config.adminUsers().stream()
+                    .map(u -> new AdminServer.User(u.name(), u.tokenEnv(), u.role())).toList();
+            adminAddress = AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(),
+                            adminUsers, config.adminLimits(), redaction),
+                    System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics)
+                    .map(admin -> serveAuditAnchor(admin, anchored))
+                    .map(admin -> {
+                        admin.serveTools(guardedTools(registry, deciding));
+                        return admin;
+                    })
+                    .map(AdminServer::address).orElse(null);
+        }
         awaitPolicy(policyLoad, active);
 
         stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config,
-                auditProblem, adminAddress, atStart));
+                auditProblem, adminAddress, atStart, attached, registry.all()));
+        // the application's grace to load the classes the rules files name starts once the agent let it run
+        if (!fileRules.isEmpty()) {
+            watchForEntriesMatchingNoClass(installedRules, config.rulesMatching(), inst);
+        }
     }
 
     /** The first load of the policy: what is loaded decides, what fails is said and recorded, then reloading starts. */
@@ -401,6 +423,7 @@ public final class AgentRuntime {
         }
         if (loaded.ok()) {
             active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow, redactionOf(config)));
+            sayWarnings(loaded.bundle());
             reporter.record(PolicyRecord.loaded(loaded.bundle().name(), loaded.bundle().version(),
                     loaded.bundle().sha256(), sources));
             if (!fromCopy) {
@@ -433,6 +456,13 @@ public final class AgentRuntime {
             diagnostics.accept("toolguard: the approval webhook's signing secret cannot be read (" + e.getMessage()
                     + "); its requests go unsigned");
             return null;
+        }
+    }
+
+    /** A bundle's lint warnings, said once, when it starts deciding; {@code GET /policy} lists them too. */
+    private void sayWarnings(PolicyBundle bundle) {
+        for (LintWarning w : bundle.warnings()) {
+            diagnostics.accept("toolguard: policy " + w);
         }
     }
 
@@ -469,7 +499,12 @@ public final class AgentRuntime {
         return admin;
     }
 
-    private static Map<String, Object> startDetails(AgentConfig config, boolean attached) {
+    /**
+     * What the start record holds: the agent and JVM, and, with rules files, the entries the instrumentation already
+     * found matching nothing (SPEC §7). At JVM start the application's classes are not loaded yet, so an entry found
+     * wrong later is said on stderr and in {@code /metrics} when it is found, not here.
+     */
+    private static Map<String, Object> startDetails(AgentConfig config, boolean attached, UnmatchedEntries unmatched) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("agent_version", AgentVersion.current());
         d.put("pid", ProcessHandle.current().pid());
@@ -478,6 +513,9 @@ public final class AgentRuntime {
         d.put("attached", attached);
         if (config.configFile() != null) {
             d.put("config", config.configFile().toString());
+        }
+        if (!config.rulesFiles().isEmpty()) {
+            d.put("rules_unmatched", unmatched.findings());
         }
         return d;
     }
@@ -496,6 +534,30 @@ public final class AgentRuntime {
         };
     }
 
+    /**
+     * {@code GET /tools}: every guarded method (and every tool a framework served by name), with the entry of the
+     * deciding bundle that decides it, read when asked, so that it follows reloads and classes as they load.
+     */
+    private static GuardedTools guardedTools(ToolRegistry registry, ActivePolicy active) {
+        return () -> {
+            PolicyBundle bundle = active.current().bundle();
+            List<GuardedTools.Tool> out = new ArrayList<>();
+            List<ToolMethod> all = new ArrayList<>(registry.all());
+            all.addAll(registry.allNamed());
+            for (ToolMethod m : all) {
+                String entry = null;
+                String byDefault = null;
+                if (bundle instanceof CompiledBundle compiled) {
+                    ToolPolicy p = compiled.tool(m.toolName());
+                    entry = p == null ? "default" : "tools." + p.name();
+                    byDefault = p == null ? compiled.defaultAction().wireName() : null;
+                }
+                out.add(new GuardedTools.Tool(m.toolName(), m.signature(), m.ruleSet(), entry, byDefault));
+            }
+            return out;
+        };
+    }
+
     private static PolicyStatus policyStatus(ActivePolicy active, List<String> sources) {
         return () -> {
             ActivePolicy.Snapshot s = active.current();
@@ -503,7 +565,8 @@ public final class AgentRuntime {
             String lastError = s.lastErrors().isEmpty() ? null
                     : s.lastErrors().stream().map(LoadError::toString).collect(Collectors.joining("\n"));
             return new PolicyStatus.Snapshot(b == null ? null : b.name(), b == null ? null : b.version(),
-                    b == null ? null : b.sha256(), sources, lastError);
+                    b == null ? null : b.sha256(), sources, lastError,
+                    b == null ? List.of() : b.warnings().stream().map(LintWarning::toString).toList());
         };
     }
 
@@ -529,7 +592,14 @@ public final class AgentRuntime {
             diagnostics.accept("toolguard: policy reloaded: " + bundle.name() + " version " + bundle.version()
                     + " sha256 " + bundle.sha256());
             record(PolicyRecord.loaded(bundle.name(), bundle.version(), bundle.sha256(), sources));
+            sayWarnings(bundle);
             saveLastGood(bundle);
+        }
+
+        @Override
+        public void recovered(PolicyBundle deciding) {
+            diagnostics.accept("toolguard: policy error cleared: the sources load again, as " + deciding.name()
+                    + " version " + deciding.version() + " sha256 " + deciding.sha256() + ", which still decides");
         }
 
         @Override

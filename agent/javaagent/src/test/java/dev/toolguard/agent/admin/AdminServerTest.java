@@ -74,7 +74,8 @@ class AdminServerTest {
             .clock(clock).pollInterval(Duration.ofMillis(20)).build();
     private final Metrics metrics = new Metrics();
     private final PolicyStatus policy = () -> new PolicyStatus.Snapshot("support-agent", "2026-11-21.1",
-            "ab".repeat(32), List.of("policies/"), "policies/b.yaml:3:5: unknown key 'acton'");
+            "ab".repeat(32), List.of("policies/"), "policies/b.yaml:3:5: unknown key 'acton'",
+            List.of("policies/a.yaml:4:8: warning: the tools key 'crm.*' is a glob [glob-tool-key]"));
     private final List<String> diagnostics = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ExecutorService callers = Executors.newCachedThreadPool();
@@ -297,6 +298,37 @@ class AdminServerTest {
         assertThat(body.get("sha256").asText()).isEqualTo("ab".repeat(32));
         assertThat(body.get("sources").get(0).asText()).isEqualTo("policies/");
         assertThat(body.get("last_error").asText()).contains("unknown key 'acton'");
+        assertThat(body.get("warnings")).hasSize(1);
+        assertThat(body.get("warnings").get(0).asText())
+                .isEqualTo("policies/a.yaml:4:8: warning: the tools key 'crm.*' is a glob [glob-tool-key]");
+    }
+
+    @Test
+    void getToolsListsEveryGuardedMethodWithItsModuleAndDecidingEntry_toAViewer() throws Exception {
+        start().serveTools(() -> List.of(
+                new GuardedTools.Tool("issue_refund", "com.acme.Tools#issueRefund(String,double)", "guarded-tool",
+                        "tools.issue_refund", null),
+                new GuardedTools.Tool("crm.read_account", "com.acme.CrmClient#readAccount(String)", "rules",
+                        "default", "deny")));
+
+        HttpResponse<String> response = get("/tools", VERA);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("guarded").asInt()).isEqualTo(2);
+        assertThat(body.get("tools").get(0).toString()).isEqualTo("{\"tool\":\"issue_refund\",\"method\":"
+                + "\"com.acme.Tools#issueRefund(String,double)\",\"module\":\"guarded-tool\",\"entry\":\"tools.issue_refund\"}");
+        assertThat(body.get("tools").get(1).toString()).isEqualTo("{\"tool\":\"crm.read_account\",\"method\":"
+                + "\"com.acme.CrmClient#readAccount(String)\",\"module\":\"rules\",\"entry\":\"default\",\"default\":\"deny\"}");
+        assertThat(get("/tools", null).statusCode()).isEqualTo(401);
+        assertThat(post("/tools", "{}", TOKEN).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void getToolsIsA503UntilTheAgentHandsItsToolsOver() throws Exception {
+        start();
+
+        assertThat(get("/tools").statusCode()).isEqualTo(503);
     }
 
     @Test

@@ -62,10 +62,10 @@ class MainTest {
 
     @Test
     void anUnknownOptionExits2NamingItAndPointingToHelp() {
-        CliRun run = CliRun.of("validate", "--lenient", "p.yaml");
+        CliRun run = CliRun.of("validate", "--strikt", "p.yaml");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("toolguard validate: unknown option '--lenient'", "validate --help");
+        assertThat(run.err()).contains("toolguard validate: unknown option '--strikt'", "validate --help");
     }
 
     @Test

@@ -61,6 +61,7 @@ class ValidateCommandTest {
                         action: require_approval
                       - when: '"support_l1" in ctx.user.roles'
                         action: allow
+                    arguments: {properties: {amount: {type: number}, qty: {type: integer}}}
                 """);
 
         CliRun run = CliRun.of("validate", policy.toString());
@@ -91,6 +92,7 @@ class ValidateCommandTest {
                       - when: args.amount > 100
                         action: deny
                       - action: allow
+                    arguments: {properties: {amount: {type: number}}}
                 """);
 
         CliRun strict = CliRun.of("validate", "--strict", policy.toString());
@@ -99,7 +101,7 @@ class ValidateCommandTest {
         assertThat(strict.exitCode()).isEqualTo(1);
         assertThat(strict.out()).contains("refunds.yaml:7:19: warning: tools.issue_refund.rules[0]: args.amount can be missing");
         assertThat(strict.out()).doesNotContain("OK refunds");
-        assertThat(strict.err()).contains("validate: 1 warning, and --strict makes warnings fail");
+        assertThat(strict.err()).contains("validate: 1 warning, which --strict makes errors");
         assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
     }
 

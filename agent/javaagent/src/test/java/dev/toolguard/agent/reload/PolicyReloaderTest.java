@@ -45,6 +45,11 @@ class PolicyReloaderTest {
                 public void rejected(List<LoadError> errors) {
                     events.add("rejected " + errors);
                 }
+
+                @Override
+                public void recovered(PolicyBundle deciding) {
+                    events.add("recovered " + deciding.version());
+                }
             });
 
     @AfterEach
@@ -100,6 +105,35 @@ class PolicyReloaderTest {
     }
 
     @Test
+    void aBrokenEditUndoneToTheDecidingContentClearsTheErrorAndSaysSo() {
+        reloader.checkNow();
+        content.set("b");
+        nextLoad.set(broken());
+        reloader.checkNow();
+        assertThat(active.current().lastErrors()).isNotEmpty();
+
+        content.set("a again"); // the file is put back as it was: the same bundle, sha256 and all
+        nextLoad.set(ok("sha-a"));
+
+        assertThat(reloader.checkNow()).isFalse(); // nothing new decides
+        assertThat(active.current().bundle().version()).isEqualTo("sha-a");
+        assertThat(active.current().lastErrors()).isEmpty();
+        assertThat(active.current().lastErrorAt()).isNull();
+        assertThat(events).containsExactly("loaded sha-a", "rejected [p.yaml:3:5: unknown key 'acton']",
+                "recovered sha-a");
+    }
+
+    @Test
+    void anUnchangedBundleWithoutAnErrorBeforeIsNoRecovery() {
+        reloader.checkNow();
+        content.set("touched");
+
+        assertThat(reloader.checkNow()).isFalse();
+
+        assertThat(events).containsExactly("loaded sha-a");
+    }
+
+    @Test
     void aBrokenBundleIsTriedAgainOnlyAfterTheNextChange() {
         reloader.checkNow();
         content.set("b");
@@ -146,8 +180,9 @@ class PolicyReloaderTest {
         reloader.seen(new SourceWatcher.Fingerprint("a", List.of()));
         reloader.start(Duration.ofMillis(20));
 
-        content.set("b");
+        // the bundle first, then the change: a poll between the two would otherwise load the old bundle for "b"
         nextLoad.set(ok("sha-b"));
+        content.set("b");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> active.current().loaded()
                 && active.current().bundle().version().equals("sha-b"));

@@ -1,6 +1,6 @@
 package dev.toolguard.agent.instrument.check;
 
-import dev.toolguard.instrumentation.Nearest;
+import dev.toolguard.policy.load.Nearest;
 import dev.toolguard.instrumentation.ToolRules;
 import dev.toolguard.instrumentation.rule.ToolRule;
 
@@ -21,8 +21,17 @@ public final class UnmatchedEntries {
 
     private final boolean required;
     private final Consumer<String> diagnostics;
-    /** Entry place to what is wrong with it: {@code method_missing} or {@code class_missing}. */
-    private final Map<String, String> problems = new ConcurrentHashMap<>();
+    /** Entry place (and class) to what is wrong with it. */
+    private final Map<String, Finding> problems = new ConcurrentHashMap<>();
+
+    /**
+     * One entry that matched nothing.
+     *
+     * @param problem {@code method_missing} or {@code class_missing}
+     * @param message what is said on stderr, with the entry's place and the nearest names
+     */
+    public record Finding(String entry, String problem, String message) {
+    }
     private volatile String refusal;
 
     public UnmatchedEntries(boolean required, Consumer<String> diagnostics) {
@@ -37,12 +46,11 @@ public final class UnmatchedEntries {
 
     /** An entry matched a class but none of its methods. */
     public void methodMissing(ToolRules.Miss miss) {
-        String where = miss.rule().origin();
-        if (problems.putIfAbsent(where + " " + miss.className(), "method_missing") != null) {
+        String where = miss.rule().origin() + " " + miss.className();
+        String text = methodMissingText(miss);
+        if (problems.putIfAbsent(where, new Finding(where, "method_missing", text)) != null) {
             return;
         }
-        String text = where + ": class " + miss.className() + " has no method matching '" + miss.rule().methodGlob() + "'"
-                + didYouMean(miss.nearest());
         diagnostics.accept("toolguard: error: " + text + consequence());
         if (required) {
             refusal = refusal != null ? refusal : "a rules.yaml entry matches nothing: " + text
@@ -59,15 +67,16 @@ public final class UnmatchedEntries {
         // synchronized: the check at exit waits for a check of the timer's still saying what it found
         List<String> names = null;
         for (ToolRule r : entries) {
-            if (problems.putIfAbsent(r.origin(), "class_missing") != null) {
+            if (problems.containsKey(r.origin())) {
                 continue;
             }
             if (names == null) {
                 names = loadedClassNames.get();
             }
-            String typed = r.entry();
-            String text = r.origin() + ": no loaded class matches " + typed + didYouMean(
-                    Nearest.names(typed.substring(typed.indexOf(' ') + 1), names));
+            String text = noClassText(r, "loaded class", names);
+            if (problems.putIfAbsent(r.origin(), new Finding(r.origin(), "class_missing", text)) != null) {
+                continue;
+            }
             diagnostics.accept("toolguard: warning: " + text + consequence());
             if (required) {
                 refusal = refusal != null ? refusal : "a rules.yaml entry matches nothing: " + text
@@ -83,12 +92,39 @@ public final class UnmatchedEntries {
 
     /** Each entry (and class) that matched nothing, and how, for {@code /metrics}. */
     public Map<String, String> problems() {
-        return new LinkedHashMap<>(problems);
+        Map<String, String> out = new LinkedHashMap<>();
+        problems.forEach((where, f) -> out.put(where, f.problem()));
+        return out;
+    }
+
+    /** What was found so far, for the start record: {@code {entry, problem, message}} each, in entry order. */
+    public List<Map<String, Object>> findings() {
+        return problems.values().stream().sorted(java.util.Comparator.comparing(Finding::entry))
+                .map(f -> Map.<String, Object>of("entry", f.entry(), "problem", f.problem(), "message", f.message()))
+                .toList();
     }
 
     private String consequence() {
         return required ? "; every guarded call is denied (instrumentation.require_matches)"
                 : "; the tools it meant are not guarded";
+    }
+
+    /** {@code rules.yaml:3:5: class com.acme.CrmClient has no method matching 'updateAcount' (did you mean ...?)}. */
+    public static String methodMissingText(ToolRules.Miss miss) {
+        return miss.rule().origin() + ": class " + miss.className() + " has no method matching '"
+                + miss.rule().methodGlob() + "'" + didYouMean(miss.nearest());
+    }
+
+    /**
+     * {@code rules.yaml:3:5: no loaded class matches class com.acme.CrmClinet (did you mean com.acme.CrmClient?)}.
+     *
+     * @param which      what was searched: {@code loaded class}, {@code class on the class path}
+     * @param classNames the classes searched, for the nearest names
+     */
+    public static String noClassText(ToolRule r, String which, List<String> classNames) {
+        String typed = r.entry();
+        return r.origin() + ": no " + which + " matches " + typed
+                + didYouMean(Nearest.names(typed.substring(typed.indexOf(' ') + 1), classNames));
     }
 
     private static String didYouMean(List<String> nearest) {

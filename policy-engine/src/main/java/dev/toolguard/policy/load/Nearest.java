@@ -1,4 +1,4 @@
-package dev.toolguard.instrumentation;
+package dev.toolguard.policy.load;
 
 import java.util.ArrayList;
 import java.util.Comparator;
