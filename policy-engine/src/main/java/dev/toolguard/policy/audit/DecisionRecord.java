@@ -43,8 +43,12 @@ public record DecisionRecord(String id, String tool, String method, Map<String, 
         out.name("policy").beginObject()
                 .field("name", decision.policyName())
                 .field("version", decision.policyVersion())
-                .field("sha256", decision.policySha256())
-                .endObject();
+                .field("sha256", decision.policySha256());
+        if (decision.policySignature() != null) {
+            // SPEC §15: which signed revision decided, and under which key
+            out.field("revision", decision.policySignature().revision()).field("key_id", decision.policySignature().keyId());
+        }
+        out.endObject();
         out.field("latency_ns", decision.latencyNanos());
         if (hasError(decision.trace())) {
             out.name("errors").beginArray();

@@ -1,5 +1,7 @@
 package dev.toolguard.policy.decide;
 
+import dev.toolguard.policy.load.BundleSignature;
+
 import java.util.List;
 
 /**
@@ -19,6 +21,7 @@ import java.util.List;
  * @param trace         every step that ran, in order (for explain and the audit record's errors)
  * @param origin        what made the decision: the policy, or a call that could not be read, or an internal error;
  *                      callers act on this, never on the reason's text
+ * @param policySignature the revision and key of the signed bundle that decided (SPEC §15), or null when unsigned
  */
 public record Decision(
         Action action,
@@ -32,7 +35,8 @@ public record Decision(
         long latencyNanos,
         ApprovalSpec approval,
         List<TraceStep> trace,
-        Origin origin) {
+        Origin origin,
+        BundleSignature policySignature) {
 
     /** What made a decision. */
     public enum Origin {
@@ -46,12 +50,20 @@ public record Decision(
         INSTRUMENTATION
     }
 
+    /** A decision of a bundle loaded without a signature. */
+    public Decision(Action action, boolean enforced, String reason, String rule, String field, String policyName,
+                    String policyVersion, String policySha256, long latencyNanos, ApprovalSpec approval,
+                    List<TraceStep> trace, Origin origin) {
+        this(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval,
+                trace, origin, null);
+    }
+
     /** A decision made by the policy ({@link Origin#POLICY}). */
     public Decision(Action action, boolean enforced, String reason, String rule, String field, String policyName,
                     String policyVersion, String policySha256, long latencyNanos, ApprovalSpec approval,
                     List<TraceStep> trace) {
         this(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval,
-                trace, Origin.POLICY);
+                trace, Origin.POLICY, null);
     }
 
     public boolean allowed() {
@@ -74,14 +86,14 @@ public record Decision(
     }
 
     public Decision withLatency(long nanos) {
-        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, nanos, approval, trace, origin);
+        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, nanos, approval, trace, origin, policySignature);
     }
 
     public Decision withEnforced(boolean enforced) {
-        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval, trace, origin);
+        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval, trace, origin, policySignature);
     }
 
     public Decision withOrigin(Origin origin) {
-        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval, trace, origin);
+        return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, latencyNanos, approval, trace, origin, policySignature);
     }
 }

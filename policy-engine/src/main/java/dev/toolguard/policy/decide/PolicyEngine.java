@@ -255,7 +255,7 @@ public final class PolicyEngine {
             // values that cannot even be walked are not shown: the reason says only that the walk failed
             return new Decision(Action.DENY, !forceShadow, "internal error while deciding (the call's values cannot be"
                     + " searched for secrets)", ON_ERROR, null, d.policyName(), d.policyVersion(), d.policySha256(),
-                    d.latencyNanos(), null, List.of(), Decision.Origin.INTERNAL_ERROR);
+                    d.latencyNanos(), null, List.of(), Decision.Origin.INTERNAL_ERROR, d.policySignature());
         }
         if (secrets.none()) {
             return d;
@@ -269,7 +269,8 @@ public final class PolicyEngine {
             steps = List.copyOf(hidden);
         }
         return new Decision(d.action(), d.enforced(), secrets.hide(d.reason()), d.rule(), d.field(), d.policyName(),
-                d.policyVersion(), d.policySha256(), d.latencyNanos(), d.approval(), steps, d.origin());
+                d.policyVersion(), d.policySha256(), d.latencyNanos(), d.approval(), steps, d.origin(),
+                d.policySignature());
     }
 
     /** A shadow-mode denial met on the way, returned only if the enforced steps let the call run. */
@@ -693,7 +694,8 @@ public final class PolicyEngine {
         // the latency is taken here, as the decision is made, so that no second Decision is built for it
         return new Decision(action, enforced && !forceShadow, reason, rule, field,
                 bundle == null ? null : bundle.name(), bundle == null ? null : bundle.version(),
-                bundle == null ? null : bundle.sha256(), System.nanoTime() - trace.started(), approval, trace.steps());
+                bundle == null ? null : bundle.sha256(), System.nanoTime() - trace.started(), approval, trace.steps(),
+                Decision.Origin.POLICY, bundle == null ? null : bundle.signature());
     }
 
     /** What an erroring condition gave, for a reason: the error's message, or the value that is not a boolean. */

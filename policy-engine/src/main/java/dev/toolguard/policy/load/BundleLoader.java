@@ -60,6 +60,14 @@ public final class BundleLoader {
     private BundleLoader() {
     }
 
+    /** How URLs are fetched ({@code policy.http}): the client (its TLS trust) and the timeout of each request. */
+    public record Http(HttpClient client, Duration timeout) {
+        public static Http defaults() {
+            return new Http(HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL).build(), HTTP_TIMEOUT);
+        }
+    }
+
     /** One file of a bundle as read, before parsing. */
     private record RawFile(String name, byte[] bytes) {
     }
@@ -100,14 +108,33 @@ public final class BundleLoader {
      * Never throws for bad input: problems are in the result.
      */
     public static LoadResult load(List<String> sources, long maxBytes) {
+        return load(sources, Map.of(), maxBytes, null);
+    }
+
+    /**
+     * Loads {@code sources} together with files already read ({@code fetched}: name -> content, such as the
+     * files of a signed bundle, checked against its manifest), all under one {@code maxBytes} bound. URLs are
+     * fetched with {@code http} ({@code policy.http}: its timeout and trusted certificates), or with a default
+     * client when it is null.
+     */
+    public static LoadResult load(List<String> sources, Map<String, byte[]> fetched, long maxBytes, Http http) {
         Problems problems = new Problems();
         List<RawFile> files = new ArrayList<>();
         SizeBound bound = new SizeBound(maxBytes);
-        if (sources == null || sources.isEmpty()) {
+        if ((sources == null || sources.isEmpty()) && fetched.isEmpty()) {
             problems.add(SourcePosition.startOf("<policy>"), "no policy source given");
         } else {
-            for (String source : sources) {
-                collect(source, files, problems, bound);
+            for (Map.Entry<String, byte[]> f : fetched.entrySet()) {
+                String refusal = bound.refusal(f.getValue().length);
+                if (refusal != null) {
+                    problems.add(SourcePosition.startOf(f.getKey()), refusal);
+                } else {
+                    bound.used += f.getValue().length;
+                    files.add(new RawFile(f.getKey(), f.getValue()));
+                }
+            }
+            for (String source : sources == null ? List.<String>of() : sources) {
+                collect(source, files, problems, bound, http);
             }
         }
         if (!problems.isEmpty()) {
@@ -149,10 +176,10 @@ public final class BundleLoader {
         return new LoadResult(compiler.build(sha256(files), names), List.of());
     }
 
-    private static void collect(String source, List<RawFile> files, Problems problems, SizeBound bound) {
+    private static void collect(String source, List<RawFile> files, Problems problems, SizeBound bound, Http http) {
         String lower = source.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            fetch(source, files, problems, bound);
+            fetch(source, files, problems, bound, http);
             return;
         }
         Path path = Path.of(source);
@@ -211,13 +238,11 @@ public final class BundleLoader {
         }
     }
 
-    private static void fetch(String url, List<RawFile> files, Problems problems, SizeBound bound) {
+    private static void fetch(String url, List<RawFile> files, Problems problems, SizeBound bound, Http http) {
         try {
-            HttpClient client = HttpClient.newBuilder()
-                    .connectTimeout(HTTP_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL)
-                    .build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(HTTP_TIMEOUT).GET().build();
+            Http h = http != null ? http : Http.defaults();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(h.timeout()).GET().build();
+            HttpClient client = h.client();
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
@@ -245,7 +270,8 @@ public final class BundleLoader {
         }
     }
 
-    private static boolean isPolicyFileName(String fileName) {
+    /** True for the names a directory contributes to a bundle: {@code *.yaml}, {@code *.yml}, {@code *.json}, any case. */
+    public static boolean isPolicyFileName(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);
         return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
     }

@@ -22,10 +22,20 @@ public final class CompiledBundle implements PolicyBundle {
     private final List<ToolPolicy> globTools;
     private final List<SequenceRule> sequences;
     private final List<LintWarning> warnings;
+    private final BundleSignature signature;
 
     CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
                    Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids, Map<String, ToolPolicy> exactTools,
                    List<ToolPolicy> globTools, List<SequenceRule> sequences, List<LintWarning> warnings) {
+        this(name, version, sha256, sources, defaultAction, roles, forbids, exactTools, globTools, sequences, warnings,
+                null);
+    }
+
+    private CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
+                           Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids,
+                           Map<String, ToolPolicy> exactTools, List<ToolPolicy> globTools,
+                           List<SequenceRule> sequences, List<LintWarning> warnings, BundleSignature signature) {
+        this.signature = signature;
         this.name = name;
         this.version = version;
         this.sha256 = sha256;
@@ -62,6 +72,17 @@ public final class CompiledBundle implements PolicyBundle {
     @Override
     public List<LintWarning> warnings() {
         return warnings;
+    }
+
+    @Override
+    public BundleSignature signature() {
+        return signature;
+    }
+
+    /** The same bundle, marked as signed: only after its signed manifest was checked (SPEC §15). */
+    public CompiledBundle signedBy(BundleSignature by) {
+        return new CompiledBundle(name, version, sha256, sources, defaultAction, roles, forbids, exactTools, globTools,
+                sequences, warnings, by);
     }
 
     /** The decision for a tool no entry names: deny unless a file says {@code default: allow}. */

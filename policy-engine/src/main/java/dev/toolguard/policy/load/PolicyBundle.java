@@ -23,4 +23,9 @@ public interface PolicyBundle {
     default List<LintWarning> warnings() {
         return List.of();
     }
+
+    /** Who signed the bundle (SPEC §15), or null for a bundle loaded without a signature. */
+    default BundleSignature signature() {
+        return null;
+    }
 }

@@ -470,6 +470,8 @@ public final class AdminServer implements AutoCloseable {
                 .field("name", s.name())
                 .field("version", s.version())
                 .field("sha256", s.sha256());
+        json.name("revision").value(s.revision());
+        json.field("key_id", s.keyId());
         json.name("sources").beginArray();
         for (String source : s.sources()) {
             json.string(source);

@@ -86,7 +86,7 @@ public final class Main {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command c : List.of(new ValidateCommand(), new TestCommand(), new ExplainCommand(),
                 new VerifyAuditCommand(), new AttachCommand(), ApprovalCommand.approve(), ApprovalCommand.reject(),
-                new ToolsCommand())) {
+                new ToolsCommand(), new KeygenCommand(), new SignCommand())) {
             commands.put(c.name(), c);
         }
         return commands;

@@ -38,6 +38,8 @@ import java.util.List;
  * @param rulesMatching     {@code instrumentation.require_matches} and {@code match_grace}: rules.yaml entries that match nothing
  * @param sessionTtl        {@code state.session_ttl}: what {@code within: session} means, and how long history is kept at least
  * @param maxSessions       {@code state.max_sessions}: how many sessions the history holds at most
+ * @param policySigning     {@code policy.signing}: the keys that may sign the bundle, and whether a signature is required
+ * @param policyHttp        {@code policy.http}: timeout and trusted CA certificates for http(s) sources
  */
 public record AgentConfig(
         Path configFile,
@@ -66,7 +68,9 @@ public record AgentConfig(
         Duration auditCheckpoint,
         RulesMatching rulesMatching,
         Duration sessionTtl,
-        int maxSessions) {
+        int maxSessions,
+        PolicySigning policySigning,
+        PolicyHttp policyHttp) {
 
     /** Every module the agent ships, by name: the default of {@code instrumentation.builtin}. */
     public static final List<String> ALL_BUILTIN_RULE_SETS = dev.toolguard.agent.instrument.Modules.NAMES;
@@ -98,6 +102,6 @@ public record AgentConfig(
         return new AgentConfig(configFile, List.of(), Duration.ZERO, null, EnforcementMode.ENFORCE, OnError.DENY,
                 builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, redactValues, maxValueChars,
                 approvalsWebhook, approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
-                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions);
+                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions, policySigning, policyHttp);
     }
 }

@@ -16,6 +16,9 @@ final class ConfigBuilder {
     Path lastGood;
     boolean lastGoodSet;
     long policyMaxBytes = dev.toolguard.policy.load.BundleLoader.DEFAULT_MAX_BYTES;
+    List<Path> signingKeys = new ArrayList<>();
+    Boolean signingRequired;
+    PolicyHttp policyHttp = PolicyHttp.DEFAULT;
     ValueBounds argumentBounds = ValueBounds.DEFAULT;
     EnforcementMode mode = EnforcementMode.ENFORCE;
     OnError onError = OnError.DENY;
@@ -49,6 +52,8 @@ final class ConfigBuilder {
         return new AgentConfig(configFile, policySources, reload, last, mode, onError, builtinRuleSets,
                 rulesFiles, filterDiscovery, context, audit, fsync, redact, redactValues, maxValueChars, approvalsWebhook,
                 approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
-                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions);
+                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions,
+                new PolicySigning(signingKeys, signingRequired != null ? signingRequired : !signingKeys.isEmpty()),
+                policyHttp);
     }
 }

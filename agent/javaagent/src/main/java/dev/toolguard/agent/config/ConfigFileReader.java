@@ -115,7 +115,7 @@ final class ConfigFileReader {
     }
 
     private void readPolicy(LocatedNode node, ConfigBuilder b) {
-        forEachKey(node, "policy.", Set.of("sources", "reload", "last_good", "max_bytes"), (key, value) -> {
+        forEachKey(node, "policy.", Set.of("sources", "reload", "last_good", "max_bytes", "signing", "http"), (key, value) -> {
             switch (key) {
                 case "sources" -> b.policySources = stringList(value, "policy.sources").stream()
                         .map(this::resolveSource).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
@@ -125,6 +125,37 @@ final class ConfigFileReader {
                     b.lastGoodSet = true;
                     b.lastGood = s.isEmpty() ? null : dir.resolve(s).normalize();
                 });
+                case "signing" -> readSigning(value, b);
+                case "http" -> readHttp(value, b);
+                default -> throw new IllegalStateException(key);
+            }
+        });
+    }
+
+    /** {@code policy.signing} (SPEC §15): key files resolve against the config file's directory, like sources. */
+    private void readSigning(LocatedNode node, ConfigBuilder b) {
+        forEachKey(node, "policy.signing.", Set.of("public_keys", "required"), (key, value) -> {
+            switch (key) {
+                case "public_keys" -> b.signingKeys = stringList(value, "policy.signing.public_keys").stream()
+                        .map(k -> dir.resolve(k).normalize()).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                case "required" -> bool(value, "policy.signing.required").ifPresent(v -> b.signingRequired = v);
+                default -> throw new IllegalStateException(key);
+            }
+        });
+    }
+
+    /** {@code policy.http} (SPEC §15). */
+    private void readHttp(LocatedNode node, ConfigBuilder b) {
+        forEachKey(node, "policy.http.", Set.of("timeout", "ca_file"), (key, value) -> {
+            switch (key) {
+                case "timeout" -> positiveDuration(value, "policy.http.timeout")
+                        .ifPresent(d -> b.policyHttp = new PolicyHttp(d, b.policyHttp.caFile()));
+                case "ca_file" -> {
+                    if (!isNull(value)) {
+                        scalar(value, "policy.http.ca_file").ifPresent(s -> b.policyHttp = new PolicyHttp(
+                                b.policyHttp.timeout(), s.isEmpty() ? null : dir.resolve(s).normalize()));
+                    }
+                }
                 default -> throw new IllegalStateException(key);
             }
         });

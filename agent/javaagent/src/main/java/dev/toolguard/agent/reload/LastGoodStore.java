@@ -2,12 +2,13 @@ package dev.toolguard.agent.reload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolguard.policy.load.BundleLoader;
+import dev.toolguard.policy.load.BundleSignature;
 import dev.toolguard.policy.load.PolicyBundle;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -22,7 +23,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -43,8 +43,9 @@ import java.util.stream.Stream;
  * to keep their order; it is replaced whole, never left half written.
  *
  * <p>The copy belongs to the sources it came from (SPEC §13.8): a manifest beside the files records the
- * canonical set of configured sources and the bundle's sha256, and the copy is offered only to the same set
- * and only when its files still hash to that sha256. A directory (or a file in it) that is not owned by the
+ * canonical set of configured sources, the ids of the configured signing keys, the bundle's sha256 and, for
+ * a signed bundle, its revision and key id (SPEC §15: the revision a restart must not go below); the copy is
+ * offered only to the same sources and keys, and only when its files still hash to that sha256. A directory (or a file in it) that is not owned by the
  * running user, or that group or others may write, is ignored: someone else could have planted the policy.
  */
 public final class LastGoodStore {
@@ -56,17 +57,27 @@ public final class LastGoodStore {
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
+    /** How a bundle's URLs are fetched again for the copy ({@code policy.http}); null for the JDK's defaults. */
+    private final BundleLoader.Http http;
 
     public LastGoodStore(Path dir) {
+        this(dir, null);
+    }
+
+    public LastGoodStore(Path dir, BundleLoader.Http http) {
         this.dir = dir;
+        this.http = http;
     }
 
     public Path dir() {
         return dir;
     }
 
-    /** A usable copy: the sources to load it from, and the sha256 the loaded bundle must have. */
-    public record Copy(List<String> sources, String sha256) {
+    /**
+     * A usable copy: the sources to load it from, the sha256 the loaded bundle must have, and who signed it
+     * (null for an unsigned bundle): its revision is the lowest the same sources may load again (SPEC §15).
+     */
+    public record Copy(List<String> sources, String sha256, BundleSignature signature) {
     }
 
     /**
@@ -94,6 +105,14 @@ public final class LastGoodStore {
      * that cannot be written, or whose sources changed since the bundle loaded, leaves the previous one.
      */
     public void save(PolicyBundle bundle, List<String> configuredSources) throws IOException {
+        save(bundle, configuredSources, List.of());
+    }
+
+    /**
+     * As {@link #save(PolicyBundle, List)}, binding the copy to the signing keys too ({@code signingKeys}: their
+     * ids) and keeping the bundle's signed revision and key id, so that a restart still refuses an older one.
+     */
+    public void save(PolicyBundle bundle, List<String> configuredSources, List<String> signingKeys) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, dir.getFileName() + ".new-"); // owner-only on POSIX
@@ -103,7 +122,7 @@ public final class LastGoodStore {
             for (int i = 0; i < sources.size(); i++) {
                 String source = sources.get(i);
                 Path target = staging.resolve(String.format("%03d-%s", i, fileNameOf(source)));
-                try (InputStream in = open(source)) {
+                try (InputStream in = open(source, http)) {
                     Files.copy(in, target);
                 }
                 digest.update(Files.readAllBytes(target));
@@ -115,6 +134,11 @@ public final class LastGoodStore {
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("sources", canonical(configuredSources));
             manifest.put("sha256", bundle.sha256());
+            manifest.put("signing_keys", new TreeSet<>(signingKeys));
+            if (bundle.signature() != null) {
+                manifest.put("revision", bundle.signature().revision());
+                manifest.put("key_id", bundle.signature().keyId());
+            }
             Path manifestFile = staging.resolve(MANIFEST);
             JSON.writerWithDefaultPrettyPrinter().writeValue(manifestFile.toFile(), manifest);
             ownerOnly(manifestFile);
@@ -139,6 +163,11 @@ public final class LastGoodStore {
      * reason not to use an existing copy is said through {@code warn}.
      */
     public Optional<Copy> copyFor(List<String> configuredSources, Consumer<String> warn) {
+        return copyFor(configuredSources, List.of(), warn);
+    }
+
+    /** The saved copy for {@code configuredSources} and exactly these signing keys (their ids), as above. */
+    public Optional<Copy> copyFor(List<String> configuredSources, List<String> signingKeys, Consumer<String> warn) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
@@ -175,11 +204,21 @@ public final class LastGoodStore {
                         + savedFor + ", configured " + wanted + "); it is not used");
                 return Optional.empty();
             }
+            List<String> savedKeys = new ArrayList<>();
+            manifest.path("signing_keys").forEach(n -> savedKeys.add(n.asText()));
+            List<String> wantedKeys = List.copyOf(new TreeSet<>(signingKeys));
+            if (!savedKeys.equals(wantedKeys)) {
+                warn.accept("the last good copy in " + dir + " was saved under other signing keys (saved for "
+                        + savedKeys + ", configured " + wantedKeys + "); it is not used");
+                return Optional.empty();
+            }
             if (sha256.isEmpty() || SourceWatcher.policyFilesOf(dir).isEmpty()) {
                 warn.accept("the last good copy in " + dir + " is incomplete; it is not used");
                 return Optional.empty();
             }
-            return Optional.of(new Copy(List.of(dir.toString()), sha256));
+            BundleSignature signature = manifest.path("revision").canConvertToLong() && manifest.path("key_id").isTextual()
+                    ? new BundleSignature(manifest.path("revision").asLong(), manifest.path("key_id").asText()) : null;
+            return Optional.of(new Copy(List.of(dir.toString()), sha256, signature));
         } catch (IOException | RuntimeException e) {
             warn.accept("the last good copy in " + dir + " cannot be read (" + e.getMessage() + "); it is not used");
             return Optional.empty();
@@ -247,14 +286,14 @@ public final class LastGoodStore {
         return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") ? name : name + ".yaml";
     }
 
-    private static InputStream open(String source) throws IOException {
+    private static InputStream open(String source, BundleLoader.Http http) throws IOException {
         if (!SourceWatcher.isUrl(source)) {
             return Files.newInputStream(Path.of(source));
         }
+        BundleLoader.Http h = http != null ? http : BundleLoader.Http.defaults();
         try {
-            HttpResponse<InputStream> resp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .followRedirects(HttpClient.Redirect.NORMAL).build()
-                    .send(HttpRequest.newBuilder(URI.create(source)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<InputStream> resp = h.client()
+                    .send(HttpRequest.newBuilder(URI.create(source)).timeout(h.timeout()).build(),
                             HttpResponse.BodyHandlers.ofInputStream());
             if (resp.statusCode() / 100 != 2) {
                 resp.body().close();

@@ -1,16 +1,13 @@
 package dev.toolguard.agent.reload;
 
+import dev.toolguard.policy.signing.BundleManifest;
+
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Tells whether the policy sources changed, by content: files and the {@code *.yaml|*.yml|*.json} files of
- * directories are hashed; http(s) sources are fetched with a conditional GET ({@code If-None-Match} /
- * {@code If-Modified-Since}), so an unchanged remote bundle costs a 304.
+ * Tells whether the policy sources changed, by content: files and the visible files of directories are
+ * hashed; http(s) sources (for a directory over HTTP, its manifest) are fetched with a conditional GET
+ * ({@code If-None-Match} with the last {@code ETag}), so an unchanged remote bundle costs a 304 (SPEC §15).
  */
 public final class SourceWatcher {
 
@@ -33,31 +30,22 @@ public final class SourceWatcher {
         }
     }
 
-    private record Remote(String etag, String lastModified, String digest) {
+    private record Remote(String etag, String digest) {
     }
 
     private final List<String> sources;
-    /** Created on the first http(s) source: an HTTP client (and its TLS set-up) costs start-up time. */
-    private volatile HttpClient http;
+    private final PolicyFetcher fetcher;
     private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
 
+    /** With the JDK's default HTTP set-up and {@code policy.max_bytes}' default, for tools and tests. */
     public SourceWatcher(List<String> sources) {
-        this.sources = List.copyOf(sources);
+        this(sources, new PolicyFetcher(dev.toolguard.policy.load.BundleLoader.Http.defaults(),
+                dev.toolguard.policy.load.BundleLoader.DEFAULT_MAX_BYTES));
     }
 
-    private HttpClient client() {
-        HttpClient c = http;
-        if (c == null) {
-            synchronized (this) {
-                c = http;
-                if (c == null) {
-                    c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                            .followRedirects(HttpClient.Redirect.NORMAL).build();
-                    http = c;
-                }
-            }
-        }
-        return c;
+    public SourceWatcher(List<String> sources, PolicyFetcher fetcher) {
+        this.sources = List.copyOf(sources);
+        this.fetcher = fetcher;
     }
 
     /** Looks at every source now. Never throws: a source that cannot be read is listed as unreachable. */
@@ -72,10 +60,6 @@ public final class SourceWatcher {
                 part = isUrl(source) ? remoteDigest(source) : localDigest(Path.of(source));
             } catch (IOException | RuntimeException e) {
                 unreachable.add(source + " (" + e.getMessage() + ")");
-                part = "unreachable";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                unreachable.add(source + " (interrupted)");
                 part = "unreachable";
             }
             all.update(part.getBytes(StandardCharsets.UTF_8));
@@ -93,8 +77,8 @@ public final class SourceWatcher {
     static List<Path> policyFilesOf(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile).filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+                String n = p.getFileName().toString();
+                return !n.startsWith(".") && dev.toolguard.policy.load.BundleLoader.isPolicyFileName(n);
             }).sorted().toList();
         }
     }
@@ -104,7 +88,10 @@ public final class SourceWatcher {
             throw new IOException("no such file or directory");
         }
         MessageDigest d = sha256();
-        List<Path> files = Files.isDirectory(path) ? policyFilesOf(path) : List.of(path);
+        // in a signed directory every visible file counts, not only policy files: a new manifest, or a file added
+        // beside the signed ones, is a change to check (and, for the added file, to refuse)
+        List<Path> files = !Files.isDirectory(path) ? List.of(path)
+                : Files.exists(path.resolve(BundleManifest.FILE_NAME)) ? visibleFilesOf(path) : policyFilesOf(path);
         for (Path f : files) {
             d.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
             d.update((byte) 0);
@@ -114,25 +101,34 @@ public final class SourceWatcher {
         return HexFormat.of().formatHex(d.digest());
     }
 
-    private String remoteDigest(String url) throws IOException, InterruptedException {
+    /** Regular files of a directory whose names do not start with a dot, in name order. */
+    public static List<Path> visibleFilesOf(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        }
+    }
+
+    /**
+     * A conditional GET ({@code If-None-Match}) of the source, or of a directory's manifest (a URL ending in
+     * {@code /}): the manifest names every file with its digest, so it alone tells whether the bundle changed.
+     */
+    private String remoteDigest(String source) throws IOException {
+        String url = source.endsWith("/") ? source + BundleManifest.FILE_NAME : source;
         Remote known = remotes.get(url);
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
-        if (known != null && known.etag() != null) {
-            req.header("If-None-Match", known.etag());
-        }
-        if (known != null && known.lastModified() != null) {
-            req.header("If-Modified-Since", known.lastModified());
-        }
-        HttpResponse<byte[]> resp = client().send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (resp.statusCode() == 304 && known != null) {
+        PolicyFetcher.Response resp = fetcher.get(url, known == null ? null : known.etag());
+        if (resp.status() == 304 && known != null) {
             return known.digest();
         }
-        if (resp.statusCode() / 100 != 2) {
-            throw new IOException("HTTP " + resp.statusCode());
+        if (resp.status() == 404 && source.endsWith("/")) {
+            remotes.remove(url);
+            return "no manifest"; // the loader says what that means (refused when signing is required)
+        }
+        if (resp.status() / 100 != 2) {
+            throw new IOException("HTTP " + resp.status());
         }
         String digest = HexFormat.of().formatHex(sha256().digest(resp.body()));
-        remotes.put(url, new Remote(resp.headers().firstValue("ETag").orElse(null),
-                resp.headers().firstValue("Last-Modified").orElse(null), digest));
+        remotes.put(url, new Remote(resp.etag(), digest));
         return digest;
     }
 

@@ -19,8 +19,10 @@ import dev.toolguard.agent.instrument.check.ModuleChecks;
 import dev.toolguard.agent.instrument.check.UnmatchedEntries;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.agent.reload.LastGoodStore;
+import dev.toolguard.agent.reload.PolicyFetcher;
 import dev.toolguard.agent.reload.PolicyReloader;
 import dev.toolguard.agent.reload.ReloadListener;
+import dev.toolguard.agent.reload.SourceLoader;
 import dev.toolguard.agent.reload.SourceWatcher;
 import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
@@ -40,6 +42,7 @@ import dev.toolguard.policy.audit.PolicyRecord;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.PolicyEngine;
 import dev.toolguard.policy.load.BundleLoader;
+import dev.toolguard.policy.load.BundleSignature;
 import dev.toolguard.policy.load.CompiledBundle;
 import dev.toolguard.policy.load.LintWarning;
 import dev.toolguard.policy.load.ToolPolicy;
@@ -302,12 +305,25 @@ public final class AgentRuntime {
                 ? "no policy loaded: the configuration has errors (see above)"
                 : sources.isEmpty() ? "no policy loaded: no policy source is configured (policy=... or policy.sources)"
                 : "no policy loaded yet: the agent is starting");
-        LastGoodStore lastGood = config.lastGood() == null ? null : new LastGoodStore(config.lastGood());
+        // policy.http (SPEC §15): one client for every http(s) source; a CA file that cannot be used refuses
+        // the policy (below) rather than trusting other CAs than the ones configured
+        BundleLoader.Http policyHttp;
+        String policyHttpProblem = null;
+        try {
+            policyHttp = PolicyFetcher.httpOf(config.policyHttp());
+        } catch (IOException | RuntimeException e) {
+            policyHttp = null;
+            policyHttpProblem = e.getMessage();
+        }
+        LastGoodStore lastGood = config.lastGood() == null ? null : new LastGoodStore(config.lastGood(), policyHttp);
         boolean forceShadow = shadow;
         // the audit log opens once the instrumentation is in place, so that its start record can carry what the
         // instrumentation found wrong at start; the policy's records wait for it, and follow the start record
         DeferredAuditSink policyRecords = new DeferredAuditSink();
-        Reporter reporter = new Reporter(policyRecords, lastGood, sources, metrics, active);
+        Reporter reporter = new Reporter(policyRecords, lastGood, sources, metrics, active,
+                SourceLoader.keyIds(config.policySigning().publicKeys()));
+        BundleLoader.Http loadHttp = policyHttp;
+        String loadHttpProblem = policyHttpProblem;
         AgentConfig loadConfig = config;
         // Loading the policy (YAML, JSON Schema, expressions) and installing the instrumentation (Byte Buddy) are
         // each a few hundred milliseconds of class loading, and independent: at JVM start they run side by side,
@@ -315,7 +331,7 @@ public final class AgentRuntime {
         // called the moment it is instrumented, the policy is loaded first.
         FutureTask<Void> policyLoad = new FutureTask<>(() -> {
             if (!sources.isEmpty()) {
-                loadPolicy(loadConfig, sources, lastGood, active, reporter, state, forceShadow);
+                loadPolicy(loadConfig, sources, lastGood, active, reporter, state, forceShadow, loadHttp, loadHttpProblem);
             }
             return null;
         });
@@ -398,14 +414,32 @@ public final class AgentRuntime {
 
     /** The first load of the policy: what is loaded decides, what fails is said and recorded, then reloading starts. */
     private void loadPolicy(AgentConfig config, List<String> sources, LastGoodStore lastGood, ActivePolicy active,
-                            Reporter reporter, EngineState state, boolean forceShadow) {
-        SourceWatcher watcher = new SourceWatcher(sources);
+                            Reporter reporter, EngineState state, boolean forceShadow, BundleLoader.Http http,
+                            String httpProblem) {
+        if (http == null) {
+            List<LoadError> errors = List.of(new LoadError("policy.http", 1, 1, httpProblem));
+            errors.forEach(e -> diagnostics.accept("toolguard: policy error: " + e));
+            active.noPolicyBecause("no policy loaded: policy.http cannot be used (" + httpProblem + ")");
+            active.rejected(errors);
+            reporter.record(PolicyRecord.rejected(sources, errors.stream().map(LoadError::toString).toList()));
+            return;
+        }
+        PolicyFetcher fetcher = new PolicyFetcher(http, config.policyMaxBytes());
+        SourceWatcher watcher = new SourceWatcher(sources, fetcher);
+        SourceLoader sourceLoader = new SourceLoader(sources, config.policyMaxBytes(), config.policySigning(), fetcher);
+        reporter.sourceLoader = sourceLoader;
+        if (lastGood != null) {
+            // the revision kept with the last good copy of these sources and keys is the lowest one still
+            // accepted: a restart does not forget which bundle was newest (SPEC §15)
+            lastGood.copyFor(sources, reporter.keyIds, why -> { })
+                    .ifPresent(copy -> sourceLoader.loaded(copy.signature()));
+        }
         SourceWatcher.Fingerprint seen = watcher.fingerprint();
-        LoadResult loaded = BundleLoader.load(sources, config.policyMaxBytes());
+        LoadResult loaded = sourceLoader.load();
         boolean fromCopy = false;
         if (!loaded.ok() && !seen.allReachable() && lastGood != null) {
-            // only a copy saved for exactly these sources, unchanged since, may stand in for them (SPEC §13.8)
-            java.util.Optional<LastGoodStore.Copy> saved = lastGood.copyFor(sources,
+            // only a copy saved for exactly these sources and keys, unchanged since, may stand in for them (§13.8)
+            java.util.Optional<LastGoodStore.Copy> saved = lastGood.copyFor(sources, reporter.keyIds,
                     why -> diagnostics.accept("toolguard: policy source unreachable (" + String.join(", ", seen.unreachable())
                             + "), and " + why));
             if (saved.isPresent()) {
@@ -413,7 +447,9 @@ public final class AgentRuntime {
                 if (copy.ok() && copy.bundle().sha256().equals(saved.get().sha256())) {
                     diagnostics.accept("toolguard: policy source unreachable (" + String.join(", ", seen.unreachable())
                             + "); deciding with the last good copy in " + lastGood.dir());
-                    loaded = copy;
+                    BundleSignature signed = saved.get().signature();
+                    loaded = signed != null && copy.bundle() instanceof CompiledBundle c
+                            ? new LoadResult(c.signedBy(signed), List.of()) : copy;
                     fromCopy = true;
                 } else {
                     diagnostics.accept("toolguard: the last good copy in " + lastGood.dir()
@@ -423,9 +459,9 @@ public final class AgentRuntime {
         }
         if (loaded.ok()) {
             active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow, redactionOf(config)));
+            sourceLoader.loaded(loaded.bundle().signature());
             sayWarnings(loaded.bundle());
-            reporter.record(PolicyRecord.loaded(loaded.bundle().name(), loaded.bundle().version(),
-                    loaded.bundle().sha256(), sources));
+            reporter.record(PolicyRecord.loaded(loaded.bundle(), sources));
             if (!fromCopy) {
                 reporter.saveLastGood(loaded.bundle());
             }
@@ -436,7 +472,7 @@ public final class AgentRuntime {
             active.rejected(loaded.errors());
             reporter.record(PolicyRecord.rejected(sources, loaded.errors().stream().map(LoadError::toString).toList()));
         }
-        PolicyReloader reloader = new PolicyReloader(watcher::fingerprint, () -> BundleLoader.load(sources, config.policyMaxBytes()),
+        PolicyReloader reloader = new PolicyReloader(watcher::fingerprint, sourceLoader::load,
                 b -> new PolicyEngine(b, state, forceShadow, redactionOf(config)), active, reporter);
         reloader.seen(seen);
         reloader.start(config.reload());
@@ -564,9 +600,11 @@ public final class AgentRuntime {
             PolicyBundle b = s.bundle();
             String lastError = s.lastErrors().isEmpty() ? null
                     : s.lastErrors().stream().map(LoadError::toString).collect(Collectors.joining("\n"));
+            BundleSignature signed = b == null ? null : b.signature();
             return new PolicyStatus.Snapshot(b == null ? null : b.name(), b == null ? null : b.version(),
                     b == null ? null : b.sha256(), sources, lastError,
-                    b == null ? List.of() : b.warnings().stream().map(LintWarning::toString).toList());
+                    b == null ? List.of() : b.warnings().stream().map(LintWarning::toString).toList(),
+                    signed == null ? null : signed.revision(), signed == null ? null : signed.keyId());
         };
     }
 
@@ -577,8 +615,14 @@ public final class AgentRuntime {
         private final List<String> sources;
         private final Metrics metrics;
         final ActivePolicy active;
+        /** The ids of the configured signing keys, which the last good copy is bound to (SPEC §13.8). */
+        final List<String> keyIds;
+        /** Told every signed revision that decides, so that an older one is refused from then on. */
+        volatile SourceLoader sourceLoader;
 
-        Reporter(AuditSink audit, LastGoodStore lastGood, List<String> sources, Metrics metrics, ActivePolicy active) {
+        Reporter(AuditSink audit, LastGoodStore lastGood, List<String> sources, Metrics metrics, ActivePolicy active,
+                 List<String> keyIds) {
+            this.keyIds = keyIds;
             this.audit = audit;
             this.lastGood = lastGood;
             this.sources = sources;
@@ -588,10 +632,15 @@ public final class AgentRuntime {
 
         @Override
         public void loaded(PolicyBundle bundle) {
+            SourceLoader signed = sourceLoader;
+            if (signed != null) {
+                signed.loaded(bundle.signature());
+            }
             metrics.reloaded(true);
             diagnostics.accept("toolguard: policy reloaded: " + bundle.name() + " version " + bundle.version()
-                    + " sha256 " + bundle.sha256());
-            record(PolicyRecord.loaded(bundle.name(), bundle.version(), bundle.sha256(), sources));
+                    + " sha256 " + bundle.sha256() + (bundle.signature() == null ? ""
+                    : " revision " + bundle.signature().revision() + " signed by key " + bundle.signature().keyId()));
+            record(PolicyRecord.loaded(bundle, sources));
             sayWarnings(bundle);
             saveLastGood(bundle);
         }
@@ -625,7 +674,7 @@ public final class AgentRuntime {
                 return;
             }
             try {
-                lastGood.save(bundle, sources);
+                lastGood.save(bundle, sources, keyIds);
             } catch (IOException | RuntimeException e) {
                 diagnostics.accept("toolguard: cannot keep a last good copy of the policy in " + lastGood.dir() + ": " + e);
             }

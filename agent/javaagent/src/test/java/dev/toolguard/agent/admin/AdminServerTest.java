@@ -75,7 +75,7 @@ class AdminServerTest {
     private final Metrics metrics = new Metrics();
     private final PolicyStatus policy = () -> new PolicyStatus.Snapshot("support-agent", "2026-11-21.1",
             "ab".repeat(32), List.of("policies/"), "policies/b.yaml:3:5: unknown key 'acton'",
-            List.of("policies/a.yaml:4:8: warning: the tools key 'crm.*' is a glob [glob-tool-key]"));
+            List.of("policies/a.yaml:4:8: warning: the tools key 'crm.*' is a glob [glob-tool-key]"), null, null);
     private final List<String> diagnostics = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ExecutorService callers = Executors.newCachedThreadPool();
@@ -329,6 +329,23 @@ class AdminServerTest {
         start();
 
         assertThat(get("/tools").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void getPolicyShowsTheSignedRevisionAndKeyAndNullsForAnUnsignedBundle() throws Exception {
+        start();
+        assertThat(JSON.readTree(get("/policy").body()).get("revision").isNull()).isTrue();
+        assertThat(JSON.readTree(get("/policy").body()).get("key_id").isNull()).isTrue();
+        server.close();
+        server = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN", USERS, AdminLimits.DEFAULT,
+                        Redaction.DEFAULT), ENV::get, approvals,
+                () -> new PolicyStatus.Snapshot("support-agent", "1", "ab".repeat(32), List.of("https://b/x/"), null,
+                        List.of(), 7L, "f0bc83dcb404fbac"), metrics, diagnostics::add).orElseThrow();
+
+        JsonNode body = JSON.readTree(get("/policy").body());
+
+        assertThat(body.get("revision").asLong()).isEqualTo(7);
+        assertThat(body.get("key_id").asText()).isEqualTo("f0bc83dcb404fbac");
     }
 
     @Test

@@ -56,7 +56,7 @@ class LastGoodStoreTest {
         store.save(bundle, List.of(dir.toString()));
 
         assertThat(store.copyFor(List.of(dir.toString()), warnings::add))
-                .contains(new LastGoodStore.Copy(List.of(dir.resolve("state/last-good").toString()), bundle.sha256()));
+                .contains(new LastGoodStore.Copy(List.of(dir.resolve("state/last-good").toString()), bundle.sha256(), null));
         assertThat(warnings).isEmpty();
         assertThat(SourceWatcher.policyFilesOf(dir.resolve("state/last-good")))
                 .extracting(p -> p.getFileName().toString()).containsExactly("000-a-base.yaml", "001-b-tools.yaml");
