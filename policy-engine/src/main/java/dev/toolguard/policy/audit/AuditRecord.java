@@ -5,7 +5,7 @@ import dev.toolguard.policy.values.JsonWriter;
  * One line of the audit log (SPEC §9). The log writes {@code type} and {@code ts} first, then the record's
  * own fields, then {@code prev} and {@code hash}.
  */
-public sealed interface AuditRecord permits DecisionRecord, OutcomeRecord, ApprovalRecord, PolicyRecord, StartRecord,
+public sealed interface AuditRecord permits DecisionRecord, OutcomeRecord, ApprovalRecord, PolicyRecord, StartRecord, StateRecord,
         CheckpointRecord {
 
     /** decision | outcome | approval | policy | start | checkpoint */

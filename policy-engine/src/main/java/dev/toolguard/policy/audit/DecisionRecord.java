@@ -50,6 +50,10 @@ public record DecisionRecord(String id, String tool, String method, Map<String, 
         }
         out.endObject();
         out.field("latency_ns", decision.latencyNanos());
+        String state = decision.state();
+        if (state != null) {
+            out.field("state", state);
+        }
         if (hasError(decision.trace())) {
             out.name("errors").beginArray();
             for (TraceStep step : decision.trace()) {

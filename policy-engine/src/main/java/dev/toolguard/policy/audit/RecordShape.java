@@ -12,7 +12,8 @@ import java.util.Set;
  */
 final class RecordShape {
 
-    private static final Set<String> TYPES = Set.of("decision", "outcome", "approval", "policy", "start", "checkpoint");
+    private static final Set<String> TYPES = Set.of("decision", "outcome", "approval", "policy", "start", "checkpoint",
+            "state");
     private static final List<String> DECISION = List.of("id", "tool", "method", "args", "ctx", "action", "enforced",
             "reason", "rule", "field", "policy", "latency_ns");
 
@@ -31,7 +32,7 @@ final class RecordShape {
         }
         if (!TYPES.contains(type)) {
             return "unknown record type \"" + type + "\" (expected one of decision, outcome, approval, policy,"
-                    + " start, checkpoint)";
+                    + " start, checkpoint, state)";
         }
         String missing = text(record, type, "ts");
         if (missing != null) {
@@ -43,6 +44,7 @@ final class RecordShape {
             case "approval" -> approval(record);
             case "policy" -> policy(record);
             case "checkpoint" -> checkpoint(record, number);
+            case "state" -> text(record, "state", "event");
             default -> null; // start: what a process puts on record at start is its own; type and ts suffice
         };
     }

@@ -85,6 +85,23 @@ public record Decision(
         return "Denied by " + who + ": " + reason + " [" + rule + "]";
     }
 
+    /**
+     * How the shared state store stood for this call when it did not decide it (SPEC §14): {@code "unavailable"}
+     * (allowed without it), {@code "local"} (decided on this process's memory); null when it answered or is not used.
+     */
+    public String state() {
+        if (trace == null) {
+            return null;
+        }
+        for (int i = 0, n = trace.size(); i < n; i++) {
+            TraceStep step = trace.get(i);
+            if (step != null && Trace.STATE.equals(step.outcome())) {
+                return step.detail();
+            }
+        }
+        return null;
+    }
+
     public Decision withLatency(long nanos) {
         return new Decision(action, enforced, reason, rule, field, policyName, policyVersion, policySha256, nanos, approval, trace, origin, policySignature);
     }

@@ -15,6 +15,9 @@ import dev.toolguard.policy.load.ToolPattern;
 import dev.toolguard.policy.load.ToolPolicy;
 import dev.toolguard.policy.state.EngineState;
 import dev.toolguard.policy.state.PendingCharges;
+import dev.toolguard.policy.state.SharedCheck;
+import dev.toolguard.policy.state.SharedState;
+import dev.toolguard.policy.state.StateUnavailableException;
 import dev.toolguard.policy.values.CallSecrets;
 import dev.toolguard.policy.values.CanonicalJson;
 import dev.toolguard.policy.values.Redaction;
@@ -53,6 +56,10 @@ public final class PolicyEngine {
 
     private static final String NO_POLICY = "no_policy";
     private static final String ON_ERROR = "on_error";
+    private static final String STATE_UNAVAILABLE = "state_unavailable";
+    /** What a decision records when the shared store did not decide it (SPEC §14). */
+    private static final String UNAVAILABLE = "unavailable";
+    private static final String LOCAL = "local";
 
     private final CompiledBundle bundle;
     private final EngineState state;
@@ -319,6 +326,14 @@ public final class PolicyEngine {
             Action fallback = bundle.defaultAction();
             String reason = "no policy names tool '" + tool + "' and the bundle's default is " + fallback.wireName();
             trace.step("known_tool", "default", fallback.wireName(), reason);
+            if (fallback == Action.ALLOW && state.shared() != null) {
+                Decision d = shared(state.shared(), null, call, true, sessionKey(ctx), null, null, false, reason,
+                        "default", shadow, trace);
+                if (d != null) {
+                    return d;
+                }
+                trace.state(LOCAL); // the store does not answer and on_unavailable is local
+            }
             if (fallback == Action.ALLOW) {
                 recordAllowed(tool, ctx, trace);
             }
@@ -374,6 +389,17 @@ public final class PolicyEngine {
         }
 
         String session = sessionKey(ctx);
+        SharedState shared = state.shared();
+        if (shared != null) {
+            return sharedSteps(shared, policy, call, enforced, session, shadow, trace);
+        }
+        return localSteps(policy, call, enforced, session, shadow, trace);
+    }
+
+    /** Steps 6 to 8 on this process's memory. */
+    private Decision localSteps(ToolPolicy policy, ToolCall call, boolean enforced, String session, ShadowDenial shadow,
+                                Trace trace) {
+        String tool = call.tool();
         boolean roomChecked = false;
         for (SequenceRule s : bundle.sequences()) {
             if (session != null && !roomChecked && s.armedBy(tool)) {
@@ -411,8 +437,7 @@ public final class PolicyEngine {
                 }
                 continue;
             }
-            String reason = reasonOr(s.reason(), "tool '" + tool + "' may not follow " + s.after() + " "
-                    + (s.within() == null ? "in the same session" : "within " + format(s.within())));
+            String reason = sequenceReason(s, tool);
             if (s.enforced()) {
                 trace.step("sequences", s.ruleId(), "deny", reason);
                 return withShadow(decision(Action.DENY, true, reason, s.ruleId(), null, null, trace), shadow, trace);
@@ -421,6 +446,26 @@ public final class PolicyEngine {
             shadow = shadow == null ? new ShadowDenial(s.ruleId(), reason) : shadow;
         }
 
+        Object ruled = ruleStep(policy, call, enforced, trace);
+        if (ruled instanceof Decision d) {
+            return withShadow(d, shadow, trace);
+        }
+        Rule matched = (Rule) ruled;
+        Decision limited = chargeLimits(policy, call, enforced, trace);
+        if (limited != null) {
+            return limited;
+        }
+        recordAllowed(tool, call.ctx(), trace);
+        return withShadow(decision(Action.ALLOW, enforced, allowReason(matched), matched.ruleId(), null, null, trace),
+                shadow, trace);
+    }
+
+    /**
+     * Step 7: the rule that allows the call, or the decision (without any shadow denial) when the rules do not.
+     * One method for both results so that the memory path allocates nothing for it.
+     */
+    private Object ruleStep(ToolPolicy policy, ToolCall call, boolean enforced, Trace trace) {
+        String tool = call.tool();
         // Errors never widen (SPEC §4): an erroring `when` skips an allow rule but applies a deny or
         // require_approval rule. Nothing is allocated for this unless a condition errors.
         Rule matched = null;
@@ -432,7 +477,7 @@ public final class PolicyEngine {
                 matched = r;
                 break;
             }
-            Object v = r.when().evaluate(args, ctx, tool);
+            Object v = r.when().evaluate(call.args(), call.ctx(), tool);
             if (Boolean.TRUE.equals(v)) {
                 matched = r;
                 break;
@@ -459,32 +504,228 @@ public final class PolicyEngine {
                     ? "tool '" + tool + "' has no rules, so every call is denied"
                     : "no rule of tool '" + tool + "' allows this call", skipped, firstSkip);
             trace.step("rules", rule, "deny", reason);
-            return withShadow(decision(Action.DENY, enforced, reason, rule, null, null, trace), shadow, trace);
+            return decision(Action.DENY, enforced, reason, rule, null, null, trace);
         }
         String rule = matched.ruleId();
         if (matched.action() == Action.DENY) {
             String reason = skippedNote(erroredNote(reasonOr(matched.reason(), "denied by " + rule), matchedBy),
                     skipped, firstSkip);
             trace.step("rules", rule, "deny", reason);
-            return withShadow(decision(Action.DENY, enforced, reason, rule, null, null, trace), shadow, trace);
+            return decision(Action.DENY, enforced, reason, rule, null, null, trace);
         }
         if (matched.action() == Action.REQUIRE_APPROVAL) {
             String reason = skippedNote(erroredNote(reasonOr(matched.reason(), "a person must approve this call (" + rule + ")"),
                     matchedBy), skipped, firstSkip);
             trace.step("rules", rule, "require_approval", reason);
-            return withShadow(decision(Action.REQUIRE_APPROVAL, enforced, reason, rule, null, matched.approval(), trace),
-                    shadow, trace);
+            return decision(Action.REQUIRE_APPROVAL, enforced, reason, rule, null, matched.approval(), trace);
         }
         if (trace.full()) {
             trace.step("rules", rule, "allow", reasonOr(matched.reason(), "allowed by " + rule));
         }
+        return matched;
+    }
 
-        Decision limited = chargeLimits(policy, call, enforced, trace);
-        if (limited != null) {
-            return limited;
+    /**
+     * Steps 6 to 8 with a shared store: the rules are evaluated first (they need no state), then the sequences
+     * that could deny the call and its limits go to the store in one round trip. A call none of whose state lives
+     * there never reaches it.
+     */
+    private Decision sharedSteps(SharedState shared, ToolPolicy policy, ToolCall call, boolean enforced,
+                                 String session, ShadowDenial shadow, Trace trace) {
+        String tool = call.tool();
+        List<SequenceRule> sequences = null;
+        for (SequenceRule s : bundle.sequences()) {
+            if (!s.denies(tool)) {
+                continue;
+            }
+            if (session == null) {
+                // nothing to check the call against: a sequence that could deny it denies it (SPEC §5 step 6)
+                String reason = "the call has neither ctx.session.id nor ctx.user.id, so sequence '" + s.name()
+                        + "' cannot be checked";
+                trace.error("sequences", s.ruleId(), reason);
+                if (s.enforced()) {
+                    return withShadow(decision(Action.DENY, true, reason, s.ruleId(), null, null, trace), shadow, trace);
+                }
+                shadow = shadow == null ? new ShadowDenial(s.ruleId(), reason) : shadow;
+                continue;
+            }
+            sequences = sequences == null ? new ArrayList<>(2) : sequences;
+            sequences.add(s);
         }
-        recordAllowed(tool, ctx, trace);
-        return withShadow(decision(Action.ALLOW, enforced, allowReason(matched), rule, null, null, trace), shadow, trace);
+        Object step7 = ruleStep(policy, call, enforced, trace);
+        Decision ruled = step7 instanceof Decision d ? d : null;
+        Rule matched = ruled == null ? (Rule) step7 : null;
+        boolean limits = ruled == null && (policy.rateLimit() != null || policy.budget() != null);
+        Decision d = shared(shared, policy, call, enforced, session, sequences, ruled, limits,
+                ruled == null ? allowReason(matched) : null, ruled == null ? matched.ruleId() : null, shadow, trace);
+        if (d != null) {
+            return d;
+        }
+        // the store does not answer and on_unavailable is local: this process's memory decides, and says so
+        Trace local = new Trace(trace.full(), trace.started());
+        local.state(LOCAL);
+        return localSteps(policy, call, enforced, session, shadow, local);
+    }
+
+    /**
+     * Asks the shared store what the call needs of it (its sequences, its limits, its place in the history) and
+     * decides from the answer; null when the store does not answer and {@code on_unavailable} is {@code local}.
+     *
+     * @param ruled      step 7's decision when it is not an allow (the sequences still come first), else null
+     * @param limits     whether the call's rate limit and budget are to be charged
+     * @param allowRule  the rule of the allow the call gets when nothing stops it
+     */
+    private Decision shared(SharedState shared, ToolPolicy policy, ToolCall call, boolean enforced, String session,
+                            List<SequenceRule> sequences, Decision ruled, boolean limits, String allowReason,
+                            String allowRule, ShadowDenial shadow, Trace trace) {
+        String tool = call.tool();
+        boolean records = ruled == null && session != null && armsASequence(tool);
+        if (sequences == null && !limits && !records) {
+            // nothing of this call lives in the store: it is never asked (SPEC §14)
+            return withShadow(ruled != null ? ruled
+                    : decision(Action.ALLOW, enforced, allowReason, allowRule, null, null, trace), shadow, trace);
+        }
+        if (!shared.answering()) {
+            return unanswered(shared, ruled, enforced, allowReason, allowRule, shadow, trace);
+        }
+        RateLimit rateLimit = limits ? policy.rateLimit() : null;
+        Budget budget = limits ? policy.budget() : null;
+        Decision problem = null;
+        String bucket = null;
+        String account = null;
+        double cost = 0;
+        if (rateLimit != null) {
+            Object key = limitKey(rateLimit.key(), call);
+            if (key instanceof EvalError e) {
+                problem = rateKeyDenial(policy, e, enforced, trace);
+            } else {
+                bucket = policy.name() + '\u0000' + key;
+            }
+        }
+        if (budget != null && problem == null) {
+            Object c = budget.cost().evaluate(call.args(), call.ctx(), call.tool());
+            Object key = limitKey(budget.key(), call);
+            String why = budgetProblem(budget, c, key);
+            if (why != null) {
+                String rule = policy.ruleId("budget");
+                trace.error("limits", rule, why);
+                problem = decision(Action.DENY, enforced, why, rule, null, null, trace);
+            } else {
+                cost = ((Number) c).doubleValue();
+                account = policy.name() + '\u0000' + key;
+            }
+        }
+        if (problem != null) {
+            bucket = null;
+            account = null;
+        }
+        SharedCheck.Result answer = null;
+        if (sequences != null || bucket != null || account != null) {
+            List<SharedCheck.Sequence> looked = List.of();
+            if (sequences != null) {
+                long now = state.time().epochMillis();
+                SharedCheck.Sequence[] each = new SharedCheck.Sequence[sequences.size()];
+                for (int i = 0; i < each.length; i++) {
+                    SequenceRule s = sequences.get(i);
+                    each[i] = new SharedCheck.Sequence(globs(s.after()),
+                            s.within() == null ? 0 : now - s.within().toMillis(), s.enforced());
+                }
+                looked = List.of(each);
+            }
+            try {
+                answer = shared.check(new SharedCheck(session, looked, bucket,
+                        rateLimit == null ? 0 : rateLimit.limit(), rateLimit == null ? null : rateLimit.per(),
+                        account, cost, budget == null ? 0 : budget.limit(), budget == null ? null : budget.per()));
+            } catch (StateUnavailableException e) {
+                return unanswered(shared, ruled, enforced, allowReason, allowRule, shadow, trace);
+            }
+        }
+        if (sequences != null) {
+            for (int i = 0; i < sequences.size(); i++) {
+                SequenceRule s = sequences.get(i);
+                if (!answer.armed()[i]) {
+                    if (trace.full()) {
+                        trace.step("sequences", s.ruleId(), "pass", "no earlier call of " + s.after() + " in this session");
+                    }
+                    continue;
+                }
+                String reason = sequenceReason(s, tool);
+                if (s.enforced()) {
+                    trace.step("sequences", s.ruleId(), "deny", reason);
+                    return withShadow(decision(Action.DENY, true, reason, s.ruleId(), null, null, trace), shadow, trace);
+                }
+                trace.step("sequences", s.ruleId(), "deny", reason + " (shadow mode: not enforced)");
+                shadow = shadow == null ? new ShadowDenial(s.ruleId(), reason) : shadow;
+            }
+        }
+        if (ruled != null) {
+            return withShadow(ruled, shadow, trace);
+        }
+        if (problem != null) {
+            return problem;
+        }
+        if (answer != null && answer.limit() == SharedCheck.NO_TOKEN) {
+            String reason = rateLimitReason(rateLimit);
+            trace.step("limits", policy.ruleId("rate_limit"), "deny", reason);
+            return decision(Action.DENY, enforced, reason, policy.ruleId("rate_limit"), null, null, trace);
+        }
+        if (answer != null && answer.limit() == SharedCheck.NO_BUDGET) {
+            String reason = budgetReason(cost, budget);
+            trace.step("limits", policy.ruleId("budget"), "deny", reason);
+            return decision(Action.DENY, enforced, reason, policy.ruleId("budget"), null, null, trace);
+        }
+        if (answer != null && answer.charged() != null) {
+            // taken now, so that limits stay exact across processes; the agent gives them back if the record fails
+            PendingCharges.charged(shared, answer.charged());
+        }
+        if (records) {
+            recordAllowed(tool, call.ctx(), trace);
+        }
+        return withShadow(decision(Action.ALLOW, enforced, allowReason, allowRule, null, null, trace), shadow, trace);
+    }
+
+    /** The shared store does not answer: {@code on_unavailable} decides (null for {@code local}: memory decides). */
+    private Decision unanswered(SharedState shared, Decision ruled, boolean enforced, String allowReason,
+                                String allowRule, ShadowDenial shadow, Trace trace) {
+        switch (shared.onUnavailable()) {
+            case DENY -> {
+                String reason = "the shared state store does not answer, and this call needs it";
+                trace.step("state", STATE_UNAVAILABLE, "deny", reason);
+                return decision(Action.DENY, enforced, reason, STATE_UNAVAILABLE, null, null, trace);
+            }
+            case ALLOW -> {
+                trace.state(UNAVAILABLE);
+                return withShadow(ruled != null ? ruled
+                        : decision(Action.ALLOW, enforced, allowReason, allowRule, null, null, trace), shadow, trace);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** How long the shared history keeps a call of {@code tool}: the longest look-back of a sequence it arms. */
+    private long keepMillis(String tool) {
+        long keep = 0;
+        for (SequenceRule s : bundle.sequences()) {
+            if (s.armedBy(tool)) {
+                keep = Math.max(keep, s.within() == null ? state.history().sessionTtl().toMillis() : s.within().toMillis());
+            }
+        }
+        return keep;
+    }
+
+    private static List<String> globs(List<ToolPattern> patterns) {
+        String[] out = new String[patterns.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = patterns.get(i).pattern();
+        }
+        return List.of(out);
+    }
+
+    private static String sequenceReason(SequenceRule s, String tool) {
+        return reasonOr(s.reason(), "tool '" + tool + "' may not follow " + s.after() + " "
+                + (s.within() == null ? "in the same session" : "within " + format(s.within())));
     }
 
     private Decision admit(ToolCall call, Decision approved, Trace trace) {
@@ -499,6 +740,17 @@ public final class PolicyEngine {
         }
         boolean enforced = approved == null || approved.enforced();
         ToolPolicy policy = bundle.tool(call.tool());
+        String rule = approved == null ? (policy == null ? "default" : policy.ruleId("rules")) : approved.rule();
+        SharedState shared = state.shared();
+        if (shared != null) {
+            boolean limits = policy != null && (policy.rateLimit() != null || policy.budget() != null);
+            Decision d = shared(shared, policy, call, enforced, sessionKey(call.ctx()), null, null, limits,
+                    "approved by a person", rule, null, trace);
+            if (d != null) {
+                return d;
+            }
+            trace.state(LOCAL); // the store does not answer and on_unavailable is local
+        }
         if (policy != null) {
             Decision limited = chargeLimits(policy, call, enforced, trace);
             if (limited != null) {
@@ -506,7 +758,6 @@ public final class PolicyEngine {
             }
         }
         recordAllowed(call.tool(), call.ctx(), trace);
-        String rule = approved == null ? (policy == null ? "default" : policy.ruleId("rules")) : approved.rule();
         return decision(Action.ALLOW, enforced, "approved by a person", rule, null, null, trace);
     }
 
@@ -518,13 +769,11 @@ public final class PolicyEngine {
             String rule = policy.ruleId("rate_limit");
             Object key = limitKey(rateLimit.key(), call);
             if (key instanceof EvalError e) {
-                trace.error("limits", rule, "the rate limit key failed: " + e.message());
-                return decision(Action.DENY, enforced, "the rate limit key could not be computed: " + e.message(), rule,
-                        null, null, trace);
+                return rateKeyDenial(policy, e, enforced, trace);
             }
             String candidate = policy.name() + '\u0000' + key;
             if (!state.rateLimiter().tryAcquire(candidate, rateLimit.limit(), rateLimit.per())) {
-                String reason = "rate limit reached: at most " + rateLimit.limit() + " calls per " + format(rateLimit.per());
+                String reason = rateLimitReason(rateLimit);
                 trace.step("limits", rule, "deny", reason);
                 return decision(Action.DENY, enforced, reason, rule, null, null, trace);
             }
@@ -536,20 +785,10 @@ public final class PolicyEngine {
         double charged = 0;
         if (budget != null) {
             String rule = policy.ruleId("budget");
-            String problem = null;
-            double cost = 0;
             Object c = budget.cost().evaluate(call.args(), call.ctx(), call.tool());
             Object key = limitKey(budget.key(), call);
-            if (c instanceof EvalError e) {
-                problem = "the budget cost could not be computed: " + e.message();
-            } else if (!(c instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
-                problem = "the budget cost '" + budget.cost().source() + "' gave " + describe(c)
-                        + ", not a number of 0 or more";
-            } else if (key instanceof EvalError e) {
-                problem = "the budget key could not be computed: " + e.message();
-            } else {
-                cost = ((Number) c).doubleValue();
-            }
+            String problem = budgetProblem(budget, c, key);
+            double cost = problem == null ? ((Number) c).doubleValue() : 0;
             if (problem != null) {
                 trace.error("limits", rule, problem);
                 giveBack(bucket, rateLimit);
@@ -558,8 +797,7 @@ public final class PolicyEngine {
             account = policy.name() + '\u0000' + key;
             if (!state.budgets().tryCharge(account, cost, budget.limit(), budget.per())) {
                 giveBack(bucket, rateLimit);
-                String reason = "budget exceeded: this call's cost of " + number(cost) + " would pass the limit of "
-                        + number(budget.limit()) + " per " + format(budget.per());
+                String reason = budgetReason(cost, budget);
                 trace.step("limits", rule, "deny", reason);
                 return decision(Action.DENY, enforced, reason, rule, null, null, trace);
             }
@@ -576,6 +814,37 @@ public final class PolicyEngine {
             PendingCharges.charged(state.budgets(), account, charged, budget.per(), state.time().epochMillis());
         }
         return null;
+    }
+
+    private Decision rateKeyDenial(ToolPolicy policy, EvalError e, boolean enforced, Trace trace) {
+        String rule = policy.ruleId("rate_limit");
+        trace.error("limits", rule, "the rate limit key failed: " + e.message());
+        return decision(Action.DENY, enforced, "the rate limit key could not be computed: " + e.message(), rule,
+                null, null, trace);
+    }
+
+    /** Why a budget cannot be charged for this call (its cost or key failed), or null when it can. */
+    private static String budgetProblem(Budget budget, Object cost, Object key) {
+        if (cost instanceof EvalError e) {
+            return "the budget cost could not be computed: " + e.message();
+        }
+        if (!(cost instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
+            return "the budget cost '" + budget.cost().source() + "' gave " + describe(cost)
+                    + ", not a number of 0 or more";
+        }
+        if (key instanceof EvalError e) {
+            return "the budget key could not be computed: " + e.message();
+        }
+        return null;
+    }
+
+    private static String rateLimitReason(RateLimit rateLimit) {
+        return "rate limit reached: at most " + rateLimit.limit() + " calls per " + format(rateLimit.per());
+    }
+
+    private static String budgetReason(double cost, Budget budget) {
+        return "budget exceeded: this call's cost of " + number(cost) + " would pass the limit of "
+                + number(budget.limit()) + " per " + format(budget.per());
     }
 
     private void giveBack(String bucket, RateLimit rateLimit) {
@@ -667,6 +936,15 @@ public final class PolicyEngine {
      * the longest {@code within} of the bundle or {@code state.session_ttl} (SPEC §5 step 6).
      */
     private void recordAllowed(String tool, Map<String, Object> ctx, Trace trace) {
+        SharedState shared = state.shared();
+        if (shared != null && shared.answering()) {
+            // the fleet's history keeps only what a sequence of the bundle can ask for (SPEC §14: no other command)
+            String session = sessionKey(ctx);
+            if (session != null && armsASequence(tool) && trace.markRecorded()) {
+                PendingCharges.allowed(shared, state.history(), session, tool, state.time().epochMillis(), keepMillis(tool));
+            }
+            return;
+        }
         String session = sessionKey(ctx);
         if (session != null && trace.markRecorded() && (!state.history().full(session) || armsASequence(tool))) {
             long now = state.time().epochMillis();

@@ -50,6 +50,17 @@ final class Trace {
         return true;
     }
 
+    /**
+     * Notes how the shared state store stood for this call ({@code unavailable}, {@code local}); always kept, since
+     * the audit record says it (SPEC §14).
+     */
+    void state(String how) {
+        add(new TraceStep(STATE, STATE, STATE, how));
+    }
+
+    /** The step, rule and outcome of a {@link #state} note. */
+    static final String STATE = "state";
+
     List<TraceStep> steps() {
         return steps == null ? List.of() : List.copyOf(steps);
     }

@@ -49,6 +49,37 @@ public final class PendingCharges {
         }
     }
 
+    /** What the shared store charged for the call being decided (given back on release). */
+    public static void charged(SharedState shared, SharedCheck.Charged charged) {
+        PendingCharges p = THREAD.get();
+        if (p.open) {
+            p.add(new Object[] {shared, charged});
+        }
+    }
+
+    /**
+     * As {@link #allowed(SessionHistory, String, String, long, long)}, into the shared store's history; into {@code local}
+     * when the store does not answer and {@code on_unavailable} is {@code local}.
+     */
+    public static void allowed(SharedState shared, SessionHistory local, String session, String tool, long atMillis,
+                               long keepMillis) {
+        PendingCharges p = THREAD.get();
+        if (p.open) {
+            p.add(new Object[] {shared, local, session, tool, atMillis, keepMillis});
+        } else {
+            recordShared(shared, local, session, tool, atMillis, keepMillis);
+        }
+    }
+
+    private static void recordShared(SharedState shared, SessionHistory local, String session, String tool,
+                                     long atMillis, long keepMillis) {
+        if (!shared.recordAllowed(session, tool, atMillis, keepMillis)
+                && shared.onUnavailable() == SharedState.OnUnavailable.LOCAL) {
+            long keep = Math.max(keepMillis, local.sessionTtl().toMillis());
+            local.recordAllowed(session, tool, atMillis, atMillis > Long.MAX_VALUE - keep ? Long.MAX_VALUE : atMillis + keep);
+        }
+    }
+
     /**
      * The call being decided will run: in its session's history, kept until {@code keepUntilMillis}, once committed
      * (at once where none are open).
@@ -65,8 +96,11 @@ public final class PendingCharges {
     /** The decision record is written: the charges stand, and the history is written. Closes. */
     public void commit() {
         for (int i = 0; i < size; i++) {
-            if (entries[i][0] instanceof SessionHistory h) {
-                h.recordAllowed((String) entries[i][1], (String) entries[i][2], (Long) entries[i][3], (Long) entries[i][4]);
+            Object[] e = entries[i];
+            if (e[0] instanceof SessionHistory h) {
+                h.recordAllowed((String) e[1], (String) e[2], (Long) e[3], (Long) e[4]);
+            } else if (e[0] instanceof SharedState s && e[1] instanceof SessionHistory local) {
+                recordShared(s, local, (String) e[2], (String) e[3], (Long) e[4], (Long) e[5]);
             }
         }
         close();
@@ -80,6 +114,8 @@ public final class PendingCharges {
                 r.release((String) e[1], (Long) e[2], (Duration) e[3]);
             } else if (e[0] instanceof BudgetLedger b) {
                 b.refund((String) e[1], (Double) e[2], (Duration) e[3], (Long) e[4]);
+            } else if (e[0] instanceof SharedState s && e[1] instanceof SharedCheck.Charged c) {
+                s.release(c);
             }
         }
         close();

@@ -39,6 +39,10 @@ public final class Metrics {
     private final LongAdder internalErrors = new LongAdder();
     /** How many times a new session found the session history full ({@code state.max_sessions}). */
     private volatile java.util.function.LongSupplier sessionHistoryFull = () -> 0;
+    private final LongAdder stateUnavailable = new LongAdder();
+    private final LongAdder stateAvailable = new LongAdder();
+    /** -1: no shared store; 1 answering; 0 not answering. */
+    private volatile int stateAnswering = -1;
     /** Each module's status by name (applied, degraded, not_applied, absent); read when metrics are written. */
     private volatile java.util.function.Supplier<Map<String, String>> instrumentation = Map::of;
 
@@ -78,6 +82,12 @@ public final class Metrics {
     /** Counts one policy reload attempt. */
     public void reloaded(boolean ok) {
         (ok ? reloadsOk : reloadsFailed).increment();
+    }
+
+    /** Counts one switch of the shared state store (SPEC §14) and remembers how it stands. */
+    public void stateSwitched(boolean answering) {
+        (answering ? stateAvailable : stateUnavailable).increment();
+        stateAnswering = answering ? 1 : 0;
     }
 
     /** Counts one internal error (decided by on_error), including audit write failures. */
@@ -122,6 +132,14 @@ public final class Metrics {
         family(out, "toolguard_session_history_full_total", "counter",
                 "Calls denied because the session history was full of sessions that can still deny (state.max_sessions).");
         out.append("toolguard_session_history_full_total ").append(sessionHistoryFull.getAsLong()).append('\n');
+        if (stateAnswering >= 0) {
+            family(out, "toolguard_state_switches_total", "counter",
+                    "Times the shared state store stopped (unavailable) or started (available) answering.");
+            out.append("toolguard_state_switches_total{to=\"unavailable\"} ").append(stateUnavailable.sum()).append('\n');
+            out.append("toolguard_state_switches_total{to=\"available\"} ").append(stateAvailable.sum()).append('\n');
+            family(out, "toolguard_state_available", "gauge", "1 while the shared state store answers, else 0.");
+            out.append("toolguard_state_available ").append(stateAnswering).append('\n');
+        }
 
         family(out, "toolguard_instrumentation", "gauge",
                 "Each framework module and how it stands in this JVM (not_applied: its tool calls are denied).");

@@ -40,6 +40,7 @@ import java.util.List;
  * @param maxSessions       {@code state.max_sessions}: how many sessions the history holds at most
  * @param policySigning     {@code policy.signing}: the keys that may sign the bundle, and whether a signature is required
  * @param policyHttp        {@code policy.http}: timeout and trusted CA certificates for http(s) sources
+ * @param state             {@code state.*}: where counters, budgets and session history live (SPEC §14)
  */
 public record AgentConfig(
         Path configFile,
@@ -70,7 +71,8 @@ public record AgentConfig(
         Duration sessionTtl,
         int maxSessions,
         PolicySigning policySigning,
-        PolicyHttp policyHttp) {
+        PolicyHttp policyHttp,
+        StateSpec state) {
 
     /** Every module the agent ships, by name: the default of {@code instrumentation.builtin}. */
     public static final List<String> ALL_BUILTIN_RULE_SETS = dev.toolguard.agent.instrument.Modules.NAMES;
@@ -102,6 +104,6 @@ public record AgentConfig(
         return new AgentConfig(configFile, List.of(), Duration.ZERO, null, EnforcementMode.ENFORCE, OnError.DENY,
                 builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, redactValues, maxValueChars,
                 approvalsWebhook, approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
-                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions, policySigning, policyHttp);
+                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions, policySigning, policyHttp, state);
     }
 }

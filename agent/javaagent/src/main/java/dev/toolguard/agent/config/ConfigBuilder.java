@@ -41,6 +41,7 @@ final class ConfigBuilder {
     dev.toolguard.agent.admin.AdminLimits adminLimits = dev.toolguard.agent.admin.AdminLimits.DEFAULT;
     Duration sessionTtl = dev.toolguard.policy.state.SessionHistory.DEFAULT_SESSION_TTL;
     int maxSessions = dev.toolguard.policy.state.SessionHistory.DEFAULT_MAX_SESSIONS;
+    StateSpec state = StateSpec.MEMORY;
 
     /**
      * Builds the config; relative defaults (audit file, last-good copy) resolve against {@code baseDir}:
@@ -54,6 +55,6 @@ final class ConfigBuilder {
                 approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
                 argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions,
                 new PolicySigning(signingKeys, signingRequired != null ? signingRequired : !signingKeys.isEmpty()),
-                policyHttp);
+                policyHttp, state);
     }
 }

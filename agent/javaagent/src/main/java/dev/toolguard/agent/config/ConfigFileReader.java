@@ -81,13 +81,7 @@ final class ConfigFileReader {
                 case "approvals" -> readApprovals(value, b);
                 case "admin" -> readAdmin(value, b);
                 case "arguments" -> readArguments(value, b);
-                case "state" -> forEachKey(value, "state.", Set.of("session_ttl", "max_sessions"), (k, v) -> {
-                    if (k.equals("session_ttl")) {
-                        positiveDuration(v, "state.session_ttl").ifPresent(d -> b.sessionTtl = d);
-                    } else {
-                        wholeNumber(v, "state.max_sessions", 1).ifPresent(n -> b.maxSessions = n);
-                    }
-                });
+                case "state" -> readState(value, b);
                 default -> throw new IllegalStateException(key);
             }
         });
@@ -278,6 +272,45 @@ final class ConfigFileReader {
             });
         }
         return patterns;
+    }
+
+    /** {@code state.*} (SPEC §14). A Redis URL that cannot work is a problem here, not a surprise at the first call. */
+    private void readState(LocatedNode node, ConfigBuilder b) {
+        StateSpec d = b.state;
+        StateSpec.Store[] store = {d.store()};
+        StateSpec.OnUnavailable[] onUnavailable = {d.onUnavailable()};
+        String[] url = {d.redisUrl()};
+        String[] passwordEnv = {d.passwordEnv()};
+        String[] prefix = {d.prefix()};
+        Duration[] timeout = {d.timeout()};
+        forEachKey(node, "state.", Set.of("store", "redis", "on_unavailable", "session_ttl", "max_sessions"), (key, value) -> {
+            switch (key) {
+                case "session_ttl" -> positiveDuration(value, "state.session_ttl").ifPresent(ttl -> b.sessionTtl = ttl);
+                case "max_sessions" -> wholeNumber(value, "state.max_sessions", 1).ifPresent(n -> b.maxSessions = n);
+                case "store" -> enumValue(value, "state.store", StateSpec.Store.class).ifPresent(v -> store[0] = v);
+                case "on_unavailable" -> enumValue(value, "state.on_unavailable", StateSpec.OnUnavailable.class)
+                        .ifPresent(v -> onUnavailable[0] = v);
+                case "redis" -> forEachKey(value, "state.redis.", Set.of("url", "password_env", "prefix", "timeout"),
+                        (k, v) -> {
+                            switch (k) {
+                                case "url" -> scalar(v, "state.redis.url").ifPresent(s -> {
+                                    String why = dev.toolguard.policy.state.redis.RedisSettings.urlProblem(s);
+                                    if (why != null) {
+                                        problem(v, "state.redis.url: " + why);
+                                    } else {
+                                        url[0] = s;
+                                    }
+                                });
+                                case "password_env" -> scalar(v, "state.redis.password_env").ifPresent(s -> passwordEnv[0] = s);
+                                case "prefix" -> scalar(v, "state.redis.prefix").ifPresent(s -> prefix[0] = s);
+                                case "timeout" -> positiveDuration(v, "state.redis.timeout").ifPresent(t -> timeout[0] = t);
+                                default -> throw new IllegalStateException(k);
+                            }
+                        });
+                default -> throw new IllegalStateException(key);
+            }
+        });
+        b.state = new StateSpec(store[0], url[0], passwordEnv[0], prefix[0], timeout[0], onUnavailable[0]);
     }
 
     private void readAdmin(LocatedNode node, ConfigBuilder b) {

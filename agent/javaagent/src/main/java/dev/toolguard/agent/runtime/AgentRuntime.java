@@ -287,8 +287,8 @@ public final class AgentRuntime {
             checks.statuses().forEach((m, st) -> labels.put(m, st.label()));
             return labels;
         });
-        EngineState state = EngineState.inMemory(TimeSource.system(), config.sessionTtl(), config.maxSessions());
-        InMemorySessionHistory history = (InMemorySessionHistory) state.history();
+        EngineState memory = EngineState.inMemory(TimeSource.system(), config.sessionTtl(), config.maxSessions());
+        InMemorySessionHistory history = (InMemorySessionHistory) memory.history();
         AtomicBoolean historyFullSaid = new AtomicBoolean();
         AgentConfig bounds = config;
         history.onFull(() -> {
@@ -300,6 +300,14 @@ public final class AgentRuntime {
             }
         });
         metrics.sessionHistoryFull(history::timesFull);
+        // the audit log opens once the instrumentation is in place, so that its start record can carry what the
+        // instrumentation found wrong at start; the records of the policy and the state store wait for it, and
+        // follow the start record
+        DeferredAuditSink earlyRecords = new DeferredAuditSink();
+        // the Redis client is loaded only here, only when configured (SPEC §14)
+        EngineState state = config.state().shared()
+                ? memory.withShared(SharedStates.open(config.state(), System::getenv, earlyRecords, metrics, diagnostics))
+                : memory;
         List<String> sources = config.policySources();
         ActivePolicy active = new ActivePolicy(!problems.isEmpty()
                 ? "no policy loaded: the configuration has errors (see above)"
@@ -317,10 +325,7 @@ public final class AgentRuntime {
         }
         LastGoodStore lastGood = config.lastGood() == null ? null : new LastGoodStore(config.lastGood(), policyHttp);
         boolean forceShadow = shadow;
-        // the audit log opens once the instrumentation is in place, so that its start record can carry what the
-        // instrumentation found wrong at start; the policy's records wait for it, and follow the start record
-        DeferredAuditSink policyRecords = new DeferredAuditSink();
-        Reporter reporter = new Reporter(policyRecords, lastGood, sources, metrics, active,
+        Reporter reporter = new Reporter(earlyRecords, lastGood, sources, metrics, active,
                 SourceLoader.keyIds(config.policySigning().publicKeys()));
         BundleLoader.Http loadHttp = policyHttp;
         String loadHttpProblem = policyHttpProblem;
@@ -369,7 +374,7 @@ public final class AgentRuntime {
         AuditSink auditSink = audit != null ? audit : record -> {
             throw new AuditWriteException("the audit log is not open", null);
         };
-        policyRecords.open(auditSink);
+        earlyRecords.open(auditSink);
 
         ApprovalNotifier notifier = config.approvalsWebhook() == null ? ApprovalNotifier.NONE
                 : new ApprovalWebhook(config.approvalsWebhook(), webhookSecret(config), redaction,

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the policy's records go while the agent starts: the policy loads side by side with the instrumentation,
+ * Where the policy's (and the state store's) records go while the agent starts: the policy loads side by side with the instrumentation,
  * but the audit log opens only after it (its start record says what the instrumentation found), so a record made
  * before the log is open waits here and is written, in order, as soon as it opens.
  */
