@@ -8,6 +8,7 @@ import dev.toolguard.policy.load.CompiledBundle;
 import dev.toolguard.policy.load.ForbidEntry;
 import dev.toolguard.policy.load.LimitKey;
 import dev.toolguard.policy.load.PolicyBundle;
+import dev.toolguard.policy.load.CrossToolLimit;
 import dev.toolguard.policy.load.RateLimit;
 import dev.toolguard.policy.load.Rule;
 import dev.toolguard.policy.load.SequenceRule;
@@ -555,7 +556,7 @@ public final class PolicyEngine {
         Object step7 = ruleStep(policy, call, enforced, trace);
         Decision ruled = step7 instanceof Decision d ? d : null;
         Rule matched = ruled == null ? (Rule) step7 : null;
-        boolean limits = ruled == null && (policy.rateLimit() != null || policy.budget() != null);
+        boolean limits = ruled == null && hasLimits(policy);
         Decision d = shared(shared, policy, call, enforced, session, sequences, ruled, limits,
                 ruled == null ? allowReason(matched) : null, ruled == null ? matched.ruleId() : null, shadow, trace);
         if (d != null) {
@@ -594,7 +595,18 @@ public final class PolicyEngine {
         String bucket = null;
         String account = null;
         double cost = 0;
-        if (rateLimit != null) {
+        List<Bucket> more = null;
+        if (limits) {
+            Object applicable = applicableLimits(policy, call, enforced, trace);
+            if (applicable instanceof Decision d) {
+                problem = d;
+            } else {
+                @SuppressWarnings("unchecked")
+                List<Bucket> m = (List<Bucket>) applicable;
+                more = m;
+            }
+        }
+        if (rateLimit != null && problem == null) {
             Object key = limitKey(rateLimit.key(), call);
             if (key instanceof EvalError e) {
                 problem = rateKeyDenial(policy, e, enforced, trace);
@@ -618,9 +630,10 @@ public final class PolicyEngine {
         if (problem != null) {
             bucket = null;
             account = null;
+            more = null;
         }
         SharedCheck.Result answer = null;
-        if (sequences != null || bucket != null || account != null) {
+        if (sequences != null || bucket != null || account != null || more != null) {
             List<SharedCheck.Sequence> looked = List.of();
             if (sequences != null) {
                 long now = state.time().epochMillis();
@@ -635,7 +648,8 @@ public final class PolicyEngine {
             try {
                 answer = shared.check(new SharedCheck(session, looked, bucket,
                         rateLimit == null ? 0 : rateLimit.limit(), rateLimit == null ? null : rateLimit.per(),
-                        account, cost, budget == null ? 0 : budget.limit(), budget == null ? null : budget.per()));
+                        account, cost, budget == null ? 0 : budget.limit(), budget == null ? null : budget.per(),
+                        sharedBuckets(more)));
             } catch (StateUnavailableException e) {
                 return unanswered(shared, ruled, enforced, allowReason, allowRule, shadow, trace);
             }
@@ -665,9 +679,11 @@ public final class PolicyEngine {
             return problem;
         }
         if (answer != null && answer.limit() == SharedCheck.NO_TOKEN) {
-            String reason = rateLimitReason(rateLimit);
-            trace.step("limits", policy.ruleId("rate_limit"), "deny", reason);
-            return decision(Action.DENY, enforced, reason, policy.ruleId("rate_limit"), null, null, trace);
+            RateLimit empty = answer.empty() < 0 || more == null ? rateLimit : more.get(answer.empty()).limit();
+            String rule = empty.rule() == null ? policy.ruleId("rate_limit") : empty.rule();
+            String reason = rateLimitReason(empty);
+            trace.step("limits", rule, "deny", reason);
+            return decision(Action.DENY, enforced, reason, rule, null, null, trace);
         }
         if (answer != null && answer.limit() == SharedCheck.NO_BUDGET) {
             String reason = budgetReason(cost, budget);
@@ -743,7 +759,7 @@ public final class PolicyEngine {
         String rule = approved == null ? (policy == null ? "default" : policy.ruleId("rules")) : approved.rule();
         SharedState shared = state.shared();
         if (shared != null) {
-            boolean limits = policy != null && (policy.rateLimit() != null || policy.budget() != null);
+            boolean limits = policy != null && hasLimits(policy);
             Decision d = shared(shared, policy, call, enforced, sessionKey(call.ctx()), null, null, limits,
                     "approved by a person", rule, null, trace);
             if (d != null) {
@@ -763,6 +779,14 @@ public final class PolicyEngine {
 
     /** Step 8: null when the call has room (and has been charged), else the denial saying which limit. */
     private Decision chargeLimits(ToolPolicy policy, ToolCall call, boolean enforced, Trace trace) {
+        // the entries of a rate_limit list and the bundle's limits that apply; null (nothing allocated) for a tool
+        // with a single plain limit or none, in a bundle without limits
+        Object applicable = applicableLimits(policy, call, enforced, trace);
+        if (applicable instanceof Decision d) {
+            return d;
+        }
+        @SuppressWarnings("unchecked")
+        List<Bucket> more = (List<Bucket>) applicable;
         RateLimit rateLimit = policy.rateLimit();
         String bucket = null;
         if (rateLimit != null) {
@@ -780,6 +804,20 @@ public final class PolicyEngine {
             bucket = candidate;
             trace.step("limits", rule, "pass", "a token was taken");
         }
+        if (more != null) {
+            // every applicable entry must have room; a call denied by one gives back what the others took
+            for (int i = 0; i < more.size(); i++) {
+                Bucket b = more.get(i);
+                if (!state.rateLimiter().tryAcquire(b.id(), b.limit().limit(), b.limit().per())) {
+                    giveBack(bucket, rateLimit);
+                    giveBack(more, i);
+                    String reason = rateLimitReason(b.limit());
+                    trace.step("limits", b.limit().rule(), "deny", reason);
+                    return decision(Action.DENY, enforced, reason, b.limit().rule(), null, null, trace);
+                }
+                trace.step("limits", b.limit().rule(), "pass", "a token was taken");
+            }
+        }
         Budget budget = policy.budget();
         String account = null;
         double charged = 0;
@@ -792,11 +830,13 @@ public final class PolicyEngine {
             if (problem != null) {
                 trace.error("limits", rule, problem);
                 giveBack(bucket, rateLimit);
+                giveBack(more, more == null ? 0 : more.size());
                 return decision(Action.DENY, enforced, problem, rule, null, null, trace);
             }
             account = policy.name() + '\u0000' + key;
             if (!state.budgets().tryCharge(account, cost, budget.limit(), budget.per())) {
                 giveBack(bucket, rateLimit);
+                giveBack(more, more == null ? 0 : more.size());
                 String reason = budgetReason(cost, budget);
                 trace.step("limits", rule, "deny", reason);
                 return decision(Action.DENY, enforced, reason, rule, null, null, trace);
@@ -810,10 +850,92 @@ public final class PolicyEngine {
         if (bucket != null) {
             PendingCharges.tokenTaken(state.rateLimiter(), bucket, rateLimit.limit(), rateLimit.per());
         }
+        if (more != null) {
+            for (int i = 0; i < more.size(); i++) {
+                Bucket b = more.get(i);
+                PendingCharges.tokenTaken(state.rateLimiter(), b.id(), b.limit().limit(), b.limit().per());
+            }
+        }
         if (account != null) {
             PendingCharges.charged(state.budgets(), account, charged, budget.per(), state.time().epochMillis());
         }
         return null;
+    }
+
+    /** One applicable entry of a {@code rate_limit} list or of the bundle's {@code limits}, and its bucket id. */
+    private record Bucket(RateLimit limit, String id) {
+    }
+
+    /**
+     * The entries of the tool's {@code rate_limit} list and the bundle's {@code limits} that apply to this call,
+     * with their buckets (null when there are none), or the denial when a key cannot be computed. A condition that
+     * errors applies its entry: errors never widen (SPEC §4).
+     */
+    private Object applicableLimits(ToolPolicy policy, ToolCall call, boolean enforced, Trace trace) {
+        List<RateLimit> own = policy.rateLimits();
+        List<CrossToolLimit> across = bundle.limits();
+        if (own.isEmpty() && across.isEmpty()) {
+            return null;
+        }
+        List<Bucket> out = null;
+        for (int i = 0, n = own.size() + across.size(); i < n; i++) {
+            RateLimit l;
+            if (i < own.size()) {
+                l = own.get(i);
+            } else {
+                CrossToolLimit c = across.get(i - own.size());
+                if (!c.counts(call.tool())) {
+                    continue;
+                }
+                l = c.limit();
+            }
+            if (l.when() != null) {
+                Object holds = l.when().evaluate(call.args(), call.ctx(), call.tool());
+                if (holds instanceof EvalError e) {
+                    trace.error("limits", l.rule(), "'" + l.when().source() + "' failed: " + e.message()
+                            + "; the limit applies");
+                } else if (!(holds instanceof Boolean)) {
+                    trace.error("limits", l.rule(), notABoolean(l.when(), holds) + "; the limit applies");
+                } else if (!(Boolean) holds) {
+                    continue;
+                }
+            }
+            Object key = limitKey(l.key(), call);
+            if (key instanceof EvalError e) {
+                trace.error("limits", l.rule(), "the rate limit key failed: " + e.message());
+                return decision(Action.DENY, enforced, "the rate limit key could not be computed: " + e.message(),
+                        l.rule(), null, null, trace);
+            }
+            out = out == null ? new ArrayList<>(4) : out;
+            out.add(new Bucket(l, l.rule() + '\u0000' + key));
+        }
+        return out;
+    }
+
+    /** Whether step 8 has anything to check for this tool. */
+    private boolean hasLimits(ToolPolicy policy) {
+        return policy.rateLimit() != null || policy.budget() != null || !policy.rateLimits().isEmpty()
+                || !bundle.limits().isEmpty();
+    }
+
+    private static List<SharedCheck.Bucket> sharedBuckets(List<Bucket> more) {
+        if (more == null) {
+            return List.of();
+        }
+        SharedCheck.Bucket[] out = new SharedCheck.Bucket[more.size()];
+        for (int i = 0; i < out.length; i++) {
+            Bucket b = more.get(i);
+            out[i] = new SharedCheck.Bucket(b.id(), b.limit().limit(), b.limit().per());
+        }
+        return List.of(out);
+    }
+
+    /** Gives back the tokens taken from the first {@code taken} buckets. */
+    private void giveBack(List<Bucket> buckets, int taken) {
+        for (int i = 0; buckets != null && i < taken; i++) {
+            Bucket b = buckets.get(i);
+            state.rateLimiter().release(b.id(), b.limit().limit(), b.limit().per());
+        }
     }
 
     private Decision rateKeyDenial(ToolPolicy policy, EvalError e, boolean enforced, Trace trace) {

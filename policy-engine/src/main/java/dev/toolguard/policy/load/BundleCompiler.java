@@ -45,6 +45,7 @@ final class BundleCompiler {
     private final Map<String, String> toolFiles = new LinkedHashMap<>();
     private final List<SequenceRule> sequences = new ArrayList<>();
     private final Map<String, String> sequenceFiles = new LinkedHashMap<>();
+    private final List<CrossToolLimit> limits = new ArrayList<>();
     /** The warnings of a bundle that loads (SPEC §11 lint); every check adds to this one place. */
     private final BundleLint lint = new BundleLint();
     /** {@code tool \0 argument} already warned about as unchecked, so that a name is said once per tool. */
@@ -60,7 +61,8 @@ final class BundleCompiler {
         if (doc == null) {
             return;
         }
-        doc.allowOnly(problems, "apiVersion", "kind", "metadata", "default", "mode", "roles", "forbid", "tools", "sequences");
+        doc.allowOnly(problems, "apiVersion", "kind", "metadata", "default", "mode", "roles", "forbid", "tools", "sequences",
+                "limits");
         String apiVersion = doc.string("apiVersion", problems);
         if (apiVersion != null && !apiVersion.equals(API_VERSION)) {
             problems.add(doc.get("apiVersion").position(), "apiVersion must be " + API_VERSION + ", not '" + apiVersion + "'");
@@ -81,12 +83,13 @@ final class BundleCompiler {
         readForbid(doc, enforced);
         readTools(file, doc, enforced);
         readSequences(file, doc, enforced);
+        readLimits(doc);
     }
 
     CompiledBundle build(String sha256, List<String> sources) {
         Action decidedByDefault = defaultAction == null ? Action.DENY : defaultAction;
         return new CompiledBundle(name, version, sha256, sources, decidedByDefault,
-                roles, forbids, exactTools, globTools, sequences,
+                roles, forbids, exactTools, globTools, sequences, limits,
                 lint.finish(exactTools.keySet(), globTools.stream().map(ToolPolicy::pattern).toList(), decidedByDefault));
     }
 
@@ -343,13 +346,29 @@ final class BundleCompiler {
             }
         }
 
-        RateLimit rateLimit = t.has("rate_limit") ? readRateLimit(tool, t.get("rate_limit"), declared) : null;
+        RateLimit rateLimit = null;
+        List<RateLimit> rateLimits = List.of();
+        if (t.get("rate_limit") instanceof LocatedList list) {
+            List<RateLimit> entries = new ArrayList<>();
+            for (LocatedNode item : list.items()) {
+                String rule = prefix + "rate_limit[" + entries.size() + "]";
+                LocatedMap entry = item.asMap("a 'rate_limit' entry", problems);
+                entries.add(entry == null ? null : readRateLimit(tool, entry, declared, rule));
+            }
+            if (entries.isEmpty()) {
+                problems.add(list.position(), "'rate_limit' must have at least one entry");
+            }
+            rateLimits = entries.contains(null) ? List.of() : List.copyOf(entries);
+        } else if (t.has("rate_limit")) {
+            LocatedMap r = t.get("rate_limit").asMap("'rate_limit'", problems);
+            rateLimit = r == null ? null : readRateLimit(tool, r, declared, null);
+        }
         Budget budget = t.has("budget") ? readBudget(tool, t.get("budget"), declared) : null;
         if (problems.size() > before) {
             return null;
         }
         return new ToolPolicy(tool, ToolPattern.of(tool), file, arguments, List.copyOf(locks), List.copyOf(rules),
-                rateLimit, budget, enforced);
+                rateLimit, rateLimits, budget, enforced);
     }
 
     /**
@@ -452,12 +471,18 @@ final class BundleCompiler {
         return problems.size() > before || timeout == null ? null : new ApprovalSpec(timeout, onTimeout, mode);
     }
 
-    private RateLimit readRateLimit(String tool, LocatedNode node, Set<String> declared) {
-        LocatedMap r = node.asMap("'rate_limit'", problems);
-        if (r == null) {
-            return null;
+    /**
+     * One rate limit: a tool's single map ({@code rule} null, no {@code when}), an entry of its list, or a
+     * bundle-level {@code limits} entry ({@code tool} null: its key and condition may not name arguments of one tool).
+     */
+    private RateLimit readRateLimit(String tool, LocatedMap r, Set<String> declared, String rule) {
+        if (rule == null) {
+            r.allowOnly(problems, "limit", "per", "key");
+        } else if (tool == null) {
+            r.allowOnly(problems, "tools", "limit", "per", "key", "when");
+        } else {
+            r.allowOnly(problems, "limit", "per", "key", "when");
         }
-        r.allowOnly(problems, "limit", "per", "key");
         Long limit = null;
         if (r.required("limit", problems) != null) {
             limit = r.longValue("limit", problems);
@@ -468,7 +493,42 @@ final class BundleCompiler {
         }
         Duration per = r.required("per", problems) == null ? null : positive(r.get("per"), "'per'");
         LimitKey key = readKey(tool, r, declared);
-        return limit == null || per == null || key == null ? null : new RateLimit(limit, per, key);
+        Expression when = null;
+        boolean whenOk = true;
+        if (rule != null && r.has("when")) {
+            when = expression(r.get("when"), "'when'");
+            whenOk = when != null;
+            if (when != null) {
+                checkArguments(tool, r.get("when"), when, declared);
+                lintCondition(r.get("when"), rule, "this limit applies", name -> false);
+            }
+        }
+        return limit == null || per == null || key == null || !whenOk ? null
+                : new RateLimit(limit, per, key, when, rule);
+    }
+
+    /** The bundle-level {@code limits}: rate limits shared by the tools their globs match (SPEC §14). */
+    private void readLimits(LocatedMap doc) {
+        LocatedList list = doc.list("limits", problems);
+        if (list == null) {
+            return;
+        }
+        for (LocatedNode item : list.items()) {
+            String rule = "limits[" + limits.size() + "]";
+            LocatedMap entry = item.asMap("a 'limits' entry", problems);
+            if (entry == null) {
+                continue;
+            }
+            List<String> tools = entry.required("tools", problems) == null ? null : entry.strings("tools", problems);
+            if (tools != null && tools.isEmpty()) {
+                problems.add(entry.get("tools").position(), "'tools' must name at least one tool");
+                tools = null;
+            }
+            RateLimit limit = readRateLimit(null, entry, null, rule);
+            if (tools != null && limit != null) {
+                limits.add(new CrossToolLimit(patterns(tools), limit));
+            }
+        }
     }
 
     private Budget readBudget(String tool, LocatedNode node, Set<String> declared) {
@@ -559,7 +619,8 @@ final class BundleCompiler {
 
     /** Reports every {@code args.<name>} an expression reads that the tool's schema does not declare. */
     private void checkArguments(String tool, LocatedNode node, Expression expression, Set<String> declared) {
-        if (expression == null || !(node instanceof LocatedScalar scalar)) {
+        if (tool == null || expression == null || !(node instanceof LocatedScalar scalar)) {
+            // tool null: a bundle-level limit, counting calls of several tools with arguments of their own
             return;
         }
         if (declared == null) {

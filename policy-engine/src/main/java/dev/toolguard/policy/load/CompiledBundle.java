@@ -23,19 +23,23 @@ public final class CompiledBundle implements PolicyBundle {
     private final List<SequenceRule> sequences;
     private final List<LintWarning> warnings;
     private final BundleSignature signature;
+    private final List<CrossToolLimit> limits;
 
     CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
                    Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids, Map<String, ToolPolicy> exactTools,
-                   List<ToolPolicy> globTools, List<SequenceRule> sequences, List<LintWarning> warnings) {
-        this(name, version, sha256, sources, defaultAction, roles, forbids, exactTools, globTools, sequences, warnings,
-                null);
+                   List<ToolPolicy> globTools, List<SequenceRule> sequences, List<CrossToolLimit> limits,
+                   List<LintWarning> warnings) {
+        this(name, version, sha256, sources, defaultAction, roles, forbids, exactTools, globTools, sequences, limits,
+                warnings, null);
     }
 
     private CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
                            Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids,
                            Map<String, ToolPolicy> exactTools, List<ToolPolicy> globTools,
-                           List<SequenceRule> sequences, List<LintWarning> warnings, BundleSignature signature) {
+                           List<SequenceRule> sequences, List<CrossToolLimit> limits, List<LintWarning> warnings,
+                           BundleSignature signature) {
         this.signature = signature;
+        this.limits = List.copyOf(limits);
         this.name = name;
         this.version = version;
         this.sha256 = sha256;
@@ -82,7 +86,7 @@ public final class CompiledBundle implements PolicyBundle {
     /** The same bundle, marked as signed: only after its signed manifest was checked (SPEC §15). */
     public CompiledBundle signedBy(BundleSignature by) {
         return new CompiledBundle(name, version, sha256, sources, defaultAction, roles, forbids, exactTools, globTools,
-                sequences, warnings, by);
+                sequences, limits, warnings, by);
     }
 
     /** The decision for a tool no entry names: deny unless a file says {@code default: allow}. */
@@ -103,6 +107,11 @@ public final class CompiledBundle implements PolicyBundle {
     /** The forbid entries of every file, concatenated in file-name order. */
     public List<ForbidEntry> forbids() {
         return forbids;
+    }
+
+    /** The bundle-level {@code limits} of every file, in file-name order (rule id {@code limits[i]}). */
+    public List<CrossToolLimit> limits() {
+        return limits;
     }
 
     /** The sequences of every file, in file-name order. */

@@ -13,12 +13,20 @@ import java.util.List;
  * @param arguments the compiled {@code arguments} schema, or null
  * @param locks     argument -> expression it must equal, in the order written
  * @param rules     the rules in order (the {@code action:} shorthand is one rule); empty denies every call
- * @param rateLimit or null
+ * @param rateLimit the single {@code rate_limit} map, or null
+ * @param rateLimits the entries of a {@code rate_limit} written as a list (each with its own {@code when}, {@code key}
+ *                   and rule id {@code rate_limit[i]}); empty otherwise, so that a plain limit costs nothing more
  * @param budget    or null
  * @param enforced  false when its file is in shadow mode
  */
 public record ToolPolicy(String name, ToolPattern pattern, String source, ArgumentSchema arguments, List<Lock> locks,
-                         List<Rule> rules, RateLimit rateLimit, Budget budget, boolean enforced) {
+                         List<Rule> rules, RateLimit rateLimit, List<RateLimit> rateLimits, Budget budget,
+                         boolean enforced) {
+
+    public ToolPolicy(String name, ToolPattern pattern, String source, ArgumentSchema arguments, List<Lock> locks,
+                      List<Rule> rules, RateLimit rateLimit, Budget budget, boolean enforced) {
+        this(name, pattern, source, arguments, locks, rules, rateLimit, List.of(), budget, enforced);
+    }
 
     /** One {@code lock} entry: the argument must equal the value of the expression. */
     public record Lock(String argument, Expression value) {

@@ -17,9 +17,10 @@ public final class PendingCharges {
     private static final ThreadLocal<PendingCharges> THREAD = ThreadLocal.withInitial(PendingCharges::new);
 
     private boolean open;
-    // at most one token, one budget charge and one history entry per call; a second of a kind (an approved call's
-    // admission after its request) replaces nothing, it is kept beside the first
-    private final Object[][] entries = new Object[6][];
+    // a token per applicable rate limit, one budget charge and one history entry per call; a second of a kind (an
+    // approved call's admission after its request) replaces nothing, it is kept beside the first. Room for the
+    // common case; a call with more entries (rate_limit lists, bundle-level limits) grows it once for this thread
+    private Object[][] entries = new Object[6][];
     private int size;
 
     private PendingCharges() {
@@ -132,8 +133,7 @@ public final class PendingCharges {
 
     private void add(Object[] entry) {
         if (size == entries.length) {
-            // more than a call can make: a bug of ours, and holding on would hide it
-            throw new IllegalStateException("more pending charges than one call can make");
+            entries = java.util.Arrays.copyOf(entries, entries.length * 2);
         }
         entries[size++] = entry;
     }

@@ -16,9 +16,15 @@ import java.util.List;
  * @param cost      the amount to charge
  * @param budget    the budget's limit per window
  * @param budgetPer the budget window, aligned to the Unix epoch
+ * @param more      further buckets that must each have a token too (entries of a {@code rate_limit} list, bundle-level
+ *                  {@code limits}): taken with the others, all or none, in the same round trip
  */
 public record SharedCheck(String session, List<Sequence> sequences, String bucket, long rateLimit, Duration ratePer,
-                          String account, double cost, double budget, Duration budgetPer) {
+                          String account, double cost, double budget, Duration budgetPer, List<Bucket> more) {
+
+    /** One further token bucket of a call. */
+    public record Bucket(String bucket, long limit, Duration per) {
+    }
 
     /**
      * One sequence to look up in the session's history.
@@ -37,8 +43,13 @@ public record SharedCheck(String session, List<Sequence> sequences, String bucke
      * @param limit   {@link #CHARGED}, {@link #NO_TOKEN}, {@link #NO_BUDGET}, or {@link #NOT_CHARGED} (nothing asked,
      *                or an enforced sequence was armed)
      * @param charged what was charged, to give back if the call does not go ahead; null when nothing was
+     * @param empty   for {@link #NO_TOKEN}: which bucket had none, -1 for {@code bucket}, else the index in {@code more}
      */
-    public record Result(boolean[] armed, int limit, Charged charged) {
+    public record Result(boolean[] armed, int limit, Charged charged, int empty) {
+
+        public Result(boolean[] armed, int limit, Charged charged) {
+            this(armed, limit, charged, -1);
+        }
     }
 
     public static final int NOT_CHARGED = 0;
@@ -50,8 +61,9 @@ public record SharedCheck(String session, List<Sequence> sequences, String bucke
      * A charge that {@link SharedState#release} can take back.
      *
      * @param windowStart the start of the budget window charged (epoch millis, the store's clock)
+     * @param more        the further buckets a token was taken from
      */
     public record Charged(String bucket, long rateLimit, Duration ratePer, String account, double cost,
-                          Duration budgetPer, long windowStart) {
+                          Duration budgetPer, long windowStart, List<Bucket> more) {
     }
 }

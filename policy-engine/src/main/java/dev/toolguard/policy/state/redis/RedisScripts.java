@@ -14,10 +14,13 @@ final class RedisScripts {
      * KEYS: history hash of the session, rate bucket hash, budget key (the window start is appended), and the
      * call's charge marker (set, for a short while, to the window start when something was charged: a caller
      * that never got the answer gives the charge back by it, {@link #RELEASE_IF_CHARGED}).
+     * Further rate buckets (entries of a {@code rate_limit} list, bundle-level {@code limits}) follow as KEYS[5..].
      * ARGV: number of sequences; per sequence: since (ms), enforced (1|0), number of globs, the globs as Lua
-     * patterns; then: bucket? (1|0), limit, period (µs); budget? (1|0), cost, limit, window (ms).
+     * patterns; then: bucket? (1|0), limit, period (µs); budget? (1|0), cost, limit, window (ms); number of
+     * further buckets, and per further bucket: limit, period (µs).
      * Returns: armed flags ("0"/"1" per sequence), status (0 nothing charged, 1 charged, 2 no token, 3 no budget),
-     * the budget window start (ms).
+     * the budget window start (ms), and for status 2 which bucket had no token (-1 the first, else the index of
+     * the further one). Every bucket must have a token before any is taken: all or nothing.
      */
     static final String CHECK = """
             local i = 2
@@ -46,6 +49,7 @@ final class RedisScripts {
             end
             local status = 0
             local window = 0
+            local empty = -1
             if not stop then
               local t = redis.call('TIME')
               local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -66,6 +70,19 @@ final class RedisScripts {
                 end
                 if tokens < 1 then status = 2 end
               end
+              local nmore = tonumber(ARGV[i + 7])
+              local more = {}
+              for m = 1, nmore do
+                local mlimit = tonumber(ARGV[i + 6 + 2 * m])
+                local mper = tonumber(ARGV[i + 7 + 2 * m])
+                local mt = mlimit
+                local b = redis.call('HMGET', KEYS[4 + m], 't', 'a')
+                if b[1] then
+                  mt = math.min(mlimit, tonumber(b[1]) + math.max(0, nowUs - tonumber(b[2])) * mlimit / mper)
+                end
+                more[m] = mt
+                if status == 0 and mt < 1 then status = 2 empty = m - 1 end
+              end
               local bkey = nil
               if status == 0 and hasBudget then
                 local nowMs = math.floor(nowUs / 1000)
@@ -80,6 +97,11 @@ final class RedisScripts {
                   redis.call('PEXPIRE', KEYS[2], math.ceil(perUs / 1000) + 1000)
                   status = 1
                 end
+                for m = 1, nmore do
+                  redis.call('HSET', KEYS[4 + m], 't', string.format('%.17g', more[m] - 1), 'a', string.format('%.0f', nowUs))
+                  redis.call('PEXPIRE', KEYS[4 + m], math.ceil(tonumber(ARGV[i + 7 + 2 * m]) / 1000) + 1000)
+                  status = 1
+                end
                 if hasBudget then
                   redis.call('INCRBYFLOAT', bkey, ARGV[i + 4])
                   redis.call('PEXPIREAT', bkey, string.format('%.0f', window + len + 60000))
@@ -90,14 +112,20 @@ final class RedisScripts {
                 end
               end
             end
-            return {table.concat(armed), status, string.format('%.0f', window)}
+            return {table.concat(armed), status, string.format('%.0f', window), empty}
             """;
 
     /**
-     * Gives back what {@link #CHECK} took. KEYS: rate bucket hash, budget key of the window charged.
-     * ARGV: bucket? (1|0), limit, budget? (1|0), cost.
+     * Gives back what {@link #CHECK} took. KEYS: rate bucket hash, budget key of the window charged, then the
+     * further buckets. ARGV: bucket? (1|0), limit, budget? (1|0), cost, number of further buckets, their limits.
      */
     static final String RELEASE = """
+            for m = 1, tonumber(ARGV[5] or '0') do
+              local t = redis.call('HGET', KEYS[2 + m], 't')
+              if t then
+                redis.call('HSET', KEYS[2 + m], 't', string.format('%.17g', math.min(tonumber(ARGV[5 + m]), tonumber(t) + 1)))
+              end
+            end
             if ARGV[1] == '1' then
               local t = redis.call('HGET', KEYS[1], 't')
               if t then
@@ -113,13 +141,19 @@ final class RedisScripts {
 
     /**
      * Gives back what a {@link #CHECK} whose answer was lost took, if it ran at all: its marker says so, and
-     * holds the budget window it charged. KEYS: the marker, rate bucket hash, budget key (without the window).
-     * ARGV: bucket? (1|0), limit, budget? (1|0), cost.
+     * holds the budget window it charged. KEYS: the marker, rate bucket hash, budget key (without the window), then
+     * the further buckets. ARGV: bucket? (1|0), limit, budget? (1|0), cost, number of further buckets, their limits.
      */
     static final String RELEASE_IF_CHARGED = """
             local w = redis.call('GET', KEYS[1])
             if not w then return 0 end
             redis.call('DEL', KEYS[1])
+            for m = 1, tonumber(ARGV[5] or '0') do
+              local t = redis.call('HGET', KEYS[3 + m], 't')
+              if t then
+                redis.call('HSET', KEYS[3 + m], 't', string.format('%.17g', math.min(tonumber(ARGV[5 + m]), tonumber(t) + 1)))
+              end
+            end
             if ARGV[1] == '1' then
               local t = redis.call('HGET', KEYS[2], 't')
               if t then

@@ -119,11 +119,14 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         }
         String prefix = settings.prefix();
         String marker = markerPrefix + checks.incrementAndGet();
-        List<String> keys = List.of(
-                check.session() == null ? prefix + "h:" : prefix + "h:" + check.session(),
-                check.bucket() == null ? prefix + "r:" : prefix + "r:" + check.bucket(),
-                check.account() == null ? prefix + "b:" : prefix + "b:" + check.account(),
-                marker);
+        List<String> keys = new ArrayList<>(4 + check.more().size());
+        keys.add(check.session() == null ? prefix + "h:" : prefix + "h:" + check.session());
+        keys.add(check.bucket() == null ? prefix + "r:" : prefix + "r:" + check.bucket());
+        keys.add(check.account() == null ? prefix + "b:" : prefix + "b:" + check.account());
+        keys.add(marker);
+        for (SharedCheck.Bucket b : check.more()) {
+            keys.add(prefix + "r:" + b.bucket());
+        }
         List<String> args = new ArrayList<>(16);
         args.add(Integer.toString(check.sequences().size()));
         for (SharedCheck.Sequence s : check.sequences()) {
@@ -136,16 +139,21 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         }
         args.add(check.bucket() == null ? "0" : "1");
         args.add(Long.toString(check.rateLimit()));
-        args.add(check.ratePer() == null ? "1" : Long.toString(Math.max(1, check.ratePer().toNanos() / 1000)));
+        args.add(check.ratePer() == null ? "1" : micros(check.ratePer()));
         args.add(check.account() == null ? "0" : "1");
         args.add(Double.toString(check.cost()));
         args.add(Double.toString(check.budget()));
         args.add(check.budgetPer() == null ? "1" : Long.toString(Math.max(1, check.budgetPer().toMillis())));
+        args.add(Integer.toString(check.more().size()));
+        for (SharedCheck.Bucket b : check.more()) {
+            args.add(Long.toString(b.limit()));
+            args.add(micros(b.per()));
+        }
         List<?> answer;
         try {
             answer = (List<?>) run(Script.CHECK, keys, args);
         } catch (StateUnavailableException e) {
-            if (check.bucket() != null || check.account() != null) {
+            if (check.bucket() != null || check.account() != null || !check.more().isEmpty()) {
                 // the script may have run and charged although its answer never came: the call does not go ahead
                 // on that charge, so it is given back as soon as Redis answers (if the marker says it ran)
                 doubts.add(new Doubt(marker, check));
@@ -159,10 +167,12 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         }
         int status = ((Number) answer.get(1)).intValue();
         long window = Long.parseLong(String.valueOf(answer.get(2)));
+        int empty = answer.size() > 3 ? ((Number) answer.get(3)).intValue() : -1;
         return switch (status) {
             case 1 -> new SharedCheck.Result(armed, SharedCheck.CHARGED, new SharedCheck.Charged(check.bucket(),
-                    check.rateLimit(), check.ratePer(), check.account(), check.cost(), check.budgetPer(), window));
-            case 2 -> new SharedCheck.Result(armed, SharedCheck.NO_TOKEN, null);
+                    check.rateLimit(), check.ratePer(), check.account(), check.cost(), check.budgetPer(), window,
+                    check.more()));
+            case 2 -> new SharedCheck.Result(armed, SharedCheck.NO_TOKEN, null, empty);
             case 3 -> new SharedCheck.Result(armed, SharedCheck.NO_BUDGET, null);
             default -> new SharedCheck.Result(armed, SharedCheck.NOT_CHARGED, null);
         };
@@ -171,11 +181,13 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
     @Override
     public void release(SharedCheck.Charged charged) {
         String prefix = settings.prefix();
-        List<String> keys = List.of(
-                charged.bucket() == null ? prefix + "r:" : prefix + "r:" + charged.bucket(),
-                charged.account() == null ? prefix + "b:" : prefix + "b:" + charged.account() + ":" + charged.windowStart());
-        List<String> args = List.of(charged.bucket() == null ? "0" : "1", Long.toString(charged.rateLimit()),
-                charged.account() == null ? "0" : "1", Double.toString(charged.cost()));
+        List<String> keys = new ArrayList<>(2 + charged.more().size());
+        keys.add(charged.bucket() == null ? prefix + "r:" : prefix + "r:" + charged.bucket());
+        keys.add(charged.account() == null ? prefix + "b:" : prefix + "b:" + charged.account() + ":" + charged.windowStart());
+        List<String> args = new ArrayList<>(5 + charged.more().size());
+        args.addAll(List.of(charged.bucket() == null ? "0" : "1", Long.toString(charged.rateLimit()),
+                charged.account() == null ? "0" : "1", Double.toString(charged.cost())));
+        moreBuckets(prefix, charged.more(), keys, args);
         try {
             run(Script.RELEASE, keys, args);
         } catch (StateUnavailableException e) {
@@ -258,13 +270,28 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         String prefix = settings.prefix();
         for (Doubt d = doubts.peek(); d != null; d = doubts.peek()) {
             SharedCheck c = d.check();
-            redis.evalsha(releaseIfChargedSha, List.of(d.marker(),
-                            c.bucket() == null ? prefix + "r:" : prefix + "r:" + c.bucket(),
-                            c.account() == null ? prefix + "b:" : prefix + "b:" + c.account()),
-                    List.of(c.bucket() == null ? "0" : "1", Long.toString(c.rateLimit()),
-                            c.account() == null ? "0" : "1", Double.toString(c.cost())));
+            List<String> keys = new ArrayList<>(List.of(d.marker(),
+                    c.bucket() == null ? prefix + "r:" : prefix + "r:" + c.bucket(),
+                    c.account() == null ? prefix + "b:" : prefix + "b:" + c.account()));
+            List<String> args = new ArrayList<>(List.of(c.bucket() == null ? "0" : "1", Long.toString(c.rateLimit()),
+                    c.account() == null ? "0" : "1", Double.toString(c.cost())));
+            moreBuckets(prefix, c.more(), keys, args);
+            redis.evalsha(releaseIfChargedSha, keys, args);
             doubts.remove(d);
         }
+    }
+
+    /** The further buckets of a release: their keys after the others, their count and limits after the others. */
+    private static void moreBuckets(String prefix, List<SharedCheck.Bucket> more, List<String> keys, List<String> args) {
+        args.add(Integer.toString(more.size()));
+        for (SharedCheck.Bucket b : more) {
+            keys.add(prefix + "r:" + b.bucket());
+            args.add(Long.toString(b.limit()));
+        }
+    }
+
+    private static String micros(java.time.Duration per) {
+        return Long.toString(Math.max(1, per.toNanos() / 1000));
     }
 
     private void down(RuntimeException e) {
