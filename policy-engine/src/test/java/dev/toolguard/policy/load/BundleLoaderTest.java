@@ -178,6 +178,51 @@ class BundleLoaderTest {
     }
 
     @Test
+    void aBadRateLimitEntryIsLocated() throws Exception {
+        Path file = write("p.yaml", HEADER + "tools:\n  t:\n    action: allow\n    rate_limit:\n"
+                + "      - {limit: 60, per: 1m}\n      - {limit: 20, per: 1m, when: 'ctx.agent.tier =='}\n");
+
+        LoadError error = onlyError(BundleLoader.load(List.of(file.toString())));
+
+        assertThat(error.line()).isEqualTo(8);
+        assertThat(error.message()).startsWith("bad expression 'ctx.agent.tier =='");
+    }
+
+    @Test
+    void aRateLimitEntryWithAnUnknownKeyIsLocated() throws Exception {
+        Path file = write("p.yaml", HEADER + "tools:\n  t:\n    action: allow\n    rate_limit:\n"
+                + "      - {limit: 60, per: 1m, tools: [x]}\n");
+
+        LoadError error = onlyError(BundleLoader.load(List.of(file.toString())));
+
+        assertThat(error.line()).isEqualTo(7);
+        assertThat(error.message()).isEqualTo("unknown key 'tools' (expected one of: limit, per, key, when)");
+    }
+
+    @Test
+    void aBundleLimitWithoutToolsOrWithABadPeriodIsLocated() throws Exception {
+        Path file = write("p.yaml", HEADER + "limits:\n  - {limit: 100, per: 1m}\n"
+                + "  - {tools: [\"*\"], limit: 100, per: soon}\n");
+
+        LoadResult result = BundleLoader.load(List.of(file.toString()));
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.errors()).extracting(LoadError::line).containsExactly(4, 5);
+        assertThat(result.errors().get(0).message()).contains("'tools'");
+        assertThat(result.errors().get(1).message()).contains("'per'");
+    }
+
+    @Test
+    void aSingleRateLimitMapTakesNoCondition() throws Exception {
+        Path file = write("p.yaml", HEADER + "tools:\n  t:\n    action: allow\n"
+                + "    rate_limit: {limit: 60, per: 1m, when: 'true'}\n");
+
+        LoadError error = onlyError(BundleLoader.load(List.of(file.toString())));
+
+        assertThat(error.message()).isEqualTo("unknown key 'when' (expected one of: limit, per, key)");
+    }
+
+    @Test
     void badSequenceWindowIsLocated() throws Exception {
         Path file = write("p.yaml", HEADER + "sequences:\n  - {name: s, after: [a], deny: [b], within: forever}\n");
 
