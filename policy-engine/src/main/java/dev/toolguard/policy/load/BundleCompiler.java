@@ -527,6 +527,8 @@ final class BundleCompiler {
             RateLimit limit = readRateLimit(null, entry, null, rule);
             if (tools != null && limit != null) {
                 limits.add(new CrossToolLimit(patterns(tools), limit));
+                // a glob no tools entry matches counts nothing: such calls are decided by default before step 8
+                toolsNamed(entry.get("tools"), rule, false);
             }
         }
     }

@@ -106,6 +106,37 @@ class BundleLintTest {
     }
 
     @Test
+    void aLimitsGlobNoToolEntryMatchesIsAWarning() {
+        assertThat(lint(HEADER + """
+                tools:
+                  read_file: {action: allow}
+                limits:
+                  - {tools: [read_file, "search*"], limit: 100, per: 1m, key: ctx.user.id}
+                """)).singleElement().satisfies(w -> {
+            assertThat(w.code()).isEqualTo("unmatched-tool");
+            assertThat(w.position().line()).isEqualTo(6);
+            assertThat(w.message()).startsWith("limits[0] names 'search*', which no tools entry matches");
+        });
+    }
+
+    @Test
+    void aLimitConditionThatCanErrorOnArgumentsIsAWarningNamingTheEntry() {
+        assertThat(lint(HEADER + """
+                tools:
+                  read_file:
+                    arguments: {type: object, properties: {size: {type: integer}}}
+                    action: allow
+                    rate_limit:
+                      - {limit: 60, per: 1m}
+                      - {limit: 5, per: 1m, when: args.size > 1000}
+                """)).singleElement().satisfies(w -> {
+            assertThat(w.code()).isEqualTo("condition-can-error");
+            assertThat(w.message()).startsWith("tools.read_file.rate_limit[1]: args.size")
+                    .contains("this limit applies");
+        });
+    }
+
+    @Test
     void aFileWithoutApiVersionOrKindIsAWarning() {
         assertThat(lint("tools:\n  t: {action: allow}\n")).singleElement().satisfies(w -> {
             assertThat(w.code()).isEqualTo("missing-header");

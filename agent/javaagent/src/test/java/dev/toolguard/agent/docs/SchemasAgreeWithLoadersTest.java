@@ -38,6 +38,12 @@ class SchemasAgreeWithLoadersTest {
             a duration in words        | tools:\\n  t:\\n    action: require_approval\\n    approval: {timeout: ten minutes}\\n
             an approval on an allow    | tools:\\n  t:\\n    rules:\\n      - {action: allow, approval: {timeout: 1m}}\\n
             both action and rules      | tools:\\n  t:\\n    action: allow\\n    rules: [{action: deny}]\\n
+            an unknown rate_limit entry key | tools:\\n  t:\\n    action: allow\\n    rate_limit:\\n      - {limit: 1, per: 1m, burst: 2}\\n
+            a when on a single rate_limit | tools:\\n  t:\\n    action: allow\\n    rate_limit: {limit: 1, per: 1m, when: 'true'}\\n
+            an empty rate_limit list   | tools:\\n  t:\\n    action: allow\\n    rate_limit: []\\n
+            a limits entry without tools | limits:\\n  - {limit: 100, per: 1m}\\n
+            an unknown limits key      | limits:\\n  - {tools: ['*'], limit: 100, per: 1m, burst: 2}\\n
+            a limits entry per zero time | limits:\\n  - {tools: ['*'], limit: 100, per: 0s}\\n
             """)
     void a_policy_the_loader_rejects_the_schema_rejects(String what, String body) throws IOException {
         String text = body.startsWith("metadata")
