@@ -27,6 +27,8 @@ import static org.awaitility.Awaitility.await;
 class SignedBundlesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** 50 calls a second: enough decisions to see which bundle decides, an audit log a loaded machine reads fast. */
+    private static final String PING_PAUSE_MICROS = "20000";
 
     @TempDir
     Path dir;
@@ -98,7 +100,7 @@ class SignedBundlesIT {
             server.publish(signed(s, "r1", 1, "allow", "release", 1));
             Path config = config(s, server.url(), "");
             try (AgentProcess app = s.app().agentOptions("config=" + config)
-                    .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", "2000").start()) {
+                    .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", PING_PAUSE_MICROS).start()) {
                 // a valid signed bundle loads and decides, and the record says which revision and key
                 await().atMost(WAIT).until(() -> lastDecision(s) != null);
                 JsonNode policy = lastDecision(s).path("policy");
@@ -145,7 +147,7 @@ class SignedBundlesIT {
             // the revision is kept with the last good copy: after a restart, revision 1 is an older bundle
             server.publish(dir.resolve("releases/r1"));
             try (AgentProcess again = s.app().agentOptions("config=" + config)
-                    .main(PingLoopApp.class, s.file("markers2.txt").toString(), "1", "2000").start()) {
+                    .main(PingLoopApp.class, s.file("markers2.txt").toString(), "1", PING_PAUSE_MICROS).start()) {
                 await().atMost(WAIT).until(() -> AuditFile.ofType(s.audit(), "policy").stream()
                         .anyMatch(p -> p.path("errors").toString().contains("revision 1 is older than revision 6")));
                 await().atMost(WAIT).untilAsserted(() -> {
@@ -167,7 +169,7 @@ class SignedBundlesIT {
                 "--revision", "1");
         Path config = config(s, "policies/", "");
         try (AgentProcess app = s.app().agentOptions("config=" + config)
-                .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", "2000").start()) {
+                .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", PING_PAUSE_MICROS).start()) {
             await().atMost(WAIT).until(() -> lastDecision(s) != null);
             assertThat(lastDecision(s).path("policy").path("revision").asLong()).isEqualTo(1);
 
@@ -191,7 +193,7 @@ class SignedBundlesIT {
             server.publish(release(s, "plain", 1, "allow"));
             Path config = config(s, server.url(), "");
             try (AgentProcess app = s.app().agentOptions("config=" + config)
-                    .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", "2000").start()) {
+                    .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", PING_PAUSE_MICROS).start()) {
                 await().atMost(WAIT).until(() -> lastDecision(s) != null);
                 assertThat(lastDecision(s).path("action").asText()).isEqualTo("deny");
                 assertThat(policyRecords(s, "rejected").get(0).path("errors").toString())
@@ -219,7 +221,7 @@ class SignedBundlesIT {
             // not trusted by the JDK's CAs: nothing loads, every call is denied
             Path untrusted = config(s, server.url(), "");
             try (AgentProcess app = s.app().agentOptions("config=" + untrusted)
-                    .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", "2000").start()) {
+                    .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", PING_PAUSE_MICROS).start()) {
                 await().atMost(WAIT).until(() -> lastDecision(s) != null);
                 assertThat(lastDecision(s).path("action").asText()).isEqualTo("deny");
                 assertThat(server.answered("ping.yaml", 200)).isZero();
@@ -229,7 +231,7 @@ class SignedBundlesIT {
             Files.delete(s.audit());
             Path trusted = config(s, server.url(), "  http: {timeout: 30s, ca_file: tls/ca.pem}");
             try (AgentProcess app = s.app().agentOptions("config=" + trusted)
-                    .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", "2000").start()) {
+                    .main(PingLoopApp.class, s.file("markers.txt").toString(), "1", PING_PAUSE_MICROS).start()) {
                 await().atMost(WAIT).until(() -> lastDecision(s) != null
                         && lastDecision(s).path("action").asText().equals("allow"));
                 assertThat(lastDecision(s).path("policy").path("revision").asLong()).isEqualTo(1);
