@@ -87,6 +87,7 @@ public final class PolicyReloader {
                 listener.rejected(errors);
                 return false;
             }
+            listener.adopting(result.bundle());
             active.swap(engine);
             listener.loaded(result.bundle());
             return true;

@@ -8,6 +8,13 @@ import java.util.List;
 /** Told about every reload attempt, to say it on stderr and in the audit log. Must not throw. */
 public interface ReloadListener {
 
+    /**
+     * A changed bundle loaded and is about to decide: what must outlive a crash from its first decision on (the
+     * last good copy and the signed revision it raises, SPEC §15) is kept now, before the swap. Nothing by default.
+     */
+    default void adopting(PolicyBundle bundle) {
+    }
+
     /** A changed bundle loaded and now decides. */
     void loaded(PolicyBundle bundle);
 

@@ -463,13 +463,14 @@ public final class AgentRuntime {
             }
         }
         if (loaded.ok()) {
-            active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow, redactionOf(config)));
+            // as on a reload: the revision floor and the last good copy are kept before the bundle decides
             sourceLoader.loaded(loaded.bundle().signature());
-            sayWarnings(loaded.bundle());
-            reporter.record(PolicyRecord.loaded(loaded.bundle(), sources));
             if (!fromCopy) {
                 reporter.saveLastGood(loaded.bundle());
             }
+            active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow, redactionOf(config)));
+            sayWarnings(loaded.bundle());
+            reporter.record(PolicyRecord.loaded(loaded.bundle(), sources));
         } else {
             loaded.errors().forEach(e -> diagnostics.accept("toolguard: policy error: " + e));
             active.noPolicyBecause("no policy loaded: the policy failed to load ("
@@ -636,18 +637,24 @@ public final class AgentRuntime {
         }
 
         @Override
-        public void loaded(PolicyBundle bundle) {
+        public void adopting(PolicyBundle bundle) {
+            // the revision floor and the last good copy are kept before the bundle decides: a process killed right
+            // after its first decision under revision N must refuse revision N-1 at its next start
             SourceLoader signed = sourceLoader;
             if (signed != null) {
                 signed.loaded(bundle.signature());
             }
+            saveLastGood(bundle);
+        }
+
+        @Override
+        public void loaded(PolicyBundle bundle) {
             metrics.reloaded(true);
             diagnostics.accept("toolguard: policy reloaded: " + bundle.name() + " version " + bundle.version()
                     + " sha256 " + bundle.sha256() + (bundle.signature() == null ? ""
                     : " revision " + bundle.signature().revision() + " signed by key " + bundle.signature().keyId()));
             record(PolicyRecord.loaded(bundle, sources));
             sayWarnings(bundle);
-            saveLastGood(bundle);
         }
 
         @Override

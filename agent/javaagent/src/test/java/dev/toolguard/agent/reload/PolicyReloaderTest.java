@@ -25,6 +25,7 @@ class PolicyReloaderTest {
     private final AtomicInteger loads = new AtomicInteger();
     private final ActivePolicy active = new ActivePolicy("no policy loaded: none configured");
     private final List<String> events = new CopyOnWriteArrayList<>();
+    private final List<String> adopted = new CopyOnWriteArrayList<>();
     private final PolicyReloader reloader = new PolicyReloader(
             () -> new SourceWatcher.Fingerprint(content.get(), List.of()),
             () -> {
@@ -36,6 +37,13 @@ class PolicyReloaderTest {
                 return r;
             },
             PolicyEngine::new, active, new ReloadListener() {
+                @Override
+                public void adopting(PolicyBundle bundle) {
+                    PolicyBundle deciding = active.current().bundle();
+                    adopted.add("adopting " + bundle.version() + " while " + (deciding == null ? "none" : deciding.version())
+                            + " decides");
+                }
+
                 @Override
                 public void loaded(PolicyBundle bundle) {
                     events.add("loaded " + bundle.version());
@@ -79,6 +87,22 @@ class PolicyReloaderTest {
 
         assertThat(active.current().bundle().version()).isEqualTo("sha-b");
         assertThat(events).containsExactly("loaded sha-b");
+    }
+
+    /**
+     * What must survive a crash from the new bundle's first decision (its last good copy, the signed revision floor)
+     * is kept before the swap: a process killed right after deciding under revision N refuses N-1 at its next start.
+     */
+    @Test
+    void theListenerKeepsTheNewBundleBeforeItDecides() {
+        reloader.checkNow();
+        content.set("b");
+        nextLoad.set(ok("sha-b"));
+
+        reloader.checkNow();
+
+        assertThat(adopted).containsExactly("adopting sha-a while none decides", "adopting sha-b while sha-a decides");
+        assertThat(events).containsExactly("loaded sha-a", "loaded sha-b");
     }
 
     @Test
