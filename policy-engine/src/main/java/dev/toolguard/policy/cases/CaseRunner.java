@@ -33,7 +33,8 @@ public final class CaseRunner {
     public CaseResult run(GoldenCase c) {
         Decision decision;
         try {
-            decision = decide(c.call(), c.history());
+            // with every step's trace: the decision is the same, and coverage reads which parts decided
+            decision = explain(c.call(), c.history());
         } catch (RuntimeException e) {
             // The engine promises never to throw; if it does, the case fails loudly rather than the run.
             return new CaseResult(c, null, List.of("expected " + c.expect().wireName() + " but the engine threw " + e));

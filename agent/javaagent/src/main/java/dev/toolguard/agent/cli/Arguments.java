@@ -16,12 +16,15 @@ final class Arguments {
     private final Map<String, String> options;
     private final boolean help;
     private final Set<String> flags;
+    private final Map<String, List<String>> lists;
 
-    private Arguments(List<String> positionals, Map<String, String> options, boolean help, Set<String> flags) {
+    private Arguments(List<String> positionals, Map<String, String> options, boolean help, Set<String> flags,
+                      Map<String, List<String>> lists) {
         this.positionals = positionals;
         this.options = options;
         this.help = help;
         this.flags = flags;
+        this.lists = lists;
     }
 
     /** Parses {@code args}; {@code valued} names the options that take a value (without the leading dashes). */
@@ -31,7 +34,16 @@ final class Arguments {
 
     /** As {@link #parse(List, Set)}, with {@code flagNames} the options that take no value. */
     static Arguments parse(List<String> args, Set<String> valued, Set<String> flagNames) {
+        return parse(args, valued, flagNames, Set.of());
+    }
+
+    /**
+     * As {@link #parse(List, Set, Set)}, with {@code listNames} the options that take every word after them up to the
+     * next option ({@code --policy a.yaml b.yaml}); such an option may also be given more than once.
+     */
+    static Arguments parse(List<String> args, Set<String> valued, Set<String> flagNames, Set<String> listNames) {
         List<String> positionals = new ArrayList<>();
+        Map<String, List<String>> lists = new LinkedHashMap<>();
         Map<String, String> options = new LinkedHashMap<>();
         Set<String> flags = new java.util.HashSet<>();
         boolean help = false;
@@ -61,6 +73,19 @@ final class Arguments {
                 }
                 continue;
             }
+            if (listNames.contains(name)) {
+                List<String> values = lists.computeIfAbsent(name, n -> new ArrayList<>());
+                if (equals >= 0) {
+                    values.add(arg.substring(equals + 1));
+                }
+                while (i + 1 < args.size() && (!args.get(i + 1).startsWith("-") || args.get(i + 1).equals("-"))) {
+                    values.add(args.get(++i));
+                }
+                if (values.isEmpty()) {
+                    throw new UsageException("option '--" + name + "' needs a value");
+                }
+                continue;
+            }
             if (!valued.contains(name)) {
                 throw new UsageException("unknown option '--" + name + "'");
             }
@@ -76,7 +101,9 @@ final class Arguments {
                 throw new UsageException("option '--" + name + "' given twice");
             }
         }
-        return new Arguments(List.copyOf(positionals), options, help, Set.copyOf(flags));
+        Map<String, List<String>> listed = new LinkedHashMap<>();
+        lists.forEach((name, values) -> listed.put(name, List.copyOf(values)));
+        return new Arguments(List.copyOf(positionals), options, help, Set.copyOf(flags), listed);
     }
 
     List<String> positionals() {
@@ -90,6 +117,11 @@ final class Arguments {
     /** Whether the flag {@code --name} was given. */
     boolean flag(String name) {
         return flags.contains(name);
+    }
+
+    /** The values of the list option {@code --name}, in order; empty when it was not given. */
+    List<String> list(String name) {
+        return lists.getOrDefault(name, List.of());
     }
 
     String option(String name) {

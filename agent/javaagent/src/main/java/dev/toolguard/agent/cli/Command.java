@@ -22,6 +22,11 @@ interface Command {
         return Set.of();
     }
 
+    /** The options that take every word up to the next option ({@code --policy a.yaml b.yaml}), without the dashes. */
+    default Set<String> listOptions() {
+        return Set.of();
+    }
+
     /** Runs with parsed arguments; throws {@link UsageException} for bad usage or unreadable input. */
     int run(Arguments args, Console console);
 }

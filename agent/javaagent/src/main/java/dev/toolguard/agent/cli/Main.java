@@ -62,7 +62,7 @@ public final class Main {
         }
         try {
             Arguments arguments = Arguments.parse(words.subList(1, words.size()), command.valuedOptions(),
-                    command.flagOptions());
+                    command.flagOptions(), command.listOptions());
             if (arguments.help()) {
                 console.out().print(commandUsage(command));
                 return ExitCode.OK;
@@ -86,7 +86,7 @@ public final class Main {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command c : List.of(new ValidateCommand(), new TestCommand(), new ExplainCommand(),
                 new VerifyAuditCommand(), new AttachCommand(), ApprovalCommand.approve(), ApprovalCommand.reject(),
-                new ToolsCommand(), new KeygenCommand(), new SignCommand())) {
+                new ReplayCommand(), new ToolsCommand(), new KeygenCommand(), new SignCommand())) {
             commands.put(c.name(), c);
         }
         return commands;
