@@ -59,10 +59,28 @@ public final class AuditVerifier {
         return verify(input, null);
     }
 
+    /**
+     * Checks {@code file} as the continuation of a log whose part before it (a rotated log's older file) ended with the
+     * record hashed {@code prevHash}, holding {@code recordsBefore} records: its first record must link to that hash,
+     * and its checkpoints count from there. The record numbers of the result are this file's own.
+     */
+    public static AuditVerification verifyContinuing(Path file, String prevHash, long recordsBefore) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return verify(in, null, prevHash, recordsBefore);
+        } catch (IOException e) {
+            return AuditVerification.failed(0, 0, AuditVerification.Problem.UNREADABLE,
+                    "cannot read " + file + ": " + e.getMessage(), List.of());
+        }
+    }
+
     public static AuditVerification verify(InputStream input, AuditAnchor anchor) {
+        return verify(input, anchor, AuditLog.GENESIS, 0);
+    }
+
+    private static AuditVerification verify(InputStream input, AuditAnchor anchor, String startPrev, long recordsBefore) {
         List<String> notes = new ArrayList<>();
         MessageDigest sha256 = sha256();
-        String expectedPrev = AuditLog.GENESIS;
+        String expectedPrev = startPrev;
         long lineNo = 0;
         long records = 0;
         long offset = 0;
@@ -125,7 +143,7 @@ public final class AuditVerifier {
                     return AuditVerification.failed(records, lineNo, AuditVerification.Problem.BROKEN_LINK, why,
                             notes);
                 }
-                String misshapen = RecordShape.problem(record, records + 1);
+                String misshapen = RecordShape.problem(record, recordsBefore + records + 1);
                 if (misshapen != null) {
                     return AuditVerification.failed(records, lineNo, AuditVerification.Problem.MALFORMED, misshapen,
                             notes);

@@ -47,6 +47,7 @@ final class AuditLogReader {
     private final Map<String, String> approvals = new HashMap<>();
     private String lastHash;
     private String lastPlace;
+    private long recordsRead;
 
     AuditLogReader(HiddenReads reads, Consumer<String> warnings) {
         this.reads = reads;
@@ -58,11 +59,9 @@ final class AuditLogReader {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new ReplayInputException(file + ": cannot read: no such readable file");
         }
-        AuditVerification chain = AuditVerifier.verify(file);
-        if (!chain.ok()) {
-            warnings.accept(file + ":" + chain.badLine() + ": the hash chain is broken (" + chain.reason()
-                    + "); the records from here on are replayed, but may not be the ones written");
-        }
+        String continuing = lastHash;
+        long before = recordsRead;
+        String firstPrev = null;
         long records = 0;
         long lineNo = 0;
         String torn = null;
@@ -90,13 +89,14 @@ final class AuditLogReader {
                     torn = null;
                 }
                 if (records == 0) {
-                    String prev = record.path("prev").asText(null);
-                    if (lastHash != null && !AuditLog.GENESIS.equals(prev) && !lastHash.equals(prev)) {
+                    firstPrev = record.path("prev").asText(null);
+                    if (continuing != null && !AuditLog.GENESIS.equals(firstPrev) && !continuing.equals(firstPrev)) {
                         warnings.accept(place + ": the chain does not continue from " + lastPlace
                                 + " (the files are out of order, or records between them are missing)");
                     }
                 }
                 records++;
+                recordsRead++;
                 lastHash = record.path("hash").asText(null);
                 lastPlace = place;
                 take(record, place, calls);
@@ -109,6 +109,14 @@ final class AuditLogReader {
         }
         if (records == 0) {
             throw new ReplayInputException(file + ":1: not an audit log: it holds no records");
+        }
+        // a rotated log's later file continues the chain of the one before it; a new process's file starts afresh
+        AuditVerification chain = continuing == null || AuditLog.GENESIS.equals(firstPrev)
+                ? AuditVerifier.verify(file)
+                : AuditVerifier.verifyContinuing(file, firstPrev, continuing.equals(firstPrev) ? before : 0);
+        if (!chain.ok()) {
+            warnings.accept(file + ":" + chain.badLine() + ": the hash chain is broken (" + chain.reason()
+                    + "); the records from there on are replayed, but may not be the ones written");
         }
         return records;
     }
