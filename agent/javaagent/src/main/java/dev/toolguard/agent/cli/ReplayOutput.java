@@ -124,8 +124,10 @@ final class ReplayOutput {
                 .append("table.counts{width:auto}table.counts td.count{text-align:right;font-variant-numeric:tabular-nums;font-weight:600}\n")
                 .append(".bar{height:.8rem;background:#57606a;min-width:1px}.allow-to-deny .bar{background:#cf222e}.deny-to-allow .bar{background:#bf8700}\n")
                 .append(".other .bar{background:#8250df}.undecidable .bar{background:#6e7781}.unchanged .bar{background:#2da44e}\n")
-                .append("code,.mono{font-family:ui-monospace,monospace;font-size:.9em}.warn{color:#9a6700}\n")
-                .append("</style>\n</head>\n<body>\n<main>\n<h1>Replay under ").append(esc(report.candidate())).append("</h1>\n")
+                .append("code,.mono{font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}.warn{color:#9a6700}\n")
+                .append("td.reason{min-width:18rem}td.place{font-size:.8em;color:#57606a}.digest{color:#57606a;font-size:.85em}\n")
+                .append("</style>\n</head>\n<body>\n<main>\n<h1>Replay under ").append(esc(candidateName(report)))
+                .append("</h1>\n<p class=\"digest mono\">").append(esc(candidateDigest(report))).append("</p>\n")
                 .append("<p>").append(report.total()).append(report.total() == 1 ? " decision" : " decisions")
                 .append(" from <span class=\"mono\">").append(esc(files(report.logs()))).append("</span></p>\n");
         if (!report.warnings().isEmpty()) {
@@ -165,7 +167,7 @@ final class ReplayOutput {
                     if (c.change() != Change.UNDECIDABLE) {
                         h.append(" <span class=\"mono\">").append(esc(String.valueOf(c.decision().rule()))).append("</span>");
                     }
-                    h.append("</td><td>").append(esc(reasonOf(c))).append("</td><td class=\"mono\">").append(esc(r.place()))
+                    h.append("</td><td class=\"reason\">").append(esc(reasonOf(c))).append("</td><td class=\"mono place\">").append(esc(r.place()))
                             .append("</td></tr>\n");
                 }
                 h.append("</tbody>\n</table>\n");
@@ -174,6 +176,17 @@ final class ReplayOutput {
         }
         h.append("</main>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** {@code support-agent 2026-11-21.1} of {@code support-agent 2026-11-21.1 sha256:<hex>}. */
+    private static String candidateName(ReplayReport report) {
+        int digest = report.candidate().lastIndexOf(" sha256:");
+        return digest < 0 ? report.candidate() : report.candidate().substring(0, digest);
+    }
+
+    private static String candidateDigest(ReplayReport report) {
+        int digest = report.candidate().lastIndexOf(" sha256:");
+        return digest < 0 ? "" : report.candidate().substring(digest + 1);
     }
 
     private static String files(List<Path> logs) {
