@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplayIT {
 
     static final Path SAMPLE = Path.of(System.getProperty("toolguard.it.sample.dir"));
+    static final Path DOCS = Path.of(System.getProperty("toolguard.it.docs.dir"));
     /** Where the HTML report is kept for a browser to open (integration-tests/target/replay-report/replay.html). */
     static final Path REPORT_COPY = Path.of(System.getProperty("toolguard.it.test.classes"))
             .getParent().resolve("replay-report").resolve("replay.html");
@@ -48,13 +49,8 @@ class ReplayIT {
                 .run();
         assertThat(app.exitCode()).as(app.stderr()).isZero();
 
-        candidate = Files.createDirectories(dir.resolve("candidate"));
-        Files.writeString(candidate.resolve("support-agent.yaml"), read(SAMPLE.resolve("policies/support-agent.yaml"))
-                .replace("args.amount <= 200", "args.amount <= 100"));
-        Files.writeString(candidate.resolve("crm.yaml"), read(SAMPLE.resolve("policies/crm.yaml"))
-                .replace("when: args.field in [\"tier\", \"name\"]", "when: args.field in [\"name\"]")
-                .replace("  crm.read_account:\n    action: allow",
-                        "  crm.read_account:\n    action: allow\n    rate_limit: {limit: 1, per: 1h, key: ctx.tenant}"));
+        // the candidate of docs/replay.md's worked example: the sample's policies, tightened in three places
+        candidate = DOCS.resolve("examples/replay/candidate");
 
         text = AgentProcess.cli(dir, "replay", audit.toString(), "--policy", candidate.toString(),
                 "--fail-on", "allow-to-deny");

@@ -54,8 +54,20 @@ final class AuditLogReader {
         this.warnings = warnings;
     }
 
-    /** Reads {@code file}, giving each decision record to {@code calls}; returns how many records it read. */
-    long read(Path file, Consumer<RecordedCall> calls) throws ReplayInputException {
+    /** What the replay is told of a log, in log order. */
+    interface Records {
+        /** A decision record. */
+        void decision(RecordedCall call);
+
+        /** A {@code start} record: a process (re)started and opened the log. */
+        void processStarted();
+
+        /** A {@code state} record: the process keeps its state in a shared store (SPEC §14), which outlives it. */
+        void sharedState();
+    }
+
+    /** Reads {@code file}, telling {@code calls} of each record that matters to a replay; returns how many it read. */
+    long read(Path file, Records calls) throws ReplayInputException {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new ReplayInputException(file + ": cannot read: no such readable file");
         }
@@ -121,8 +133,16 @@ final class AuditLogReader {
         return records;
     }
 
-    private void take(JsonNode record, String place, Consumer<RecordedCall> calls) throws ReplayInputException {
+    private void take(JsonNode record, String place, Records calls) throws ReplayInputException {
         String type = record.path("type").asText();
+        if (type.equals("start")) {
+            calls.processStarted();
+            return;
+        }
+        if (type.equals("state")) {
+            calls.sharedState();
+            return;
+        }
         if (type.equals("approval")) {
             String event = record.path("event").asText("");
             String call = record.path("call").asText(null);
@@ -160,7 +180,7 @@ final class AuditLogReader {
             action = Action.REQUIRE_APPROVAL;
         }
         JsonNode user = record.path("ctx").path("user").path("id");
-        calls.accept(new RecordedCall(place, time, new ToolCall(tool, args, ctx),
+        calls.decision(new RecordedCall(place, time, new ToolCall(tool, args, ctx),
                 user.isValueNode() && !user.isNull() ? user.asText() : null, action,
                 record.path("rule").asText(null), reason, approval));
     }

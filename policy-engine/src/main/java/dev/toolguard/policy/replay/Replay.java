@@ -25,6 +25,10 @@ import java.util.Objects;
  * as the candidate decides them, so limits and sequences replay too. Approvals are not resolved: a call that went to a
  * person was recorded as {@code require_approval}, and the candidate's {@code require_approval} stays one.
  *
+ * <p>State lives as long as the process that recorded the calls: a {@code start} record (a process restarted and
+ * opened the log) empties it again, unless that process keeps its state in a shared store (SPEC §14), which it says
+ * with a {@code state} record at start.
+ *
  * <p>A decision that read a value the log hid is undecidable, and so is a later one that read state such a call could
  * have charged (its tool's limits, the cross-tool limits counting it, the sequences it arms): whether that call was
  * charged depends on the hidden value too. Replay never guesses in either case.
@@ -34,7 +38,9 @@ public final class Replay {
     private final CompiledBundle candidate;
     private final ReplayClock clock = new ReplayClock();
     private final HiddenReads reads = new HiddenReads();
-    private final PolicyEngine engine;
+    private PolicyEngine engine;
+    /** A process started since the last decision; its memory starts empty unless it keeps state in a shared store. */
+    private boolean restarted;
     /** Limit and sequence rule ids (or prefixes of them) whose state an undecidable call may have charged, and why. */
     private final Map<String, String> uncertainState = new LinkedHashMap<>();
     private final EnumMap<ReplayedCall.Change, Long> counts = new EnumMap<>(ReplayedCall.Change.class);
@@ -42,9 +48,13 @@ public final class Replay {
 
     private Replay(PolicyBundle candidate) {
         Objects.requireNonNull(candidate, "candidate");
-        // the clock is the recorded time of each call; deciding reads it through the state, as the agent's does
-        this.engine = new PolicyEngine(candidate, EngineState.inMemory(clock), false, Redaction.DEFAULT);
+        this.engine = freshEngine(candidate);
         this.candidate = (CompiledBundle) engine.bundle();
+    }
+
+    /** An engine on empty state; the clock is the recorded time of each call, read through the state as the agent's is. */
+    private PolicyEngine freshEngine(PolicyBundle bundle) {
+        return new PolicyEngine(bundle, EngineState.inMemory(clock), false, Redaction.DEFAULT);
     }
 
     /**
@@ -56,8 +66,25 @@ public final class Replay {
         Replay replay = new Replay(candidate);
         List<String> warnings = new ArrayList<>();
         AuditLogReader reader = new AuditLogReader(replay.reads, warnings::add);
+        AuditLogReader.Records records = new AuditLogReader.Records() {
+            @Override
+            public void decision(RecordedCall call) {
+                replay.decide(call);
+            }
+
+            @Override
+            public void processStarted() {
+                replay.restarted = true;
+            }
+
+            @Override
+            public void sharedState() {
+                // a process on a shared store (SPEC §14) writes this at start: the fleet's counters outlived the restart
+                replay.restarted = false;
+            }
+        };
         for (Path log : logs) {
-            reader.read(log, replay::decide);
+            reader.read(log, records);
         }
         CompiledBundle b = replay.candidate;
         return new ReplayReport(b.name() + " " + b.version() + " sha256:" + b.sha256(), logs, replay.counts,
@@ -65,6 +92,12 @@ public final class Replay {
     }
 
     private void decide(RecordedCall recorded) {
+        if (restarted) {
+            // the agent's memory did not survive the restart: nor do the replay's counters, history and doubts
+            restarted = false;
+            engine = freshEngine(candidate);
+            uncertainState.clear();
+        }
         clock.moveTo(recorded.time());
         reads.clear();
         Decision decision = engine.explain(recorded.call());

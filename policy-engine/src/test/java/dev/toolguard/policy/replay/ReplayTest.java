@@ -1,6 +1,7 @@
 package dev.toolguard.policy.replay;
 
 import dev.toolguard.policy.audit.ApprovalRecord;
+import dev.toolguard.policy.audit.StateRecord;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
 import dev.toolguard.policy.decide.ToolCall;
@@ -164,6 +165,42 @@ class ReplayTest {
 
         assertThat(changes(report)).extracting(c -> c.recorded().place(), c -> c.recorded().user(), c -> c.decision().rule())
                 .containsExactly(tuple(log() + ":5", "alice", "sequences.no-crm-exfiltration"));
+    }
+
+    @Test
+    void aProcessRestartEmptiesTheStateAsItEmptiedTheAgentsMemory() throws Exception {
+        PolicyBundle candidate = RecordedDay.bundle("2", TOOLS.replace("lookup: {action: allow}",
+                "lookup: {action: allow, rate_limit: {limit: 1, per: 1h, key: ctx.user.id}}"));
+        try (RecordedDay first = new RecordedDay(log(), RECORDED)) {
+            first.call("lookup", Map.of(), user("alice"));
+            first.at(Duration.ofMinutes(1)).call("lookup", Map.of(), user("alice")); // the same process: limited
+        }
+        try (RecordedDay restarted = new RecordedDay(log(), RECORDED)) {
+            restarted.at(Duration.ofMinutes(5)).call("lookup", Map.of(), user("alice")); // a new process: fresh memory
+        }
+
+        ReplayReport report = Replay.run(candidate, List.of(log()));
+
+        assertThat(changes(report)).extracting(c -> c.recorded().place()).containsExactly(log() + ":3");
+    }
+
+    @Test
+    void aProcessOnASharedStoreKeepsTheStateAcrossItsRestart() throws Exception {
+        PolicyBundle candidate = RecordedDay.bundle("2", TOOLS.replace("lookup: {action: allow}",
+                "lookup: {action: allow, rate_limit: {limit: 1, per: 1h, key: ctx.user.id}}"));
+        try (RecordedDay first = new RecordedDay(log(), RECORDED)) {
+            first.append(new StateRecord("available", "redis://redis:6379/0", "deny", "the store answers"));
+            first.call("lookup", Map.of(), user("alice"));
+        }
+        try (RecordedDay restarted = new RecordedDay(log(), RECORDED)) {
+            restarted.append(new StateRecord("available", "redis://redis:6379/0", "deny", "the store answers"));
+            restarted.at(Duration.ofMinutes(5)).call("lookup", Map.of(), user("alice"));
+        }
+
+        ReplayReport report = Replay.run(candidate, List.of(log()));
+
+        assertThat(changes(report)).extracting(c -> c.recorded().place(), c -> c.decision().rule())
+                .containsExactly(tuple(log() + ":6", "tools.lookup.rate_limit"));
     }
 
     @Test
