@@ -57,9 +57,15 @@ public record ReplayReport(String candidate, List<Path> logs, Map<ReplayedCall.C
         return groups;
     }
 
-    /** {@code tools.x.rules[0] -> tools.x.rules[3]}, or the one rule when it stayed the same. */
+    /**
+     * {@code tools.x.rules[0] -> tools.x.rules[3]}, or the one rule when it stayed the same; for an undecidable call
+     * the recorded rule alone, since the candidate's rule was found on a hidden value.
+     */
     public static String ruleChange(ReplayedCall c) {
         String before = String.valueOf(c.recorded().rule());
+        if (c.change() == ReplayedCall.Change.UNDECIDABLE) {
+            return before;
+        }
         String after = String.valueOf(c.decision().rule());
         return before.equals(after) ? before : before + " -> " + after;
     }

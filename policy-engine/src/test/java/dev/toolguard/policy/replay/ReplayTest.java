@@ -223,6 +223,8 @@ class ReplayTest {
             assertThat(c.change()).isEqualTo(UNDECIDABLE);
             assertThat(c.newOutcome()).isEqualTo("undecidable (redacted: /args/password)");
         });
+        // grouped under the recorded rule only: the candidate's rule was found on the placeholder
+        assertThat(report.byToolAndRule().get("login")).containsOnlyKeys("tools.login.rules[0]");
     }
 
     @Test
