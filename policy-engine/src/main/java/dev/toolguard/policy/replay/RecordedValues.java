@@ -1,6 +1,7 @@
 package dev.toolguard.policy.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolguard.policy.values.PlainValues;
 
 import java.math.BigDecimal;
 import java.util.AbstractList;
@@ -52,7 +53,7 @@ final class RecordedValues {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String key = e.getKey();
-                String at = pointer + "/" + escape(key);
+                String at = pointer + "/" + PlainValues.pointerSegment(key);
                 if (key.equals("[TRUNCATED]") || key.contains("[REDACTED]") || CUT_STRING.matcher(key).find()) {
                     // a map cut short, or a key hidden: no read of this map can be trusted, not even has()
                     whole = whole != null ? whole : new HiddenReads.Hidden(key.contains("[REDACTED]") ? at : pointer,
@@ -122,10 +123,6 @@ final class RecordedValues {
         BigDecimal exact = node.decimalValue();
         double d = exact.doubleValue();
         return Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(exact) == 0 ? (Object) d : exact;
-    }
-
-    private static String escape(String key) {
-        return key.replace("~", "~0").replace("/", "~1");
     }
 
     /** A recorded JSON object whose hidden values are noted when read. */

@@ -55,7 +55,7 @@ final class ReplayOutput {
                             .append(" user ").append(r.user() == null ? "-" : r.user()).append(": ")
                             .append(r.action().wireName()).append(" -> ").append(c.newOutcome())
                             .append(" [").append(ReplayReport.ruleChange(c)).append("] ")
-                            .append(oneLine(reasonOf(c))).append(" (").append(r.place()).append(")\n");
+                            .append(PolicyInput.oneLine(reasonOf(c))).append(" (").append(r.place()).append(")\n");
                 }
             }
         }
@@ -195,10 +195,6 @@ final class ReplayOutput {
             out.append(out.isEmpty() ? "" : ", ").append(p);
         }
         return out.toString();
-    }
-
-    private static String oneLine(String text) {
-        return text == null ? "" : text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
     }
 
     /** Text as HTML content or attribute value. */
