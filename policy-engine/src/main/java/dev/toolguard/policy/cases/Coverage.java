@@ -10,6 +10,7 @@ import dev.toolguard.policy.load.SequenceRule;
 import dev.toolguard.policy.load.ToolPolicy;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,8 @@ import java.util.Set;
  * sequence when it denies a case, shadow-mode denials included. A guard that no case shows firing is not tested,
  * however often it was looked at.
  *
- * @param items every item, in bundle order: tools with their locks and rules, then forbid entries, then sequences
+ * @param items every item: tools in name order, each with its locks and rules, then forbid entries and sequences in
+ *              bundle order
  */
 public record Coverage(List<Item> items) {
 
@@ -53,7 +55,9 @@ public record Coverage(List<Item> items) {
         }
         CompiledBundle b = (CompiledBundle) bundle;
         List<Item> items = new ArrayList<>();
-        for (ToolPolicy tool : b.tools()) {
+        List<ToolPolicy> tools = new ArrayList<>(b.tools());
+        tools.sort(Comparator.comparing(ToolPolicy::name)); // the bundle keeps exact names in a hash map: no order of its own
+        for (ToolPolicy tool : tools) {
             items.add(new Item("tool", tool.name(), reached.contains("tools." + tool.name())));
             for (ToolPolicy.Lock lock : tool.locks()) {
                 String id = tool.ruleId("lock." + lock.argument());

@@ -183,8 +183,8 @@ class TestCommandTest {
                 "coverage: 6 of 12 items exercised (50.0%)",
                 "  not exercised: tool drop_table",
                 "  not exercised: rule tools.drop_table.rules[0]",
-                "  not exercised: rule tools.reset_password.rules[0]",
                 "  not exercised: rule tools.email.send.rules[0]",
+                "  not exercised: rule tools.reset_password.rules[0]",
                 "  not exercised: forbid forbid[0]",
                 "  not exercised: forbid forbid[1]",
                 "3 passed, 0 failed");
