@@ -55,7 +55,11 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
     private final Settings settings;
     private final Consumer<String> diagnostics;
     private final BlockingQueue<byte[]> queue;
-    private final HttpClient client;
+    /**
+     * Made by the sender thread when it sends the first payload: the JDK's HTTP client looks up the application's
+     * {@code System.Logger} backend as it is made, which must not happen at the agent's start (SPEC §1).
+     */
+    private HttpClient client;
     private final Thread sender;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -85,8 +89,6 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
         this.settings = settings;
         this.diagnostics = diagnostics;
         this.queue = new ArrayBlockingQueue<>(settings.capacity());
-        this.client = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
         this.sender = new Thread(this::sendLoop, "toolguard-approval-webhook");
         sender.setDaemon(true);
         sender.start();
@@ -165,6 +167,10 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
         String lastProblem = "";
         for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
             try {
+                if (client == null) {
+                    client = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                }
                 int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status / 100 == 2) {
                     delivered.incrementAndGet();

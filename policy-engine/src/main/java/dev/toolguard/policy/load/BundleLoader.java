@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Loads a bundle from files, directories and http(s) URLs (SPEC §3).
@@ -60,11 +61,43 @@ public final class BundleLoader {
     private BundleLoader() {
     }
 
-    /** How URLs are fetched ({@code policy.http}): the client (its TLS trust) and the timeout of each request. */
-    public record Http(HttpClient client, Duration timeout) {
+    /**
+     * How URLs are fetched ({@code policy.http}): the client (its TLS trust) and the timeout of each request. The
+     * client is made when a URL is first fetched, never before: the JDK's HTTP client looks up the application's
+     * {@code System.Logger} backend (and its security providers) as it is made, which an agent with only file
+     * sources must not do at start (SPEC §1).
+     */
+    public static final class Http {
+        private final Supplier<HttpClient> make;
+        private final Duration timeout;
+        private volatile HttpClient client;
+
+        public Http(Supplier<HttpClient> make, Duration timeout) {
+            this.make = make;
+            this.timeout = timeout;
+        }
+
         public static Http defaults() {
-            return new Http(HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT)
+            return new Http(() -> HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT)
                     .followRedirects(HttpClient.Redirect.NORMAL).build(), HTTP_TIMEOUT);
+        }
+
+        public HttpClient client() {
+            HttpClient c = client;
+            if (c == null) {
+                synchronized (this) {
+                    c = client;
+                    if (c == null) {
+                        c = make.get();
+                        client = c;
+                    }
+                }
+            }
+            return c;
+        }
+
+        public Duration timeout() {
+            return timeout;
         }
     }
 

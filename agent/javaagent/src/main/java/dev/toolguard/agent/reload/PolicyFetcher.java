@@ -43,9 +43,10 @@ public final class PolicyFetcher {
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NORMAL);
         if (settings.caFile() != null) {
+            // checked now, so that an unusable ca_file refuses the policy at start rather than at the first fetch
             client.sslContext(trusting(settings));
         }
-        return new BundleLoader.Http(client.build(), settings.timeout());
+        return new BundleLoader.Http(client::build, settings.timeout());
     }
 
     private static SSLContext trusting(PolicyHttp settings) throws IOException {
