@@ -2,6 +2,7 @@ package dev.toolguard.agent.instrument;
 
 import dev.toolguard.agent.instrument.guardedtool.GuardedToolModule;
 import dev.toolguard.agent.instrument.langchain4j.LangChain4jModule;
+import dev.toolguard.agent.instrument.quarkus.QuarkusLangChain4jModule;
 import dev.toolguard.agent.instrument.mcp.McpModule;
 import dev.toolguard.agent.instrument.semantickernel.SemanticKernelModule;
 import dev.toolguard.agent.instrument.springai.SpringAiModule;
@@ -19,7 +20,7 @@ public final class Modules {
 
     public static final List<InstrumentationModule> ALL = List.of(
             new GuardedToolModule(), new LangChain4jModule(), new SpringAiModule(), new McpModule(),
-            new SemanticKernelModule());
+            new SemanticKernelModule(), new QuarkusLangChain4jModule());
 
     /** The names of every module, which are the built-in rule sets. */
     public static final List<String> NAMES = ALL.stream().map(InstrumentationModule::name).toList();
