@@ -30,6 +30,8 @@ abstract class GuardedConversation {
     List<SampleRun.Turn> turns;
     Path audit;
 
+    static final String LOG_FORMAT = "SUPPORT-DESK %-5level [%logger{0}] %msg%n";
+
     /** The sample's executable jar on the Spring AI line under test. */
     abstract Path sampleJar();
 
@@ -37,7 +39,11 @@ abstract class GuardedConversation {
     void runTheSample(@TempDir Path dir) throws Exception {
         audit = dir.resolve("audit.jsonl");
         app = SampleRun.run(AgentProcess.in(dir).java(Scenario.java())
-                .agentOptions("config=" + SampleRun.SAMPLE.resolve("toolguard.yaml") + ",audit=" + audit), sampleJar());
+                .agentOptions("config=" + SampleRun.SAMPLE.resolve("toolguard.yaml") + ",audit=" + audit)
+                // the application's own log settings, which must hold under the agent (SPEC §1): its start-up line,
+                // in a format of its own
+                .args("--spring.main.log-startup-info=true", "--logging.level.dev.toolguard.sample=info",
+                        "--logging.pattern.console=" + LOG_FORMAT), sampleJar());
         turns = SampleRun.turns(app.stdoutLines());
         assertThat(turns).as("the conversation; stdout:\n%s\nstderr:\n%s", app.stdout(), app.stderr()).hasSize(8);
     }
@@ -166,5 +172,10 @@ abstract class GuardedConversation {
         assertThat(app.stdoutLines()).last().isEqualTo("done");
         assertThat(app.stderrLines()).singleElement().asString().startsWith("ToolGuard ")
                 .contains("started: policy support-agent version 2026-12-01.1");
+    }
+
+    @Test
+    void springBootLogsInTheApplicationsOwnFormatUnderTheAgentWithAConfigFile() {
+        assertThat(app.stdoutLines()).anyMatch(l -> l.startsWith("SUPPORT-DESK INFO  [SupportAgentApplication] Starting "));
     }
 }
