@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Quarkus LangChain4j sample ({@code sample-apps/quarkus-langchain4j-support}), its fast-jar run in a forked
- * JVM under the agent with the sample's own {@code toolguard.yaml}: one run of its four questions, shared by the
+ * JVM under the agent with the sample's own {@code toolguard.yaml}: one run of its six questions, shared by the
  * tests. Each question makes the scripted model propose one call; the model prints what it was offered and what
  * it read, the tool bodies print when they run.
  */
@@ -63,15 +63,16 @@ class QuarkusLangChain4jIT {
 
     @Test
     void theServicesToolsOfferedLeaveOutTheForbiddenOneOnEveryRequestOfTheLoop() {
-        assertThat(out).contains("  model <- request 1.1: tools=[crm_read_account, issue_refund]",
-                "  model <- request 1.2: tools=[crm_read_account, issue_refund]",
-                "  model <- request 2.2: tools=[crm_read_account, issue_refund]");
-        assertThat(out).noneMatch(l -> l.contains("tools=[") && l.contains("delete_account"));
+        assertThat(out).contains("  model <- request 1.1: tools=[crm_read_account, issue_refund, lookup_order]",
+                "  model <- request 1.2: tools=[crm_read_account, issue_refund, lookup_order]",
+                "  model <- request 2.2: tools=[crm_read_account, issue_refund, lookup_order]");
+        assertThat(out).noneMatch(l -> l.contains("tools=[") && (l.contains("delete_account") || l.contains("wipe_orders")));
     }
 
     @Test
     void toolBoxToolsAreFilteredToo() {
-        assertThat(out).contains("  model <- request 4.1: tools=[archive_case]", "  model <- request 4.2: tools=[archive_case]");
+        assertThat(out).contains("  model <- request 4.1: tools=[archive_case, lookup_order]",
+                "  model <- request 4.2: tools=[archive_case, lookup_order]");
     }
 
     @Test
@@ -82,6 +83,19 @@ class QuarkusLangChain4jIT {
                         + " are not available to agents [forbid[0]]",
                 "  model <- request 4.2: result of purge_case: Denied by policy support-agent: destructive operations"
                         + " are not available to agents [forbid[0]]");
+    }
+
+    @Test
+    void aToolProvidersCallsAreDecidedWhereTheServiceRunsThemAndADeniedExecutorNeverRuns() {
+        assertThat(out).containsSubsequence("[support] call lookup_order {\"orderId\":\"o-1\"}",
+                "  [tool body] lookup_order {\"orderId\":\"o-1\"}",
+                "  model <- request 5.2: result of lookup_order: order o-1: shipped");
+        assertThat(out).noneMatch(l -> l.startsWith("  [tool body] wipe_orders"));
+        assertThat(out).containsSubsequence("[support] call wipe_orders {}",
+                "  model <- request 6.2: result of wipe_orders: Denied by policy support-agent: destructive operations"
+                        + " are not available to agents [forbid[0]]",
+                "  assistant: wipe_orders said: Denied by policy support-agent: destructive operations are not"
+                        + " available to agents [forbid[0]]");
     }
 
     @Test
@@ -99,6 +113,9 @@ class QuarkusLangChain4jIT {
         List<String> decisions = AuditFile.ofType(dir.resolve("audit.jsonl"), "decision").stream()
                 .map(r -> r.path("tool").asText() + " " + r.path("action").asText()).toList();
         assertThat(decisions).containsExactly("crm_read_account allow", "issue_refund deny", "delete_account deny",
-                "purge_case deny");
+                "purge_case deny", "lookup_order allow", "wipe_orders deny");
+        assertThat(AuditFile.ofType(dir.resolve("audit.jsonl"), "decision")).filteredOn(r -> r.path("tool").asText()
+                .equals("wipe_orders")).singleElement()
+                .satisfies(r -> assertThat(r.path("method").asText()).isEqualTo("dev.langchain4j.service.tool.ToolExecutor#execute"));
     }
 }

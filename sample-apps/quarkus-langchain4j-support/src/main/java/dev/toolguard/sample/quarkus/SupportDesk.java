@@ -26,6 +26,8 @@ public class SupportDesk implements QuarkusApplication {
                 "call issue_refund {\"customerId\":\"c-1002\",\"amount\":900}",
                 "call delete_account {\"customerId\":\"c-1003\"}",
                 "case:call purge_case {\"caseId\":\"k-7\"}",
+                "call lookup_order {\"orderId\":\"o-1\"}",
+                "call wipe_orders {}",
         };
         for (String q : questions) {
             boolean caseQuestion = q.startsWith("case:");
