@@ -6,7 +6,7 @@ import dev.toolguard.policy.values.JsonWriter;
  * own fields, then {@code prev} and {@code hash}.
  */
 public sealed interface AuditRecord permits DecisionRecord, OutcomeRecord, ApprovalRecord, PolicyRecord, StartRecord, StateRecord,
-        CheckpointRecord {
+        CheckpointRecord, EgressRecord {
 
     /** decision | outcome | approval | policy | start | checkpoint */
     String type();

@@ -13,7 +13,7 @@ import java.util.Set;
 final class RecordShape {
 
     private static final Set<String> TYPES = Set.of("decision", "outcome", "approval", "policy", "start", "checkpoint",
-            "state");
+            "state", "egress");
     private static final List<String> DECISION = List.of("id", "tool", "method", "args", "ctx", "action", "enforced",
             "reason", "rule", "field", "policy", "latency_ns");
 
@@ -32,7 +32,7 @@ final class RecordShape {
         }
         if (!TYPES.contains(type)) {
             return "unknown record type \"" + type + "\" (expected one of decision, outcome, approval, policy,"
-                    + " start, checkpoint, state)";
+                    + " start, checkpoint, state, egress)";
         }
         String missing = text(record, type, "ts");
         if (missing != null) {
@@ -45,6 +45,9 @@ final class RecordShape {
             case "policy" -> policy(record);
             case "checkpoint" -> checkpoint(record, number);
             case "state" -> text(record, "state", "event");
+            case "egress" -> firstOf(text(record, "egress", "kind"), text(record, "egress", "action"),
+                    text(record, "egress", "rule"), record.has("enforced") && record.get("enforced").isBoolean()
+                            ? null : kind("egress", "enforced", "true or false"));
             default -> null; // start: what a process puts on record at start is its own; type and ts suffice
         };
     }

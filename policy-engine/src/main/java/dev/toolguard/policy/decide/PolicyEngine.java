@@ -11,6 +11,10 @@ import dev.toolguard.policy.load.PolicyBundle;
 import dev.toolguard.policy.load.CrossToolLimit;
 import dev.toolguard.policy.load.RateLimit;
 import dev.toolguard.policy.load.Rule;
+import dev.toolguard.policy.egress.EgressDecider;
+import dev.toolguard.policy.egress.EgressReader;
+import dev.toolguard.policy.egress.EgressRequest;
+import dev.toolguard.policy.egress.EgressVerdict;
 import dev.toolguard.policy.load.SequenceRule;
 import dev.toolguard.policy.load.ToolPattern;
 import dev.toolguard.policy.load.ToolPolicy;
@@ -233,6 +237,126 @@ public final class PolicyEngine {
             return String.valueOf(user);
         }
         return null;
+    }
+
+    /**
+     * Decides one egress that a sensor saw (SPEC §18): the running call's tool may make it (its {@code egress} entry,
+     * else {@code egress.default_in_tools}; outside any guarded call {@code egress.outside_tools}), and no sequence
+     * over egress events denies it in the call's session. Never throws: a failure denies with rule {@code on_error}.
+     *
+     * @param tool    the tool of the guarded call running where the egress is made, or null outside any
+     * @param ctx     that call's context (its session key arms and checks sequences), or null outside any
+     */
+    public EgressVerdict decideEgress(String tool, Map<String, Object> ctx, EgressRequest request) {
+        try {
+            if (bundle == null) {
+                return tool == null ? EgressVerdict.UNWATCHED
+                        : new EgressVerdict(false, true, true, NO_POLICY, "no policy loaded");
+            }
+            ToolPolicy policy = tool == null ? null : bundle.tool(tool);
+            EgressVerdict v = EgressDecider.decide(bundle.egressDefaults(), tool, policy == null ? null : policy.egress(),
+                    request);
+            boolean enforced = (policy == null || policy.enforced()) && !forceShadow;
+            if (!v.allowed() && !enforced) {
+                v = v.unenforced();
+            }
+            if (v.blocks() || tool == null || !bundle.egressSequences()) {
+                return v;
+            }
+            EgressVerdict sequenced = egressSequences(ctx, request);
+            return sequenced != null ? sequenced : v;
+        } catch (Throwable t) {
+            return new EgressVerdict(false, true, true, ON_ERROR, "internal error while deciding an egress ("
+                    + t.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** A sequence that denies one of the egress's events in the call's session, or null. */
+    private EgressVerdict egressSequences(Map<String, Object> ctx, EgressRequest request) {
+        List<String> events = EgressReader.events(request);
+        String session = sessionKey(ctx);
+        EgressVerdict shadowed = null;
+        for (SequenceRule s : bundle.sequences()) {
+            String event = null;
+            for (String e : events) {
+                if (s.deniesEvent(e)) {
+                    event = e;
+                    break;
+                }
+            }
+            if (event == null) {
+                continue;
+            }
+            boolean enforced = s.enforced() && !forceShadow;
+            EgressVerdict denial;
+            if (session == null) {
+                denial = new EgressVerdict(false, enforced, true, s.ruleId(), "the call has neither ctx.session.id nor"
+                        + " ctx.user.id, so sequence '" + s.name() + "' cannot be checked for " + event);
+            } else if (armedInSession(s, session)) {
+                denial = new EgressVerdict(false, enforced, true, s.ruleId(), reasonOr(s.reason(), "egress " + event
+                        + " may not follow " + s.after() + " "
+                        + (s.within() == null ? "in the same session" : "within " + format(s.within()))));
+            } else {
+                continue;
+            }
+            if (denial.enforced()) {
+                return denial;
+            }
+            shadowed = shadowed == null ? denial : shadowed;
+        }
+        return shadowed;
+    }
+
+    /** Whether something arming {@code s} ran in {@code session} within its time; an unanswering store denies. */
+    private boolean armedInSession(SequenceRule s, String session) {
+        long now = state.time().epochMillis();
+        long since = now - (s.within() == null ? state.history().sessionTtl() : s.within()).toMillis();
+        SharedState shared = state.shared();
+        if (shared != null && shared.answering()) {
+            try {
+                SharedCheck.Result answer = shared.check(new SharedCheck(session,
+                        List.of(new SharedCheck.Sequence(globs(s.after()), s.within() == null ? 0 : since, s.enforced())),
+                        null, 0, null, null, 0, 0, null, List.of()));
+                return answer.armed()[0];
+            } catch (StateUnavailableException e) {
+                if (shared.onUnavailable() != SharedState.OnUnavailable.LOCAL) {
+                    return true; // a history that cannot be read is not an empty one
+                }
+            }
+        }
+        return state.history().anyAllowedSince(session, s::armedBy, since);
+    }
+
+    /**
+     * An egress the policy allowed went ahead: its events enter the session's history where a sequence can be armed
+     * by them ({@code after: ["egress:sql:crm.*"]}). Does nothing for bundles without egress sequences. Never throws.
+     */
+    public void egressRan(Map<String, Object> ctx, EgressRequest request) {
+        try {
+            if (bundle == null || !bundle.egressSequences()) {
+                return;
+            }
+            String session = sessionKey(ctx);
+            if (session == null) {
+                return;
+            }
+            for (String event : EgressReader.events(request)) {
+                if (!armsASequence(event)) {
+                    continue;
+                }
+                SharedState shared = state.shared();
+                long now = state.time().epochMillis();
+                if (shared != null && shared.answering()) {
+                    PendingCharges.allowed(shared, state.history(), session, event, now, keepMillis(event));
+                } else {
+                    long keep = Math.max(state.history().sessionTtl().toMillis(), longestWithinMillis);
+                    PendingCharges.allowed(state.history(), session, event, now,
+                            now > Long.MAX_VALUE - keep ? Long.MAX_VALUE : now + keep);
+                }
+            }
+        } catch (RuntimeException e) {
+            // an event not remembered can only arm less; the egress itself was already decided and written
+        }
     }
 
     private Decision run(ToolCall call, Trace trace) {

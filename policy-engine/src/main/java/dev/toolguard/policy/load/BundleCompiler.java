@@ -13,6 +13,9 @@ import dev.toolguard.policy.values.LocatedScalar;
 import dev.toolguard.policy.values.Problems;
 import dev.toolguard.policy.values.SourcePosition;
 
+import dev.toolguard.policy.egress.EgressDefaults;
+import dev.toolguard.policy.egress.EgressReader;
+import dev.toolguard.policy.egress.ToolEgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +49,8 @@ final class BundleCompiler {
     private final List<SequenceRule> sequences = new ArrayList<>();
     private final Map<String, String> sequenceFiles = new LinkedHashMap<>();
     private final List<CrossToolLimit> limits = new ArrayList<>();
+    private EgressDefaults egressDefaults = EgressDefaults.ALLOW;
+    private final Map<String, String> egressDefaultFiles = new LinkedHashMap<>();
     /** The warnings of a bundle that loads (SPEC §11 lint); every check adds to this one place. */
     private final BundleLint lint = new BundleLint();
     /** {@code tool \0 argument} already warned about as unchecked, so that a name is said once per tool. */
@@ -62,7 +67,7 @@ final class BundleCompiler {
             return;
         }
         doc.allowOnly(problems, "apiVersion", "kind", "metadata", "default", "mode", "roles", "forbid", "tools", "sequences",
-                "limits");
+                "limits", "egress");
         String apiVersion = doc.string("apiVersion", problems);
         if (apiVersion != null && !apiVersion.equals(API_VERSION)) {
             problems.add(doc.get("apiVersion").position(), "apiVersion must be " + API_VERSION + ", not '" + apiVersion + "'");
@@ -84,12 +89,43 @@ final class BundleCompiler {
         readTools(file, doc, enforced);
         readSequences(file, doc, enforced);
         readLimits(doc);
+        readEgressDefaults(file, doc);
+    }
+
+    /** The top-level {@code egress}: merged across files like {@code roles}, each key set in one file only. */
+    private void readEgressDefaults(String file, LocatedMap doc) {
+        LocatedNode node = doc.get("egress");
+        if (node == null) {
+            return;
+        }
+        EgressDefaults read = EgressReader.defaults(node, problems);
+        if (read == null) {
+            return;
+        }
+        LocatedMap map = (LocatedMap) node;
+        EgressDefaults.Outside inTools = egressDefaults.defaultInTools();
+        EgressDefaults.Outside outside = egressDefaults.outsideTools();
+        if (read.defaultInTools() != null) {
+            String first = egressDefaultFiles.putIfAbsent("default_in_tools", file);
+            if (first != null) {
+                problems.add(map.keyPosition("default_in_tools"), "egress.default_in_tools is already set in " + first);
+            }
+            inTools = read.defaultInTools();
+        }
+        if (read.outsideTools() != null) {
+            String first = egressDefaultFiles.putIfAbsent("outside_tools", file);
+            if (first != null) {
+                problems.add(map.keyPosition("outside_tools"), "egress.outside_tools is already set in " + first);
+            }
+            outside = read.outsideTools();
+        }
+        egressDefaults = new EgressDefaults(inTools, outside);
     }
 
     CompiledBundle build(String sha256, List<String> sources) {
         Action decidedByDefault = defaultAction == null ? Action.DENY : defaultAction;
         return new CompiledBundle(name, version, sha256, sources, decidedByDefault,
-                roles, forbids, exactTools, globTools, sequences, limits,
+                roles, forbids, exactTools, globTools, sequences, limits, egressDefaults,
                 lint.finish(exactTools.keySet(), globTools.stream().map(ToolPolicy::pattern).toList(), decidedByDefault));
     }
 
@@ -231,6 +267,9 @@ final class BundleCompiler {
             if (seqName == null || after == null || deny == null || after.isEmpty() || deny.isEmpty()) {
                 continue;
             }
+            if (!egressEventsWellFormed(entry, after, deny)) {
+                continue;
+            }
             String first = sequenceFiles.putIfAbsent(seqName, file);
             if (first != null) {
                 problems.add(entry.get("name").position(), "sequence '" + seqName + "' is already defined in " + first);
@@ -241,6 +280,21 @@ final class BundleCompiler {
             toolsNamed(entry.get("after"), "sequence '" + seqName + "' (after)", true);
             toolsNamed(entry.get("deny"), "sequence '" + seqName + "' (deny)", false);
         }
+    }
+
+    /** Entries of a sequence that name egress events must name a kind (SPEC §18); reports those that do not. */
+    private boolean egressEventsWellFormed(LocatedMap entry, List<String> after, List<String> deny) {
+        boolean ok = true;
+        for (String key : List.of("after", "deny")) {
+            for (String glob : key.equals("after") ? after : deny) {
+                String problem = glob.startsWith(SequenceRule.EGRESS_PREFIX) ? EgressReader.eventProblem(glob) : null;
+                if (problem != null) {
+                    problems.add(entry.get(key).position(), problem);
+                    ok = false;
+                }
+            }
+        }
+        return ok;
     }
 
     private void readTools(String file, LocatedMap doc, boolean enforced) {
@@ -280,7 +334,7 @@ final class BundleCompiler {
         }
         int before = problems.size();
         t.allowOnly(problems, "description", "arguments", "lock", "action", "reason", "approval", "rules",
-                "rate_limit", "budget");
+                "rate_limit", "budget", "egress");
         t.string("description", problems);
         String prefix = "tools." + tool + ".";
         ArgumentSchema arguments = t.has("arguments") ? SchemaCompiler.compile(t.get("arguments"), problems) : null;
@@ -364,11 +418,12 @@ final class BundleCompiler {
             rateLimit = r == null ? null : readRateLimit(tool, r, declared, null);
         }
         Budget budget = t.has("budget") ? readBudget(tool, t.get("budget"), declared) : null;
+        ToolEgress egress = t.has("egress") ? EgressReader.tool(tool, t.get("egress"), problems) : null;
         if (problems.size() > before) {
             return null;
         }
         return new ToolPolicy(tool, ToolPattern.of(tool), file, arguments, List.copyOf(locks), List.copyOf(rules),
-                rateLimit, rateLimits, budget, enforced);
+                rateLimit, rateLimits, budget, enforced, egress);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.toolguard.policy.load;
 
 import dev.toolguard.policy.decide.Action;
 
+import dev.toolguard.policy.egress.EgressDefaults;
 import java.util.List;
 import java.util.Map;
 
@@ -24,21 +25,29 @@ public final class CompiledBundle implements PolicyBundle {
     private final List<LintWarning> warnings;
     private final BundleSignature signature;
     private final List<CrossToolLimit> limits;
+    private final EgressDefaults egressDefaults;
+    private final boolean egressSequences;
 
     CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
                    Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids, Map<String, ToolPolicy> exactTools,
                    List<ToolPolicy> globTools, List<SequenceRule> sequences, List<CrossToolLimit> limits,
-                   List<LintWarning> warnings) {
+                   EgressDefaults egressDefaults, List<LintWarning> warnings) {
         this(name, version, sha256, sources, defaultAction, roles, forbids, exactTools, globTools, sequences, limits,
-                warnings, null);
+                egressDefaults, warnings, null);
     }
 
     private CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
                            Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids,
                            Map<String, ToolPolicy> exactTools, List<ToolPolicy> globTools,
-                           List<SequenceRule> sequences, List<CrossToolLimit> limits, List<LintWarning> warnings,
-                           BundleSignature signature) {
+                           List<SequenceRule> sequences, List<CrossToolLimit> limits, EgressDefaults egressDefaults,
+                           List<LintWarning> warnings, BundleSignature signature) {
         this.signature = signature;
+        this.egressDefaults = egressDefaults;
+        boolean egressEvents = false;
+        for (SequenceRule s : sequences) {
+            egressEvents |= s.namesEgress();
+        }
+        this.egressSequences = egressEvents;
         this.limits = List.copyOf(limits);
         this.name = name;
         this.version = version;
@@ -86,7 +95,7 @@ public final class CompiledBundle implements PolicyBundle {
     /** The same bundle, marked as signed: only after its signed manifest was checked (SPEC §15). */
     public CompiledBundle signedBy(BundleSignature by) {
         return new CompiledBundle(name, version, sha256, sources, defaultAction, roles, forbids, exactTools, globTools,
-                sequences, limits, warnings, by);
+                sequences, limits, egressDefaults, warnings, by);
     }
 
     /** The decision for a tool no entry names: deny unless a file says {@code default: allow}. */
@@ -112,6 +121,16 @@ public final class CompiledBundle implements PolicyBundle {
     /** The bundle-level {@code limits} of every file, in file-name order (rule id {@code limits[i]}). */
     public List<CrossToolLimit> limits() {
         return limits;
+    }
+
+    /** The top-level {@code egress} of the bundle (SPEC §18); allow and allow when no file sets it. */
+    public EgressDefaults egressDefaults() {
+        return egressDefaults;
+    }
+
+    /** True when some sequence names an egress event: only then are egress events remembered and checked. */
+    public boolean egressSequences() {
+        return egressSequences;
     }
 
     /** The sequences of every file, in file-name order. */

@@ -1,5 +1,7 @@
 package dev.toolguard.policy.load;
 
+import dev.toolguard.policy.egress.ToolEgress;
+
 import dev.toolguard.policy.expr.Expression;
 
 import java.util.List;
@@ -18,14 +20,15 @@ import java.util.List;
  *                   and rule id {@code rate_limit[i]}); empty otherwise, so that a plain limit costs nothing more
  * @param budget    or null
  * @param enforced  false when its file is in shadow mode
+ * @param egress    its {@code egress} entry (SPEC §18), or null: then {@code egress.default_in_tools} applies
  */
 public record ToolPolicy(String name, ToolPattern pattern, String source, ArgumentSchema arguments, List<Lock> locks,
                          List<Rule> rules, RateLimit rateLimit, List<RateLimit> rateLimits, Budget budget,
-                         boolean enforced) {
+                         boolean enforced, ToolEgress egress) {
 
     public ToolPolicy(String name, ToolPattern pattern, String source, ArgumentSchema arguments, List<Lock> locks,
                       List<Rule> rules, RateLimit rateLimit, Budget budget, boolean enforced) {
-        this(name, pattern, source, arguments, locks, rules, rateLimit, List.of(), budget, enforced);
+        this(name, pattern, source, arguments, locks, rules, rateLimit, List.of(), budget, enforced, null);
     }
 
     /** One {@code lock} entry: the argument must equal the value of the expression. */
