@@ -77,6 +77,28 @@ public final class GuardBridge {
         default String unfit(String module) {
             return null;
         }
+
+        /**
+         * An egress sensor saw {@code subject} about to leave (SPEC §18): checks it against the guarded call running
+         * on this thread (or carried to it), writes the egress record, and returns what the instrumented method
+         * should go on with: {@code subject} itself, or a copy that carries a credential.
+         *
+         * @param sensor which sensor asks ({@code jdbc}, {@code http-jdk}, ...), so the agent knows how to read it
+         * @param self   the instrumented object (a statement, a client), or null for a static method
+         * @throws RuntimeException a {@code ToolCallDeniedException} when the egress is refused
+         */
+        default Object egress(String sensor, Object self, Object subject) {
+            return subject;
+        }
+
+        /** A sensor's note for a later egress: the SQL text a prepared statement was made with. Never throws. */
+        default void egressNote(String sensor, Object self, Object value) {
+        }
+
+        /** Whether a guarded call is running on this thread (or carried to it): then a sensor's failure refuses. */
+        default boolean inGuardedCall() {
+            return false;
+        }
     }
 
     /**
@@ -153,6 +175,49 @@ public final class GuardBridge {
         }
         if (why != null) {
             throw new ToolCallDeniedException(null, "on_error", why, "Denied by ToolGuard: " + why + " [on_error]");
+        }
+    }
+
+    /**
+     * Called by an egress sensor's advice before anything leaves (SPEC §18): returns what the instrumented method goes
+     * on with ({@code subject}, or a copy carrying a credential) or throws the refusal. A failure of the agent inside a
+     * guarded call refuses the egress (fail closed); outside one it lets the application's egress alone.
+     */
+    public static Object egress(String sensor, Object self, Object subject) {
+        Guard g = guard;
+        if (g == null) {
+            return subject;
+        }
+        try {
+            return g.egress(sensor, self, subject);
+        } catch (ToolCallDeniedException refused) {
+            throw refused;
+        } catch (Throwable t) {
+            adviceFailed(t, "the " + sensor + " egress sensor");
+            boolean inCall;
+            try {
+                inCall = g.inGuardedCall();
+            } catch (Throwable unknown) {
+                inCall = true; // cannot tell: the stricter answer
+            }
+            if (inCall) {
+                throw new ToolCallDeniedException(null, "on_error", "the egress could not be checked (internal error)",
+                        "ToolGuard could not check this egress (internal error) [on_error]");
+            }
+            return subject;
+        }
+    }
+
+    /** @see Guard#egressNote; never throws. */
+    public static void egressNote(String sensor, Object self, Object value) {
+        Guard g = guard;
+        if (g == null) {
+            return;
+        }
+        try {
+            g.egressNote(sensor, self, value);
+        } catch (Throwable t) {
+            // a note not kept makes the later egress unreadable, which refuses it where its kind is restricted
         }
     }
 

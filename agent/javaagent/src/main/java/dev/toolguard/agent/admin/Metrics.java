@@ -79,6 +79,22 @@ public final class Metrics {
         latencySumNanos.add(latencyNanos);
     }
 
+    /** Egress checks by kind (sql, http, mail, exec) and outcome ({@link #EGRESS_OUTCOMES}). */
+    private final LongAdder[][] egress = new LongAdder[dev.toolguard.policy.egress.EgressKind.values().length][];
+    /** allowed; denied (refused); shadow_denied (denied but not enforced); error (the sensor failed). */
+    static final String[] EGRESS_OUTCOMES = {"allowed", "denied", "shadow_denied", "error"};
+
+    {
+        for (int i = 0; i < egress.length; i++) {
+            egress[i] = adders(EGRESS_OUTCOMES.length);
+        }
+    }
+
+    /** Counts one egress a sensor saw and what came of it: an index into {@link #EGRESS_OUTCOMES}. */
+    public void egress(dev.toolguard.policy.egress.EgressKind kind, int outcome) {
+        egress[kind.ordinal()][outcome].increment();
+    }
+
     /** Counts one policy reload attempt. */
     public void reloaded(boolean ok) {
         (ok ? reloadsOk : reloadsFailed).increment();
@@ -155,6 +171,14 @@ public final class Metrics {
                     .append(escape(e.getValue())).append("\"} 1\n");
         }
 
+        family(out, "toolguard_egress_total", "counter",
+                "Egress seen by the sensors inside guarded calls (and outside, when audited), by kind and outcome.");
+        for (dev.toolguard.policy.egress.EgressKind kind : dev.toolguard.policy.egress.EgressKind.values()) {
+            for (int i = 0; i < EGRESS_OUTCOMES.length; i++) {
+                out.append("toolguard_egress_total{kind=\"").append(kind.key()).append("\",outcome=\"")
+                        .append(EGRESS_OUTCOMES[i]).append("\"} ").append(egress[kind.ordinal()][i].sum()).append('\n');
+            }
+        }
         family(out, "toolguard_advice_failures_total", "counter",
                 "Failures of the agent's inlined advice; each denied its call and was said on standard error.");
         out.append("toolguard_advice_failures_total ")

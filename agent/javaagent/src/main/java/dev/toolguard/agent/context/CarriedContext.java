@@ -12,8 +12,17 @@ import java.util.Map;
  */
 public final class CarriedContext {
 
-    /** What a capture hands out; only this type can be adopted, so no other value can pose as a context. */
-    public record Captured(Map<String, Object> context) {
+    /**
+     * What a capture hands out; only this type can be adopted, so no other value can pose as a context.
+     *
+     * @param running the guarded call running where it was captured (an opaque value of the dispatcher's), or null:
+     *                egress made on the adopting thread is checked against it (SPEC §18)
+     */
+    public record Captured(Map<String, Object> context, Object running) {
+
+        public Captured(Map<String, Object> context) {
+            this(context, null);
+        }
     }
 
     /** The token of an adoption: what the thread carried before. */
@@ -39,8 +48,26 @@ public final class CarriedContext {
 
     /** The current thread's carried context, if any, else {@code assembled}. */
     public static Captured capture(Map<String, Object> assembled) {
+        return capture(assembled, null);
+    }
+
+    /**
+     * As {@link #capture(Map)}, with the guarded call running on this thread ({@code running}, or else the one this
+     * thread carries), so that the adopting thread's egress is checked against it.
+     */
+    public static Captured capture(Map<String, Object> assembled, Object running) {
         Map<String, Object> carried = current();
-        return new Captured(carried != null ? carried : Map.copyOf(assembled));
+        Object call = running != null ? running : carriedCall();
+        return new Captured(carried != null ? carried : Map.copyOf(assembled), call);
+    }
+
+    /** The running call the current thread carries, or null. */
+    public static Object carriedCall() {
+        if (!used) {
+            return null;
+        }
+        Captured c = CARRIED.get();
+        return c == null ? null : c.running();
     }
 
     /** @return the token for {@link #restore}, or null when {@code captured} is not a capture of ours */

@@ -20,9 +20,19 @@ import net.bytebuddy.matcher.ElementMatcher;
  * @param until         the first version that no longer needs the hook (null: none), likewise
  * @param optionalType  true when the type lives in an optional part of the framework (one chat service among
  *                      several): its absence is no mismatch
+ * @param implementations true when the hook applies to every class implementing {@code type} (a JDBC driver's
+ *                      statements) whose name contains {@code namePart}, rather than to {@code type} itself
+ * @param namePart      the cheap name prefilter of an implementations hook (DESIGN: never a subtype check over every
+ *                      loaded class), or null
  */
 public record Hook(Role role, String type, ElementMatcher<MethodDescription> methods, String shape, String advice,
-                   boolean lambdaBodies, String since, String until, boolean optionalType) {
+                   boolean lambdaBodies, String since, String until, boolean optionalType, boolean implementations,
+                   String namePart) {
+
+    public Hook(Role role, String type, ElementMatcher<MethodDescription> methods, String shape, String advice,
+                boolean lambdaBodies, String since, String until, boolean optionalType) {
+        this(role, type, methods, shape, advice, lambdaBodies, since, until, optionalType, false, null);
+    }
 
     /** What a hook does, which decides what its failing to apply means. */
     public enum Role {
@@ -39,11 +49,16 @@ public record Hook(Role role, String type, ElementMatcher<MethodDescription> met
         /** Carries the caller's context to the thread that runs the tool: without it calls lack their caller. */
         CARRIES_CONTEXT,
         /** Leaves hidden tools out of the list sent to the model (only with {@code filter_discovery}). */
-        FILTERS_DISCOVERY;
+        FILTERS_DISCOVERY,
+        /**
+         * An egress sensor (SPEC §18): sees what a tool's body sends out. Where it cannot apply, what it would have
+         * seen goes unchecked, which is said on standard error and in {@code /metrics} as {@code not_applied}.
+         */
+        SENSES_EGRESS;
 
         /** Whether the framework's calls go undecided where a hook of this role cannot apply. */
         public boolean stopsCalls() {
-            return this == GUARDS_CALLS || this == FUSE;
+            return this == GUARDS_CALLS || this == FUSE || this == SENSES_EGRESS;
         }
     }
 
@@ -55,6 +70,12 @@ public record Hook(Role role, String type, ElementMatcher<MethodDescription> met
     public static Hook fuse(String type) {
         return of(Role.FUSE, type, net.bytebuddy.matcher.ElementMatchers.isConstructor(), "its constructors",
                 ModuleFuse.class.getName());
+    }
+
+    /** A sensor on the methods of every class implementing {@code type} whose name contains {@code namePart}. */
+    public static Hook onImplementations(String type, String namePart, ElementMatcher<MethodDescription> methods,
+                                         String shape, String advice) {
+        return new Hook(Role.SENSES_EGRESS, type, methods, shape, advice, false, null, null, false, true, namePart);
     }
 
     /** The same hook on compiler-made methods (a lambda's body). */

@@ -22,6 +22,21 @@ public final class Modules {
             new GuardedToolModule(), new LangChain4jModule(), new SpringAiModule(), new McpModule(),
             new SemanticKernelModule(), new QuarkusLangChain4jModule());
 
+    /**
+     * The egress sensors (SPEC §18), always installed: they decide nothing until a policy has {@code egress} rules or
+     * defaults, and a sensor cheaply lets egress outside guarded calls pass while {@code egress.outside_tools} is
+     * {@code allow}.
+     */
+    public static final List<InstrumentationModule> SENSORS = List.of(
+            new dev.toolguard.agent.instrument.jdbc.JdbcModule(),
+            new dev.toolguard.agent.instrument.jdkhttp.JdkHttpClientModule(),
+            new dev.toolguard.agent.instrument.urlconnection.UrlConnectionModule(),
+            new dev.toolguard.agent.instrument.apachehttp.ApacheHttpClient5Module(),
+            new dev.toolguard.agent.instrument.okhttp.OkHttpModule(),
+            dev.toolguard.agent.instrument.mail.MailModule.javax(),
+            dev.toolguard.agent.instrument.mail.MailModule.jakarta(),
+            new dev.toolguard.agent.instrument.exec.ProcessModule());
+
     /** The names of every module, which are the built-in rule sets. */
     public static final List<String> NAMES = ALL.stream().map(InstrumentationModule::name).toList();
 

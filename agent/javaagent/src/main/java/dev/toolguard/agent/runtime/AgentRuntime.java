@@ -4,7 +4,10 @@ import dev.toolguard.agent.admin.AdminServer;
 import dev.toolguard.agent.admin.GuardedTools;
 import dev.toolguard.agent.admin.Metrics;
 import dev.toolguard.agent.admin.PolicyStatus;
+import dev.toolguard.agent.advice.EgressInstaller;
 import dev.toolguard.agent.advice.ToolInstaller;
+import dev.toolguard.agent.egress.Credentials;
+import dev.toolguard.agent.egress.EgressSensors;
 import dev.toolguard.agent.advice.ToolRegistry;
 import dev.toolguard.agent.config.AgentConfig;
 import dev.toolguard.agent.config.ConfigProblem;
@@ -282,9 +285,12 @@ public final class AgentRuntime {
         this.checks = checks;
         unmatched = new UnmatchedEntries(config.rulesMatching().required(), diagnostics);
         metrics.unmatchedEntries(unmatched::problems);
+        ModuleChecks sensorChecks = new ModuleChecks(Modules.SENSORS, false, AgentRuntime.class.getClassLoader(),
+                diagnostics);
         metrics.instrumentation(() -> {
             Map<String, String> labels = new LinkedHashMap<>();
             checks.statuses().forEach((m, st) -> labels.put(m, st.label()));
+            sensorChecks.statuses().forEach((m, st) -> labels.put(m, st.label()));
             return labels;
         });
         EngineState memory = EngineState.inMemory(TimeSource.system(), config.sessionTtl(), config.maxSessions());
@@ -390,7 +396,12 @@ public final class AgentRuntime {
                     String unmatchedEntry = unmatched.refusal();
                     return unmatchedEntry != null ? unmatchedEntry : checks.refusal(module);
                 }, diagnostics);
-        GuardBridge.install(new Dispatcher(registry, guard, new PlainValueArgumentReader(config.argumentBounds())));
+        Dispatcher dispatcher = new Dispatcher(registry, guard, new PlainValueArgumentReader(config.argumentBounds()));
+        GuardBridge.install(dispatcher);
+        // the egress sensors (SPEC §18) go in once the guard is there, so that none sees a bridge without one
+        dispatcher.egressCheck(new EgressSensors(deciding, PolicyEngine.noPolicy(state, forceShadow), audit, metrics,
+                credentials(config), diagnostics));
+        new EgressInstaller(sensorChecks, diagnostics).install(inst);
 
         InetSocketAddress adminAddress = null;
         AuditLog anchored = audit;
@@ -415,6 +426,11 @@ public final class AgentRuntime {
         if (!fileRules.isEmpty()) {
             watchForEntriesMatchingNoClass(installedRules, config.rulesMatching(), inst);
         }
+    }
+
+    /** The secrets of the config's {@code credentials} (SPEC §18), released into requests of allowed calls only. */
+    private static Credentials credentials(AgentConfig config) {
+        return Credentials.NONE;
     }
 
     /** The first load of the policy: what is loaded decides, what fails is said and recorded, then reloading starts. */

@@ -52,8 +52,14 @@ public interface CallGuard {
      * @param denial  non-null when the body must not run: the exception to throw in its place
      * @param callId  the audit id shared by the decision and outcome records (null when nothing is to follow)
      * @param started System.nanoTime() when the body was allowed to start, for duration_ms
+     * @param running what egress sensors check the body's egress against, or null (then as outside any call)
      */
-    record Verdict(RuntimeException denial, String callId, long started) {
+    record Verdict(RuntimeException denial, String callId, long started, RunningCall running) {
+
+        public Verdict(RuntimeException denial, String callId, long started) {
+            this(denial, callId, started, null);
+        }
+
         public boolean denied() {
             return denial != null;
         }

@@ -51,10 +51,78 @@ public final class Dispatcher implements GuardBridge.Guard {
     private final CallGuard guard;
     private final ArgumentReader arguments;
 
+    /** Checks what the bodies of guarded calls send out (SPEC §18); set once the agent's egress side is built. */
+    private volatile EgressCheck egress;
+
     public Dispatcher(ToolRegistry registry, CallGuard guard, ArgumentReader arguments) {
         this.registry = registry;
         this.guard = guard;
         this.arguments = arguments;
+    }
+
+    /** The egress side: what {@link #egress} hands each sensed egress to. */
+    public void egressCheck(EgressCheck check) {
+        this.egress = check;
+    }
+
+    /** What checks one sensed egress against the running call; see {@code dev.toolguard.agent.egress}. */
+    public interface EgressCheck {
+        /** @see GuardBridge.Guard#egress */
+        Object check(String sensor, Object self, Object subject, RunningCall running, boolean agentsOwn);
+
+        /** @see GuardBridge.Guard#egressNote */
+        void note(String sensor, Object self, Object value);
+    }
+
+    /**
+     * The guarded call whose body runs on this thread now: the innermost open one, else the one this thread carries
+     * from the thread that handed it work; null outside any.
+     */
+    public RunningCall running() {
+        ThreadState s = state.get();
+        Frame top = s.top;
+        while (top != null && top.closed) {
+            top = top.outer;
+        }
+        if (top != null && top.verdict.running() != null) {
+            return top.verdict.running();
+        }
+        Object carried = CarriedContext.carriedCall();
+        return carried instanceof Frame f && !f.closed ? f.verdict.running() : null;
+    }
+
+    @Override
+    public Object egress(String sensor, Object self, Object subject) {
+        EgressCheck check = egress;
+        if (check == null) {
+            return subject;
+        }
+        ThreadState s = state.get();
+        // what the agent itself sends while deciding (a webhook, a policy fetch) is no egress of a tool
+        boolean agentsOwn = s.deciding;
+        return check.check(sensor, self, subject, agentsOwn ? null : running(), agentsOwn);
+    }
+
+    @Override
+    public void egressNote(String sensor, Object self, Object value) {
+        EgressCheck check = egress;
+        if (check != null) {
+            check.note(sensor, self, value);
+        }
+    }
+
+    @Override
+    public boolean inGuardedCall() {
+        return running() != null;
+    }
+
+    /** The open frame on this thread, for a capture to carry. */
+    private Frame openFrame() {
+        Frame top = state.get().top;
+        while (top != null && top.closed) {
+            top = top.outer;
+        }
+        return top;
     }
 
     @Override
@@ -147,7 +215,7 @@ public final class Dispatcher implements GuardBridge.Guard {
 
     @Override
     public Object captureContext() {
-        return CarriedContext.capture(guard.context());
+        return CarriedContext.capture(guard.context(), openFrame());
     }
 
     @Override

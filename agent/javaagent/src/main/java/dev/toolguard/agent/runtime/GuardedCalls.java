@@ -158,7 +158,8 @@ public final class GuardedCalls implements CallGuard {
         if (decision.blocks()) {
             return new Verdict(denialOf(method, decision), callId, 0L);
         }
-        return new Verdict(null, callId, System.nanoTime());
+        return new Verdict(null, callId, System.nanoTime(), new RunningCall(callId, method.toolName(),
+                call == null ? Map.of() : call.ctx(), policy.loaded() ? policy.engine() : noPolicy));
     }
 
     /**

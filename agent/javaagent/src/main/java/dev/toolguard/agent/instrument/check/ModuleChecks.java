@@ -158,7 +158,10 @@ public final class ModuleChecks {
         }
         if ((r.status() == Status.NOT_APPLIED || r.status() == Status.DEGRADED)
                 && reported.add(r.module().name() + r.version() + r.problems())) {
-            String consequence = r.status() == Status.NOT_APPLIED
+            boolean sensor = r.module().hooks().stream().anyMatch(h -> h.role() == Hook.Role.SENSES_EGRESS);
+            String consequence = sensor
+                    ? "not applied, so the egress it senses goes unchecked"
+                    : r.status() == Status.NOT_APPLIED
                     ? "not applied, so every " + r.module().name() + " tool call is denied"
                     : "degraded (its tool calls are still guarded)";
             diagnostics.accept("toolguard: " + r.module().name() + " " + r.version() + ": " + consequence + ": "
@@ -171,11 +174,14 @@ public final class ModuleChecks {
         if (m.markerClass() == null) {
             return new Result(m, Status.APPLIED, FrameworkVersion.UNKNOWN, Set.copyOf(hooksOf(m)), List.of());
         }
-        if (loader == null || loader.getResource(m.markerClass().replace('.', '/') + ".class") == null) {
+        // the bootstrap loader (the JDK classes an egress sensor hooks) is read through the system loader, which
+        // delegates to it
+        ClassLoader lookup = loader != null ? loader : ClassLoader.getSystemClassLoader();
+        if (lookup == null || lookup.getResource(m.markerClass().replace('.', '/') + ".class") == null) {
             return new Result(m, Status.ABSENT, FrameworkVersion.UNKNOWN, Set.of(), List.of());
         }
-        FrameworkVersion version = FrameworkVersion.of(loader, m.versionArtifact());
-        TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+        FrameworkVersion version = FrameworkVersion.of(lookup, m.versionArtifact());
+        TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(lookup));
         Set<Hook> fitting = new LinkedHashSet<>();
         List<String> problems = new ArrayList<>();
         boolean callsUnguarded = false;

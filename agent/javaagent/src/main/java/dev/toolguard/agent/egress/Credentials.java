@@ -1,0 +1,21 @@
+package dev.toolguard.agent.egress;
+
+import dev.toolguard.policy.egress.EgressRequest;
+
+/**
+ * Releases configured secrets into HTTP requests (SPEC §18): only into a request to one of a credential's hosts made
+ * inside an allowed call of one of its tools, and nowhere else.
+ */
+public interface Credentials {
+
+    /**
+     * @param sensor  the HTTP sensor that saw the request
+     * @param subject what the sensor handed over (a request, a connection)
+     * @param request the request as the policy saw it (method, host, port)
+     * @param tool    the tool of the allowed call making it
+     * @return what the instrumented method goes on with: {@code subject}, or a copy carrying the credential
+     */
+    Object release(String sensor, Object subject, EgressRequest request, String tool);
+
+    Credentials NONE = (sensor, subject, request, tool) -> subject;
+}

@@ -1,0 +1,188 @@
+package dev.toolguard.agent.egress;
+
+import dev.toolguard.agent.admin.Metrics;
+import dev.toolguard.agent.reload.ActivePolicy;
+import dev.toolguard.agent.runtime.Dispatcher;
+import dev.toolguard.agent.runtime.RunningCall;
+import dev.toolguard.api.ToolCallDeniedException;
+import dev.toolguard.policy.audit.AuditLog;
+import dev.toolguard.policy.audit.EgressRecord;
+import dev.toolguard.policy.decide.PolicyEngine;
+import dev.toolguard.policy.egress.EgressDefaults;
+import dev.toolguard.policy.egress.EgressKind;
+import dev.toolguard.policy.egress.EgressRequest;
+import dev.toolguard.policy.egress.EgressVerdict;
+import dev.toolguard.policy.load.CompiledBundle;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The agent's side of the egress sensors (SPEC §18): what a sensor sees is read into plain values, checked by the
+ * engine against the guarded call running where it is made, written as an {@code egress} record linked to that
+ * call's id, counted, and refused at its call site by throwing {@link ToolCallDeniedException} before anything
+ * leaves. Credentials are released here, and only here, into a request an allowed call makes.
+ *
+ * <p>Failing closed: inside a guarded call, an egress that cannot be read is refused where its kind is restricted,
+ * and one whose record cannot be written is refused; a failure of this class is refused by the bridge. Outside any
+ * guarded call nothing is read unless {@code egress.outside_tools} asks for it.
+ */
+public final class EgressSensors implements Dispatcher.EgressCheck {
+
+    private final ActivePolicy active;
+    private final PolicyEngine noPolicy;
+    private final AuditLog audit;
+    private final Metrics metrics;
+    private final Credentials credentials;
+    private final Consumer<String> diagnostics;
+    private final SqlText sql = new SqlText();
+    private final StatementNotes notes = new StatementNotes();
+    /** Set while this thread checks an egress: what the check itself sends (a driver asked for its schema) passes. */
+    private final ThreadLocal<boolean[]> checking = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /**
+     * @param audit the audit log, or null when it could not be opened (then every egress that needs a record is
+     *              refused inside guarded calls)
+     */
+    public EgressSensors(ActivePolicy active, PolicyEngine noPolicy, AuditLog audit, Metrics metrics,
+                         Credentials credentials, Consumer<String> diagnostics) {
+        this.active = active;
+        this.noPolicy = noPolicy;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.credentials = credentials;
+        this.diagnostics = diagnostics;
+    }
+
+    @Override
+    public void note(String sensor, Object self, Object value) {
+        if (self != null && value instanceof String text) {
+            notes.put(self, text);
+        }
+    }
+
+    @Override
+    public Object check(String sensor, Object self, Object subject, RunningCall running, boolean agentsOwn) {
+        if (agentsOwn) {
+            return subject;
+        }
+        boolean[] busy = checking.get();
+        if (busy[0]) {
+            return subject;
+        }
+        PolicyEngine engine;
+        if (running != null) {
+            engine = running.engine();
+        } else {
+            ActivePolicy.Snapshot policy = active.current();
+            engine = policy.loaded() ? policy.engine() : noPolicy;
+            if (outsideUnwatched(engine) || agentThread()) {
+                return subject; // nothing to decide and nothing to write: not even read
+            }
+        }
+        EgressKind kind = SensedEgress.kindOf(sensor);
+        busy[0] = true;
+        try {
+            if ("jdbc-prepared".equals(sensor) && !(self instanceof PreparedStatement)) {
+                return subject; // a plain statement's batch: each of its texts was checked when it was added
+            }
+            EgressRequest request = read(sensor, self, subject);
+            String tool = running == null ? null : running.tool();
+            EgressVerdict v = engine.decideEgress(tool, running == null ? null : running.ctx(), request);
+            if (v.record()) {
+                write(running, kind, request, v, engine);
+            }
+            metrics.egress(kind, v.allowed() ? 0 : v.enforced() ? 1 : 2);
+            if (v.blocks()) {
+                String who = engine.bundle() == null ? "ToolGuard" : "policy " + engine.bundle().name();
+                throw new ToolCallDeniedException(tool, v.rule(), v.reason(),
+                        "Denied by " + who + ": " + v.reason() + " [" + v.rule() + "]");
+            }
+            if (running != null) {
+                engine.egressRan(running.ctx(), request);
+                if (kind == EgressKind.HTTP && v.allowed()) {
+                    return credentials.release(sensor, subject, request, running.tool());
+                }
+            }
+            return subject;
+        } catch (ToolCallDeniedException refused) {
+            throw refused;
+        } catch (RuntimeException | Error e) {
+            metrics.egress(kind, 3);
+            throw e; // the bridge refuses it inside a guarded call (and says it once)
+        } finally {
+            busy[0] = false;
+        }
+    }
+
+    private static boolean outsideUnwatched(PolicyEngine engine) {
+        return !(engine.bundle() instanceof CompiledBundle b)
+                || b.egressDefaults().outsideTools() == EgressDefaults.Outside.ALLOW;
+    }
+
+    /** The agent's own threads (a policy fetch, the approval webhook) make no tool's egress. */
+    private static boolean agentThread() {
+        return Thread.currentThread().getName().startsWith("toolguard-");
+    }
+
+    private EgressRequest read(String sensor, Object self, Object subject) {
+        try {
+            return switch (sensor) {
+                case "jdbc" -> sql.read((String) subject, () -> schemaOf(self));
+                case "jdbc-prepared" -> {
+                    String text = notes.get(self);
+                    yield text == null
+                            ? EgressRequest.unreadableSql("the SQL this statement was prepared with is not known"
+                                    + " (prepared before the agent was attached)")
+                            : sql.read(text, () -> schemaOf(self));
+                }
+                case "http-jdk" -> SensedEgress.jdkHttp(subject);
+                case "http-url-connection" -> SensedEgress.urlConnection(subject);
+                case "http-apache5" -> SensedEgress.apache5(subject);
+                case "http-okhttp" -> SensedEgress.okHttp(subject);
+                case "mail" -> SensedEgress.mail(subject);
+                case "exec" -> SensedEgress.exec(subject);
+                default -> EgressRequest.unreadable(SensedEgress.kindOf(sensor), "unknown sensor " + sensor);
+            };
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return EgressRequest.unreadable(SensedEgress.kindOf(sensor), "the " + sensor + " egress cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The schema unqualified tables are in: the statement's connection's, lower case; null when it cannot be told. */
+    private static String schemaOf(Object statement) {
+        try {
+            Connection c = ((java.sql.Statement) statement).getConnection();
+            String schema = c == null ? null : c.getSchema();
+            return schema == null ? null : schema.toLowerCase(Locale.ROOT);
+        } catch (SQLException | RuntimeException | AbstractMethodError e) {
+            return null;
+        }
+    }
+
+    private void write(RunningCall running, EgressKind kind, EgressRequest request, EgressVerdict v,
+                       PolicyEngine engine) {
+        var bundle = engine.bundle();
+        EgressRecord record = new EgressRecord(running == null ? null : running.callId(),
+                running == null ? null : running.tool(), kind.key(), request.describe(), v.allowed() ? "allow" : "deny",
+                v.enforced(), v.rule(), v.reason(), bundle == null ? null : bundle.name(),
+                bundle == null ? null : bundle.version(), bundle == null ? null : bundle.sha256());
+        try {
+            if (audit == null) {
+                throw new IllegalStateException("the audit log is not open");
+            }
+            audit.append(record);
+        } catch (Exception e) {
+            // the audit log is the system of record: an egress it cannot record does not leave
+            diagnostics.accept("toolguard: an egress record could not be written, so the egress is refused: "
+                    + e.getMessage());
+            throw new ToolCallDeniedException(running == null ? null : running.tool(), "on_error",
+                    "the egress could not be recorded", "ToolGuard could not check this egress (internal error) [on_error]");
+        }
+    }
+}

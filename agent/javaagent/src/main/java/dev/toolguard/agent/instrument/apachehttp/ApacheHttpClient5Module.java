@@ -1,0 +1,48 @@
+package dev.toolguard.agent.instrument.apachehttp;
+
+import dev.toolguard.agent.instrument.Hook;
+import dev.toolguard.agent.instrument.InstrumentationModule;
+
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * The Apache HttpClient 5 egress sensor (SPEC §18): every {@code execute} of the classic client ends in
+ * {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)} of its two implementations, checked there before a
+ * connection is leased.
+ */
+public final class ApacheHttpClient5Module extends InstrumentationModule {
+
+    private static final String PACKAGE = "org.apache.hc.client5.http.impl.classic.";
+
+    @Override
+    public String name() {
+        return "apache-httpclient-5";
+    }
+
+    @Override
+    public String markerClass() {
+        return PACKAGE + "CloseableHttpClient";
+    }
+
+    @Override
+    public String versionArtifact() {
+        return "org.apache.httpcomponents.client5:httpclient5";
+    }
+
+    @Override
+    public String supportedVersions() {
+        return "5.0 to 5.5 (the classic client)";
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        return List.of(
+                Hook.of(Hook.Role.SENSES_EGRESS, PACKAGE + "InternalHttpClient", named("doExecute").and(takesArguments(3)),
+                        "doExecute(HttpHost, ClassicHttpRequest, HttpContext)", advice("ExecuteAdvice")),
+                Hook.of(Hook.Role.SENSES_EGRESS, PACKAGE + "MinimalHttpClient", named("doExecute").and(takesArguments(3)),
+                        "doExecute(HttpHost, ClassicHttpRequest, HttpContext)", advice("ExecuteAdvice")));
+    }
+}

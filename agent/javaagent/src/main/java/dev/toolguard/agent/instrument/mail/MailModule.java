@@ -1,0 +1,61 @@
+package dev.toolguard.agent.instrument.mail;
+
+import dev.toolguard.agent.instrument.Hook;
+import dev.toolguard.agent.instrument.InstrumentationModule;
+
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+/**
+ * The mail egress sensor (SPEC §18) for one of the two mail APIs, {@code javax.mail} or {@code jakarta.mail}: the
+ * static {@code Transport.send} methods, checked (every To, Cc and Bcc address, or the addresses given) before the
+ * message is handed to a transport.
+ */
+public final class MailModule extends InstrumentationModule {
+
+    private final String name;
+    private final String packageName;
+    private final String versions;
+
+    private MailModule(String name, String packageName, String versions) {
+        this.name = name;
+        this.packageName = packageName;
+        this.versions = versions;
+    }
+
+    public static MailModule javax() {
+        return new MailModule("javax-mail", "javax.mail", "javax.mail 1.4 to 1.6");
+    }
+
+    public static MailModule jakarta() {
+        return new MailModule("jakarta-mail", "jakarta.mail", "jakarta.mail 2.0 to 2.1");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String markerClass() {
+        return packageName + ".Transport";
+    }
+
+    @Override
+    public String versionArtifact() {
+        return null;
+    }
+
+    @Override
+    public String supportedVersions() {
+        return versions;
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        return List.of(Hook.of(Hook.Role.SENSES_EGRESS, packageName + ".Transport", named("send").and(isStatic()),
+                "send(Message, ...)", advice("SendAdvice")));
+    }
+}

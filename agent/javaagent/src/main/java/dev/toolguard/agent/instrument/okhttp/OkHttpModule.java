@@ -1,0 +1,47 @@
+package dev.toolguard.agent.instrument.okhttp;
+
+import dev.toolguard.agent.instrument.Hook;
+import dev.toolguard.agent.instrument.InstrumentationModule;
+
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * The OkHttp egress sensor (SPEC §18): a call runs by {@code execute()} or {@code enqueue(Callback)} of its one
+ * implementation, checked there before it is handed to the dispatcher; a refused {@code enqueue} throws at once.
+ */
+public final class OkHttpModule extends InstrumentationModule {
+
+    private static final String CALL = "okhttp3.internal.connection.RealCall";
+
+    @Override
+    public String name() {
+        return "okhttp";
+    }
+
+    @Override
+    public String markerClass() {
+        return CALL;
+    }
+
+    @Override
+    public String versionArtifact() {
+        return null;
+    }
+
+    @Override
+    public String supportedVersions() {
+        return "4.x and 5.x";
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        return List.of(
+                Hook.of(Hook.Role.SENSES_EGRESS, CALL, named("execute").and(takesArguments(0)), "execute()",
+                        advice("CallAdvice")),
+                Hook.of(Hook.Role.SENSES_EGRESS, CALL, named("enqueue").and(takesArguments(1)), "enqueue(Callback)",
+                        advice("CallAdvice")));
+    }
+}

@@ -1,0 +1,191 @@
+package dev.toolguard.it.agent.apps;
+
+import dev.toolguard.api.GuardedTool;
+import dev.toolguard.api.ToolCallDeniedException;
+import dev.toolguard.api.ToolGuard;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Tools whose bodies reach out through JDBC, four HTTP clients, two mail APIs and child processes, as the test asks
+ * on standard input, one line per call: {@code <label> <session> <tool or -> <op> <argument...>}. A tool of {@code -}
+ * does the same outside any guarded call. Ops: {@code sql <text>} (Statement), {@code psql <text>}
+ * (PreparedStatement), {@code jdk|url|apache|okhttp <METHOD> <url>}, {@code jakarta|javax <recipient>},
+ * {@code exec <program>}. Prints {@code call <label>: ok <result>}, {@code call <label>: denied rule=<rule>
+ * message=<message>} or {@code call <label>: error <what>}. Args: the JDBC URL, the SMTP port.
+ */
+public class EgressApp {
+
+    static String jdbcUrl;
+    static int smtpPort;
+
+    @GuardedTool(name = "crm.read_account")
+    public String crmReadAccount(String op, String argument) throws Exception {
+        return perform(op, argument);
+    }
+
+    @GuardedTool(name = "email.send_external")
+    public String sendExternal(String op, String argument) throws Exception {
+        return perform(op, argument);
+    }
+
+    @GuardedTool(name = "report.export")
+    public String reportExport(String op, String argument) throws Exception {
+        return perform(op, argument);
+    }
+
+    @GuardedTool(name = "ops.inspect")
+    public String opsInspect(String op, String argument) throws Exception {
+        return perform(op, argument);
+    }
+
+    static String perform(String op, String argument) throws Exception {
+        String[] w = argument.split(" ", 2);
+        return switch (op) {
+            case "sql" -> {
+                try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", ""); Statement s = c.createStatement()) {
+                    boolean rows = s.execute(argument);
+                    yield rows ? "rows" : "updated " + s.getUpdateCount();
+                }
+            }
+            case "psql" -> {
+                try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
+                     PreparedStatement s = c.prepareStatement(argument)) {
+                    yield s.execute() ? "rows" : "updated " + s.getUpdateCount();
+                }
+            }
+            case "jdk" -> {
+                HttpRequest r = HttpRequest.newBuilder(URI.create(w[1]))
+                        .method(w[0], HttpRequest.BodyPublishers.ofString("rows")).build();
+                HttpResponse<String> response = HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
+                yield "status " + response.statusCode() + " " + response.body();
+            }
+            case "url" -> {
+                HttpURLConnection c = (HttpURLConnection) URI.create(w[1]).toURL().openConnection();
+                c.setRequestMethod(w[0]);
+                if (!w[0].equals("GET")) {
+                    c.setDoOutput(true);
+                    try (OutputStream out = c.getOutputStream()) {
+                        out.write("rows".getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                try (InputStream in = c.getInputStream()) {
+                    yield "status " + c.getResponseCode() + " " + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            case "apache" -> {
+                try (var client = org.apache.hc.client5.http.impl.classic.HttpClients.createDefault()) {
+                    var request = new org.apache.hc.core5.http.message.BasicClassicHttpRequest(w[0], URI.create(w[1]));
+                    request.setEntity(new org.apache.hc.core5.http.io.entity.StringEntity("rows"));
+                    yield client.execute(request, response -> "status " + response.getCode() + " "
+                            + org.apache.hc.core5.http.io.entity.EntityUtils.toString(response.getEntity()));
+                }
+            }
+            case "okhttp" -> {
+                okhttp3.OkHttpClient client = new okhttp3.OkHttpClient();
+                okhttp3.Request request = new okhttp3.Request.Builder().url(w[1])
+                        .method(w[0], w[0].equals("GET") ? null : okhttp3.RequestBody.create("rows", null)).build();
+                try (okhttp3.Response response = client.newCall(request).execute()) {
+                    yield "status " + response.code() + " " + response.body().string();
+                }
+            }
+            case "jakarta" -> {
+                Properties p = new Properties();
+                p.put("mail.smtp.host", "127.0.0.1");
+                p.put("mail.smtp.port", String.valueOf(smtpPort));
+                jakarta.mail.Session session = jakarta.mail.Session.getInstance(p);
+                jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(session);
+                m.setFrom("agent@acme.example");
+                m.setRecipients(jakarta.mail.Message.RecipientType.TO, argument);
+                m.setSubject("accounts");
+                m.setText("rows");
+                jakarta.mail.Transport.send(m);
+                yield "sent to " + argument;
+            }
+            case "javax" -> {
+                Properties p = new Properties();
+                p.put("mail.smtp.host", "127.0.0.1");
+                p.put("mail.smtp.port", String.valueOf(smtpPort));
+                javax.mail.Session session = javax.mail.Session.getInstance(p);
+                javax.mail.internet.MimeMessage m = new javax.mail.internet.MimeMessage(session);
+                m.setFrom("agent@acme.example");
+                m.setRecipients(javax.mail.Message.RecipientType.TO, argument);
+                m.setSubject("accounts");
+                // the body from a data source: with Jakarta Mail on the same class path, javax.activation would pick
+                // Jakarta's text handlers for setText
+                m.setDataHandler(new javax.activation.DataHandler(
+                        new javax.mail.util.ByteArrayDataSource("rows", "text/plain")));
+                javax.mail.Transport.send(m);
+                yield "sent to " + argument;
+            }
+            case "exec" -> {
+                Process p = new ProcessBuilder(argument.split(" ")).redirectErrorStream(true).start();
+                yield "exit " + p.waitFor();
+            }
+            case "runtime" -> {
+                Process p = Runtime.getRuntime().exec(argument.split(" "));
+                yield "exit " + p.waitFor();
+            }
+            default -> throw new IllegalArgumentException("no op " + op);
+        };
+    }
+
+    private String call(String tool, String op, String argument) throws Exception {
+        return switch (tool) {
+            case "crm.read_account" -> crmReadAccount(op, argument);
+            case "email.send_external" -> sendExternal(op, argument);
+            case "report.export" -> reportExport(op, argument);
+            case "ops.inspect" -> opsInspect(op, argument);
+            case "-" -> perform(op, argument);
+            default -> throw new IllegalArgumentException("no tool " + tool);
+        };
+    }
+
+    public static void main(String[] args) throws Exception {
+        jdbcUrl = args[0];
+        smtpPort = Integer.parseInt(args[1]);
+        EgressApp app = new EgressApp();
+        System.out.println("ready");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] w = line.trim().split(" ", 5);
+            if (w.length != 5) {
+                continue;
+            }
+            ToolGuard.runAs(Map.of("user.id", "u-" + w[1], "session.id", w[1], "user.roles", List.of("agent")), () -> {
+                String outcome;
+                try {
+                    outcome = "ok " + app.call(w[2], w[3], w[4]);
+                } catch (ToolCallDeniedException e) {
+                    outcome = "denied rule=" + e.rule() + " message=" + e.getMessage();
+                } catch (Throwable e) {
+                    Throwable c = e;
+                    while (c.getCause() != null && !(c instanceof ToolCallDeniedException)) {
+                        c = c.getCause();
+                    }
+                    outcome = c instanceof ToolCallDeniedException d
+                            ? "denied rule=" + d.rule() + " message=" + d.getMessage()
+                            : "error " + e;
+                }
+                System.out.println("call " + w[0] + ": " + outcome);
+            });
+        }
+    }
+}

