@@ -75,6 +75,9 @@ class EgressIT {
                 reason: CRM data may not leave by HTTP POST
             """;
 
+    static final String SECRET = "s3cr3t-crm-7f1d9a";
+    static final String ADMIN_TOKEN = "admin-token-for-egress-it";
+
     @TempDir
     static Path dir;
     static Scenario scenario;
@@ -115,10 +118,21 @@ class EgressIT {
 
         scenario = new Scenario(dir);
         scenario.write("policies/egress.yaml", POLICY);
-        scenario.config("");
+        scenario.config("""
+                admin:
+                  listen: 127.0.0.1:0
+                  token_env: TG_ADMIN
+                credentials:
+                  crm_api:
+                    from_env: CRM_API_TOKEN
+                    http_header: {name: Authorization, value: "Bearer {secret}"}
+                    hosts: ["crm.internal"]
+                    tools: ["crm.*"]
+                """);
         // the app resolves the test's host names to this machine, as a DNS entry would
         Path hosts = scenario.write("hosts", "127.0.0.1 crm.internal outside.example localhost\n");
         app = scenario.app().property("jdk.net.hosts.file", hosts.toString())
+                .env("CRM_API_TOKEN", SECRET).env("TG_ADMIN", ADMIN_TOKEN)
                 .alsoOnClasspath(AgentProcess.testClasspathJars("h2-", "jakarta.mail", "jakarta.activation",
                         "angus-", "javax.mail", "activation-", "httpclient5", "httpcore5", "okhttp", "okio",
                         "kotlin-stdlib", "slf4j-api"))
@@ -265,6 +279,33 @@ class EgressIT {
         assertThat(requests).anyMatch(r -> r.startsWith("POST /before-read")).noneMatch(r -> r.contains("/after-read"));
     }
 
+    // ---- 6. credentials ----
+
+    @Test
+    void aCredentialGoesOnlyIntoRequestsToItsHostsInsideAllowedCallsOfItsToolsAndIsWrittenNowhere() throws Exception {
+        String base = "http://crm.internal:" + httpPort;
+        for (String client : List.of("jdk", "url", "apache")) {
+            assertThat(call("s6", "crm.read_account", client + " GET " + base + "/in-call-" + client))
+                    .isEqualTo("ok status 200 hello");
+            assertThat(call("s6", "report.export", client + " GET " + base + "/other-tool-" + client))
+                    .isEqualTo("ok status 200 hello");
+            assertThat(call("s6", "-", client + " GET " + base + "/outside-" + client)).isEqualTo("ok status 200 hello");
+            assertThat(requests).contains("GET /in-call-" + client + " auth=Bearer " + SECRET,
+                    "GET /other-tool-" + client + " auth=null", "GET /outside-" + client + " auth=null");
+        }
+        // a refused request of the tool: its message names the rule, never the secret
+        String refused = call("s6", "crm.read_account", "jdk DELETE " + base + "/refused");
+        assertThat(refused).startsWith("denied rule=tools.crm.read_account.egress.http");
+
+        String metrics = dev.toolguard.it.agent.AdminClient.of(app, ADMIN_TOKEN).get("/metrics").body();
+        assertThat(metrics).contains("toolguard_egress_total{kind=\"http\",outcome=\"allowed\"}");
+        assertThat(metrics).doesNotContain(SECRET);
+        assertThat(Files.readString(scenario.audit())).doesNotContain(SECRET);
+        assertThat(app.stderr()).doesNotContain(SECRET);
+        assertThat(app.stdout()).doesNotContain(SECRET);
+        assertThat(Files.readString(scenario.file("toolguard.yaml"))).doesNotContain(SECRET);
+    }
+
     // ---- helpers ----
 
     private static int labels;
@@ -280,7 +321,10 @@ class EgressIT {
             return l.isPresent() || !app.alive();
         });
         assertThat(line[0]).as(app.stderr()).isNotNull();
-        return line[0].substring(("call " + label + ": ").length());
+        String outcome = line[0].substring(("call " + label + ": ").length());
+        // an internal error is never an expected outcome here: what the agent said about it belongs in the report
+        assertThat(outcome).as(app.stderr()).doesNotContain("[on_error]");
+        return outcome;
     }
 
     static List<JsonNode> egressRecords() {

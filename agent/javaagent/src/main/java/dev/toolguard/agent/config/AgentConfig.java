@@ -41,6 +41,7 @@ import java.util.List;
  * @param policySigning     {@code policy.signing}: the keys that may sign the bundle, and whether a signature is required
  * @param policyHttp        {@code policy.http}: timeout and trusted CA certificates for http(s) sources
  * @param state             {@code state.*}: where counters, budgets and session history live (SPEC §14)
+ * @param credentials       {@code credentials}: secrets released into HTTP requests of allowed calls (SPEC §18)
  */
 public record AgentConfig(
         Path configFile,
@@ -72,7 +73,8 @@ public record AgentConfig(
         int maxSessions,
         PolicySigning policySigning,
         PolicyHttp policyHttp,
-        StateSpec state) {
+        StateSpec state,
+        List<CredentialSpec> credentials) {
 
     /** Every module the agent ships, by name: the default of {@code instrumentation.builtin}. */
     public static final List<String> ALL_BUILTIN_RULE_SETS = dev.toolguard.agent.instrument.Modules.NAMES;
@@ -92,6 +94,7 @@ public record AgentConfig(
         redact = List.copyOf(redact);
         redactValues = List.copyOf(redactValues);
         adminUsers = List.copyOf(adminUsers);
+        credentials = List.copyOf(credentials);
     }
 
     /** True when the audit log goes to standard error instead of a file. */
@@ -104,6 +107,7 @@ public record AgentConfig(
         return new AgentConfig(configFile, List.of(), Duration.ZERO, null, EnforcementMode.ENFORCE, OnError.DENY,
                 builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, redactValues, maxValueChars,
                 approvalsWebhook, approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
-                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions, policySigning, policyHttp, state);
+                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions, policySigning, policyHttp, state,
+                credentials);
     }
 }

@@ -34,6 +34,7 @@ final class ConfigBuilder {
     List<String> redactValues = List.of();
     int maxValueChars = 2048;
     URI approvalsWebhook;
+    List<CredentialSpec> credentials = new java.util.ArrayList<>();
     SecretSource approvalsWebhookSecret;
     String adminListen;
     String adminTokenEnv = "TOOLGUARD_ADMIN_TOKEN";
@@ -55,6 +56,6 @@ final class ConfigBuilder {
                 approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
                 argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions,
                 new PolicySigning(signingKeys, signingRequired != null ? signingRequired : !signingKeys.isEmpty()),
-                policyHttp, state);
+                policyHttp, state, credentials);
     }
 }

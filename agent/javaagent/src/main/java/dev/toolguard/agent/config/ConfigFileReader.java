@@ -37,7 +37,7 @@ import java.util.function.BiConsumer;
 final class ConfigFileReader {
 
     private static final Set<String> TOP_KEYS = Set.of("policy", "mode", "on_error", "instrumentation", "context",
-            "audit", "approvals", "admin", "arguments", "state");
+            "audit", "approvals", "admin", "arguments", "state", "credentials");
 
     private final Path file;
     private final String shownName;
@@ -82,9 +82,68 @@ final class ConfigFileReader {
                 case "admin" -> readAdmin(value, b);
                 case "arguments" -> readArguments(value, b);
                 case "state" -> readState(value, b);
+                case "credentials" -> readCredentials(value, b);
                 default -> throw new IllegalStateException(key);
             }
         });
+    }
+
+    /**
+     * {@code credentials} (SPEC §18): each entry names where its secret is (never the secret), the header it goes into
+     * with {@code {secret}} in its value, and the hosts and tools it is released for; all four are required.
+     */
+    private void readCredentials(LocatedNode node, ConfigBuilder b) {
+        if (!(node instanceof LocatedMap map)) {
+            problem(node, "credentials must be a map of named entries");
+            return;
+        }
+        for (LocatedMap.Entry e : map.entries()) {
+            String name = e.key();
+            String prefix = "credentials." + name + ".";
+            SecretSource[] secret = new SecretSource[1];
+            String[] header = new String[2];
+            List<String> hosts = new ArrayList<>();
+            List<String> tools = new ArrayList<>();
+            boolean[] seen = new boolean[4];
+            forEachKey(e.value(), prefix, Set.of("from_env", "from_file", "http_header", "hosts", "tools"), (key, value) -> {
+                switch (key) {
+                    case "from_env", "from_file" -> scalar(value, prefix + key).ifPresent(s -> {
+                        if (secret[0] != null) {
+                            problem(value, prefix + "from_env and " + prefix + "from_file name one secret: give one of them");
+                        } else {
+                            secret[0] = key.equals("from_env") ? new SecretSource(s, null)
+                                    : new SecretSource(null, dir.resolve(s).normalize());
+                        }
+                    });
+                    case "http_header" -> {
+                        seen[1] = true;
+                        forEachKey(value, prefix + "http_header.", Set.of("name", "value"), (hk, hv) ->
+                                scalar(hv, prefix + "http_header." + hk).ifPresent(s -> header[hk.equals("name") ? 0 : 1] = s));
+                        if (header[1] != null && !header[1].contains("{secret}")) {
+                            problem(value, prefix + "http_header.value must contain {secret}, which stands for the secret");
+                        }
+                    }
+                    case "hosts" -> {
+                        seen[2] = true;
+                        hosts.addAll(stringList(value, prefix + "hosts"));
+                    }
+                    case "tools" -> {
+                        seen[3] = true;
+                        tools.addAll(stringList(value, prefix + "tools"));
+                    }
+                    default -> throw new IllegalStateException(key);
+                }
+            });
+            if (secret[0] == null) {
+                problem(e.value(), prefix + "from_env or " + prefix + "from_file is required");
+            } else if (header[0] == null || header[1] == null) {
+                problem(e.value(), prefix + "http_header with name and value is required");
+            } else if (hosts.isEmpty() || tools.isEmpty()) {
+                problem(e.value(), prefix + "hosts and " + prefix + "tools must each name at least one");
+            } else {
+                b.credentials.add(new CredentialSpec(name, secret[0], header[0], header[1], hosts, tools));
+            }
+        }
     }
 
     /** {@code approvals}: the webhook, and where the secret that signs its bodies is read from (never the secret). */

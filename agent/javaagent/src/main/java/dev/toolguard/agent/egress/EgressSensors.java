@@ -41,6 +41,7 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
     private final Consumer<String> diagnostics;
     private final SqlText sql = new SqlText();
     private final StatementNotes notes = new StatementNotes();
+    private final CheckedConnections connections = new CheckedConnections();
     /** Set while this thread checks an egress: what the check itself sends (a driver asked for its schema) passes. */
     private final ThreadLocal<boolean[]> checking = ThreadLocal.withInitial(() -> new boolean[1]);
 
@@ -85,6 +86,9 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
             }
         }
         EgressKind kind = SensedEgress.kindOf(sensor);
+        if ("http-url-connection-socket".equals(sensor) && connections.checked(self)) {
+            return subject; // its first use checked this very URL
+        }
         busy[0] = true;
         try {
             if ("jdbc-prepared".equals(sensor) && !(self instanceof PreparedStatement)) {
@@ -101,6 +105,9 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                 String who = engine.bundle() == null ? "ToolGuard" : "policy " + engine.bundle().name();
                 throw new ToolCallDeniedException(tool, v.rule(), v.reason(),
                         "Denied by " + who + ": " + v.reason() + " [" + v.rule() + "]");
+            }
+            if ("http-url-connection".equals(sensor)) {
+                connections.allowed(self);
             }
             if (running != null) {
                 engine.egressRan(running.ctx(), request);
@@ -141,7 +148,7 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                             : sql.read(text, () -> schemaOf(self));
                 }
                 case "http-jdk" -> SensedEgress.jdkHttp(subject);
-                case "http-url-connection" -> SensedEgress.urlConnection(subject);
+                case "http-url-connection", "http-url-connection-socket" -> SensedEgress.urlConnection(subject);
                 case "http-apache5" -> SensedEgress.apache5(subject);
                 case "http-okhttp" -> SensedEgress.okHttp(subject);
                 case "mail" -> SensedEgress.mail(subject);

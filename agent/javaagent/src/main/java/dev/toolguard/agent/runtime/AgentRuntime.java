@@ -8,6 +8,7 @@ import dev.toolguard.agent.advice.EgressInstaller;
 import dev.toolguard.agent.advice.ToolInstaller;
 import dev.toolguard.agent.egress.Credentials;
 import dev.toolguard.agent.egress.EgressSensors;
+import dev.toolguard.agent.egress.ReleasedCredentials;
 import dev.toolguard.agent.advice.ToolRegistry;
 import dev.toolguard.agent.config.AgentConfig;
 import dev.toolguard.agent.config.ConfigProblem;
@@ -429,8 +430,8 @@ public final class AgentRuntime {
     }
 
     /** The secrets of the config's {@code credentials} (SPEC §18), released into requests of allowed calls only. */
-    private static Credentials credentials(AgentConfig config) {
-        return Credentials.NONE;
+    private Credentials credentials(AgentConfig config) {
+        return ReleasedCredentials.of(config.credentials(), System.getenv(), diagnostics);
     }
 
     /** The first load of the policy: what is loaded decides, what fails is said and recorded, then reloading starts. */

@@ -6,12 +6,15 @@ import dev.toolguard.agent.instrument.InstrumentationModule;
 import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * The JDK {@code HttpURLConnection} egress sensor (SPEC §18): every way of using a connection ({@code connect},
- * {@code getOutputStream}, {@code getInputStream}, {@code getResponseCode}, a redirect followed) opens it in one
- * method of the JDK's implementation (HTTPS included, whose connection delegates to it), checked before the socket.
+ * The JDK {@code HttpURLConnection} egress sensor (SPEC §18), on the JDK's implementation (HTTPS included, whose
+ * connection delegates to it). A connection is used through {@code connect}, {@code getOutputStream} or
+ * {@code getInputStream} ({@code getResponseCode} and the header getters call the last): the first of them is checked
+ * while a header can still be added (a credential). Every socket the connection then opens (a redirect's to another
+ * host included) passes {@code plainConnect0}, where a URL not checked yet is checked before the socket.
  */
 public final class UrlConnectionModule extends InstrumentationModule {
 
@@ -39,7 +42,11 @@ public final class UrlConnectionModule extends InstrumentationModule {
 
     @Override
     public List<Hook> hooks() {
-        return List.of(Hook.of(Hook.Role.SENSES_EGRESS, CONNECTION, named("plainConnect0").and(takesArguments(0)),
-                "plainConnect0()", advice("ConnectAdvice")));
+        return List.of(
+                Hook.of(Hook.Role.SENSES_EGRESS, CONNECTION,
+                        namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
+                        "connect(), getOutputStream(), getInputStream()", advice("ConnectAdvice")),
+                Hook.of(Hook.Role.SENSES_EGRESS, CONNECTION, named("plainConnect0").and(takesArguments(0)),
+                        "plainConnect0()", advice("SocketAdvice")));
     }
 }
