@@ -29,3 +29,13 @@ echo "== what the audit log recorded in this run ($AUDIT)"
 echo
 echo "== checking the audit log's hash chain"
 "$JAVA" -jar "$AGENT" verify-audit "$AUDIT"
+
+# Egress (docs/egress.md): what a tool's body reaches beyond its arguments. The sample starts its own CRM database,
+# an outside HTTP collector and an SMTP server; the agent refuses the tool bodies' UPDATE, outside POST and
+# non-partner mail where they are made, and the servers show what reached them.
+EGRESS=sample-apps/egress-crm
+echo
+echo "== egress: running the CRM sample whose tool bodies reach a database, an HTTP host and a mail server"
+EGRESS_CP="$EGRESS/target/sample-egress-crm.jar:$API$(printf ':%s' "$EGRESS"/target/lib/*.jar)"
+"$JAVA" "-javaagent:$AGENT=config=$EGRESS/toolguard.yaml" -cp "$EGRESS_CP" dev.toolguard.sample.egress.EgressDemo \
+    2> >(grep -v -e '^SLF4J' >&2)

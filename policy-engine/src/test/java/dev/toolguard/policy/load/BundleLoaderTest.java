@@ -154,7 +154,7 @@ class BundleLoaderTest {
         LoadError error = onlyError(BundleLoader.load(List.of(file.toString())));
 
         assertThat(error).isEqualTo(new LoadError(file.toString(), 5, 5, "unknown key 'acton' (expected one of: "
-                + "description, arguments, lock, action, reason, approval, rules, rate_limit, budget)"));
+                + "description, arguments, lock, action, reason, approval, rules, rate_limit, budget, egress)"));
     }
 
     @Test

@@ -44,6 +44,13 @@ class SchemasAgreeWithLoadersTest {
             a limits entry without tools | limits:\\n  - {limit: 100, per: 1m}\\n
             an unknown limits key      | limits:\\n  - {tools: ['*'], limit: 100, per: 1m, burst: 2}\\n
             a limits entry per zero time | limits:\\n  - {tools: ['*'], limit: 100, per: 0s}\\n
+            an unknown egress kind     | tools:\\n  t:\\n    action: allow\\n    egress: {ftp: allow}\\n
+            an egress kind in words    | tools:\\n  t:\\n    action: allow\\n    egress: {sql: sometimes}\\n
+            an unknown statement kind  | tools:\\n  t:\\n    action: allow\\n    egress: {sql: {statements: [selekt]}}\\n
+            an unknown http constraint | tools:\\n  t:\\n    action: allow\\n    egress: {http: {host: [a]}}\\n
+            an unknown egress default  | egress: {outside: deny}\\n
+            an outside_tools outside the enum | egress: {outside_tools: maybe}\\n
+            a default_in_tools of audit | egress: {default_in_tools: audit}\\n
             """)
     void a_policy_the_loader_rejects_the_schema_rejects(String what, String body) throws IOException {
         String text = body.startsWith("metadata")
@@ -63,6 +70,8 @@ class SchemasAgreeWithLoadersTest {
             an fsync outside the enum  | audit:\\n  fsync: sometimes\\n
             an on_error outside the enum | on_error: ignore\\n
             an unknown built-in rule set | instrumentation:\\n  builtin: [langchain]\\n
+            an unknown credentials key | credentials:\\n  c:\\n    from_env: X\\n    http_header: {name: A, value: '{secret}'}\\n    hosts: [h]\\n    tools: [t]\\n    scope: x\\n
+            a credential with two sources | credentials:\\n  c:\\n    from_env: X\\n    from_file: f\\n    http_header: {name: A, value: '{secret}'}\\n    hosts: [h]\\n    tools: [t]\\n
             """)
     void a_config_the_loader_rejects_the_schema_rejects(String what, String body) throws IOException {
         assertBothReject(Kind.CONFIG, "toolguard", unescape(body));
