@@ -25,7 +25,7 @@ import java.util.List;
 public final class RunAll {
 
     private static final String GUARDED =
-            "dev\\.toolguard\\.bench\\.(GuardedCallBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark)\\.";
+            "dev\\.toolguard\\.bench\\.(GuardedCallBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark|EgressBenchmark)\\.";
     private static final String EXPRESSIONS = "dev\\.toolguard\\.bench\\.ExpressionBenchmark\\.";
 
     private RunAll() {

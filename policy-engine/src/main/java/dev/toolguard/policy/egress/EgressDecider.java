@@ -8,7 +8,7 @@ package dev.toolguard.policy.egress;
 public final class EgressDecider {
 
     /** Allowed by {@code default_in_tools: allow}: the same verdict for every tool without an entry. */
-    static final EgressVerdict DEFAULT_ALLOWS = new EgressVerdict(true, true, true, "egress.default_in_tools",
+    static final EgressVerdict DEFAULT_ALLOWS = new EgressVerdict(true, true, false, "egress.default_in_tools",
             "allowed by egress.default_in_tools (the tool has no egress entry)");
     private static final EgressVerdict OUTSIDE_AUDITED = new EgressVerdict(true, true, true,
             EgressDefaults.OUTSIDE_RULE, "egress outside guarded calls is allowed and audited (egress.outside_tools: audit)");

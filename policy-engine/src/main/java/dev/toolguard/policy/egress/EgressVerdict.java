@@ -5,8 +5,9 @@ package dev.toolguard.policy.egress;
  *
  * @param allowed  true when the egress may go ahead
  * @param enforced false for a denial of a shadow-mode file (or agent): written, not applied
- * @param record   true when an {@code egress} audit record is to be written (every decision inside a guarded call,
- *                 and outside one under {@code outside_tools: audit} or {@code deny})
+ * @param record   true when an {@code egress} audit record is to be written: every denial (shadow-mode ones too), and
+ *                 egress outside guarded calls under {@code outside_tools: audit} or {@code deny}; an allowed egress
+ *                 inside a call is counted in the metrics, not written (a tool's every statement would be a record)
  * @param rule     the rule that decided ({@code tools.<tool>.egress.<kind>}, {@code sequences.<name>},
  *                 {@code egress.outside_tools})
  * @param reason   a sentence a person (and the model) can read

@@ -24,7 +24,8 @@ public final class ToolEgress {
             ruleIds[k.ordinal()] = ruleId(tool, k);
             EgressRule r = byKind.get(k);
             rules[k.ordinal()] = r;
-            allowed[k.ordinal()] = new EgressVerdict(true, true, true, ruleIds[k.ordinal()],
+            // an allowed egress is counted, not written: a tool's every SELECT would otherwise be a record
+            allowed[k.ordinal()] = new EgressVerdict(true, true, false, ruleIds[k.ordinal()],
                     "allowed by " + ruleIds[k.ordinal()]);
             if (r != null) {
                 keys.add(k.key());

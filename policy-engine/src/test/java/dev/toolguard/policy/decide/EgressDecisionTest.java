@@ -51,7 +51,8 @@ class EgressDecisionTest {
         EgressVerdict v = sql("crm.read_account", List.of("select"), List.of("crm.accounts"));
         assertThat(v.allowed()).isTrue();
         assertThat(v.rule()).isEqualTo("tools.crm.read_account.egress.sql");
-        assertThat(v.record()).isTrue();
+        assertThat(v.record()).as("an allowed egress is counted, not written").isFalse();
+        assertThat(sql("crm.read_account", List.of("update"), List.of("crm.accounts")).record()).isTrue();
     }
 
     @Test
