@@ -1,0 +1,54 @@
+package dev.toolguard.agent.egress;
+
+import dev.toolguard.agent.config.CredentialSpec;
+import dev.toolguard.agent.config.SecretSource;
+import dev.toolguard.policy.egress.EgressRequest;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SPEC §18: a credential goes only into requests to its hosts from its tools, and is written nowhere. */
+class ReleasedCredentialsTest {
+
+    private static final String SECRET = "tok-3e1f-secret";
+    private final List<String> said = new ArrayList<>();
+    private final Credentials credentials = ReleasedCredentials.of(List.of(new CredentialSpec("crm_api",
+                    new SecretSource("CRM_TOKEN", null), "Authorization", "Bearer {secret}", List.of("crm.internal"),
+                    List.of("crm.*"))), Map.of("CRM_TOKEN", SECRET), said::add);
+    private final HttpRequest request = HttpRequest.newBuilder(URI.create("http://crm.internal/a"))
+            .header("Authorization", "Bearer the-apps-own").build();
+
+    private HttpRequest released(String host, String tool) {
+        return (HttpRequest) credentials.release("http-jdk", request, EgressRequest.http("GET", host, 80), tool);
+    }
+
+    @Test
+    void its_tool_and_host_get_the_header_in_place_of_the_applications_own() {
+        HttpRequest r = released("crm.internal", "crm.read_account");
+        assertThat(r.headers().allValues("Authorization")).containsExactly("Bearer " + SECRET);
+        assertThat(request.headers().allValues("Authorization")).containsExactly("Bearer the-apps-own");
+    }
+
+    @Test
+    void another_host_or_another_tool_gets_nothing() {
+        assertThat(released("evil.example", "crm.read_account")).isSameAs(request);
+        assertThat(released("crm.internal", "email.send_external")).isSameAs(request);
+    }
+
+    @Test
+    void the_secret_is_in_no_string_and_an_unreadable_one_is_released_nowhere() {
+        assertThat(credentials.toString()).doesNotContain(SECRET);
+        Credentials missing = ReleasedCredentials.of(List.of(new CredentialSpec("crm_api",
+                new SecretSource("NOT_SET", null), "Authorization", "Bearer {secret}", List.of("crm.internal"),
+                List.of("crm.*"))), Map.of(), said::add);
+        assertThat(said).singleElement().asString().contains("crm_api").contains("NOT_SET");
+        assertThat(missing.release("http-jdk", request, EgressRequest.http("GET", "crm.internal", 80),
+                "crm.read_account")).isSameAs(request);
+    }
+}
