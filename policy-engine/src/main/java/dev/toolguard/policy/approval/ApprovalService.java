@@ -39,11 +39,19 @@ import java.util.concurrent.TimeoutException;
  * </ul>
  * An allowed approval still passes the rate limit and budget through {@link ApprovedCallAdmission}. Every
  * change of an approval is audited (requested, approved, rejected, timed_out, used, cancelled). Thread-safe.
+ *
+ * <p>With a shared store (SPEC §14) the request may be decided on another replica: the store tells this one
+ * ({@link ApprovalStore#watch}) and the waiting call wakes at once; the poll is then only a safety re-check. A store
+ * that does not answer denies the call (rule {@code state_unavailable}): an approval that cannot be read never
+ * lets a call through.
  */
 public final class ApprovalService implements AutoCloseable {
 
     /** Approvals that left pending are kept this long, so that a late approver learns "already decided". */
     private static final Duration RETENTION = Duration.ofHours(1);
+
+    /** The rule of a call whose approval the shared store could not read or write (as for limits, SPEC §14). */
+    static final String STATE_UNAVAILABLE = "state_unavailable";
 
     private final ApprovalStore store;
     private final AuditSink audit;
@@ -64,6 +72,14 @@ public final class ApprovalService implements AutoCloseable {
         this.clock = b.clock;
         this.pollInterval = b.pollInterval;
         this.maxPending = b.maxPending;
+        // decisions made on another replica wake the calls waiting here (null: any of them may have changed)
+        store.watch(id -> {
+            if (id == null) {
+                wakeUps.values().forEach(f -> f.complete(null));
+            } else {
+                wake(id);
+            }
+        });
         if (b.sweepEvery != null) {
             sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "toolguard-approval-timeouts");
@@ -122,9 +138,13 @@ public final class ApprovalService implements AutoCloseable {
             return decision;
         }
         ApprovalSpec spec = decision.approval() == null ? ApprovalSpec.DEFAULT : decision.approval();
-        return spec.mode() == ApprovalSpec.Mode.TICKET
-                ? ticket(callId, call, decision, spec, admission)
-                : await(callId, call, decision, spec, admission, reconsideration);
+        try {
+            return spec.mode() == ApprovalSpec.Mode.TICKET
+                    ? ticket(callId, call, decision, spec, admission)
+                    : await(callId, call, decision, spec, admission, reconsideration);
+        } catch (ApprovalStoreUnavailableException e) {
+            return unavailable(decision, e);
+        }
     }
 
     /** What a policy reload means for a call waiting for approval (SPEC §10). */
@@ -150,6 +170,15 @@ public final class ApprovalService implements AutoCloseable {
 
     /** Approves or rejects a pending approval on behalf of {@code by}. Never throws. */
     public ApproverVerdict decide(String id, boolean approve, String by, String reason) {
+        try {
+            return decideIn(id, approve, by, reason);
+        } catch (ApprovalStoreUnavailableException e) {
+            return new ApproverVerdict(ApproverVerdict.Outcome.UNAVAILABLE, null,
+                    "approval " + id + " was not decided: " + e.getMessage() + "; try again");
+        }
+    }
+
+    private ApproverVerdict decideIn(String id, boolean approve, String by, String reason) {
         Optional<Approval> found = store.get(id);
         if (found.isEmpty()) {
             return new ApproverVerdict(ApproverVerdict.Outcome.UNKNOWN, null, "no approval with id " + id);
@@ -201,6 +230,15 @@ public final class ApprovalService implements AutoCloseable {
         store.forgetDecidedBefore(now.minus(RETENTION));
     }
 
+    /** The background sweep: times out what the store says is overdue here, without listing everything pending. */
+    private void expireOwnOverdue() {
+        Instant now = clock.instant();
+        for (Approval a : store.overdue(now)) {
+            expireIfDue(a, now);
+        }
+        store.forgetDecidedBefore(now.minus(RETENTION));
+    }
+
     /** Stops the background timeout sweep, if one was started. Waiting calls still time out on their own. */
     @Override
     public void close() {
@@ -211,7 +249,7 @@ public final class ApprovalService implements AutoCloseable {
 
     private void sweep() {
         try {
-            expireOverdue();
+            expireOwnOverdue();
         } catch (RuntimeException e) {
             // A store failure must not end the schedule; the next sweep tries again.
         }
@@ -229,11 +267,29 @@ public final class ApprovalService implements AutoCloseable {
         try {
             store.add(approval);
             notify(approval);
+            Approval lastRead = approval;
             while (true) {
-                Approval current = store.get(approval.id()).orElse(null);
+                Approval current;
+                try {
+                    current = store.get(approval.id()).orElse(null);
+                } catch (ApprovalStoreUnavailableException e) {
+                    // a shared store that stopped answering: the request stands there, so keep waiting for it to
+                    // answer again until the approval's time is up, and then deny (it could not be read)
+                    if (!clock.instant().isBefore(approval.expiresAt())) {
+                        cancelWhenReadable(lastRead);
+                        return unavailable(decision, e);
+                    }
+                    if (!pause(wakeUp, approval.expiresAt())) {
+                        return cancel(lastRead, decision);
+                    }
+                    wakeUp = new CompletableFuture<>();
+                    wakeUps.put(approval.id(), wakeUp);
+                    continue;
+                }
                 if (current == null) {
                     return with(decision, Action.DENY, "approval " + approval.id() + " was lost before a decision");
                 }
+                lastRead = current;
                 // before an approver's answer takes effect: a bundle loaded meanwhile that no longer asks decides
                 Decision reloaded = reconsideration.reconsider(call, decision);
                 if (reloaded != null) {
@@ -251,18 +307,42 @@ public final class ApprovalService implements AutoCloseable {
                     timeOut(current);
                     continue;
                 }
-                long waitNanos = Math.min(Duration.between(now, current.expiresAt()).toNanos(), pollInterval.toNanos());
-                try {
-                    wakeUp.get(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException | ExecutionException e) {
-                    // Polling the store covers decisions made elsewhere and moves of the clock.
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!pause(wakeUp, current.expiresAt())) {
                     return cancel(current, decision);
                 }
             }
         } finally {
             wakeUps.remove(approval.id());
+        }
+    }
+
+    /**
+     * Waits for a wake-up, the next poll or {@code expiresAt}, whichever comes first; false when the thread was
+     * interrupted (its interrupt status is set again).
+     */
+    private boolean pause(CompletableFuture<Void> wakeUp, Instant expiresAt) {
+        long waitNanos = Math.min(Duration.between(clock.instant(), expiresAt).toNanos(), pollInterval.toNanos());
+        try {
+            wakeUp.get(Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Polling the store covers decisions a store could not tell of, and moves of the clock.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
+    }
+
+    /** A request whose call gave up on an unreadable store is cancelled if the store takes the change now. */
+    private void cancelWhenReadable(Approval a) {
+        try {
+            Approval cancelled = a.decided(Approval.Status.CANCELLED, null,
+                    "the shared state store did not answer until the approval's time was up", clock.instant());
+            if (a.pending() && store.replace(a, cancelled)) {
+                audit.append(event(cancelled, "cancelled", null, null, cancelled.decisionReason()));
+            }
+        } catch (ApprovalStoreUnavailableException | AuditWriteException e) {
+            // the call is denied either way; the request times out where it is stored
         }
     }
 
@@ -425,6 +505,13 @@ public final class ApprovalService implements AutoCloseable {
                 + " exact call once it is approved (within " + human(a.spec().timeout()) + ")");
     }
 
+    /** The store could not read or write the call's approval: denied, never allowed for it (SPEC §14, §13). */
+    private static Decision unavailable(Decision d, ApprovalStoreUnavailableException e) {
+        return new Decision(Action.DENY, d.enforced(), "the shared state store does not answer, and this call needs it"
+                + " (for its approval)", STATE_UNAVAILABLE, null, d.policyName(), d.policyVersion(), d.policySha256(),
+                d.latencyNanos(), d.approval(), d.trace(), d.origin(), d.policySignature());
+    }
+
     private Decision tooMany(Decision decision) {
         return with(decision, Action.DENY, "too many approvals are pending (" + maxPending + "); not requesting"
                 + " another");
@@ -456,7 +543,7 @@ public final class ApprovalService implements AutoCloseable {
 
     private static Decision with(Decision d, Action action, String reason) {
         return new Decision(action, d.enforced(), reason, d.rule(), d.field(), d.policyName(), d.policyVersion(),
-                d.policySha256(), d.latencyNanos(), d.approval(), d.trace(), d.origin());
+                d.policySha256(), d.latencyNanos(), d.approval(), d.trace(), d.origin(), d.policySignature());
     }
 
     /** The caller's user id as text, or null when there is none (or it is not a string or number). */

@@ -3,11 +3,14 @@ package dev.toolguard.policy.approval;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Where approvals live. In memory for one process now; a shared store lets any replica's admin API decide
- * and any replica's caller redeem. Every change is a compare-and-set of whole values.
+ * Where approvals live: in this process's memory ({@link InMemoryApprovalStore}, the default), or shared by a
+ * fleet (SPEC §14), where any replica's admin API decides and any replica's caller redeems. Every change is a
+ * compare-and-set of whole values. A shared store that does not answer throws
+ * {@link ApprovalStoreUnavailableException} from any method.
  */
 public interface ApprovalStore {
 
@@ -37,4 +40,20 @@ public interface ApprovalStore {
 
     /** Forgets approvals that left pending before {@code cutoff}. */
     void forgetDecidedBefore(Instant cutoff);
+
+    /**
+     * The pending approvals whose time has passed that this process should time out now (the background sweep).
+     * A shared store returns only those this process requested, and reads nothing before one is due, so that a
+     * fleet's sweeps cost the store nothing while nothing is due.
+     */
+    default List<Approval> overdue(Instant now) {
+        return pending().stream().filter(a -> !now.isBefore(a.expiresAt())).toList();
+    }
+
+    /**
+     * Asks to be told when another process changes an approval: {@code changed} gets its id, or null when any
+     * may have changed (the store was not listening for a while). A store of one process has nothing to tell.
+     */
+    default void watch(Consumer<String> changed) {
+    }
 }

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.toolguard.policy.approval.Approval;
 import dev.toolguard.policy.approval.ApprovalJson;
 import dev.toolguard.policy.approval.ApprovalService;
+import dev.toolguard.policy.approval.ApprovalStoreUnavailableException;
 import dev.toolguard.policy.approval.ApproverVerdict;
 import dev.toolguard.policy.audit.AuditAnchor;
 import dev.toolguard.policy.audit.AuditWriteException;
@@ -308,6 +309,9 @@ public final class AdminServer implements AutoCloseable {
             } else {
                 sendError(exchange, 404, "no such endpoint: " + path);
             }
+        } catch (ApprovalStoreUnavailableException e) {
+            // the fleet's approvals are in a store that does not answer (SPEC §14): nothing to show or decide now
+            sendError(exchange, 503, "the shared state store does not answer: " + e.getMessage() + "; try again");
         } catch (RuntimeException e) {
             metrics.internalError();
             sendError(exchange, 500, "internal error: " + e);
@@ -414,6 +418,7 @@ public final class AdminServer implements AutoCloseable {
             }
             case UNKNOWN -> sendError(exchange, 404, verdict.message());
             case ALREADY_DECIDED -> sendError(exchange, 409, verdict.message());
+            case UNAVAILABLE -> sendError(exchange, 503, verdict.message());
             default -> {
                 metrics.internalError();
                 sendError(exchange, 500, verdict.message());
@@ -535,7 +540,12 @@ public final class AdminServer implements AutoCloseable {
         StringBuilder text = new StringBuilder(4096);
         metrics.writePrometheus(text);
         Metrics.family(text, "toolguard_approvals_pending", "gauge", "Approval requests waiting for a decision.");
-        text.append("toolguard_approvals_pending ").append(approvals.pending().size()).append('\n');
+        try {
+            int pending = approvals.pending().size();
+            text.append("toolguard_approvals_pending ").append(pending).append('\n');
+        } catch (ApprovalStoreUnavailableException e) {
+            // the count lives in a store that does not answer: no sample rather than a wrong one
+        }
         send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", text.toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -387,8 +387,15 @@ public final class AgentRuntime {
                 : new ApprovalWebhook(config.approvalsWebhook(), webhookSecret(config), redaction,
                         ApprovalWebhook.Settings.DEFAULT, diagnostics);
         // every call is settled with the engine that asked for its approval (the gate passes it), never this one
-        ApprovalService approvals = ApprovalService.builder(auditSink, (call, approved) -> approved)
-                .notifier(notifier).sweepEvery(Duration.ofSeconds(1)).build();
+        ApprovalService.Builder approvalsBuilder = ApprovalService.builder(auditSink, (call, approved) -> approved)
+                .notifier(notifier).sweepEvery(Duration.ofSeconds(1));
+        if (state.shared() != null) {
+            // approvals of the fleet in Redis (SPEC §14): a decision made on another replica is pushed to the calls
+            // waiting here, so their own re-check of the store is only a slow safety net
+            approvalsBuilder.store(SharedStates.approvals(state.shared(), redaction))
+                    .pollInterval(SharedStates.APPROVAL_RECHECK);
+        }
+        ApprovalService approvals = approvalsBuilder.build();
         ApprovalGate gate = new ReloadingApprovalGate(approvals, active);
         active.onSwap(approvals::reconsiderWaiting);
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,

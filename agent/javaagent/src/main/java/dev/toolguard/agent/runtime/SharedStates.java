@@ -21,7 +21,16 @@ import java.util.function.Function;
  */
 final class SharedStates {
 
+    /** How often a call waiting for approval reads the store itself, besides being woken by Redis pub/sub. */
+    static final java.time.Duration APPROVAL_RECHECK = java.time.Duration.ofSeconds(5);
+
     private SharedStates() {
+    }
+
+    /** The approvals of the fleet in the store {@link #open} returned, redacted as the audit log is. */
+    static dev.toolguard.policy.approval.ApprovalStore approvals(SharedState shared,
+                                                               dev.toolguard.policy.values.Redaction redaction) {
+        return ((RedisSharedState) shared).approvals(redaction, java.time.Clock.systemUTC());
     }
 
     /** State in Redis; every switch of the store is said on stderr, audited as a {@code state} record and counted. */

@@ -47,10 +47,12 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
     private final JedisPooled redis;
     private final AtomicBoolean answering = new AtomicBoolean();
     private final ScheduledExecutorService probe;
-    private volatile String checkSha;
-    private volatile String releaseSha;
-    private volatile String recordSha;
-    private volatile String releaseIfChargedSha;
+    /** The SHA-1 of each {@link Script} as Redis knows it, by ordinal: loaded again when Redis forgot them. */
+    private volatile String[] shas = new String[Script.values().length];
+    /** Where Redis is and how to log in: for the one connection that listens for approval changes. */
+    private final HostAndPort address;
+    private final DefaultJedisClientConfig listenerConfig;
+    private volatile RedisApprovalStore approvals;
     /** Names each check's charge marker: this store's random part, then a count. */
     private final String markerPrefix;
     private final AtomicLong checks = new AtomicLong();
@@ -66,16 +68,10 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         this.onUnavailable = onUnavailable;
         this.listener = listener;
         int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout)
-                .database(settings.database()).ssl(settings.tls())
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).clientName("toolguard");
-        if (settings.user() != null) {
-            client.user(settings.user());
-        }
-        if (settings.effectivePassword() != null) {
-            client.password(settings.effectivePassword());
-        }
+        DefaultJedisClientConfig.Builder client = clientConfig(timeout).socketTimeoutMillis(timeout);
+        // a subscriber waits for messages as long as there are none: no read timeout on its connection
+        this.listenerConfig = clientConfig(timeout).socketTimeoutMillis(0).clientName("toolguard-approvals").build();
+        this.address = new HostAndPort(settings.url().getHost(), settings.port());
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(MAX_CONNECTIONS);
         pool.setMaxIdle(MAX_CONNECTIONS);
@@ -85,7 +81,7 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
         this.markerPrefix = settings.prefix() + "c:" + HexFormat.of().formatHex(random) + ":";
-        this.redis = new JedisPooled(new HostAndPort(settings.url().getHost(), settings.port()), client.build(), pool);
+        this.redis = new JedisPooled(address, client.build(), pool);
         this.probe = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "toolguard-state-probe");
             t.setDaemon(true);
@@ -100,6 +96,43 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         }
         long every = PROBE_EVERY.toMillis();
         probe.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private DefaultJedisClientConfig.Builder clientConfig(int timeout) {
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .database(settings.database()).ssl(settings.tls())
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).clientName("toolguard");
+        if (settings.user() != null) {
+            client.user(settings.user());
+        }
+        if (settings.effectivePassword() != null) {
+            client.password(settings.effectivePassword());
+        }
+        return client;
+    }
+
+    /**
+     * The approvals of the fleet in this store (SPEC §14), on the same connections and the same view of whether
+     * Redis answers. One per store.
+     *
+     * @param redaction what the records of approvals must not hold (SPEC §13.10)
+     * @param clock     the approvals' clock (how long records are kept)
+     */
+    public synchronized RedisApprovalStore approvals(dev.toolguard.policy.values.Redaction redaction,
+                                                     java.time.Clock clock) {
+        if (approvals == null) {
+            approvals = new RedisApprovalStore(this, settings.prefix(), redaction, clock);
+        }
+        return approvals;
+    }
+
+    HostAndPort address() {
+        return address;
+    }
+
+    DefaultJedisClientConfig listenerConfig() {
+        return listenerConfig;
     }
 
     @Override
@@ -206,27 +239,54 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         }
     }
 
-    /** Stops the probe and closes the connections. */
+    /** Stops the probe (and the approvals' listener) and closes the connections. */
     @Override
     public void close() {
         probe.shutdownNow();
+        RedisApprovalStore a = approvals;
+        if (a != null) {
+            a.close();
+        }
         redis.close();
     }
 
-    private enum Script { CHECK, RELEASE, RECORD, RELEASE_IF_CHARGED }
+    /** Every script this store runs, loaded together. */
+    enum Script {
+        CHECK(RedisScripts.CHECK), RELEASE(RedisScripts.RELEASE), RECORD(RedisScripts.RECORD),
+        RELEASE_IF_CHARGED(RedisScripts.RELEASE_IF_CHARGED),
+        APPROVAL_ADD(ApprovalScripts.ADD), APPROVAL_REPLACE(ApprovalScripts.REPLACE),
+        APPROVAL_PENDING(ApprovalScripts.PENDING), APPROVAL_FOR_TICKET(ApprovalScripts.FOR_TICKET);
 
-    private Object run(Script script, List<String> keys, List<String> args) throws StateUnavailableException {
+        final String source;
+
+        Script(String source) {
+            this.source = source;
+        }
+    }
+
+    /** Runs a script: one round trip (two when Redis forgot the scripts since they were loaded). */
+    Object run(Script script, List<String> keys, List<String> args) throws StateUnavailableException {
+        return command(r -> {
+            try {
+                return r.evalsha(sha(script), keys, args);
+            } catch (JedisNoScriptException e) {
+                // Redis restarted (or flushed its scripts) since they were loaded
+                loadScripts();
+                return r.evalsha(sha(script), keys, args);
+            }
+        });
+    }
+
+    /**
+     * Runs one command on a pooled connection; a store that does not answer throws (and is then no longer
+     * answering until the probe finds it again).
+     */
+    <T> T command(java.util.function.Function<JedisPooled, T> command) throws StateUnavailableException {
         if (!answering.get()) {
             throw new StateUnavailableException("the shared state store does not answer", null);
         }
         try {
-            try {
-                return redis.evalsha(sha(script), keys, args);
-            } catch (JedisNoScriptException e) {
-                // Redis restarted (or flushed its scripts) since they were loaded
-                loadScripts();
-                return redis.evalsha(sha(script), keys, args);
-            }
+            return command.apply(redis);
         } catch (RuntimeException e) {
             if (e.getCause() instanceof java.util.NoSuchElementException busy && busy.getCause() == null) {
                 // every connection was busy: this call cannot wait longer, but Redis itself answers
@@ -239,12 +299,7 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
     }
 
     private String sha(Script script) {
-        return switch (script) {
-            case CHECK -> checkSha;
-            case RELEASE -> releaseSha;
-            case RECORD -> recordSha;
-            case RELEASE_IF_CHARGED -> releaseIfChargedSha;
-        };
+        return shas[script.ordinal()];
     }
 
     /** Null when Redis answers (and has the scripts), else what went wrong. */
@@ -259,10 +314,11 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
     }
 
     private void loadScripts() {
-        checkSha = redis.scriptLoad(RedisScripts.CHECK);
-        releaseSha = redis.scriptLoad(RedisScripts.RELEASE);
-        recordSha = redis.scriptLoad(RedisScripts.RECORD);
-        releaseIfChargedSha = redis.scriptLoad(RedisScripts.RELEASE_IF_CHARGED);
+        String[] loaded = new String[Script.values().length];
+        for (Script script : Script.values()) {
+            loaded[script.ordinal()] = redis.scriptLoad(script.source);
+        }
+        shas = loaded;
     }
 
     /** Gives back what the checks whose answer was lost charged, if they ran; what cannot be settled now stays. */
@@ -276,7 +332,7 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
             List<String> args = new ArrayList<>(List.of(c.bucket() == null ? "0" : "1", Long.toString(c.rateLimit()),
                     c.account() == null ? "0" : "1", Double.toString(c.cost())));
             moreBuckets(prefix, c.more(), keys, args);
-            redis.evalsha(releaseIfChargedSha, keys, args);
+            redis.evalsha(sha(Script.RELEASE_IF_CHARGED), keys, args);
             doubts.remove(d);
         }
     }

@@ -58,6 +58,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Whether the server was started and not stopped since. */
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
     /** Freezes the server (SIGSTOP): it keeps its connections but answers nothing, as a hung Redis does. */
     public void pause() throws IOException, InterruptedException {
         signal("-STOP");
