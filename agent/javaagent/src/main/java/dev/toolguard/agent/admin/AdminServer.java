@@ -265,56 +265,63 @@ public final class AdminServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Optional<Credential> user = authenticate(exchange);
-            if (user.isEmpty()) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"toolguard\"");
-                sendError(exchange, 401, "missing or wrong bearer token");
-                return;
+            // inside the try-with-resources: closing the exchange first would answer a bare 500 before these could
+            try {
+                route(exchange);
+            } catch (ApprovalStoreUnavailableException e) {
+                // the fleet's approvals are in a store that does not answer (SPEC §14): nothing to show or decide now
+                sendError(exchange, 503, "the shared state store does not answer: " + e.getMessage() + "; try again");
+            } catch (RuntimeException e) {
+                metrics.internalError();
+                sendError(exchange, 500, "internal error: " + e);
             }
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            AdminRole needed = neededRole(method, path);
-            if (!user.get().role().covers(needed)) {
-                sendError(exchange, 403, "user " + user.get().name() + " is a " + user.get().role().configName()
-                        + "; " + method + " " + path + " needs the role " + needed.configName());
-                return;
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        Optional<Credential> user = authenticate(exchange);
+        if (user.isEmpty()) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"toolguard\"");
+            sendError(exchange, 401, "missing or wrong bearer token");
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        AdminRole needed = neededRole(method, path);
+        if (!user.get().role().covers(needed)) {
+            sendError(exchange, 403, "user " + user.get().name() + " is a " + user.get().role().configName()
+                    + "; " + method + " " + path + " needs the role " + needed.configName());
+            return;
+        }
+        if (path.equals(APPROVALS) || path.equals(APPROVALS + "/")) {
+            if (allow(exchange, method, "GET")) {
+                listApprovals(exchange);
             }
-            if (path.equals(APPROVALS) || path.equals(APPROVALS + "/")) {
-                if (allow(exchange, method, "GET")) {
-                    listApprovals(exchange);
-                }
-            } else if (path.startsWith(APPROVALS + "/") && path.indexOf('/', APPROVALS.length() + 1) < 0) {
-                String id = path.substring(APPROVALS.length() + 1);
-                if (method.equals("GET")) {
-                    showApproval(exchange, id);
-                } else if (allow(exchange, method, "GET, POST")) {
-                    decide(exchange, id, user.get());
-                }
-            } else if (path.equals("/policy")) {
-                if (allow(exchange, method, "GET")) {
-                    showPolicy(exchange);
-                }
-            } else if (path.equals("/metrics")) {
-                if (allow(exchange, method, "GET")) {
-                    showMetrics(exchange);
-                }
-            } else if (path.equals("/tools")) {
-                if (allow(exchange, method, "GET")) {
-                    showTools(exchange);
-                }
-            } else if (path.equals("/audit/anchor")) {
-                if (allow(exchange, method, "GET")) {
-                    showAuditAnchor(exchange);
-                }
-            } else {
-                sendError(exchange, 404, "no such endpoint: " + path);
+        } else if (path.startsWith(APPROVALS + "/") && path.indexOf('/', APPROVALS.length() + 1) < 0) {
+            String id = path.substring(APPROVALS.length() + 1);
+            if (method.equals("GET")) {
+                showApproval(exchange, id);
+            } else if (allow(exchange, method, "GET, POST")) {
+                decide(exchange, id, user.get());
             }
-        } catch (ApprovalStoreUnavailableException e) {
-            // the fleet's approvals are in a store that does not answer (SPEC §14): nothing to show or decide now
-            sendError(exchange, 503, "the shared state store does not answer: " + e.getMessage() + "; try again");
-        } catch (RuntimeException e) {
-            metrics.internalError();
-            sendError(exchange, 500, "internal error: " + e);
+        } else if (path.equals("/policy")) {
+            if (allow(exchange, method, "GET")) {
+                showPolicy(exchange);
+            }
+        } else if (path.equals("/metrics")) {
+            if (allow(exchange, method, "GET")) {
+                showMetrics(exchange);
+            }
+        } else if (path.equals("/tools")) {
+            if (allow(exchange, method, "GET")) {
+                showTools(exchange);
+            }
+        } else if (path.equals("/audit/anchor")) {
+            if (allow(exchange, method, "GET")) {
+                showAuditAnchor(exchange);
+            }
+        } else {
+            sendError(exchange, 404, "no such endpoint: " + path);
         }
     }
 

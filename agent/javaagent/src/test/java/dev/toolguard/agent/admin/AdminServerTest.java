@@ -688,4 +688,34 @@ class AdminServerTest {
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.body()).contains("the audit log is not open");
     }
+
+    @Test
+    void approvalsInASharedStoreThatDoesNotAnswerAre503AndTheMetricsLeaveTheirCountOut() throws Exception {
+        dev.toolguard.policy.approval.ApprovalStore down = (dev.toolguard.policy.approval.ApprovalStore)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {dev.toolguard.policy.approval.ApprovalStore.class}, (proxy, method, args) -> {
+                            if (method.isDefault()) {
+                                return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                            }
+                            throw new dev.toolguard.policy.approval.ApprovalStoreUnavailableException(
+                                    "the shared state store does not answer", null);
+                        });
+        ApprovalService shared = ApprovalService.builder(audit::add, ApprovedCallAdmission.NO_LIMITS).store(down).build();
+        server = AdminServer.start(new AdminServer.Settings("127.0.0.1:0", "ADMIN_TOKEN", USERS, AdminLimits.DEFAULT,
+                Redaction.DEFAULT), ENV::get, shared, policy, metrics, diagnostics::add).orElseThrow();
+
+        HttpResponse<String> listing = get("/approvals");
+        HttpResponse<String> one = get("/approvals/apr_0123456789abcdef");
+        HttpResponse<String> decided = post("/approvals/apr_0123456789abcdef", "{\"decision\":\"approve\"}");
+        HttpResponse<String> scraped = get("/metrics");
+
+        assertThat(listing.statusCode()).as(listing.body()).isEqualTo(503);
+        assertThat(listing.body()).contains("the shared state store does not answer");
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(503);
+        assertThat(decided.statusCode()).as(decided.body()).isEqualTo(503);
+        assertThat(decided.body()).contains("was not decided", "try again");
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body()).doesNotContain("\ntoolguard_approvals_pending ");
+        assertThat(audit).isEmpty();
+    }
 }

@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * A support agent whose "model" is a fixed script of proposed tool calls for two users with different roles.
  * Each call is printed with its outcome: the tool's result, or the denial text exactly as the model would
  * read it. Run it with and without {@code -javaagent:toolguard-agent.jar} to see the difference.
- * With {@code --repeat <seconds>} it plays the script again and again, to watch a policy change take effect.
+ * With {@code --repeat <seconds>} it plays the script again and again, to watch a policy change take effect;
+ * with {@code --serve} it takes its calls from standard input instead, as one replica of a fleet ({@link Replica}).
  */
 public final class SupportAgent {
 
@@ -24,6 +25,10 @@ public final class SupportAgent {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--serve")) {
+            Replica.serve();
+            return;
+        }
         long repeatSeconds = args.length == 2 && args[0].equals("--repeat") ? Long.parseLong(args[1]) : 0;
         do {
             playScript();
@@ -38,10 +43,8 @@ public final class SupportAgent {
         for (User user : users()) {
             System.out.println();
             System.out.println("== " + user.id() + " (" + String.join(", ", user.roles()) + ")");
-            Map<String, Object> context = Map.of("user.id", user.id(), "user.email", user.email(),
-                    "user.roles", user.roles(), "tenant", "acme", "session.id", user.session());
             // the application tells ToolGuard who is calling; every tool call on this thread is decided for them
-            ToolGuard.runAs(context, () -> {
+            ToolGuard.runAs(contextOf(user), () -> {
                 for (ProposedCall call : user.script()) {
                     System.out.println(user.id() + "> " + call.tool() + " " + new TreeMap<>(call.arguments()));
                     System.out.println("   " + outcome(tools, call));
@@ -50,7 +53,13 @@ public final class SupportAgent {
         }
     }
 
-    private static String outcome(ToolBox tools, ProposedCall call) {
+    /** What the application knows about its caller, as it tells ToolGuard. */
+    static Map<String, Object> contextOf(User user) {
+        return Map.of("user.id", user.id(), "user.email", user.email(), "user.roles", user.roles(), "tenant", "acme",
+                "session.id", user.session());
+    }
+
+    static String outcome(ToolBox tools, ProposedCall call) {
         try {
             return "ok: " + tools.call(call);
         } catch (ToolCallDeniedException denied) {
