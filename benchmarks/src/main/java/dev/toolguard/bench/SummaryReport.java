@@ -53,10 +53,19 @@ public final class SummaryReport {
         ObjectMapper json = new ObjectMapper();
         JsonNode jmh = json.readTree(Path.of(args[0]).toFile());
         JsonNode startup = json.readTree(Path.of(args[1]).toFile());
-        Map<String, Double> summary = summarize(jmh, startup);
+        // SharedStateBenchmark writes the Redis commands per call beside the JMH file, when it ran
+        Path roundTrips = Path.of(args[0]).resolveSibling("redis-roundtrips.json");
+        JsonNode redis = Files.exists(roundTrips) ? json.readTree(roundTrips.toFile()) : null;
+        Map<String, Double> summary = summarize(jmh, startup, redis);
+        java.util.List<String> notes = notes(summary);
+        com.fasterxml.jackson.databind.node.ObjectNode out = json.valueToTree(summary);
+        if (!notes.isEmpty()) {
+            out.putPOJO("notes", notes);
+        }
         Files.writeString(Path.of(args[2]),
-                json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary) + System.lineSeparator());
+                json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out) + System.lineSeparator());
         print(jmh, summary, System.out);
+        notes.forEach(n -> System.out.println("note: " + n));
         boolean allMet = true;
         for (Goal g : GOALS) {
             Double value = summary.get(g.key());
@@ -65,8 +74,17 @@ public final class SummaryReport {
         System.out.println(allMet ? "All goals met." : "Some goals were missed (see above).");
     }
 
-    /** Computes every summary key from the JMH results and the start-up probe. */
+    /** Computes every summary key from the JMH results and the start-up probe (without the Redis run's count). */
     static Map<String, Double> summarize(JsonNode jmh, JsonNode startup) {
+        return summarize(jmh, startup, null);
+    }
+
+    /**
+     * Computes every summary key; with SharedStateBenchmark's results (and {@code redis}, the commands it counted),
+     * the Redis keys too: {@code redis_roundtrips_per_call} and {@code redis_added_latency_ns}, the limited call on
+     * Redis over the same call with its token in memory.
+     */
+    static Map<String, Double> summarize(JsonNode jmh, JsonNode startup, JsonNode redis) {
         double b0 = score(jmh, "GuardedCallBenchmark.b0_unguarded", null);
         double g1 = score(jmh, "GuardedCallBenchmark.g1_guardedAllow", null);
         double g1x2 = score(jmh, "GuardedCallBenchmark.g1_guardedAllow_2threads", null);
@@ -115,7 +133,26 @@ public final class SummaryReport {
             double spin2 = score(jmh, "MachineBenchmark.spin_2threads", null);
             s.put("machine_threads2_over_threads1", (2 / spin2) / (1 / spin));
         }
+        if (has(jmh, "SharedStateBenchmark.r_limitedRedis") && has(jmh, "SharedStateBenchmark.m_limitedMemory")) {
+            s.put("redis_added_latency_ns", score(jmh, "SharedStateBenchmark.r_limitedRedis", null)
+                    - score(jmh, "SharedStateBenchmark.m_limitedMemory", null));
+            if (redis != null && redis.has("redis_roundtrips_per_call")) {
+                s.put("redis_roundtrips_per_call", redis.path("redis_roundtrips_per_call").asDouble());
+            }
+        }
         return s;
+    }
+
+    /** Why keys are missing from a summary: said in {@code summary.json} ("notes") and under the table. */
+    static java.util.List<String> notes(Map<String, Double> summary) {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (!summary.containsKey("redis_added_latency_ns")) {
+            notes.add("redis_roundtrips_per_call and redis_added_latency_ns are missing: SharedStateBenchmark did not"
+                    + " run on Redis (no redis-server on the PATH, or left out with -e)");
+        } else if (!summary.containsKey("redis_roundtrips_per_call")) {
+            notes.add("redis_roundtrips_per_call is missing: the Redis run wrote no " + "redis-roundtrips.json");
+        }
+        return notes;
     }
 
     static boolean has(JsonNode jmh, String benchmarkSuffix) {

@@ -26,7 +26,8 @@ class BenchmarkListTest {
             "GuardedCallBenchmark.b0_unguarded", "GuardedCallBenchmark.g1_guardedAllow",
             "GuardedCallBenchmark.g1_guardedAllow_2threads", "GuardedCallBenchmark.g2_guardedSchema",
             "GuardedCallBenchmark.d_guardedDeny", "PolicyOnlyBenchmark.g0_decideOnly",
-            "LoopbackHttpBenchmark.s0_loopbackHttp", "ExpressionBenchmark.ours", "ExpressionBenchmark.cel"}) {
+            "LoopbackHttpBenchmark.s0_loopbackHttp", "ExpressionBenchmark.ours", "ExpressionBenchmark.cel",
+            "SharedStateBenchmark.m_limitedMemory", "SharedStateBenchmark.r_limitedRedis"}) {
             // each benchmark method has a generated class named after it
             assertThat(list).as(variant).contains("dev.toolguard.bench.jmh_generated." + variant.replace('.', '_') + "_jmhTest");
         }

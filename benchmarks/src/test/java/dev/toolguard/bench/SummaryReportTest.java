@@ -58,6 +58,25 @@ class SummaryReportTest {
     }
 
     @Test
+    void theRedisKeysComeFromTheSharedStateRunAndAreNotedWhenItDidNotRun() throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode with = (com.fasterxml.jackson.databind.node.ArrayNode) results().deepCopy();
+        with.add(json.readTree("{\"benchmark\":\"dev.toolguard.bench.SharedStateBenchmark.m_limitedMemory\","
+                + "\"primaryMetric\":{\"score\":400.0}}"));
+        with.add(json.readTree("{\"benchmark\":\"dev.toolguard.bench.SharedStateBenchmark.r_limitedRedis\","
+                + "\"primaryMetric\":{\"score\":30400.0}}"));
+
+        Map<String, Double> s = SummaryReport.summarize(with, json.readTree("{\"startup_overhead_ms\": 1}"),
+                json.readTree("{\"redis_roundtrips_per_call\": 1.0, \"calls\": 5000}"));
+        Map<String, Double> without = SummaryReport.summarize(results(), json.readTree("{\"startup_overhead_ms\": 1}"));
+
+        assertThat(s.get("redis_added_latency_ns")).isCloseTo(30000.0, within(1e-9));
+        assertThat(s.get("redis_roundtrips_per_call")).isCloseTo(1.0, within(1e-9));
+        assertThat(SummaryReport.notes(s)).isEmpty();
+        assertThat(without).doesNotContainKeys("redis_added_latency_ns", "redis_roundtrips_per_call");
+        assertThat(SummaryReport.notes(without)).singleElement().asString().contains("no redis-server on the PATH");
+    }
+
+    @Test
     void aMissingVariantIsNamed() throws Exception {
         JsonNode onlyB0 = json.readTree("[{\"benchmark\":\"dev.toolguard.bench.GuardedCallBenchmark.b0_unguarded\","
                 + "\"primaryMetric\":{\"score\":2.0}}]");
