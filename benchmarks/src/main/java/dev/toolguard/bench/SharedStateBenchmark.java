@@ -21,7 +21,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisMonitor;
 
 import java.io.File;
 import java.io.IOException;
@@ -32,15 +34,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * SPEC §14 on loopback: a rate-limited call decided with its token in memory ({@code m_limitedMemory}) and in a
  * Redis server started for the run ({@code r_limitedRedis}). The difference is the latency Redis adds; the commands
- * Redis ran during the run, divided by the calls, are the round trips per call (written to
- * {@link #ROUNDTRIPS_FILE} for the summary). Without {@code redis-server} on the PATH, {@link RunAll} leaves the
- * Redis variant out and the summary says so.
+ * After the run, {@code MONITOR} watches a thousand more calls: the commands clients sent (the ones a script ran
+ * on the server are not round trips, and MONITOR marks them {@code lua}), divided by the calls, are the round trips
+ * per call, written to {@link #ROUNDTRIPS_FILE} for the summary. MONITOR slows Redis down, so it watches only then.
+ * Without {@code redis-server} on the PATH, {@link RunAll} leaves the Redis variant out and the summary says so.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -49,9 +53,9 @@ public class SharedStateBenchmark {
 
     static final String POLICY = "benchmarks/config/limited.yaml";
     static final Path ROUNDTRIPS_FILE = Path.of("benchmarks/target/redis-roundtrips.json");
-    /** Commands a connection or the harness runs, not a call: leaving them out counts the calls' own. */
-    private static final Set<String> NOT_PER_CALL = Set.of("info", "ping", "client", "hello", "auth", "select",
-            "script", "command", "config");
+    /** Calls watched by MONITOR after the measured run. */
+    private static final int WATCHED_CALLS = 1000;
+    private static final String END_MARK = "toolguard-bench-end";
 
     static final ToolCall CALL = new ToolCall("issue_refund", Map.of("customer_id", "c-1", "amount", 150.0),
             Map.of("user", Map.of("id", "u-bench"), "tenant", "acme"));
@@ -72,8 +76,6 @@ public class SharedStateBenchmark {
         Process server;
         RedisSharedState store;
         int port;
-        long commandsBefore;
-        long calls;
 
         @Setup(Level.Trial)
         public void start() throws Exception {
@@ -102,16 +104,15 @@ public class SharedStateBenchmark {
             store = new RedisSharedState(new RedisSettings(URI.create("redis://127.0.0.1:" + port + "/0"), null,
                     "bench:", Duration.ofSeconds(1)), SharedState.OnUnavailable.DENY, StateListener.NONE);
             engine = new PolicyEngine(bundle(), EngineState.sharedIn(store));
-            commandsBefore = commands(port);
         }
 
         @TearDown(Level.Trial)
-        public void stop() throws IOException, InterruptedException {
+        public void stop() throws Exception {
             try {
-                double perCall = calls == 0 ? 0 : (double) (commands(port) - commandsBefore) / calls;
+                double perCall = (double) commandsSentBy(this) / WATCHED_CALLS;
                 Files.createDirectories(ROUNDTRIPS_FILE.getParent());
-                Files.writeString(ROUNDTRIPS_FILE, "{\"redis_roundtrips_per_call\": " + perCall + ", \"calls\": " + calls
-                        + "}\n");
+                Files.writeString(ROUNDTRIPS_FILE, "{\"redis_roundtrips_per_call\": " + perCall + ", \"calls\": "
+                        + WATCHED_CALLS + "}\n");
             } finally {
                 store.close();
                 server.destroy();
@@ -133,27 +134,51 @@ public class SharedStateBenchmark {
         PendingCharges charges = PendingCharges.open();
         Decision d = s.engine.decide(CALL);
         charges.commit();
-        s.calls++;
         return d;
     }
 
-    /** Every command Redis ran so far that a call could have sent, from {@code INFO commandstats}. */
-    static long commands(int port) {
-        long total = 0;
-        try (Jedis j = new Jedis("127.0.0.1", port)) {
-            for (String line : j.info("commandstats").split("\r?\n")) {
-                if (!line.startsWith("cmdstat_")) {
-                    continue;
-                }
-                String command = line.substring("cmdstat_".length(), line.indexOf(':'));
-                String base = command.contains("|") ? command.substring(0, command.indexOf('|')) : command;
-                if (!NOT_PER_CALL.contains(base)) {
-                    String rest = line.substring(line.indexOf("calls=") + "calls=".length());
-                    total += Long.parseLong(rest.substring(0, rest.indexOf(',')));
-                }
+    /** The commands clients sent while {@link #WATCHED_CALLS} calls were decided, as MONITOR saw them. */
+    static long commandsSentBy(OnRedis s) throws Exception {
+        AtomicLong sent = new AtomicLong();
+        CountDownLatch watching = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
+        Jedis monitor = new Jedis("127.0.0.1", s.port);
+        Thread watcher = new Thread(() -> {
+            try {
+                monitor.monitor(new JedisMonitor() {
+                    @Override
+                    public void proceed(Connection client) {
+                        watching.countDown();
+                        super.proceed(client);
+                    }
+
+                    @Override
+                    public void onCommand(String command) {
+                        if (command.contains(END_MARK)) {
+                            ended.countDown();
+                        } else if (!command.contains(" lua] ")) {
+                            sent.incrementAndGet(); // a script's own commands are marked [<db> lua]
+                        }
+                    }
+                });
+            } catch (RuntimeException closed) {
+                // the connection was closed to end the watch
             }
+        }, "monitor");
+        watcher.setDaemon(true);
+        watcher.start();
+        watching.await(10, TimeUnit.SECONDS);
+        for (int i = 0; i < WATCHED_CALLS; i++) {
+            PendingCharges charges = PendingCharges.open();
+            s.engine.decide(CALL);
+            charges.commit();
         }
-        return total;
+        try (Jedis marker = new Jedis("127.0.0.1", s.port)) {
+            marker.echo(END_MARK); // MONITOR shows commands in order: once this is seen, every call's are
+        }
+        ended.await(10, TimeUnit.SECONDS);
+        monitor.close();
+        return sent.get();
     }
 
     /** The {@code redis-server} on the PATH, or null. */
