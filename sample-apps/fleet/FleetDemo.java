@@ -81,7 +81,7 @@ public final class FleetDemo {
     private int run() throws Exception {
         String agent = Path.of(options.getOrDefault("agent", "agent/javaagent/target/toolguard-agent.jar")).toAbsolutePath().toString();
         String sample = Path.of(options.getOrDefault("sample", "sample-apps/plain-java/target/sample-plain-java.jar")).toAbsolutePath().toString();
-        String api = Path.of(options.getOrDefault("api", apiJar())).toAbsolutePath().toString();
+        String api = Path.of(options.containsKey("api") ? options.get("api") : apiJar()).toAbsolutePath().toString();
         Path fleet = Path.of(options.getOrDefault("fleet", "sample-apps/fleet")).toAbsolutePath();
         Path rules = fleet.resolveSibling("plain-java").resolve("rules.yaml");
         deleteTree(work);

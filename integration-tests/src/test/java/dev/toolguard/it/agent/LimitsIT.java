@@ -52,6 +52,15 @@ class LimitsIT {
     }
 
     @Test
+    void aTierConditionalLimitAndACrossToolLimitPerUserAreExactUnderEightRacingThreads() {
+        // SPEC §14: 80 calls each; a background agent's user gets the tier's 10, an interactive one the 30 of all
+        assertThat(app.stdoutLines()).contains(
+                "read_file background: bodies=10 calls=80 denied={tools.read_file.rate_limit[1]=70}",
+                "read_file interactive: bodies=30 calls=80 denied={tools.read_file.rate_limit[0]=50}",
+                "files.*: bodies=12 calls=80 denied={limits[0]=68}");
+    }
+
+    @Test
     void theRateLimitRaceIsAuditedAsTwentyAllowsByTheRuleAndTheRestDeniedByTheLimit() {
         List<JsonNode> decisions = decisionsOf("send_sms");
 
@@ -93,7 +102,7 @@ class LimitsIT {
         Set<String> outcomes = AuditFile.ofType(scenario.audit(), "outcome").stream()
                 .map(o -> o.path("id").asText()).collect(Collectors.toSet());
 
-        assertThat(allowed).hasSize(20 + 3 + 4);
+        assertThat(allowed).hasSize(20 + 3 + 4 + 10 + 30 + 12);
         assertThat(outcomes).isEqualTo(allowed);
     }
 

@@ -95,6 +95,10 @@ class SharedStateIT {
         }
         assertThat(jvms.stream().mapToInt(p -> bodies(p, "send_sms")).sum()).isEqualTo(20);
         assertThat(jvms.stream().mapToInt(p -> bodies(p, "issue_refund")).sum()).isEqualTo(3);
+        // limit lists (a tier's entry, a bundle-level limit across tools) hold across the JVMs too
+        assertThat(jvms.stream().mapToInt(p -> bodies(p, "read_file background")).sum()).isEqualTo(10);
+        assertThat(jvms.stream().mapToInt(p -> bodies(p, "read_file interactive")).sum()).isEqualTo(30);
+        assertThat(jvms.stream().mapToInt(p -> bodies(p, "files.*")).sum()).isEqualTo(12);
         for (AgentProcess p : jvms) {
             p.assertNoAdviceFailures();
         }

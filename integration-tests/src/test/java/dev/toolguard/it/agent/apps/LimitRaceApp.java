@@ -15,12 +15,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Races threads, released together by one latch, at a rate-limited tool and then at a budgeted one, as user u1
  * of tenant acme; counts the bodies that ran and the denials by rule. Then repeats one search in one session
- * and tries another, printing each outcome. Arguments: threads, calls per thread.
+ * and tries another, printing each outcome. Then races at limit lists (SPEC §14): {@code read_file} as a background
+ * agent's user and as an interactive one, and {@code files.read} and {@code files.write} together under one
+ * bundle-level limit per user. Arguments: threads, calls per thread.
  */
 public class LimitRaceApp {
 
     private final AtomicInteger smsSent = new AtomicInteger();
     private final AtomicInteger refunds = new AtomicInteger();
+    private final AtomicInteger filesRead = new AtomicInteger();
+    private final AtomicInteger fileOps = new AtomicInteger();
+
+    @GuardedTool(name = "read_file")
+    public void readFile(String path) {
+        filesRead.incrementAndGet();
+    }
+
+    @GuardedTool(name = "files.read")
+    public void filesRead(String path) {
+        fileOps.incrementAndGet();
+    }
+
+    @GuardedTool(name = "files.write")
+    public void filesWrite(String path) {
+        fileOps.incrementAndGet();
+    }
 
     @GuardedTool(name = "send_sms")
     public void sendSms(String to, String text) {
@@ -53,17 +72,35 @@ public class LimitRaceApp {
                 }
             }
         });
+        race("read_file background", threads, calls, () -> app.readFile("/tmp/a"), app.filesRead,
+                Map.of("user.id", "u-bg", "agent.tier", "background"));
+        app.filesRead.set(0);
+        race("read_file interactive", threads, calls, () -> app.readFile("/tmp/a"), app.filesRead,
+                Map.of("user.id", "u-ia", "agent.tier", "interactive"));
+        AtomicInteger turn = new AtomicInteger();
+        race("files.*", threads, calls, () -> {
+            if (turn.incrementAndGet() % 2 == 0) {
+                app.filesRead("/tmp/a");
+            } else {
+                app.filesWrite("/tmp/a");
+            }
+        }, app.fileOps, Map.of("user.id", "u-x"));
         System.out.println("done");
     }
 
     /** Prints {@code <tool>: bodies=<n> calls=<n> denied={rule=count}}. */
     private static void race(String tool, int threads, int calls, Runnable call, AtomicInteger bodies) throws Exception {
+        race(tool, threads, calls, call, bodies, Map.of("user.id", "u1", "tenant", "acme"));
+    }
+
+    private static void race(String tool, int threads, int calls, Runnable call, AtomicInteger bodies,
+                             Map<String, ?> context) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         AtomicInteger made = new AtomicInteger();
         Map<String, AtomicInteger> denied = new ConcurrentHashMap<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> ToolGuard.runAs(Map.of("user.id", "u1", "tenant", "acme"), () -> {
+            Thread worker = new Thread(() -> ToolGuard.runAs(context, () -> {
                 try {
                     start.await();
                 } catch (InterruptedException e) {
