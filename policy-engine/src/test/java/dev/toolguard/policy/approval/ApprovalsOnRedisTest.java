@@ -219,6 +219,26 @@ class ApprovalsOnRedisTest {
     }
 
     @Test
+    void aCallWaitingWhileRedisIsStoppedKeepsWaitingAndRunsOnceRedisIsBackAndItIsApprovedElsewhere() throws Exception {
+        ApprovalService a = replica(OnUnavailable.DENY);
+        ApprovalService b = replica(OnUnavailable.DENY);
+        Future<Decision> waiting = callers.submit(() -> a.resolve("call-1", refund(5000), waitFor()));
+        String id = onlyPendingId(b);
+
+        redis.stop();
+        assertThat(b.decide(id, true, "alice", "ok").outcome()).isEqualTo(ApproverVerdict.Outcome.UNAVAILABLE);
+        assertThat(waiting).isNotDone();
+        redis.restart();
+        await().atMost(Duration.ofSeconds(2)).until(() -> b.decide(id, true, "alice", "ok").outcome()
+                == ApproverVerdict.Outcome.DECIDED);
+
+        // woken by the resubscription (or the approval's message), well before its 5-minute re-check
+        await().atMost(Duration.ofSeconds(2)).until(waiting::isDone);
+        assertThat(waiting.get().action()).isEqualTo(Action.ALLOW);
+        assertThat(waiting.get().reason()).isEqualTo("approved by alice (approval " + id + ")");
+    }
+
+    @Test
     void withLocalAStoppedRedisKeepsNewRequestsInMemoryButNeverAdmitsOneItCannotRead() throws Exception {
         ApprovalService a = replica(OnUnavailable.LOCAL);
         ApprovalService b = replica(OnUnavailable.LOCAL);

@@ -264,6 +264,11 @@ public final class RedisApprovalStore implements ApprovalStore, AutoCloseable {
         }
     }
 
+    /** Redis answers again: every waiting call reads its approval now (a message may have come while it could not). */
+    void answersAgain() {
+        tell(null);
+    }
+
     private void listen() {
         while (!closed) {
             JedisPubSub s = new JedisPubSub() {

@@ -367,6 +367,10 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
             }
             if (problem == null && answering.compareAndSet(false, true)) {
                 listener.switched(true, "the shared state store " + settings.where() + " answers again");
+                RedisApprovalStore waiting = approvals;
+                if (waiting != null) {
+                    waiting.answersAgain(); // calls that could not read their approval meanwhile look again now
+                }
             }
         } catch (Throwable t) {
             // the probe must keep running whatever happens; the next one tries again
