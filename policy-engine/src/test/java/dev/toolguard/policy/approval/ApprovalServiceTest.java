@@ -76,6 +76,22 @@ class ApprovalServiceTest {
     }
 
     @Test
+    void anApprovedCallKeepsTheRevisionAndKeyOfTheSignedBundleThatAskedForItsRecord() throws Exception {
+        ApprovalService service = service();
+        Decision signed = new Decision(Action.REQUIRE_APPROVAL, true, "refunds over 2000 need a manager", RULE, null,
+                "support-agent", "v1", "ab".repeat(32), 900, waitFor().approval(), List.of(), Decision.Origin.POLICY,
+                new dev.toolguard.policy.load.BundleSignature(7, "f0bc83dcb404fbac"));
+        Future<Decision> result = callInBackground(service, refund(5000), signed);
+
+        service.decide(onlyPendingId(service), true, "alice", "ok");
+
+        await().until(result::isDone);
+        assertThat(result.get().action()).isEqualTo(Action.ALLOW);
+        assertThat(result.get().policySignature()).isEqualTo(new dev.toolguard.policy.load.BundleSignature(7,
+                "f0bc83dcb404fbac"));
+    }
+
+    @Test
     void aWaitingCallIsSettledByTheAdmissionOfTheEngineThatAskedNotTheServicesDefault() throws Exception {
         ApprovalService service = service(); // its default admission admits everything
         ApprovedCallAdmission askingBundle = (call, approved) -> new Decision(Action.DENY, true,
