@@ -25,8 +25,8 @@ import java.util.List;
 public final class RunAll {
 
     private static final String GUARDED =
-            "dev\.toolguard\.bench\.(GuardedCallBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark"
-            + "|EgressBenchmark|SharedStateBenchmark)\.";
+            "dev\\\\.toolguard\\\\.bench\\\\.(GuardedCallBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark"
+            + "|EgressBenchmark|SharedStateBenchmark)\\\\.";
     private static final String EXPRESSIONS = "dev\\.toolguard\\.bench\\.ExpressionBenchmark\\.";
 
     private RunAll() {
