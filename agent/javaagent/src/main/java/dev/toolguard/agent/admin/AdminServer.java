@@ -64,6 +64,10 @@ public final class AdminServer implements AutoCloseable {
     private volatile AuditAnchorSource auditAnchor;
     /** Null until the agent hands over its tool registry; {@code GET /tools} is a 503 meanwhile. */
     private volatile GuardedTools tools;
+    /** Makes the console when it is first asked for; null: no console, {@code /} needs a bearer token as any path. */
+    private volatile java.util.function.Function<ConsolePages.Host, ConsolePages> consoleFactory;
+    private ConsolePages console;
+    private final AdminLimits limits;
 
     /**
      * @param listen    {@code host:port}, {@code :port} or {@code port}; without a host, loopback
@@ -89,19 +93,28 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** A named user of the admin API, whose bearer token is read from {@code tokenEnv}. */
-    public record User(String name, String tokenEnv, AdminRole role) {
+    /**
+     * A named user of the admin API and the console, whose token is read from the environment variable
+     * {@code tokenEnv}, or else from {@code tokenFile}.
+     */
+    public record User(String name, String tokenEnv, java.nio.file.Path tokenFile, AdminRole role) {
+
+        /** A user whose token is in an environment variable. */
+        public User(String name, String tokenEnv, AdminRole role) {
+            this(name, tokenEnv, null, role);
+        }
     }
 
     /** A user with the SHA-256 of their token: digests have one length, so comparing them leaks no length. */
     private record Credential(String name, AdminRole role, byte[] tokenDigest) {
     }
 
-    private AdminServer(BoundedHttpServer server, List<Credential> users, int maxBodyBytes, ApprovalService approvals,
+    private AdminServer(BoundedHttpServer server, List<Credential> users, AdminLimits limits, ApprovalService approvals,
                         PolicyStatus policy, Metrics metrics, Redaction redaction) {
         this.server = server;
         this.users = users;
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = limits.maxBodyBytes();
+        this.limits = limits;
         this.approvals = approvals;
         this.policy = policy;
         this.metrics = metrics;
@@ -136,7 +149,7 @@ public final class AdminServer implements AutoCloseable {
         }
         try {
             BoundedHttpServer http = BoundedHttpServer.bind(address, settings.limits(), "toolguard-admin-");
-            AdminServer admin = new AdminServer(http, users, settings.limits().maxBodyBytes(), approvals, policy,
+            AdminServer admin = new AdminServer(http, users, settings.limits(), approvals, policy,
                     metrics, settings.redaction());
             http.serve(admin::handle);
             return Optional.of(admin);
@@ -154,7 +167,12 @@ public final class AdminServer implements AutoCloseable {
 
     /** Null when {@code token} is long enough, else why not, naming the variable and never the token. */
     public static String tokenTooShort(String variable, String token) {
-        return token.trim().length() >= MIN_TOKEN_CHARS ? null : "the token in environment variable " + variable
+        return tokenTooShortIn("environment variable " + variable, token);
+    }
+
+    /** As {@link #tokenTooShort}, for a token read from {@code source} ({@code file /run/secrets/alice}, say). */
+    public static String tokenTooShortIn(String source, String token) {
+        return token.trim().length() >= MIN_TOKEN_CHARS ? null : "the token in " + source
                 + " is shorter than " + MIN_TOKEN_CHARS + " characters; the admin API needs a longer one "
                 + "(e.g. openssl rand -hex 32)";
     }
@@ -176,12 +194,29 @@ public final class AdminServer implements AutoCloseable {
             names.add(TOKEN_ENV_USER);
         }
         for (User user : settings.users()) {
-            String secret = env.apply(user.tokenEnv());
-            if (secret == null || secret.isBlank()) {
-                throw new IllegalArgumentException("environment variable " + user.tokenEnv() + " (the token of admin user "
-                        + user.name() + ") is not set");
+            String secret;
+            String source;
+            if (user.tokenFile() != null) {
+                source = "file " + user.tokenFile();
+                try {
+                    secret = java.nio.file.Files.readString(user.tokenFile(), StandardCharsets.UTF_8);
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot read the " + source + " (the token of admin user "
+                            + user.name() + "): " + e.getClass().getSimpleName());
+                }
+                if (secret.isBlank()) {
+                    throw new IllegalArgumentException("the " + source + " (the token of admin user " + user.name()
+                            + ") is empty");
+                }
+            } else {
+                source = "environment variable " + user.tokenEnv();
+                secret = env.apply(user.tokenEnv());
+                if (secret == null || secret.isBlank()) {
+                    throw new IllegalArgumentException("environment variable " + user.tokenEnv()
+                            + " (the token of admin user " + user.name() + ") is not set");
+                }
             }
-            String tooShort = tokenTooShort(user.tokenEnv(), secret);
+            String tooShort = tokenTooShortIn(source, secret);
             if (tooShort != null) {
                 throw new IllegalArgumentException(tooShort + " (the token of admin user " + user.name() + ")");
             }
@@ -222,6 +257,42 @@ public final class AdminServer implements AutoCloseable {
     /** Serves {@code GET /tools} from {@code source} (SPEC §12); without one it answers 503. */
     public void serveTools(GuardedTools source) {
         this.tools = source;
+    }
+
+    /**
+     * Serves the web console at {@code /} (SPEC §16), made by {@code factory} when a console page is first asked
+     * for: an agent whose console nobody opens never loads its classes.
+     */
+    public void serveConsole(java.util.function.Function<ConsolePages.Host, ConsolePages> factory) {
+        this.consoleFactory = factory;
+    }
+
+    /** True for the paths the console answers: {@code /} and everything under {@code /console/}. */
+    static boolean consolePath(String path) {
+        return path.equals("/") || path.equals("/console") || path.startsWith("/console/");
+    }
+
+    private synchronized ConsolePages console() {
+        if (console == null) {
+            AdminServer admin = this;
+            console = consoleFactory.apply(new ConsolePages.Host() {
+                @Override
+                public Optional<AdminUser> userOf(String token) {
+                    return admin.userOf(token).map(c -> new AdminUser(c.name(), c.role()));
+                }
+
+                @Override
+                public AuditAnchorSource auditAnchor() {
+                    return admin.auditAnchor;
+                }
+
+                @Override
+                public AdminLimits limits() {
+                    return admin.limits;
+                }
+            });
+        }
+        return console;
     }
 
     /** The address actually bound (the port is chosen by the OS when 0 was asked). */
@@ -267,6 +338,10 @@ public final class AdminServer implements AutoCloseable {
         try (exchange) {
             // inside the try-with-resources: closing the exchange first would answer a bare 500 before these could
             try {
+                if (consoleFactory != null && consolePath(exchange.getRequestURI().getPath())) {
+                    console().handle(exchange); // signs people in with its own session cookie
+                    return;
+                }
                 route(exchange);
             } catch (ApprovalStoreUnavailableException e) {
                 // the fleet's approvals are in a store that does not answer (SPEC §14): nothing to show or decide now
@@ -331,7 +406,15 @@ public final class AdminServer implements AutoCloseable {
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
-        byte[] presented = digest(header.substring(7).trim());
+        return userOf(header.substring(7));
+    }
+
+    /** The user whose token {@code token} is; every user's token is compared, so timing tells nothing. */
+    private Optional<Credential> userOf(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        byte[] presented = digest(token.trim());
         Credential found = null;
         for (Credential user : users) {
             if (MessageDigest.isEqual(user.tokenDigest(), presented) && found == null) {

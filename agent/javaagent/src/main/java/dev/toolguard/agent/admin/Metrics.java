@@ -95,6 +95,22 @@ public final class Metrics {
         egress[kind.ordinal()][outcome].increment();
     }
 
+    /**
+     * Decisions since the start by action ({@code allow}, {@code deny}, {@code require_approval}), summed over
+     * tools: the sums of {@code toolguard_decisions_total}, which the console's overview shows.
+     */
+    public Map<String, Long> totalsByAction() {
+        Map<String, Long> totals = new java.util.LinkedHashMap<>();
+        for (Action action : Action.values()) {
+            long sum = 0;
+            for (LongAdder[] byAction : decisions.values()) {
+                sum += byAction[action.ordinal()].sum();
+            }
+            totals.put(action.wireName(), sum);
+        }
+        return totals;
+    }
+
     /** Counts one policy reload attempt. */
     public void reloaded(boolean ok) {
         (ok ? reloadsOk : reloadsFailed).increment();

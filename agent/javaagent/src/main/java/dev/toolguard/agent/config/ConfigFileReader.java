@@ -405,18 +405,25 @@ final class ConfigFileReader {
         for (LocatedNode item : seq.items()) {
             Map<String, String> fields = new LinkedHashMap<>();
             Map<String, LocatedNode> at = new LinkedHashMap<>();
-            forEachKey(item, "admin.users[].", Set.of("name", "token_env", "role"), (key, value) -> {
+            forEachKey(item, "admin.users[].", Set.of("name", "token_env", "token_file", "role"), (key, value) -> {
                 at.put(key, value);
                 scalar(value, "admin.users[]." + key).ifPresent(v -> fields.put(key, v));
             });
             if (!(item instanceof LocatedMap)) {
                 continue;
             }
-            List<String> missing = java.util.stream.Stream.of("name", "token_env", "role")
-                    .filter(k -> !at.containsKey(k)).toList();
+            List<String> missing = new ArrayList<>(java.util.stream.Stream.of("name", "role")
+                    .filter(k -> !at.containsKey(k)).toList());
+            if (!at.containsKey("token_env") && !at.containsKey("token_file")) {
+                missing.add(missing.isEmpty() ? 0 : 1, "token_env (or token_file)");
+            }
             if (!missing.isEmpty()) {
                 problem(item, "admin.users entry lacks " + String.join(", ", missing)
-                        + " (each user is {name, token_env, role})");
+                        + " (each user is {name, token_env, role}, or {name, token_file, role})");
+                continue;
+            }
+            if (at.containsKey("token_env") && at.containsKey("token_file")) {
+                problem(at.get("token_file"), "admin.users entry has both token_env and token_file: give one of them");
                 continue;
             }
             if (fields.size() < 3) {
@@ -431,7 +438,9 @@ final class ConfigFileReader {
             } else if (role.isEmpty()) {
                 problem(at.get("role"), "admin.users role must be viewer, approver or admin, not '" + fields.get("role") + "'");
             } else {
-                users.add(new AdminUserSpec(name, fields.get("token_env"), role.get(), where(item)));
+                String file = fields.get("token_file");
+                users.add(new AdminUserSpec(name, fields.get("token_env"), file == null ? null : dir.resolve(file).normalize(),
+                        role.get(), where(item)));
             }
         }
         return users;

@@ -55,12 +55,24 @@ public final class ConfigResolver {
             problems.add(new ConfigProblem("environment " + b.adminTokenEnv, tooShort));
         }
         for (AdminUserSpec user : b.adminUsers) {
-            String token = env.get(user.tokenEnv());
-            if (token == null || token.isBlank()) {
-                problems.add(new ConfigProblem(user.where(), "environment variable " + user.tokenEnv()
-                        + " (the token of admin user " + user.name() + ") is not set"));
-            } else if (b.adminListen != null) {
-                String userTooShort = dev.toolguard.agent.admin.AdminServer.tokenTooShort(user.tokenEnv(), token);
+            String token = null;
+            if (user.tokenFile() != null) {
+                try {
+                    token = user.token().read(env);
+                } catch (java.io.IOException e) {
+                    problems.add(new ConfigProblem(user.where(), "the token of admin user " + user.name()
+                            + " cannot be read: " + e.getMessage()));
+                }
+            } else {
+                token = env.get(user.tokenEnv());
+                if (token == null || token.isBlank()) {
+                    problems.add(new ConfigProblem(user.where(), "environment variable " + user.tokenEnv()
+                            + " (the token of admin user " + user.name() + ") is not set"));
+                    token = null;
+                }
+            }
+            if (token != null && b.adminListen != null) {
+                String userTooShort = dev.toolguard.agent.admin.AdminServer.tokenTooShortIn(user.token().toString(), token);
                 if (userTooShort != null) {
                     problems.add(new ConfigProblem(user.where(), userTooShort + " (the token of admin user " + user.name() + ")"));
                 }

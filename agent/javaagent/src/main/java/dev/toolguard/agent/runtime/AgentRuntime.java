@@ -1,6 +1,8 @@
 package dev.toolguard.agent.runtime;
 
 import dev.toolguard.agent.admin.AdminServer;
+import dev.toolguard.agent.console.WebConsole;
+import dev.toolguard.agent.console.PolicyTexts;
 import dev.toolguard.agent.admin.GuardedTools;
 import dev.toolguard.agent.admin.Metrics;
 import dev.toolguard.agent.admin.PolicyStatus;
@@ -397,7 +399,18 @@ public final class AgentRuntime {
         }
         ApprovalService approvals = approvalsBuilder.build();
         ApprovalGate gate = new ReloadingApprovalGate(approvals, active);
-        active.onSwap(approvals::reconsiderWaiting);
+        // the console's policy page shows the deciding bundle's text and its diff against the one before, so the
+        // text is kept as each bundle starts deciding (only with the admin server, which serves the console)
+        PolicyTexts policyTexts = config.adminListen() == null ? null : new PolicyTexts(config.policyMaxBytes());
+        active.onSwap(() -> {
+            approvals.reconsiderWaiting();
+            if (policyTexts != null) {
+                policyTexts.deciding(() -> active.current().bundle());
+            }
+        });
+        if (policyTexts != null) {
+            policyTexts.deciding(() -> active.current().bundle()); // the first bundle may have swapped in already
+        }
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
                 auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
                 false, module -> {
@@ -413,15 +426,21 @@ public final class AgentRuntime {
 
         InetSocketAddress adminAddress = null;
         AuditLog anchored = audit;
+        java.nio.file.Path consoleAuditFile = config.auditToStderr() ? null
+                : java.nio.file.Path.of(config.auditFile()).toAbsolutePath();
         if (config.adminListen() != null) {
             List<AdminServer.User> adminUsers = config.adminUsers().stream()
-                    .map(u -> new AdminServer.User(u.name(), u.tokenEnv(), u.role())).toList();
+                    .map(u -> new AdminServer.User(u.name(), u.tokenEnv(), u.tokenFile(), u.role())).toList();
             adminAddress = AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(),
                             adminUsers, config.adminLimits(), redaction),
                     System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics)
                     .map(admin -> serveAuditAnchor(admin, anchored))
                     .map(admin -> {
                         admin.serveTools(guardedTools(registry, deciding));
+                        // the console's classes load when a page is first asked for, never at start
+                        admin.serveConsole(host -> new WebConsole(host, new WebConsole.Wiring(approvals,
+                                policyStatus(deciding, sources), policyTexts, metrics,
+                                consoleAuditFile, redaction, approvalContext(deciding))));
                         return admin;
                     })
                     .map(AdminServer::address).orElse(null);
@@ -621,6 +640,28 @@ public final class AgentRuntime {
                 out.add(new GuardedTools.Tool(m.toolName(), m.signature(), m.ruleSet(), entry, byDefault));
             }
             return out;
+        };
+    }
+
+    /** What the console shows beside a pending approval: its rule's reason and the deciding bundle's version. */
+    private static WebConsole.ApprovalContext approvalContext(ActivePolicy active) {
+        return new WebConsole.ApprovalContext() {
+            @Override
+            public String ruleReason(String tool, String rule) {
+                if (!(active.current().bundle() instanceof CompiledBundle compiled) || rule == null) {
+                    return null;
+                }
+                ToolPolicy p = compiled.tool(tool);
+                return p == null ? null : p.rules().stream().filter(r -> rule.equals(r.ruleId()))
+                        .map(dev.toolguard.policy.load.Rule::reason).filter(java.util.Objects::nonNull).findFirst()
+                        .orElse(null);
+            }
+
+            @Override
+            public String policyVersion(String policy) {
+                PolicyBundle b = active.current().bundle();
+                return b != null && b.name().equals(policy) ? b.version() : null;
+            }
         };
     }
 

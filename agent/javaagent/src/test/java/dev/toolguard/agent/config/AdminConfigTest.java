@@ -173,4 +173,47 @@ class AdminConfigTest {
                 p -> assertThat(p).contains("toolguard.yaml:3:20").contains("admin.max_connections"));
         assertThat(r.config().adminLimits()).isEqualTo(AdminLimits.DEFAULT);
     }
+
+    @Test
+    void aUsersTokenMayBeInAFileBesideTheConfig() throws IOException {
+        Files.writeString(dir.resolve("alice.token"), "alice-file-token-0123456789\n");
+
+        ConfigResolver.Result r = resolve("""
+                admin:
+                  listen: 127.0.0.1:0
+                  users:
+                    - {name: alice, token_file: alice.token, role: approver}
+                """, Map.of());
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.config().adminUsers()).singleElement().satisfies(u -> {
+            assertThat(u.tokenEnv()).isNull();
+            assertThat(u.tokenFile()).isEqualTo(dir.resolve("alice.token"));
+        });
+    }
+
+    @Test
+    void aMissingOrShortTokenFileOrBothSourcesAreProblemsThatNeverShowTheToken() throws IOException {
+        Files.writeString(dir.resolve("short.token"), "short-secret");
+
+        ConfigResolver.Result r = resolve("""
+                admin:
+                  listen: 127.0.0.1:0
+                  users:
+                    - {name: alice, token_file: nowhere.token, role: approver}
+                    - {name: bob, token_file: short.token, role: approver}
+                    - {name: carol, token_env: TG_ALICE, token_file: short.token, role: approver}
+                    - {name: dan, role: approver}
+                """, TOKENS);
+
+        assertThat(r.problems()).extracting(ConfigProblem::message).anySatisfy(m -> assertThat(m)
+                .contains("the token of admin user alice cannot be read").contains("nowhere.token"));
+        assertThat(r.problems()).extracting(ConfigProblem::message).anySatisfy(m -> assertThat(m)
+                .contains("short.token is shorter than 16 characters").contains("admin user bob"));
+        assertThat(r.problems()).extracting(ConfigProblem::message).anySatisfy(m -> assertThat(m)
+                .contains("both token_env and token_file"));
+        assertThat(r.problems()).extracting(ConfigProblem::message).anySatisfy(m -> assertThat(m)
+                .contains("lacks token_env (or token_file)"));
+        assertThat(r.problems()).extracting(ConfigProblem::message).noneMatch(m -> m.contains("short-secret"));
+    }
 }
