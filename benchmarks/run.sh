@@ -16,7 +16,7 @@ if [[ "${1:-}" == "--quick" ]]; then
   shift
 fi
 
-./mvnw -q -B -DskipTests package -pl benchmarks,agent/javaagent,sample-apps/plain-java -am
+./mvnw -q -B -DskipTests package -pl benchmarks,agent/javaagent,sample-apps/plain-java,sample-apps/spring-ai-support -am
 
 out=benchmarks/target
 quick=()
@@ -38,5 +38,14 @@ java -cp "$out/benchmarks.jar" dev.toolguard.bench.StartupProbe --runs "$startup
   --out "$out/startup.json" \
   -- java -cp "$sample_jar:$api_jar" dev.toolguard.sample.support.SupportAgent
 
-java -cp "$out/benchmarks.jar" dev.toolguard.bench.SummaryReport "$out/jmh.json" "$out/startup.json" "$out/summary.json"
+# the Spring AI sample to its first tool call (Spring Boot and Spring AI load thousands of classes, each of which the
+# agent looks at): startup_overhead_ratio_spring is its time with the agent over without
+java -cp "$out/benchmarks.jar" dev.toolguard.bench.StartupProbe --runs "$startup_runs" \
+  --marker "tool ran: issue_refund" \
+  --agent "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=sample-apps/spring-ai-support/toolguard.yaml,audit=$out/startup-spring-audit.jsonl" \
+  --out "$out/startup-spring.json" \
+  -- java -jar sample-apps/spring-ai-support/target/sample-spring-ai-support.jar
+
+java -cp "$out/benchmarks.jar" dev.toolguard.bench.SummaryReport "$out/jmh.json" "$out/startup.json" \
+  "$out/startup-spring.json" "$out/summary.json"
 echo "wrote $out/summary.json"

@@ -67,6 +67,13 @@ public class GuardedCallBenchmark {
         return c.tools.issueRefund("c-1", 150.0, "damaged in transit");
     }
 
+    /** G1 in JMH's sample mode, for its latency distribution ({@code p99_over_p50}). */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public String g1_guardedAllow_sample(Caller c, AuditFile audit) {
+        return c.tools.issueRefund("c-1", 150.0, "damaged in transit");
+    }
+
     @Benchmark
     @Threads(2)
     public String g1_guardedAllow_2threads(Caller c, AuditFile audit) {

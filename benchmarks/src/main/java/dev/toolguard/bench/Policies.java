@@ -15,7 +15,16 @@ final class Policies {
     }
 
     static PolicyEngine benchEngine() {
-        LoadResult loaded = BundleLoader.load(List.of(POLICY));
+        return engineOf(POLICY);
+    }
+
+    /** The bench policy grown to 1,000 tools, 200 roles and 100 forbid entries ({@link LargePolicy}). */
+    static PolicyEngine largeEngine() {
+        return engineOf(LargePolicy.write(java.nio.file.Path.of("benchmarks/target/large-policy")).toString());
+    }
+
+    private static PolicyEngine engineOf(String source) {
+        LoadResult loaded = BundleLoader.load(List.of(source));
         if (!loaded.ok()) {
             throw new IllegalStateException("benchmark policy does not load: " + loaded.errors());
         }

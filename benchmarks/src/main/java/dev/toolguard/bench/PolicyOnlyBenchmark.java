@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * G0: deciding alone, the G1 call's decision made by the engine in process on a call already turned into values.
  * The shipped agent has no switch that turns its audit log off (SPEC §13.13), so the agent's path without the log
  * is not measured on its own any more: G1 minus G0 is the agent's advice, arguments, context and audit together.
+ * The same call decided against a far larger bundle shows whether deciding grows with what does not apply to it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -28,11 +29,13 @@ import java.util.concurrent.TimeUnit;
 public class PolicyOnlyBenchmark {
 
     private PolicyEngine engine;
+    private PolicyEngine large;
     private ToolCall call;
 
     @Setup
     public void load() {
         engine = Policies.benchEngine();
+        large = Policies.largeEngine();
         call = new ToolCall("issue_refund", Map.of("customer_id", "c-1", "amount", 150.0, "reason", "damaged in transit"),
                 Map.of("user", Map.of("id", "u-bench", "roles", List.of("support_l1")), "tenant", "acme"));
     }
@@ -40,5 +43,11 @@ public class PolicyOnlyBenchmark {
     @Benchmark
     public Decision g0_decideOnly() {
         return engine.decide(call);
+    }
+
+    /** G0 on the bench policy grown to 1,000 tools, 200 roles and 100 forbid entries that do not apply to the call. */
+    @Benchmark
+    public Decision g0_decideOnly_largePolicy() {
+        return large.decide(call);
     }
 }

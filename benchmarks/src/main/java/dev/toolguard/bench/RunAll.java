@@ -26,7 +26,7 @@ public final class RunAll {
 
     private static final String GUARDED =
             "dev\\\\.toolguard\\\\.bench\\\\.(GuardedCallBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark"
-            + "|EgressBenchmark|SharedStateBenchmark)\\\\.";
+            + "|EgressBenchmark|SharedStateBenchmark|AuditFloorBenchmark)\\\\.";
     private static final String EXPRESSIONS = "dev\\.toolguard\\.bench\\.ExpressionBenchmark\\.";
 
     private RunAll() {

@@ -13,8 +13,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Start-up cost of the agent: how long the plain sample app takes from process start to its first tool
- * call, with and without {@code -javaagent}, runs interleaved so that a noisy machine hurts both alike.
+ * Start-up cost of the agent: how long a sample app takes from process start to its first tool call, with and
+ * without {@code -javaagent}, runs interleaved so that a noisy machine hurts both alike. It writes the difference
+ * of the medians ({@code startup_overhead_ms}) and their ratio ({@code startup_overhead_ratio}).
+ *
+ * <p>{@code --also FLAG} (repeatable) adds further variants to the same interleaved runs, e.g. an older agent jar
+ * or the agent with a class-data-sharing archive, each reported as {@code median_also_<i>_ms}: so that two
+ * builds are compared within one run on a noisy machine.
  *
  * <pre>
  * java -cp benchmarks.jar dev.toolguard.bench.StartupProbe --runs 7 --marker "[1]" \
@@ -31,6 +36,7 @@ public final class StartupProbe {
         int runs = 7;
         String marker = null;
         String agent = null;
+        List<String> also = new ArrayList<>();
         Path out = null;
         List<String> command = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
@@ -38,6 +44,7 @@ public final class StartupProbe {
                 case "--runs" -> runs = Integer.parseInt(argv[++i]);
                 case "--marker" -> marker = argv[++i];
                 case "--agent" -> agent = argv[++i];
+                case "--also" -> also.add(argv[++i]);
                 case "--out" -> out = Path.of(argv[++i]);
                 case "--" -> {
                     command.addAll(Arrays.asList(argv).subList(i + 1, argv.length));
@@ -47,20 +54,30 @@ public final class StartupProbe {
             }
         }
         if (marker == null || agent == null || out == null || command.isEmpty()) {
-            System.err.println("usage: StartupProbe --runs N --marker TEXT --agent JVM_FLAG --out FILE -- java ...");
+            System.err.println("usage: StartupProbe --runs N --marker TEXT --agent JVM_FLAG [--also JVM_FLAG]... --out FILE -- java ...");
             System.exit(2);
         }
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
+        List<List<Double>> alsoTimes = new ArrayList<>();
+        also.forEach(a -> alsoTimes.add(new ArrayList<>()));
         for (int i = 0; i < runs; i++) {
             without.add(timeToMarker(command, null, marker));
             with.add(timeToMarker(command, agent, marker));
+            for (int a = 0; a < also.size(); a++) {
+                alsoTimes.get(a).add(timeToMarker(command, also.get(a), marker));
+            }
         }
         double medianWithout = median(without);
         double medianWith = median(with);
-        String json = String.format(Locale.ROOT,
-                "{\"runs\":%d,\"median_without_agent_ms\":%.1f,\"median_with_agent_ms\":%.1f,\"startup_overhead_ms\":%.1f}%n",
-                runs, medianWithout, medianWith, medianWith - medianWithout);
+        StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
+                "{\"runs\":%d,\"median_without_agent_ms\":%.1f,\"median_with_agent_ms\":%.1f,\"startup_overhead_ms\":%.1f,"
+                        + "\"startup_overhead_ratio\":%.3f",
+                runs, medianWithout, medianWith, medianWith - medianWithout, medianWith / medianWithout));
+        for (int a = 0; a < also.size(); a++) {
+            json.append(String.format(Locale.ROOT, ",\"median_also_%d_ms\":%.1f", a + 1, median(alsoTimes.get(a))));
+        }
+        json.append('}').append(System.lineSeparator());
         Files.writeString(out, json);
         System.out.print(json);
     }
@@ -69,7 +86,8 @@ public final class StartupProbe {
     static double timeToMarker(List<String> command, String agentFlag, String marker) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(command);
         if (agentFlag != null) {
-            cmd.add(1, agentFlag);
+            // several JVM flags in one argument (a CDS archive beside the agent) are split where a flag begins
+            cmd.addAll(1, Arrays.asList(agentFlag.trim().split("\\s+(?=-)")));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         long start = System.nanoTime();

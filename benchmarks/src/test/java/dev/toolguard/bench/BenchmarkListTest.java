@@ -27,10 +27,24 @@ class BenchmarkListTest {
             "GuardedCallBenchmark.g1_guardedAllow_2threads", "GuardedCallBenchmark.g2_guardedSchema",
             "GuardedCallBenchmark.d_guardedDeny", "PolicyOnlyBenchmark.g0_decideOnly",
             "LoopbackHttpBenchmark.s0_loopbackHttp", "ExpressionBenchmark.ours", "ExpressionBenchmark.cel",
-            "SharedStateBenchmark.m_limitedMemory", "SharedStateBenchmark.r_limitedRedis"}) {
+            "SharedStateBenchmark.m_limitedMemory", "SharedStateBenchmark.r_limitedRedis",
+
+            "GuardedCallBenchmark.g1_guardedAllow_sample", "PolicyOnlyBenchmark.g0_decideOnly_largePolicy",
+            "AuditFloorBenchmark.floor", "MachineBenchmark.spin", "MachineBenchmark.spin_2threads"}) {
             // each benchmark method has a generated class named after it
             assertThat(list).as(variant).contains("dev.toolguard.bench.jmh_generated." + variant.replace('.', '_') + "_jmhTest");
         }
+    }
+
+    @Test
+    void theLargeBundleLoadsWithItsToolsRolesAndForbidEntries() {
+        dev.toolguard.policy.load.LoadResult loaded = dev.toolguard.policy.load.BundleLoader.load(
+                java.util.List.of(LargePolicy.write(java.nio.file.Path.of("target/large-policy-test")).toString()));
+        assertThat(loaded.errors()).isEmpty();
+        dev.toolguard.policy.load.CompiledBundle bundle = (dev.toolguard.policy.load.CompiledBundle) loaded.bundle();
+        assertThat(bundle.tools()).hasSize(LargePolicy.TOOLS);
+        assertThat(bundle.roles()).hasSize(LargePolicy.ROLES);
+        assertThat(bundle.forbids()).hasSize(LargePolicy.FORBIDS);
     }
 
     @Test

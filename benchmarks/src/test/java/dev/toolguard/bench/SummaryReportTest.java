@@ -24,11 +24,14 @@ class SummaryReportTest {
     @Test
     void computesEveryKeyFromOneRun() throws Exception {
         Map<String, Double> s = SummaryReport.summarize(results(),
-                json.readTree("{\"startup_overhead_ms\": 120.5}"));
+                json.readTree("{\"startup_overhead_ms\": 120.5}"),
+                json.readTree("{\"startup_overhead_ms\": 400.0, \"startup_overhead_ratio\": 1.12}"), null);
 
         assertThat(s).containsOnlyKeys("guard_overhead_ns", "guard_overhead_with_audit_ns", "loopback_http_ns",
                 "ratio_http_over_guard", "expr_speedup_vs_cel", "deny_over_allow", "alloc_bytes_per_call",
-                "startup_overhead_ms", "threads2_over_threads1", "machine_threads2_over_threads1");
+                "startup_overhead_ms", "threads2_over_threads1", "machine_threads2_over_threads1",
+                "startup_overhead_ratio_spring", "audit_floor_ns", "audit_over_bound", "large_policy_over_small",
+                "p99_over_p50");
         assertThat(s.get("guard_overhead_ns")).isCloseTo(300.0, within(1e-9));            // 302 - 2
         assertThat(s.get("guard_overhead_with_audit_ns")).isCloseTo(800.0, within(1e-9)); // 802 - 2
         assertThat(s.get("loopback_http_ns")).isCloseTo(79998.0, within(1e-9));
@@ -36,12 +39,55 @@ class SummaryReportTest {
         assertThat(s.get("deny_over_allow")).isCloseTo(1200.0 / 800.0, within(1e-9));
         assertThat(s.get("alloc_bytes_per_call")).isCloseTo(512.0, within(1e-9));
         assertThat(s.get("startup_overhead_ms")).isCloseTo(120.5, within(1e-9));
+        assertThat(s.get("startup_overhead_ratio_spring")).isCloseTo(1.12, within(1e-9));
         // one thread: 1/802 ops per ns; two threads at 1002 ns each: 2/1002
         assertThat(s.get("threads2_over_threads1")).isCloseTo((2 / 1002.0) / (1 / 802.0), within(1e-9));
         // geometric mean of 1000/20 and 4000/50
         assertThat(s.get("expr_speedup_vs_cel")).isCloseTo(Math.sqrt(50.0 * 80.0), within(1e-9));
         // the machine's own scaling: two threads at 125 ns each against one at 100 ns
         assertThat(s.get("machine_threads2_over_threads1")).isCloseTo((2 / 125.0) / (1 / 100.0), within(1e-9));
+        assertThat(s.get("audit_floor_ns")).isCloseTo(100.0, within(1e-9));
+        // G1 - B0 over three times (G0 - B0) plus the floor: 800 / (900 + 100)
+        assertThat(s.get("audit_over_bound")).isCloseTo(0.8, within(1e-9));
+        // the large bundle's G0 over the small one's, same call
+        assertThat(s.get("large_policy_over_small")).isCloseTo(362.4 / 302.0, within(1e-9));
+        // the sampled G1: p99 2400 ns over p50 800 ns
+        assertThat(s.get("p99_over_p50")).isCloseTo(3.0, within(1e-9));
+    }
+
+    @Test
+    void keysOfVariantsNotRunAreLeftOutAndTheirGoalsSaidNotMeasured() throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode partial = json.createArrayNode();
+        for (JsonNode r : results()) {
+            String name = r.path("benchmark").asText();
+            if (!name.contains("AuditFloor") && !name.endsWith("_largePolicy") && !name.endsWith("_sample")) {
+                partial.add(r);
+            }
+        }
+        Map<String, Double> s = SummaryReport.summarize(partial, json.readTree("{\"startup_overhead_ms\": 1}"));
+        assertThat(s).doesNotContainKeys("audit_floor_ns", "audit_over_bound", "large_policy_over_small",
+                "p99_over_p50", "startup_overhead_ratio_spring");
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SummaryReport.print(partial, s, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .containsPattern("large_policy_over_small\\s+-\\s+<= 1\\.50 not measured in this run")
+                .containsPattern("startup_overhead_ratio_spring\\s+-\\s+<= 1\\.15 not measured in this run");
+    }
+
+    @Test
+    void theThreadsGoalIsJudgedOnlyWhenTheMachineScaled() throws Exception {
+        // the recorded machine reference scaled 1.6 times, below 1.9: two threads had no two free cores
+        Map<String, Double> s = SummaryReport.summarize(results(), json.readTree("{\"startup_overhead_ms\": 1}"));
+        SummaryReport.Goal threads = java.util.Arrays.stream(SummaryReport.GOALS)
+                .filter(g -> g.key().equals("threads2_over_threads1")).findFirst().orElseThrow();
+        assertThat(SummaryReport.applies(threads, s)).isFalse();
+
+        s.put("machine_threads2_over_threads1", 1.95);
+        assertThat(SummaryReport.applies(threads, s)).isTrue();
+        assertThat(threads.met(s.get("threads2_over_threads1"))).isTrue(); // 1.6008 on a machine that scaled 1.95
+        s.put("threads2_over_threads1", 1.25);
+        assertThat(threads.met(s.get("threads2_over_threads1"))).isFalse();
     }
 
     @Test
@@ -65,7 +111,7 @@ class SummaryReportTest {
         with.add(json.readTree("{\"benchmark\":\"dev.toolguard.bench.SharedStateBenchmark.r_limitedRedis\","
                 + "\"primaryMetric\":{\"score\":30400.0}}"));
 
-        Map<String, Double> s = SummaryReport.summarize(with, json.readTree("{\"startup_overhead_ms\": 1}"),
+        Map<String, Double> s = SummaryReport.summarize(with, json.readTree("{\"startup_overhead_ms\": 1}"), null,
                 json.readTree("{\"redis_roundtrips_per_call\": 1.0, \"calls\": 5000}"));
         Map<String, Double> without = SummaryReport.summarize(results(), json.readTree("{\"startup_overhead_ms\": 1}"));
 
@@ -92,6 +138,9 @@ class SummaryReportTest {
         String table = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(table).containsPattern("startup_overhead_ms\\s+900\\s+<= 300 MISSED");
-        assertThat(table).containsPattern("ratio_http_over_guard\\s+100\\.00\\s+>= 50\\.00 met");
+        // 100 is below the goal of 150
+        assertThat(table).containsPattern("ratio_http_over_guard\\s+100\\.00\\s+>= 150 MISSED");
+        assertThat(table).containsPattern("p99_over_p50\\s+3\\.00\\s+<= 5\\.00 met");
+        assertThat(table).containsPattern("threads2_over_threads1\\s+1\\.60\\s+>= 1\\.60 not judged");
     }
 }

@@ -76,9 +76,29 @@ public final class AgentMain {
         }
     }
 
+    /** Whether the bootstrap loader already finds the API, from an {@code -Xbootclasspath/a:} given to the JVM. */
+    private static boolean apiOnBootstrapPath() {
+        try {
+            Class.forName("dev.toolguard.api.internal.GuardBridge", false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     /** The agent jar this class was loaded from, or null when it runs from classes (the agent's own tests). */
     private static Path agentJar() throws URISyntaxException {
-        Path location = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.security.CodeSource source = AgentMain.class.getProtectionDomain().getCodeSource();
+        if (source == null) {
+            // loaded by the bootstrap loader (the jar was given to -Xbootclasspath/a): where the class file lies
+            java.net.URL self = ClassLoader.getSystemResource(AgentMain.class.getName().replace('.', '/') + ".class");
+            String url = self == null ? "" : self.toString();
+            if (!url.startsWith("jar:") || !url.contains("!/")) {
+                return null;
+            }
+            return Path.of(new java.net.URI(url.substring("jar:".length(), url.indexOf("!/"))));
+        }
+        Path location = Path.of(source.getLocation().toURI());
         return Files.isRegularFile(location) ? location : null;
     }
 
@@ -88,6 +108,11 @@ public final class AgentMain {
      * from), so the bootstrap loader gains the API and nothing else: no copy of it is written anywhere.
      */
     private static void appendApiToBootstrap(Path agentJar, Instrumentation inst) throws IOException {
+        if (apiOnBootstrapPath()) {
+            // the JVM was started with -Xbootclasspath/a:<agent jar> (the class-data-sharing recipe of
+            // docs/performance.md): appending at run time would turn sharing off for every non-boot class
+            return;
+        }
         JarFile jar = new JarFile(agentJar.toFile());
         if (!AgentClassLoader.isolates(jar)) {
             jar.close();

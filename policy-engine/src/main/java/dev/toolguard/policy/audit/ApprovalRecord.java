@@ -31,7 +31,7 @@ public record ApprovalRecord(String id, String event, String callId, String tool
 
     @Override
     public void writeFields(JsonWriter out) {
-        out.field("id", id).field("event", event);
+        out.fieldOnce("id", id).field("event", event);
         optional(out, "call", callId);
         optional(out, "tool", tool);
         if (args != null) {

@@ -32,7 +32,7 @@ public record DecisionRecord(String id, String tool, String method, Map<String, 
     public void writeFields(JsonWriter out) {
         // the engine hides them already; decisions made outside it (internal errors) are hidden here
         CallSecrets secrets = out.redaction().secretsOf(args, ctx);
-        out.field("id", id).field("tool", tool).field("method", method);
+        out.fieldOnce("id", id).field("tool", tool).field("method", method);
         out.name("args").value(args);
         out.name("ctx").value(ctx);
         out.field("action", decision.action().wireName())

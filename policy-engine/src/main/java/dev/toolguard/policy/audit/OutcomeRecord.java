@@ -25,7 +25,7 @@ public record OutcomeRecord(String id, String errorClass, long durationMs) imple
 
     @Override
     public void writeFields(JsonWriter out) {
-        out.field("id", id).field("status", errorClass == null ? "ok" : "error");
+        out.fieldOnce("id", id).field("status", errorClass == null ? "ok" : "error");
         if (errorClass != null) {
             out.field("error", errorClass);
         }

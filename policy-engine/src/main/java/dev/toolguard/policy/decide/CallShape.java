@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * a denial with a reason instead of a stack overflow or a wrong answer. Allocates nothing for a good
  * call: the path to a bad value is built only on the way back out.
  */
-final class CallShape {
+final class CallShape implements BiConsumer<Object, Object> {
 
     static final int MAX_DEPTH = 100;
     /** Above the agent's own argument bounds (arguments.max_items, default 100,000), which deny first, by pointer. */
@@ -61,9 +61,9 @@ final class CallShape {
     /** The problem met while walking a map, which ends the walk; null while there is none. */
     private String problem;
     private int walkDepth;
-    private final BiConsumer<Object, Object> entry = this::entry;
-
-    private void entry(Object key, Object value) {
+    /** One entry of the map being walked: the shape is its own visitor, so that a walk allocates no method reference. */
+    @Override
+    public void accept(Object key, Object value) {
         if (problem != null) {
             return;
         }
@@ -115,7 +115,7 @@ final class CallShape {
             int savedDepth = walkDepth;
             walkDepth = depth;
             try {
-                map.forEach(entry);
+                map.forEach(this);
             } finally {
                 walkDepth = savedDepth;
             }

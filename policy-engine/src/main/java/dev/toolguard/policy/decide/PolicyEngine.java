@@ -205,8 +205,8 @@ public final class PolicyEngine {
             if (CallShape.contextProblem(context) != null) {
                 return false;
             }
-            for (ForbidEntry f : bundle.forbids()) {
-                if (!f.enforced() || !f.appliesTo(tool) || f.whenReadsArgs()) {
+            for (ForbidEntry f : bundle.forbidsFor(tool)) {
+                if (!f.enforced() || f.whenReadsArgs()) {
                     continue;
                 }
                 if (f.when() == null || !Boolean.FALSE.equals(f.when().evaluate(Map.of(), context, tool))) {
@@ -421,10 +421,8 @@ public final class PolicyEngine {
         Map<String, Object> ctx = call.ctx();
         ShadowDenial shadow = null;
 
-        for (ForbidEntry f : bundle.forbids()) {
-            if (!f.appliesTo(tool)) {
-                continue;
-            }
+        // only the entries whose tools include this one: a bundle's forbid entries for other tools cost nothing
+        for (ForbidEntry f : bundle.forbidsFor(tool)) {
             if (f.when() != null) {
                 Object v = f.when().evaluate(args, ctx, tool);
                 if (Boolean.FALSE.equals(v)) {

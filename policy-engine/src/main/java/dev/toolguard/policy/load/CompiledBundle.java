@@ -27,6 +27,11 @@ public final class CompiledBundle implements PolicyBundle {
     private final List<CrossToolLimit> limits;
     private final EgressDefaults egressDefaults;
     private final boolean egressSequences;
+    /** Each tool's forbid entries, worked out at its first call; see {@link #forbidsFor}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, List<ForbidEntry>> forbidsByTool =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** How many tools' forbid lists are kept: tool names are the application's, but a framework may pass any. */
+    static final int FORBID_INDEX_MAX_TOOLS = 4096;
 
     CompiledBundle(String name, String version, String sha256, List<String> sources, Action defaultAction,
                    Map<String, List<ToolPattern>> roles, List<ForbidEntry> forbids, Map<String, ToolPolicy> exactTools,
@@ -116,6 +121,40 @@ public final class CompiledBundle implements PolicyBundle {
     /** The forbid entries of every file, concatenated in file-name order. */
     public List<ForbidEntry> forbids() {
         return forbids;
+    }
+
+    /**
+     * The forbid entries that apply to a tool (those without {@code tools}, and those whose globs match it), in bundle
+     * order. A call is checked against these alone, so that entries for other tools cost it nothing: the list is
+     * worked out at a tool's first call and kept, for up to {@value #FORBID_INDEX_MAX_TOOLS} tools (past that,
+     * worked out per call, with the same result).
+     */
+    public List<ForbidEntry> forbidsFor(String tool) {
+        if (forbids.isEmpty()) {
+            return forbids;
+        }
+        if (tool == null) {
+            return applying(null);
+        }
+        List<ForbidEntry> kept = forbidsByTool.get(tool);
+        if (kept != null) {
+            return kept;
+        }
+        List<ForbidEntry> applying = applying(tool);
+        if (forbidsByTool.size() < FORBID_INDEX_MAX_TOOLS) {
+            forbidsByTool.putIfAbsent(tool, applying);
+        }
+        return applying;
+    }
+
+    private List<ForbidEntry> applying(String tool) {
+        List<ForbidEntry> out = new java.util.ArrayList<>();
+        for (ForbidEntry f : forbids) {
+            if (f.appliesTo(tool)) {
+                out.add(f);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The bundle-level {@code limits} of every file, in file-name order (rule id {@code limits[i]}). */

@@ -22,6 +22,13 @@ public final class PendingCharges {
     // common case; a call with more entries (rate_limit lists, bundle-level limits) grows it once for this thread
     private Object[][] entries = new Object[6][];
     private int size;
+    // the one history entry of an allowed call, the entry every allowed call has, in fields of its own: held
+    // without an array or boxed numbers (a second one of a call goes into entries)
+    private SessionHistory history;
+    private String historySession;
+    private String historyTool;
+    private long historyAtMillis;
+    private long historyKeepUntilMillis;
 
     private PendingCharges() {
     }
@@ -31,6 +38,7 @@ public final class PendingCharges {
         PendingCharges p = THREAD.get();
         p.open = true;
         p.size = 0;
+        p.history = null;
         return p;
     }
 
@@ -87,7 +95,13 @@ public final class PendingCharges {
      */
     public static void allowed(SessionHistory history, String session, String tool, long atMillis, long keepUntilMillis) {
         PendingCharges p = THREAD.get();
-        if (p.open) {
+        if (p.open && p.history == null) {
+            p.history = history;
+            p.historySession = session;
+            p.historyTool = tool;
+            p.historyAtMillis = atMillis;
+            p.historyKeepUntilMillis = keepUntilMillis;
+        } else if (p.open) {
             p.add(new Object[] {history, session, tool, atMillis, keepUntilMillis});
         } else {
             history.recordAllowed(session, tool, atMillis, keepUntilMillis);
@@ -96,6 +110,9 @@ public final class PendingCharges {
 
     /** The decision record is written: the charges stand, and the history is written. Closes. */
     public void commit() {
+        if (history != null) {
+            history.recordAllowed(historySession, historyTool, historyAtMillis, historyKeepUntilMillis);
+        }
         for (int i = 0; i < size; i++) {
             Object[] e = entries[i];
             if (e[0] instanceof SessionHistory h) {
@@ -128,6 +145,9 @@ public final class PendingCharges {
             entries[i] = null;
         }
         size = 0;
+        history = null;
+        historySession = null;
+        historyTool = null;
         open = false;
     }
 

@@ -60,6 +60,8 @@ public final class JsonWriter {
     private static final int CACHED_MAX_CHARS = 128;
     private final String[] cachedStrings = new String[128];
     private final byte[][] cachedEncodings = new byte[128][];
+    /** Strings met once in a slot, kept as candidates: only a second meeting puts one in {@link #cachedStrings}. */
+    private final String[] seenOnce = new String[128];
     private final boolean[] seenRedacted = new boolean[32];
 
     private static final java.time.format.DateTimeFormatter TIMESTAMP = java.time.format.DateTimeFormatter
@@ -179,6 +181,23 @@ public final class JsonWriter {
 
     public JsonWriter field(String name, String value) {
         return name(name).string(value);
+    }
+
+    /**
+     * A field whose value is new with every record (a call id): written without passing through the cache of
+     * repeated strings, where the outcome record's second meeting of the same id would push out a string that is
+     * written with every call.
+     */
+    public JsonWriter fieldOnce(String name, String value) {
+        name(name);
+        comma();
+        if (value == null) {
+            ascii("null");
+        } else {
+            encode(value, Integer.MAX_VALUE);
+        }
+        needComma = true;
+        return this;
     }
 
     public JsonWriter field(String name, long value) {
@@ -436,20 +455,22 @@ public final class JsonWriter {
             int slot = (h ^ (h >>> 16)) & (cachedStrings.length - 1);
             if (cachedStrings[slot] == s) {
                 byte[] encoded = cachedEncodings[slot];
-                if (encoded != null) {
-                    ensure(encoded.length);
-                    System.arraycopy(encoded, 0, buf, len, encoded.length);
-                    len += encoded.length;
-                } else {
-                    // seen twice: worth keeping its bytes (a string seen once, like a call id, costs no copy)
-                    int start = len;
-                    encode(s, maxChars);
-                    cachedEncodings[slot] = Arrays.copyOfRange(buf, start, len);
-                }
+                ensure(encoded.length);
+                System.arraycopy(encoded, 0, buf, len, encoded.length);
+                len += encoded.length;
                 return;
             }
-            cachedStrings[slot] = s;
-            cachedEncodings[slot] = null;
+            if (seenOnce[slot] == s) {
+                // seen twice: worth keeping its bytes. A string seen once (a call id, a timestamp) only ever
+                // passes through seenOnce, so it never pushes a kept string out to be copied again next call
+                int start = len;
+                encode(s, maxChars);
+                cachedStrings[slot] = s;
+                cachedEncodings[slot] = Arrays.copyOfRange(buf, start, len);
+                seenOnce[slot] = null;
+                return;
+            }
+            seenOnce[slot] = s;
         }
         encode(s, maxChars);
     }

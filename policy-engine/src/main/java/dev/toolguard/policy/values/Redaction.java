@@ -250,18 +250,50 @@ public final class Redaction {
         if (!secretWords && configuredKeys.isEmpty() && valuePatterns.isEmpty()) {
             return CallSecrets.NONE;
         }
-        SecretWalk walk = new SecretWalk();
-        walk.collect(args, false, 0);
-        walk.collect(ctx, false, 0);
-        return walk.found.isEmpty() && valuePatterns.isEmpty() ? CallSecrets.NONE : new CallSecrets(this, walk.found);
+        SecretWalk walk = walks.get();
+        if (walk.busy) {
+            walk = new SecretWalk(); // a walk inside a walk (a value's own code calling back): one of its own
+        }
+        walk.busy = true;
+        try {
+            walk.collect(args, false, 0);
+            walk.collect(ctx, false, 0);
+            List<String> found = walk.found == null ? List.of() : walk.found;
+            return found.isEmpty() && valuePatterns.isEmpty() ? CallSecrets.NONE : new CallSecrets(this, found);
+        } finally {
+            walk.reset();
+        }
     }
 
-    /** One walk over a call's values, bounded like the writers' (depth, node count, cycles). */
-    private final class SecretWalk {
+    /**
+     * Each thread's walk, used again by its next call: its path array is half a kilobyte, and every decision walks
+     * the call's values twice (the engine's reasons, then the record's), so a walk per call was most of what a
+     * guarded call allocated.
+     */
+    private final ThreadLocal<SecretWalk> walks = ThreadLocal.withInitial(SecretWalk::new);
+
+    /**
+     * One walk over a call's values, bounded like the writers' (depth, node count, cycles). It is its own map
+     * visitor, so that walking a map allocates no capturing lambda: the key's secrecy and the depth of the entries
+     * are fields, saved and restored around each map.
+     */
+    private final class SecretWalk implements java.util.function.BiConsumer<Object, Object> {
         private static final int MAX_NODES = 100_000;
-        final List<String> found = new ArrayList<>(0);
+        /** The secret values met; null until the first (most calls have none). */
+        List<String> found;
+        boolean busy;
         private final Object[] path = new Object[MAX_WALK_DEPTH + 1];
         private int nodesLeft = MAX_NODES;
+        private boolean entriesSecret;
+        private int entriesDepth;
+
+        void reset() {
+            found = null;
+            nodesLeft = MAX_NODES;
+            busy = false;
+            entriesDepth = 0;
+            entriesSecret = false;
+        }
 
         void collect(Object value, boolean secret, int depth) {
             if (value == null || depth > MAX_WALK_DEPTH || --nodesLeft < 0) {
@@ -274,21 +306,48 @@ public final class Redaction {
                     }
                 }
                 path[depth] = value;
-                if (value instanceof Map<?, ?> map) {
-                    map.forEach((k, v) -> collect(v, secret || redacts(String.valueOf(k)), depth + 1));
-                } else {
-                    for (Object item : value instanceof Object[] array ? java.util.Arrays.asList(array) : (Collection<?>) value) {
-                        collect(item, secret, depth + 1);
+                try {
+                    if (value instanceof Map<?, ?> map) {
+                        boolean outerSecret = entriesSecret;
+                        int outerDepth = entriesDepth;
+                        entriesSecret = secret;
+                        entriesDepth = depth + 1;
+                        try {
+                            map.forEach(this);
+                        } finally {
+                            entriesSecret = outerSecret;
+                            entriesDepth = outerDepth;
+                        }
+                    } else if (value instanceof Object[] array) {
+                        for (Object item : array) {
+                            collect(item, secret, depth + 1);
+                        }
+                    } else {
+                        for (Object item : (Collection<?>) value) {
+                            collect(item, secret, depth + 1);
+                        }
                     }
+                } finally {
+                    path[depth] = null;
                 }
-                path[depth] = null;
             } else if (secret && (value instanceof CharSequence || value instanceof Number
                     || value instanceof Character)) {
                 String text = value.toString();
                 if (!text.isEmpty()) {
+                    if (found == null) {
+                        found = new ArrayList<>(2);
+                    }
                     found.add(text);
                 }
             }
+        }
+
+        /** One entry of the map being walked. */
+        @Override
+        public void accept(Object key, Object value) {
+            boolean secret = entriesSecret;
+            int depth = entriesDepth;
+            collect(value, secret || redacts(String.valueOf(key)), depth);
         }
     }
 

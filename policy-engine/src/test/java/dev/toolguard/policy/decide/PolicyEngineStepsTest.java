@@ -47,6 +47,30 @@ class PolicyEngineStepsTest {
     }
 
     @Test
+    void forbidEntriesAreLookedUpByToolInBundleOrderAlsoPastTheKeptTools() {
+        // forbid[0] applies to every tool, forbid[1] to crm.* only, forbid[2] to another tool, forbid[3] to crm.* again
+        PolicyBundle bundle = Policies.bundle("forbid:\n  - when: has(ctx.user.suspended) && ctx.user.suspended\n"
+                + "  - tools: [\"crm.*\"]\n    when: args.n > 10\n  - tools: [other]\n  - tools: [\"crm.*\", x]\n"
+                + "    when: args.n > 5\ndefault: allow\n");
+        dev.toolguard.policy.load.CompiledBundle compiled = (dev.toolguard.policy.load.CompiledBundle) bundle;
+        assertThat(compiled.forbidsFor("crm.read").stream().map(f -> f.ruleId()))
+                .containsExactly("forbid[0]", "forbid[1]", "forbid[3]");
+        assertThat(compiled.forbidsFor("other").stream().map(f -> f.ruleId())).containsExactly("forbid[0]", "forbid[2]");
+        PolicyEngine engine = new PolicyEngine(bundle, state);
+        Map<String, Object> user = Map.of("user", Map.of("id", "u-1", "suspended", false));
+
+        // more tool names than the index keeps: each is still checked against exactly its entries
+        for (int i = 0; i < 4200; i++) {
+            engine.decide(call("crm.t" + i, Map.of("n", 1), user));
+        }
+        assertThat(engine.decide(call("crm.t4199", Map.of("n", 7), user)).rule()).isEqualTo("forbid[3]");
+        assertThat(engine.decide(call("crm.t4199", Map.of("n", 11), user)).rule()).isEqualTo("forbid[1]");
+        assertThat(engine.decide(call("crm.t7", Map.of("n", 11), user)).rule()).isEqualTo("forbid[1]");
+        assertThat(engine.decide(call("other", Map.of("n", 11), user)).rule()).isEqualTo("forbid[2]");
+        assertThat(engine.decide(call("unrelated", Map.of("n", 11), user)).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
     void forbidOverridesAnAllowingTool() {
         Decision d = engine("forbid:\n  - tools: [drop_table]\ntools:\n  drop_table: {action: allow}\n").decide(call("drop_table"));
 

@@ -85,4 +85,28 @@ class PendingChargesTest {
         assertThat(engine.decide(call("issue_refund", 10)).action()).isEqualTo(Action.ALLOW);
         assertThat(engine.decide(call("issue_refund", 10)).rule()).isEqualTo("tools.issue_refund.rate_limit");
     }
+
+    @Test
+    void everyHistoryEntryOfACallIsWrittenOnCommitAndNoneOnRelease() {
+        // the first entry is held in fields of its own, a second in the list: both count, in both directions
+        InMemorySessionHistory history = new InMemorySessionHistory();
+        long now = System.currentTimeMillis();
+        PendingCharges released = PendingCharges.open();
+        PendingCharges.allowed(history, "s1", "crm.read", now, now + 60_000);
+        PendingCharges.allowed(history, "s1", "crm.write", now, now + 60_000);
+        released.release();
+        assertThat(history.anyAllowedSince("s1", t -> t.startsWith("crm."), 0)).isFalse();
+
+        PendingCharges committed = PendingCharges.open();
+        PendingCharges.allowed(history, "s1", "crm.read", now, now + 60_000);
+        PendingCharges.allowed(history, "s2", "crm.write", now, now + 60_000);
+        committed.commit();
+        assertThat(history.anyAllowedSince("s1", "crm.read"::equals, 0)).isTrue();
+        assertThat(history.anyAllowedSince("s2", "crm.write"::equals, 0)).isTrue();
+
+        // closed: the next call starts with nothing held, so a release then gives back nothing of these
+        PendingCharges next = PendingCharges.open();
+        next.release();
+        assertThat(history.anyAllowedSince("s1", "crm.read"::equals, 0)).isTrue();
+    }
 }

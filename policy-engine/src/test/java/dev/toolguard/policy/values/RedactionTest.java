@@ -125,4 +125,25 @@ class RedactionTest {
 
         assertThat(BUILT_IN.secretsOf(Map.of("a", loop), Map.of()).hide("x t0k3n")).isEqualTo("x [REDACTED]");
     }
+
+    @Test
+    void aThreadsNextWalkKeepsNothingOfItsLastNorOfOneThatFailed() {
+        // the walk is used again by the thread's next call: what the last call found must not be found again
+        assertThat(BUILT_IN.secretsOf(Map.of("password", "hunter2"), Map.of()).hide("hunter2")).isEqualTo("[REDACTED]");
+        assertThat(BUILT_IN.secretsOf(Map.of("note", "hunter2"), Map.of()).none()).isTrue();
+
+        // a walk that failed half-way (a map that throws) leaves no state behind for the next one
+        Map<String, Object> failing = new java.util.HashMap<>(Map.of("secret", "s3cr3t")) {
+            @Override
+            public void forEach(java.util.function.BiConsumer<? super String, ? super Object> action) {
+                action.accept("secret", "s3cr3t");
+                throw new IllegalStateException("broken map");
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BUILT_IN.secretsOf(Map.of("nested", failing), Map.of()))
+                .hasMessage("broken map");
+        Map<String, Object> nested = Map.of("options", Map.of("deep", Map.of("token", "t0k3n")), "n", 1);
+        CallSecrets after = BUILT_IN.secretsOf(nested, Map.of("user", Map.of("id", "u1")));
+        assertThat(after.hide("s3cr3t t0k3n u1")).isEqualTo("s3cr3t [REDACTED] u1");
+    }
 }

@@ -109,7 +109,7 @@ public final class ToolInstaller {
                         resubmitter, 50, TimeUnit.MILLISECONDS))
                 .resubmitOnError()
                 .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(new CachedTypeDescriptions())
                 // a plugin's loader whose parent is the platform or bootstrap loader cannot read the API's class files
                 // (the agent appends its jar to the bootstrap path, whose resources the JDK does not search): the
                 // annotations ToolGuard itself defines are read from the agent jar instead

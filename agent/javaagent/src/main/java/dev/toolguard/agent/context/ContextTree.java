@@ -22,7 +22,8 @@ public final class ContextTree {
     /** Paths whose values are lists; a source that only has text gives them as comma-separated names. */
     private static final List<String> LIST_PATHS = List.of("user.roles", "agent.scopes");
 
-    private final Map<String, Object> root = new LinkedHashMap<>(4);
+    /** Made at the first write: a call whose one source hands over a whole tree ({@link #adopt}) never needs it. */
+    private Map<String, Object> root;
     private final ValueBounds bounds;
     /** The first value a source handed over that could not be converted; the call is then denied. */
     private String problem;
@@ -83,7 +84,7 @@ public final class ContextTree {
             return;
         }
         String[] parts = path.split("\\.");
-        Map<String, Object> node = root;
+        Map<String, Object> node = root();
         for (int i = 0; i < parts.length - 1; i++) {
             node = childMap(node, parts[i]);
         }
@@ -93,7 +94,14 @@ public final class ContextTree {
     /** Merges a whole tree (already nested) over this one. */
     public void merge(Map<String, ?> tree) {
         unadopt();
-        mergeInto(root, tree);
+        mergeInto(root(), tree);
+    }
+
+    private Map<String, Object> root() {
+        if (root == null) {
+            root = new LinkedHashMap<>(4);
+        }
+        return root;
     }
 
     /**
@@ -101,7 +109,7 @@ public final class ContextTree {
      * context's snapshot): into an empty tree, it is taken as it is instead of copied.
      */
     public void adopt(Map<String, Object> frozen) {
-        if (adopted == null && root.isEmpty()) {
+        if (adopted == null && (root == null || root.isEmpty())) {
             adopted = frozen;
         } else {
             merge(frozen);
@@ -109,19 +117,19 @@ public final class ContextTree {
     }
 
     public boolean isEmpty() {
-        return adopted == null && root.isEmpty();
+        return adopted == null && (root == null || root.isEmpty());
     }
 
     /** The assembled tree; maps are unmodifiable. */
     public Map<String, Object> toMap() {
-        return adopted != null ? adopted : freeze(root);
+        return adopted != null ? adopted : root == null ? Map.of() : freeze(root);
     }
 
     private void unadopt() {
         if (adopted != null) {
             Map<String, Object> tree = adopted;
             adopted = null;
-            mergeInto(root, tree);
+            mergeInto(root(), tree);
         }
     }
 

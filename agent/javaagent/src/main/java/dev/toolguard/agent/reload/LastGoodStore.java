@@ -53,7 +53,13 @@ public final class LastGoodStore {
     /** Hidden, so that loading the directory as a bundle never reads it as a policy file. */
     static final String MANIFEST = ".toolguard-last-good.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson's databind is some 300 classes: held apart so that it loads when a copy is read or written (on the
+     * policy loader's thread), not when the store is made on the thread that starts the agent.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
@@ -140,7 +146,7 @@ public final class LastGoodStore {
                 manifest.put("key_id", bundle.signature().keyId());
             }
             Path manifestFile = staging.resolve(MANIFEST);
-            JSON.writerWithDefaultPrettyPrinter().writeValue(manifestFile.toFile(), manifest);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(manifestFile.toFile(), manifest);
             ownerOnly(manifestFile);
             Path old = parent.resolve(dir.getFileName() + ".old");
             deleteTree(old);
@@ -194,7 +200,7 @@ public final class LastGoodStore {
                 warn.accept("the last good copy in " + dir + " does not say which sources it came from; it is not used");
                 return Optional.empty();
             }
-            JsonNode manifest = JSON.readTree(manifestFile.toFile());
+            JsonNode manifest = Json.MAPPER.readTree(manifestFile.toFile());
             List<String> savedFor = new ArrayList<>();
             manifest.path("sources").forEach(n -> savedFor.add(n.asText()));
             String sha256 = manifest.path("sha256").asText("");
