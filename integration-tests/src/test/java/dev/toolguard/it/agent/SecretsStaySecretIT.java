@@ -58,7 +58,7 @@ class SecretsStaySecretIT {
     }
 
     private static void assertNoSecret(String text) {
-        assertThat(text).doesNotContain(PASSWORD).doesNotContain(ACCESS_TOKEN).doesNotContain("4111");
+        assertThat(text).doesNotContain(PASSWORD).doesNotContain(ACCESS_TOKEN).doesNotContain(CARD).doesNotContain("4111 1111");
     }
 
     @Test

@@ -2,6 +2,10 @@ package dev.toolguard.it.replay;
 
 import dev.toolguard.it.agent.AgentProcess;
 import dev.toolguard.it.agent.Scenario;
+import dev.toolguard.it.browser.Browser;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +75,7 @@ class ReplayIT {
 
         assertThat(changed).containsExactlyInAnyOrder(
                 "crm.read_account user bob: allow -> deny [tools.crm.read_account.rules[0] -> tools.crm.read_account.rate_limit]"
-                        + " rate limit reached: at most 1 calls per 1h",
+                        + " rate limit reached: at most 1 call per 1h",
                 "crm.update_account user bob: allow -> deny [tools.crm.update_account.rules[0] -> tools.crm.update_account.rules[1]]"
                         + " only the tier and the name of an account may be changed by an agent",
                 "email.send_external user bob: deny -> allow [sequences.no-crm-exfiltration -> tools.email.send_external.rules[0]]"
@@ -104,8 +108,26 @@ class ReplayIT {
         while (m.find()) {
             counts.put(m.group(1), Long.parseLong(m.group(2)));
         }
-        // TODO(console): open REPORT_COPY with the integration tests' Browser helper once it is on main
         assertThat(counts).containsExactly(Map.entry("unchanged", 9L), Map.entry("allow-to-deny", 3L),
                 Map.entry("deny-to-allow", 1L), Map.entry("other", 0L), Map.entry("undecidable", 0L));
+    }
+
+    @Test
+    void theHtmlReportOpensInABrowserAndShowsTheSameCounts() throws Exception {
+        // once, in the JDK 17 pass: the report is a file, the same bytes whichever JVM wrote it
+        String java = System.getProperty("toolguard.it.java");
+        Assumptions.assumeTrue(java == null || java.isBlank() || Path.of(java).equals(AgentProcess.JAVA_17),
+                "the browser check runs in the JDK 17 pass only");
+        assertThat(html.exitCode()).as(html.output()).isZero();
+        try (Browser browser = Browser.start()) { // reported skipped, never passed, without chromium
+            browser.driver().get(REPORT_COPY.toUri().toString());
+            Map<String, Long> shown = new LinkedHashMap<>();
+            for (WebElement row : browser.driver().findElements(By.cssSelector("tr[data-change]"))) {
+                shown.put(row.getAttribute("data-change"),
+                        Long.parseLong(row.findElement(By.cssSelector("td.count")).getText().trim()));
+            }
+            assertThat(shown).containsExactly(Map.entry("unchanged", 9L), Map.entry("allow-to-deny", 3L),
+                    Map.entry("deny-to-allow", 1L), Map.entry("other", 0L), Map.entry("undecidable", 0L));
+        }
     }
 }

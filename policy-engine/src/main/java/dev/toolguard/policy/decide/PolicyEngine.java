@@ -1083,7 +1083,8 @@ public final class PolicyEngine {
     }
 
     private static String rateLimitReason(RateLimit rateLimit) {
-        return "rate limit reached: at most " + rateLimit.limit() + " calls per " + format(rateLimit.per());
+        return "rate limit reached: at most " + rateLimit.limit() + (rateLimit.limit() == 1 ? " call per " : " calls per ")
+                + format(rateLimit.per());
     }
 
     private static String budgetReason(double cost, Budget budget) {
