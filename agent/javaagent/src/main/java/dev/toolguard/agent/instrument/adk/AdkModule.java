@@ -15,7 +15,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * Google's Agent Development Kit for Java ({@code com.google.adk:google-adk}, 1.8), whose agents ({@code LlmAgent})
+ * Google's Agent Development Kit for Java ({@code com.google.adk:google-adk}, 1.0 to 1.8), whose agents ({@code LlmAgent})
  * run their own tool loop: a function call the model makes is looked up among the request's tools and run by the
  * tool's {@code runAsync(Map, ToolContext)}. ADK function tools are plain Java methods wrapped in a
  * {@code FunctionTool}, with no annotation of their own.
@@ -58,7 +58,7 @@ public final class AdkModule extends InstrumentationModule {
 
     @Override
     public String supportedVersions() {
-        return "1.8";
+        return "1.0 to 1.8";
     }
 
     @Override

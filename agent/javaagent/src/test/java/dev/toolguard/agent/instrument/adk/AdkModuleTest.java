@@ -68,7 +68,7 @@ class AdkModuleTest {
                     + "runAsync(Map, ToolContext) finds no such method), so its tool calls are denied");
             assertThat(said).singleElement().asString()
                     .startsWith("toolguard: adk " + RESHAPED + ": not applied, so every adk tool call is denied: ")
-                    .endsWith("(this agent supports adk 1.8)");
+                    .endsWith("(this agent supports adk 1.0 to 1.8)");
             // the fuse still fits: it is what stops the function tools from being made
             assertThat(r.fitting()).anySatisfy(h -> assertThat(h.describe()).startsWith("ModuleFuse on " + AdkModule.FUNCTION_TOOL));
         }
