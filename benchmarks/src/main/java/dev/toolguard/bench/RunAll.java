@@ -24,10 +24,10 @@ import java.util.List;
  */
 public final class RunAll {
 
-    private static final String GUARDED =
-            "dev\\\\.toolguard\\\\.bench\\\\.(GuardedCallBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark"
-            + "|EgressBenchmark|SharedStateBenchmark|AuditFloorBenchmark)\\\\.";
-    private static final String EXPRESSIONS = "dev\\.toolguard\\.bench\\.ExpressionBenchmark\\.";
+    static final String GUARDED =
+            "dev\\.toolguard\\.bench\\.(GuardedCallBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark"
+            + "|EgressBenchmark|SharedStateBenchmark|AuditFloorBenchmark)\\.";
+    static final String EXPRESSIONS = "dev\\.toolguard\\.bench\\.ExpressionBenchmark\\.";
 
     private RunAll() {
     }

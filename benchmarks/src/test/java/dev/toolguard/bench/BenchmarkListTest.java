@@ -33,6 +33,11 @@ class BenchmarkListTest {
             "AuditFloorBenchmark.floor", "MachineBenchmark.spin", "MachineBenchmark.spin_2threads"}) {
             // each benchmark method has a generated class named after it
             assertThat(list).as(variant).contains("dev.toolguard.bench.jmh_generated." + variant.replace('.', '_') + "_jmhTest");
+            // and RunAll's groups include it (JMH includes by regex search on the full method name)
+            String method = "dev.toolguard.bench." + variant;
+            assertThat(java.util.regex.Pattern.compile(RunAll.GUARDED).matcher(method).find()
+                    || java.util.regex.Pattern.compile(RunAll.EXPRESSIONS).matcher(method).find())
+                    .as(variant + " is in a group RunAll runs").isTrue();
         }
     }
 
