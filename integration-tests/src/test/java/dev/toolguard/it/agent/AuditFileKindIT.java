@@ -42,9 +42,9 @@ class AuditFileKindIT {
 
         AgentProcess app = runWithAuditAt(s, fifo);
 
-        assertThat(app.stdoutLines()).contains("done").anySatisfy(l -> assertThat(l)
+        assertThat(app.stdoutLines()).as(app.stderr()).contains("done").anySatisfy(l -> assertThat(l)
                 .startsWith("call 10: denied").contains("rule=on_error"));
-        assertThat(app.stdout()).doesNotContain("body ran");
+        assertThat(app.stdout()).as(app.stderr()).doesNotContain("body ran");
         assertThat(app.stderr()).contains("audit log NOT open: cannot open audit log " + fifo
                 + ": it is not a regular file (a FIFO, socket or device)");
         assertThat(Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS)).isFalse();
@@ -57,9 +57,9 @@ class AuditFileKindIT {
 
         AgentProcess app = runWithAuditAt(s, directory);
 
-        assertThat(app.stdoutLines()).contains("done").anySatisfy(l -> assertThat(l)
+        assertThat(app.stdoutLines()).as(app.stderr()).contains("done").anySatisfy(l -> assertThat(l)
                 .startsWith("call 10: denied").contains("rule=on_error"));
-        assertThat(app.stdout()).doesNotContain("body ran");
+        assertThat(app.stdout()).as(app.stderr()).doesNotContain("body ran");
         assertThat(app.stderr()).contains("audit log NOT open: cannot open audit log " + directory
                 + ": it is a directory; the audit log must be a regular file");
         try (var entries = Files.list(directory)) {

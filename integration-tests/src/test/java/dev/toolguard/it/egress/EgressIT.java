@@ -67,6 +67,10 @@ class EgressIT {
                 action: allow
                 egress:
                   sql: allow
+              crm.sync:
+                action: allow
+                egress:
+                  http: {hosts: ["crm.internal", "outside.example"]}
             sequences:
               - name: no-crm-exfiltration
                 after: ["crm.read*"]
@@ -88,6 +92,8 @@ class EgressIT {
     static int httpPort;
     /** Every request the HTTP server received: method, path, and the Authorization header it carried. */
     static final List<String> requests = new CopyOnWriteArrayList<>();
+    /** The headers of every request that arrived by following a redirect away from crm.internal. */
+    static final List<String> redirected = new CopyOnWriteArrayList<>();
     static GreenMail smtp;
 
     @BeforeAll
@@ -102,6 +108,18 @@ class EgressIT {
                     + " INSERT INTO hr.salaries VALUES ('bob', 100)");
         }
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/redirect-out", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Location", "http://outside.example:" + httpPort + "/after-redirect");
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+        });
+        http.createContext("/after-redirect", exchange -> {
+            redirected.add(exchange.getRequestHeaders().toString());
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         http.createContext("/", exchange -> {
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " auth=" + auth);
@@ -126,6 +144,11 @@ class EgressIT {
                   crm_api:
                     from_env: CRM_API_TOKEN
                     http_header: {name: Authorization, value: "Bearer {secret}"}
+                    hosts: ["crm.internal"]
+                    tools: ["crm.*"]
+                  crm_key:
+                    from_env: CRM_API_TOKEN
+                    http_header: {name: X-Crm-Key, value: "{secret}"}
                     hosts: ["crm.internal"]
                     tools: ["crm.*"]
                 """);
@@ -304,6 +327,21 @@ class EgressIT {
         assertThat(app.stderr()).doesNotContain(SECRET);
         assertThat(app.stdout()).doesNotContain(SECRET);
         assertThat(Files.readString(scenario.file("toolguard.yaml"))).doesNotContain(SECRET);
+    }
+
+    @Test
+    void aRedirectNeverCarriesACredentialToAHostItIsNotFor() throws Exception {
+        String from = "http://crm.internal:" + httpPort + "/redirect-out";
+        // the JDK client follows redirects inside itself, where no sensor sees them (Java 17 sends even
+        // Authorization on): a client that follows them is given no credential, and that is said
+        assertThat(call("s8", "crm.sync", "jdk-follow GET " + from)).startsWith("ok status 200");
+        assertThat(app.stderr()).contains("credential crm_api is not released into requests of an HttpClient that"
+                + " follows redirects").contains("credential crm_key is not released");
+        // a connection given a credential does not follow the redirect itself: the application sees it
+        assertThat(call("s8", "crm.sync", "url GET " + from)).startsWith("ok status 307");
+
+        assertThat(redirected).hasSize(1).noneSatisfy(headers -> assertThat(headers).contains(SECRET));
+        assertThat(app.stderr()).doesNotContain(SECRET);
     }
 
     // ---- helpers ----

@@ -8,16 +8,18 @@ import java.security.ProtectionDomain;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A class loaded with almost no stack left (deep recursion, or an attacker that arranges it) would have the agent's
- * transformer overflow, and the JVM would then define the class as it is: a tool with no guard. The transformation
- * is tried on the loading thread as usual; when it overflowed, it is done again on a thread of its own with a large
- * stack, and the loading thread waits for it. Where even that cannot run, the class is transformed again once loaded
- * (the installer's resubmission).
+ * A class whose transformation fails while it is being defined is defined as it is: a tool with no guard, until the
+ * installer's resubmission transforms it again once loaded (tens of milliseconds in which its tools could run
+ * undecided). Two causes are known: a class loaded with almost no stack left (deep recursion, or an attacker that
+ * arranges it) has the transformer overflow; and a transient failure of the transformation itself (a linkage error
+ * while ByteBuddy's own classes are still being loaded by another thread at start, say). The transformation is tried
+ * on the loading thread as usual; when it failed, it is done again at once on a thread of its own with a large stack,
+ * and the loading thread waits for it. Only a failure there too is reported, and left to the resubmission.
  */
 final class TransformWithStackToSpare extends ResettableClassFileTransformer.WithDelegation {
 
-    /** Set on the loading thread when ByteBuddy reported an overflow while transforming: the retry then follows. */
-    private static final ThreadLocal<Boolean> OVERFLOWED = new ThreadLocal<>();
+    /** Set on the loading thread when ByteBuddy reported a failure while transforming: the retry then follows. */
+    private static final ThreadLocal<Boolean> FAILED = new ThreadLocal<>();
     private static final long RETRY_STACK_BYTES = 16L << 20;
     private static final String RETRY_THREAD = "toolguard-transform";
 
@@ -34,47 +36,61 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
     }
 
     /**
-     * Called by the error listener: true when the failure is an overflow on a loading thread, which is retried at
-     * once and so is no error to report yet.
+     * Called by the error listener: true when the failure happened on a loading thread inside this transformer, where
+     * it is retried at once, and so is no error to report yet. A failure on the retry thread is reported.
      */
     static boolean retries(Throwable failure) {
-        if (failure instanceof StackOverflowError && !RETRY_THREAD.equals(Thread.currentThread().getName())) {
-            OVERFLOWED.set(Boolean.TRUE);
-            return true;
+        if (RETRY_THREAD.equals(Thread.currentThread().getName()) || FAILED.get() == null) {
+            return false;
         }
-        return false;
+        FAILED.set(Boolean.TRUE);
+        return true;
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
             throws IllegalClassFormatException {
+        // inside this transformer a reported failure is retried; a class loaded while transforming another one
+        // comes through here too, so the outer transformation's flag is put back afterwards
+        Boolean outer = FAILED.get();
+        FAILED.set(Boolean.FALSE);
         try {
-            OVERFLOWED.remove();
             byte[] transformed = classFileTransformer.transform(loader, name, redefined, domain, bytes);
-            if (OVERFLOWED.get() == null) {
+            if (FAILED.get() != Boolean.TRUE) {
                 return transformed;
             }
         } catch (StackOverflowError overflowed) {
             // below: again, with stack to spare
+        } finally {
+            restore(outer);
         }
-        OVERFLOWED.remove();
         return withStackToSpare(() -> classFileTransformer.transform(loader, name, redefined, domain, bytes));
     }
 
     @Override
     public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                             byte[] bytes) throws IllegalClassFormatException {
+        Boolean outer = FAILED.get(); // as above
+        FAILED.set(Boolean.FALSE);
         try {
-            OVERFLOWED.remove();
             byte[] transformed = classFileTransformer.transform(module, loader, name, redefined, domain, bytes);
-            if (OVERFLOWED.get() == null) {
+            if (FAILED.get() != Boolean.TRUE) {
                 return transformed;
             }
         } catch (StackOverflowError overflowed) {
             // below: again, with stack to spare
+        } finally {
+            restore(outer);
         }
-        OVERFLOWED.remove();
         return withStackToSpare(() -> classFileTransformer.transform(module, loader, name, redefined, domain, bytes));
+    }
+
+    private static void restore(Boolean outer) {
+        if (outer == null) {
+            FAILED.remove();
+        } else {
+            FAILED.set(outer);
+        }
     }
 
     private interface Transformation {

@@ -10,12 +10,14 @@ public interface Credentials {
 
     /**
      * @param sensor  the HTTP sensor that saw the request
+     * @param self    the object the sensor sits in (the JDK client, the connection), whose redirect handling decides
+     *                whether the credential may go into the request at all
      * @param subject what the sensor handed over (a request, a connection)
      * @param request the request as the policy saw it (method, host, port)
      * @param tool    the tool of the allowed call making it
      * @return what the instrumented method goes on with: {@code subject}, or a copy carrying the credential
      */
-    Object release(String sensor, Object subject, EgressRequest request, String tool);
+    Object release(String sensor, Object self, Object subject, EgressRequest request, String tool);
 
-    Credentials NONE = (sensor, subject, request, tool) -> subject;
+    Credentials NONE = (sensor, self, subject, request, tool) -> subject;
 }

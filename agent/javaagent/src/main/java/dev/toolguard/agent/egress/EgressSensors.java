@@ -112,7 +112,7 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
             if (running != null) {
                 engine.egressRan(running.ctx(), request);
                 if (kind == EgressKind.HTTP && v.allowed()) {
-                    return credentials.release(sensor, subject, request, running.tool());
+                    return credentials.release(sensor, self, subject, request, running.tool());
                 }
             }
             return subject;

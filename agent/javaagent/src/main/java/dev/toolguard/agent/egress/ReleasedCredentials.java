@@ -7,6 +7,7 @@ import dev.toolguard.policy.load.ToolPattern;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,13 @@ import java.util.function.Consumer;
  * call of one of its tools, and to nothing else. The secret is never written: not in a record, a message, a metric,
  * or this object's {@code toString}. A secret that cannot be read is said (by where it was looked for) and released
  * nowhere.
+ *
+ * <p>A redirect must not carry a credential to a host it is not for. The JDK {@code HttpClient} sends a request's
+ * headers on to wherever a redirect points (Java 17 even {@code Authorization}; later versions every other header),
+ * and its redirects are followed inside the client, where no sensor sees them: a client that follows redirects gets no
+ * credential (said once per credential). An {@code HttpURLConnection} that carries one is made not to follow
+ * redirects itself: the application sees the redirect, and a connection it opens to follow it is checked, and given
+ * credentials, on its own.
  */
 public final class ReleasedCredentials implements Credentials {
 
@@ -32,9 +40,13 @@ public final class ReleasedCredentials implements Credentials {
     }
 
     private final List<Ready> ready;
+    private final Consumer<String> diagnostics;
+    /** The credentials withheld from a redirect-following client so far: each is said once. */
+    private final java.util.Set<String> withheldSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private ReleasedCredentials(List<Ready> ready) {
+    private ReleasedCredentials(List<Ready> ready, Consumer<String> diagnostics) {
         this.ready = ready;
+        this.diagnostics = diagnostics;
     }
 
     /** Reads every configured secret; those that cannot be read are said on {@code diagnostics} and left out. */
@@ -55,14 +67,24 @@ public final class ReleasedCredentials implements Credentials {
                     spec.tools().stream().map(ToolPattern::of).toList(), spec.headerName(),
                     spec.headerValue().replace("{secret}", secret)));
         }
-        return new ReleasedCredentials(List.copyOf(out));
+        return new ReleasedCredentials(List.copyOf(out), diagnostics);
     }
 
     @Override
-    public Object release(String sensor, Object subject, EgressRequest request, String tool) {
+    public Object release(String sensor, Object self, Object subject, EgressRequest request, String tool) {
         Object current = subject;
         for (Ready c : ready) {
             if (!matches(c, request, tool)) {
+                continue;
+            }
+            if ("http-jdk".equals(sensor) && self instanceof HttpClient client
+                    && client.followRedirects() != HttpClient.Redirect.NEVER) {
+                if (withheldSaid.add(c.name())) {
+                    diagnostics.accept("toolguard: credential " + c.name() + " is not released into requests of an"
+                            + " HttpClient that follows redirects (" + client.followRedirects() + "): a redirect"
+                            + " would carry it to another host; build the client with followRedirects(NEVER) for"
+                            + " those requests (said once)");
+                }
                 continue;
             }
             current = add(sensor, current, c);
@@ -96,7 +118,10 @@ public final class ReleasedCredentials implements Credentials {
             }
             case "http-url-connection" -> {
                 // the JDK hides Authorization from getRequestProperty, so the application cannot read it back
-                ((HttpURLConnection) subject).setRequestProperty(c.header(), c.value());
+                HttpURLConnection connection = (HttpURLConnection) subject;
+                connection.setRequestProperty(c.header(), c.value());
+                // a redirect it followed itself would send the header on, to a host the credential is not for
+                connection.setInstanceFollowRedirects(false);
                 return subject;
             }
             case "http-apache5" -> {

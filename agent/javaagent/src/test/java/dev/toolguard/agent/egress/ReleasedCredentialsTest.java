@@ -6,6 +6,8 @@ import dev.toolguard.policy.egress.EgressRequest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.HttpURLConnection;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ class ReleasedCredentialsTest {
             .header("Authorization", "Bearer the-apps-own").build();
 
     private HttpRequest released(String host, String tool) {
-        return (HttpRequest) credentials.release("http-jdk", request, EgressRequest.http("GET", host, 80), tool);
+        return (HttpRequest) credentials.release("http-jdk", HttpClient.newHttpClient(), request, EgressRequest.http("GET", host, 80), tool);
     }
 
     @Test
@@ -48,7 +50,33 @@ class ReleasedCredentialsTest {
                 new SecretSource("NOT_SET", null), "Authorization", "Bearer {secret}", List.of("crm.internal"),
                 List.of("crm.*"))), Map.of(), said::add);
         assertThat(said).singleElement().asString().contains("crm_api").contains("NOT_SET");
-        assertThat(missing.release("http-jdk", request, EgressRequest.http("GET", "crm.internal", 80),
+        assertThat(missing.release("http-jdk", HttpClient.newHttpClient(), request, EgressRequest.http("GET", "crm.internal", 80),
                 "crm.read_account")).isSameAs(request);
+    }
+
+    @Test
+    void a_client_that_follows_redirects_gets_no_credential_and_that_is_said_once() {
+        HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        for (int i = 0; i < 2; i++) {
+            assertThat(credentials.release("http-jdk", following, request, EgressRequest.http("GET", "crm.internal", 80),
+                    "crm.read_account")).isSameAs(request);
+        }
+        assertThat(said).singleElement().asString().contains("crm_api").contains("follows redirects")
+                .doesNotContain(SECRET);
+    }
+
+    @Test
+    void a_connection_given_a_credential_no_longer_follows_redirects_itself() throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) URI.create("http://crm.internal/a").toURL().openConnection();
+        assertThat(connection.getInstanceFollowRedirects()).isTrue();
+
+        credentials.release("http-url-connection", connection, connection, EgressRequest.http("GET", "crm.internal", 80),
+                "crm.read_account");
+
+        assertThat(connection.getInstanceFollowRedirects()).isFalse();
+        HttpURLConnection other = (HttpURLConnection) URI.create("http://crm.internal/a").toURL().openConnection();
+        credentials.release("http-url-connection", other, other, EgressRequest.http("GET", "crm.internal", 80),
+                "report.export");
+        assertThat(other.getInstanceFollowRedirects()).isTrue(); // no credential, nothing changed
     }
 }

@@ -26,7 +26,7 @@ import java.util.Properties;
  * Tools whose bodies reach out through JDBC, four HTTP clients, two mail APIs and child processes, as the test asks
  * on standard input, one line per call: {@code <label> <session> <tool or -> <op> <argument...>}. A tool of {@code -}
  * does the same outside any guarded call. Ops: {@code sql <text>} (Statement), {@code psql <text>}
- * (PreparedStatement), {@code jdk|url|apache|okhttp <METHOD> <url>}, {@code jakarta|javax <recipient>},
+ * (PreparedStatement), {@code jdk|jdk-follow|url|apache|okhttp <METHOD> <url>} ({@code jdk-follow}: a client that follows redirects), {@code jakarta|javax <recipient>},
  * {@code exec <program>}. Prints {@code call <label>: ok <result>}, {@code call <label>: denied rule=<rule>
  * message=<message>} or {@code call <label>: error <what>}. Args: the JDBC URL, the SMTP port.
  */
@@ -50,6 +50,11 @@ public class EgressApp {
         return perform(op, argument);
     }
 
+    @GuardedTool(name = "crm.sync")
+    public String crmSync(String op, String argument) throws Exception {
+        return perform(op, argument);
+    }
+
     @GuardedTool(name = "ops.inspect")
     public String opsInspect(String op, String argument) throws Exception {
         return perform(op, argument);
@@ -70,10 +75,12 @@ public class EgressApp {
                     yield s.execute() ? "rows" : "updated " + s.getUpdateCount();
                 }
             }
-            case "jdk" -> {
+            case "jdk", "jdk-follow" -> {
                 HttpRequest r = HttpRequest.newBuilder(URI.create(w[1]))
                         .method(w[0], HttpRequest.BodyPublishers.ofString("rows")).build();
-                HttpResponse<String> response = HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
+                HttpClient client = op.equals("jdk") ? HttpClient.newHttpClient()
+                        : HttpClient.newBuilder().followRedirects(HttpClient.Redirect.ALWAYS).build();
+                HttpResponse<String> response = client.send(r, HttpResponse.BodyHandlers.ofString());
                 yield "status " + response.statusCode() + " " + response.body();
             }
             case "url" -> {
@@ -152,6 +159,7 @@ public class EgressApp {
             case "email.send_external" -> sendExternal(op, argument);
             case "report.export" -> reportExport(op, argument);
             case "ops.inspect" -> opsInspect(op, argument);
+            case "crm.sync" -> crmSync(op, argument);
             case "-" -> perform(op, argument);
             default -> throw new IllegalArgumentException("no tool " + tool);
         };

@@ -1,0 +1,130 @@
+package dev.toolguard.agent.advice;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.utility.JavaModule;
+import org.junit.jupiter.api.Test;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A class whose transformation fails while it is defined would be defined unguarded (SPEC §13.1): the failure is
+ * retried at once, and only a failure of the retry is reported. The delegate here plays ByteBuddy's transformer,
+ * which reports a failure to the installer's error listener ({@link TransformWithStackToSpare#retries}) and then
+ * answers "no transformation".
+ */
+class TransformWithStackToSpareTest {
+
+    private static final byte[] ORIGINAL = {1};
+    private static final byte[] GUARDED = {2};
+
+    /** What one attempt of the delegate does, given its thread; records each attempt's thread name. */
+    private static final class Delegate extends ResettableClassFileTransformer.AbstractBase {
+        final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
+        final List<Boolean> reported = Collections.synchronizedList(new ArrayList<>());
+        private final Function<Integer, Throwable> failureOfAttempt;
+        ClassFileTransformer whileTransforming;
+
+        Delegate(Function<Integer, Throwable> failureOfAttempt) {
+            this.failureOfAttempt = failureOfAttempt;
+        }
+
+        @Override
+        public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
+                                byte[] bytes) {
+            int attempt = attempts.size();
+            attempts.add(Thread.currentThread().getName());
+            if (whileTransforming != null && attempt == 0) {
+                ClassFileTransformer nested = whileTransforming;
+                whileTransforming = null;
+                try {
+                    nested.transform(loader, "Nested", null, domain, bytes); // a class loaded while transforming
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+            Throwable failure = failureOfAttempt.apply(attempt);
+            if (failure == null) {
+                return GUARDED;
+            }
+            // as the installer's error listener: a failure not retried is an error to report
+            reported.add(!TransformWithStackToSpare.retries(failure));
+            return null;
+        }
+
+        @Override
+        public Iterator<AgentBuilder.Transformer> iterator(TypeDescription type, ClassLoader loader, JavaModule module,
+                                                           Class<?> redefined, ProtectionDomain domain) {
+            return Collections.emptyIterator();
+        }
+
+        @Override
+        public boolean reset(Instrumentation inst, ResettableClassFileTransformer transformer,
+                             AgentBuilder.RedefinitionStrategy strategy,
+                             AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discovery,
+                             AgentBuilder.RedefinitionStrategy.BatchAllocator batches,
+                             AgentBuilder.RedefinitionStrategy.Listener listener) {
+            return false;
+        }
+    }
+
+    private static byte[] load(ClassFileTransformer t) throws Exception {
+        return t.transform(TransformWithStackToSpareTest.class.getClassLoader(), "Tool", null, null, ORIGINAL);
+    }
+
+    @Test
+    void aTransientFailureWhileDefiningIsRetriedAtOnceAndTheClassIsDefinedGuarded() throws Exception {
+        Delegate delegate = new Delegate(attempt -> attempt == 0 ? new LinkageError("loaded twice") : null);
+
+        byte[] defined = load(new TransformWithStackToSpare.Decorator().decorate(delegate));
+
+        assertThat(defined).isEqualTo(GUARDED);
+        assertThat(delegate.attempts).hasSize(2);
+        assertThat(delegate.attempts.get(1)).isEqualTo("toolguard-transform");
+        assertThat(delegate.reported).containsExactly(false); // retried, so not an error (yet)
+    }
+
+    @Test
+    void anOverflowIsRetriedWithStackToSpare() throws Exception {
+        Delegate delegate = new Delegate(attempt -> attempt == 0 ? new StackOverflowError() : null);
+
+        assertThat(load(new TransformWithStackToSpare.Decorator().decorate(delegate))).isEqualTo(GUARDED);
+        assertThat(delegate.attempts).hasSize(2);
+    }
+
+    @Test
+    void aFailureOfTheRetryTooIsReportedAndLeftToTheResubmission() throws Exception {
+        Delegate delegate = new Delegate(attempt -> new IllegalStateException("always"));
+
+        assertThat(load(new TransformWithStackToSpare.Decorator().decorate(delegate))).isNull();
+        assertThat(delegate.attempts).hasSize(2);
+        assertThat(delegate.reported).containsExactly(false, true);
+    }
+
+    @Test
+    void aClassLoadedWhileTransformingAnotherLeavesTheOuterFailureToBeRetried() throws Exception {
+        Delegate inner = new Delegate(attempt -> null);
+        Delegate outer = new Delegate(attempt -> attempt == 0 ? new LinkageError("outer") : null);
+        ResettableClassFileTransformer wrapped = new TransformWithStackToSpare.Decorator().decorate(outer);
+        outer.whileTransforming = new TransformWithStackToSpare.Decorator().decorate(inner);
+
+        assertThat(load(wrapped)).isEqualTo(GUARDED);
+        assertThat(inner.attempts).hasSize(1);
+        assertThat(outer.attempts).hasSize(2);
+    }
+
+    @Test
+    void aFailureOutsideTheTransformerIsNotTakenForARetry() {
+        assertThat(TransformWithStackToSpare.retries(new LinkageError("elsewhere"))).isFalse();
+    }
+}
