@@ -12,6 +12,7 @@ import dev.toolguard.policy.load.CrossToolLimit;
 import dev.toolguard.policy.load.RateLimit;
 import dev.toolguard.policy.load.Rule;
 import dev.toolguard.policy.egress.EgressDecider;
+import dev.toolguard.policy.egress.EgressKind;
 import dev.toolguard.policy.egress.EgressReader;
 import dev.toolguard.policy.egress.EgressRequest;
 import dev.toolguard.policy.egress.EgressVerdict;
@@ -237,6 +238,37 @@ public final class PolicyEngine {
             return String.valueOf(user);
         }
         return null;
+    }
+
+    /**
+     * Whether this policy could deny an egress of {@code kind} made by a call of {@code tool}: its egress entry (or
+     * {@code egress.default_in_tools}) restricts the kind, or a sequence names an egress event of it. The agent
+     * denies such a tool's calls where no sensor can see that kind (SPEC §13, §18); with no policy every call is
+     * denied anyway, so this is false. Never throws.
+     */
+    public boolean egressRestricted(String tool, EgressKind kind) {
+        if (bundle == null || tool == null) {
+            return false;
+        }
+        try {
+            ToolPolicy policy = bundle.tool(tool);
+            if (EgressDecider.restricts(bundle.egressDefaults(), policy == null ? null : policy.egress(), kind)) {
+                return true;
+            }
+            if (bundle.egressSequences()) {
+                String prefix = SequenceRule.EGRESS_PREFIX + kind.key() + ":";
+                for (SequenceRule s : bundle.sequences()) {
+                    for (var p : s.deny()) {
+                        if (p.pattern().startsWith(prefix) || p.pattern().equals(SequenceRule.EGRESS_PREFIX + "*")) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return true; // a policy that cannot say is taken to restrict
+        }
     }
 
     /**

@@ -54,6 +54,18 @@ public final class EgressDecider {
                 + violation + ")");
     }
 
+    /**
+     * Whether some egress of {@code kind} by a call of the tool could be denied by its entry or the defaults: true
+     * unless the kind is allowed outright. Where no sensor can see that kind, such a tool's calls are denied.
+     */
+    public static boolean restricts(EgressDefaults defaults, ToolEgress entry, EgressKind kind) {
+        if (entry == null) {
+            return defaults.defaultInTools() == EgressDefaults.Outside.DENY;
+        }
+        EgressRule rule = entry.rule(kind);
+        return rule == null || rule.mode() != EgressRule.Mode.ALLOW;
+    }
+
     private static String describe(EgressRequest request) {
         return request.problem() != null ? "" : " (" + request.describe() + ")";
     }

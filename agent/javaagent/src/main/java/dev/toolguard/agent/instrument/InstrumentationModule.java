@@ -56,6 +56,14 @@ public abstract class InstrumentationModule {
         return List.of();
     }
 
+    /**
+     * The kind of egress an egress sensor sees (SPEC §18), or null for a framework module. Where a sensor does not fit,
+     * calls of tools whose policy restricts that kind are denied: their egress could not be checked.
+     */
+    public dev.toolguard.policy.egress.EgressKind sensedEgress() {
+        return null;
+    }
+
     /** The hooks of this module, each on one type. */
     public List<Hook> hooks() {
         return List.of();

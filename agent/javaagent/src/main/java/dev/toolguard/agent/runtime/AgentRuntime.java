@@ -11,6 +11,7 @@ import dev.toolguard.agent.advice.ToolInstaller;
 import dev.toolguard.agent.egress.Credentials;
 import dev.toolguard.agent.egress.EgressSensors;
 import dev.toolguard.agent.egress.ReleasedCredentials;
+import dev.toolguard.agent.egress.UnseenEgress;
 import dev.toolguard.agent.advice.ToolRegistry;
 import dev.toolguard.agent.config.AgentConfig;
 import dev.toolguard.agent.config.ConfigProblem;
@@ -416,7 +417,7 @@ public final class AgentRuntime {
                 false, module -> {
                     String unmatchedEntry = unmatched.refusal();
                     return unmatchedEntry != null ? unmatchedEntry : checks.refusal(module);
-                }, diagnostics);
+                }, new UnseenEgress(sensorChecks), diagnostics);
         Dispatcher dispatcher = new Dispatcher(registry, guard, new PlainValueArgumentReader(config.argumentBounds()));
         GuardBridge.install(dispatcher);
         // the egress sensors (SPEC §18) go in once the guard is there, so that none sees a bridge without one

@@ -3,6 +3,7 @@ package dev.toolguard.agent.runtime;
 import dev.toolguard.agent.config.OnError;
 import dev.toolguard.agent.context.CallSite;
 import dev.toolguard.agent.context.ContextAssembler;
+import dev.toolguard.agent.egress.UnseenEgress;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.internal.GuardBridge;
@@ -40,6 +41,7 @@ public final class GuardedCalls implements CallGuard {
     private final ContextAssembler context;
     private final AuditLog audit;
     private final String auditProblem;
+    private final UnseenEgress unseenEgress;
     private final ApprovalGate approvals;
     private final DecisionMetrics metrics;
     private final OnError onError;
@@ -65,6 +67,16 @@ public final class GuardedCalls implements CallGuard {
                         String auditProblem, ApprovalGate approvals, DecisionMetrics metrics, OnError onError,
                         boolean shadow, boolean auditOff,
                         java.util.function.Function<String, String> unfitModules, Consumer<String> diagnostics) {
+        this(active, noPolicy, context, audit, auditProblem, approvals, metrics, onError, shadow, auditOff, unfitModules,
+                UnseenEgress.NONE, diagnostics);
+    }
+
+    /** @param unseenEgress why a tool's call is denied because an egress its policy restricts cannot be seen */
+    public GuardedCalls(ActivePolicy active, PolicyEngine noPolicy, ContextAssembler context, AuditLog audit,
+                        String auditProblem, ApprovalGate approvals, DecisionMetrics metrics, OnError onError,
+                        boolean shadow, boolean auditOff, java.util.function.Function<String, String> unfitModules,
+                        UnseenEgress unseenEgress, Consumer<String> diagnostics) {
+        this.unseenEgress = unseenEgress;
         this.active = active;
         this.noPolicy = noPolicy;
         this.context = context;
@@ -110,7 +122,12 @@ public final class GuardedCalls implements CallGuard {
                     announced = true;
                 }
                 PolicyEngine engine = policy.loaded() ? policy.engine() : noPolicy;
-                decision = engine.decide(call);
+                // a body whose restricted egress no sensor can see does not run (SPEC §18)
+                String unseen = unseenEgress.refusal(method.toolName(), engine);
+                decision = unseen != null
+                        ? ownDecision(Decision.Origin.INSTRUMENTATION, unseen, null, policy.bundle(),
+                                System.nanoTime() - start)
+                        : engine.decide(call);
                 if (!decision.trace().isEmpty()) {
                     reportConditionError(method, decision);
                 }

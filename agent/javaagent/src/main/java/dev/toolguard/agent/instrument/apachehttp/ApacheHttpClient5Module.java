@@ -18,6 +18,11 @@ public final class ApacheHttpClient5Module extends InstrumentationModule {
     private static final String PACKAGE = "org.apache.hc.client5.http.impl.classic.";
 
     @Override
+    public dev.toolguard.policy.egress.EgressKind sensedEgress() {
+        return dev.toolguard.policy.egress.EgressKind.HTTP;
+    }
+
+    @Override
     public String name() {
         return "apache-httpclient-5";
     }

@@ -72,6 +72,8 @@ public final class ModuleChecks {
     /** The worst status each module reached in any class loader, read by the pipeline on every call. */
     private final Map<String, Status> worst = new ConcurrentHashMap<>();
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    /** The first result of each module that does not apply somewhere: what its refusal says. */
+    private final Map<String, Result> notApplied = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<AdviceReferences.Reference>> referencesByAdvice = new ConcurrentHashMap<>();
     /** Each module's hooks in force, made once: the instrumentation and the checks share these very objects. */
@@ -140,6 +142,14 @@ public final class ModuleChecks {
         return refusals.isEmpty() ? null : refusals.get(moduleName);
     }
 
+    /**
+     * The modules that do not apply in some class loader, with the first such result; empty (and one read) while all
+     * apply, which the pipeline relies on: it asks on every call.
+     */
+    public java.util.Collection<Result> notApplied() {
+        return notApplied.values();
+    }
+
     /** Each module's worst status in any class loader so far, for {@code /metrics}. */
     public Map<String, Status> statuses() {
         Map<String, Status> out = new LinkedHashMap<>();
@@ -152,15 +162,17 @@ public final class ModuleChecks {
     private void record(Result r) {
         worst.merge(r.module().name(), r.status(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
         if (r.status() == Status.NOT_APPLIED) {
+            notApplied.putIfAbsent(r.module().name(), r);
             refusals.putIfAbsent(r.module().name(), "the " + r.module().name() + " integration does not fit "
                     + r.module().name() + " " + r.version() + " found in this application ("
                     + String.join("; ", r.problems()) + "), so its tool calls are denied");
         }
         if ((r.status() == Status.NOT_APPLIED || r.status() == Status.DEGRADED)
                 && reported.add(r.module().name() + r.version() + r.problems())) {
-            boolean sensor = r.module().hooks().stream().anyMatch(h -> h.role() == Hook.Role.SENSES_EGRESS);
+            boolean sensor = r.module().sensedEgress() != null;
             String consequence = sensor
-                    ? "not applied, so the egress it senses goes unchecked"
+                    ? "not applied, so calls of tools whose policy restricts " + r.module().sensedEgress().key()
+                    + " egress are denied (that egress could not be checked)"
                     : r.status() == Status.NOT_APPLIED
                     ? "not applied, so every " + r.module().name() + " tool call is denied"
                     : "degraded (its tool calls are still guarded)";

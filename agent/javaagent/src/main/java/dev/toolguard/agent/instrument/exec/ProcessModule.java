@@ -15,6 +15,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 public final class ProcessModule extends InstrumentationModule {
 
     @Override
+    public dev.toolguard.policy.egress.EgressKind sensedEgress() {
+        return dev.toolguard.policy.egress.EgressKind.EXEC;
+    }
+
+    @Override
     public String name() {
         return "process";
     }

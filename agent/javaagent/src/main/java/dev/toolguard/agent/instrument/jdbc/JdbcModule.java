@@ -18,6 +18,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 public final class JdbcModule extends InstrumentationModule {
 
     @Override
+    public dev.toolguard.policy.egress.EgressKind sensedEgress() {
+        return dev.toolguard.policy.egress.EgressKind.SQL;
+    }
+
+    @Override
     public String name() {
         return "jdbc";
     }

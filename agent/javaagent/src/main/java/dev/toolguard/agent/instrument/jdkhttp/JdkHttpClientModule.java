@@ -17,6 +17,11 @@ public final class JdkHttpClientModule extends InstrumentationModule {
     static final String CLIENT = "jdk.internal.net.http.HttpClientImpl";
 
     @Override
+    public dev.toolguard.policy.egress.EgressKind sensedEgress() {
+        return dev.toolguard.policy.egress.EgressKind.HTTP;
+    }
+
+    @Override
     public String name() {
         return "jdk-http-client";
     }

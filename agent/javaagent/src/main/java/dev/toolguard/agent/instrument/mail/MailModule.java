@@ -34,6 +34,11 @@ public final class MailModule extends InstrumentationModule {
     }
 
     @Override
+    public dev.toolguard.policy.egress.EgressKind sensedEgress() {
+        return dev.toolguard.policy.egress.EgressKind.MAIL;
+    }
+
+    @Override
     public String name() {
         return name;
     }

@@ -17,6 +17,11 @@ public final class OkHttpModule extends InstrumentationModule {
     private static final String CALL = "okhttp3.internal.connection.RealCall";
 
     @Override
+    public dev.toolguard.policy.egress.EgressKind sensedEgress() {
+        return dev.toolguard.policy.egress.EgressKind.HTTP;
+    }
+
+    @Override
     public String name() {
         return "okhttp";
     }

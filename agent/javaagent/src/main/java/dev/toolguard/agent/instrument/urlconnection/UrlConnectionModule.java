@@ -21,6 +21,11 @@ public final class UrlConnectionModule extends InstrumentationModule {
     static final String CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
 
     @Override
+    public dev.toolguard.policy.egress.EgressKind sensedEgress() {
+        return dev.toolguard.policy.egress.EgressKind.HTTP;
+    }
+
+    @Override
     public String name() {
         return "http-url-connection";
     }
