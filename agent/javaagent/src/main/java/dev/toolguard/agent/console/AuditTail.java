@@ -1,26 +1,10 @@
 package dev.toolguard.agent.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolguard.policy.audit.AuditFollower;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * The console's decisions, read from the tail of this JVM's audit log by a daemon thread that polls it. Reading the
@@ -29,44 +13,20 @@ import java.util.function.Predicate;
  * console, which starts when a console page is first asked for; at start it reads back up to {@link #BACKLOG_BYTES}
  * of the log to fill the last hour.
  */
-final class AuditTail implements DecisionSource {
+final class AuditTail extends KeptDecisions {
 
     static final long POLL_MILLIS = 150;
     static final long BACKLOG_BYTES = 8L << 20;
-    static final int KEPT_DECISIONS = 2000;
-    static final int KEPT_APPROVAL_EVENTS = 100;
-    /** Latencies kept per minute for its percentiles; a busier minute keeps a sample of them. */
-    static final int LATENCIES_PER_MINUTE = 4096;
-    static final String[] ACTIONS = {"allow", "deny", "require_approval"};
+    /** Lines read in one go at most, so that a big backlog is shown as it is read. */
+    static final int BATCH = 1000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Path file;
-    private final Clock clock;
+    private final AuditFollower follower;
     private final Object readLock = new Object();
-    private long position = -1;
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-
-    // guarded by this
-    private final ArrayDeque<Decision> decisions = new ArrayDeque<>();
-    private final ArrayDeque<ApprovalEvent> approvalEvents = new ArrayDeque<>();
-    private final TreeMap<Long, Minute> minutes = new TreeMap<>();
-    private long seq;
     private volatile String problem;
 
-    /** What one minute saw. */
-    private static final class Minute {
-        final long[] byAction = new long[ACTIONS.length];
-        final long[] latencies = new long[LATENCIES_PER_MINUTE];
-        int latencyCount;
-        long seen;
-        final Map<String, long[]> byTool = new LinkedHashMap<>();
-        final Map<String, Long> deniedByRule = new LinkedHashMap<>();
-    }
-
     private AuditTail(Path file, Clock clock) {
-        this.file = file;
-        this.clock = clock;
+        super(clock);
+        this.follower = AuditFollower.fromBacklog(file, BACKLOG_BYTES);
     }
 
     /** Starts reading {@code file} on a daemon thread. */
@@ -84,7 +44,7 @@ final class AuditTail implements DecisionSource {
                 readNew();
                 problem = null;
             } catch (IOException | RuntimeException e) {
-                problem = "the audit log " + file + " cannot be read: " + e.getMessage();
+                problem = "the audit log " + follower.file() + " cannot be read: " + e.getMessage();
             }
             try {
                 Thread.sleep(POLL_MILLIS);
@@ -94,256 +54,17 @@ final class AuditTail implements DecisionSource {
         }
     }
 
-    /** Reads the lines appended since the last pass (one pass at a time: the position and the partial line are its). */
+    /** Reads the lines appended since the last pass (one pass at a time: the follower is not thread-safe). */
     void readNew() throws IOException {
         synchronized (readLock) {
-            readNewLines();
-        }
-    }
-
-    private void readNewLines() throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long size = in.length();
-            if (position < 0 || size < position) {
-                // first pass, or the file was replaced by a shorter one: start from the backlog
-                position = Math.max(0, size - BACKLOG_BYTES);
-                partial.reset();
-                if (position > 0) {
-                    in.seek(position - 1);
-                    if (in.read() != '\n') {
-                        skipToNextLine(in);
-                    }
-                }
-            }
-            in.seek(position);
-            byte[] buffer = new byte[64 * 1024];
-            while (position < size) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, size - position));
-                if (n <= 0) {
-                    break;
-                }
-                position += n;
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n') {
-                        partial.write(buffer, start, i - start);
-                        line(partial.toString(StandardCharsets.UTF_8));
-                        partial.reset();
-                        start = i + 1;
-                    }
-                }
-                partial.write(buffer, start, n - start);
+            for (var lines = follower.read(BATCH); !lines.isEmpty(); lines = follower.read(BATCH)) {
+                lines.forEach(line -> add(line, null, key -> true));
             }
         }
-    }
-
-    private void skipToNextLine(RandomAccessFile in) throws IOException {
-        int b;
-        while ((b = in.read()) >= 0) {
-            position++;
-            if (b == '\n') {
-                return;
-            }
-        }
-    }
-
-    private void line(String line) {
-        if (line.isBlank()) {
-            return;
-        }
-        JsonNode r;
-        try {
-            r = JSON.readTree(line);
-        } catch (IOException e) {
-            return; // a torn line: verify-audit says so; the console shows what is whole
-        }
-        String type = r.path("type").asText();
-        if (type.equals("decision")) {
-            decision(r, line);
-        } else if (type.equals("approval")) {
-            String event = r.path("event").asText();
-            if (event.equals("approved") || event.equals("rejected") || event.equals("timed_out")) {
-                synchronized (this) {
-                    approvalEvents.addFirst(new ApprovalEvent(r.path("id").asText(), event, instant(r.path("ts").asText()),
-                            text(r.path("by")), text(r.path("reason"))));
-                    while (approvalEvents.size() > KEPT_APPROVAL_EVENTS) {
-                        approvalEvents.removeLast();
-                    }
-                }
-            }
-        }
-    }
-
-    private void decision(JsonNode r, String line) {
-        JsonNode ctx = r.path("ctx");
-        Instant ts = instant(r.path("ts").asText());
-        String action = r.path("action").asText();
-        long latency = r.path("latency_ns").asLong();
-        synchronized (this) {
-            Decision d = new Decision(++seq, r.path("id").asText(), ts, r.path("tool").asText(), action,
-                    r.path("enforced").asBoolean(true), text(ctx.path("user").path("id")), text(ctx.path("tenant")),
-                    text(ctx.path("session").path("id")), text(r.path("rule")), text(r.path("reason")), latency,
-                    text(r.path("policy").path("version")), line);
-            decisions.addFirst(d);
-            while (decisions.size() > KEPT_DECISIONS) {
-                decisions.removeLast();
-            }
-            count(d);
-            notifyAll();
-        }
-    }
-
-    /** Adds a decision to its minute's counts (called holding this). */
-    private void count(Decision d) {
-        if (d.ts() == null) {
-            return;
-        }
-        long minute = d.ts().getEpochSecond() / 60 * 60;
-        Minute m = minutes.computeIfAbsent(minute, k -> new Minute());
-        int action = Arrays.asList(ACTIONS).indexOf(d.action());
-        if (action >= 0) {
-            m.byAction[action]++;
-        }
-        m.seen++;
-        if (m.latencyCount < LATENCIES_PER_MINUTE) {
-            m.latencies[m.latencyCount++] = d.latencyNanos();
-        } else {
-            // a reservoir sample keeps the percentiles honest in a busy minute without keeping every latency
-            long slot = Math.floorMod(d.seq() * 2654435761L, m.seen);
-            if (slot < LATENCIES_PER_MINUTE) {
-                m.latencies[(int) slot] = d.latencyNanos();
-            }
-        }
-        long[] tool = m.byTool.computeIfAbsent(d.tool(), k -> new long[2]);
-        tool[1]++;
-        if (d.action().equals("deny")) {
-            tool[0]++;
-            if (d.rule() != null) {
-                m.deniedByRule.merge(d.rule(), 1L, Long::sum);
-            }
-        }
-        long oldest = clock.instant().getEpochSecond() / 60 * 60 - 3600;
-        minutes.headMap(oldest, false).clear();
     }
 
     @Override
     public String unavailable() {
         return problem;
-    }
-
-    @Override
-    public synchronized List<Decision> recent(int max, Predicate<Decision> filter) {
-        List<Decision> out = new ArrayList<>();
-        for (Decision d : decisions) {
-            if (out.size() >= max) {
-                break;
-            }
-            if (filter.test(d)) {
-                out.add(d);
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public synchronized List<Decision> after(long after, Predicate<Decision> filter) {
-        List<Decision> out = new ArrayList<>();
-        for (Iterator<Decision> it = decisions.iterator(); it.hasNext(); ) {
-            Decision d = it.next();
-            if (d.seq() <= after) {
-                break;
-            }
-            if (filter.test(d)) {
-                out.add(0, d);
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public synchronized Optional<Decision> find(String callId) {
-        return decisions.stream().filter(d -> d.id().equals(callId)).findFirst();
-    }
-
-    @Override
-    public synchronized long latest() {
-        return seq;
-    }
-
-    @Override
-    public synchronized long awaitAfter(long after, long millis) throws InterruptedException {
-        long until = System.nanoTime() + millis * 1_000_000L;
-        while (seq <= after) {
-            long left = (until - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) {
-                break;
-            }
-            wait(left);
-        }
-        return seq;
-    }
-
-    @Override
-    public synchronized Hour lastHour(Instant now) {
-        long last = now.getEpochSecond() / 60 * 60;
-        long[] starts = new long[60];
-        Map<String, long[]> byAction = new LinkedHashMap<>();
-        for (String a : ACTIONS) {
-            byAction.put(a, new long[60]);
-        }
-        Double[] p50 = new Double[60];
-        Double[] p99 = new Double[60];
-        Map<String, long[]> byTool = new TreeMap<>();
-        Map<String, Long> byRule = new TreeMap<>();
-        for (int i = 0; i < 60; i++) {
-            long start = last - (59 - i) * 60L;
-            starts[i] = start;
-            Minute m = minutes.get(start);
-            if (m == null) {
-                continue;
-            }
-            for (int a = 0; a < ACTIONS.length; a++) {
-                byAction.get(ACTIONS[a])[i] = m.byAction[a];
-            }
-            if (m.latencyCount > 0) {
-                long[] sorted = Arrays.copyOf(m.latencies, m.latencyCount);
-                Arrays.sort(sorted);
-                p50[i] = percentile(sorted, 0.50) / 1e6;
-                p99[i] = percentile(sorted, 0.99) / 1e6;
-            }
-            m.byTool.forEach((tool, counts) -> {
-                long[] sum = byTool.computeIfAbsent(tool, k -> new long[2]);
-                sum[0] += counts[0];
-                sum[1] += counts[1];
-            });
-            m.deniedByRule.forEach((rule, n) -> byRule.merge(rule, n, Long::sum));
-        }
-        return new Hour(starts, byAction, p50, p99, byTool, byRule);
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        int index = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    @Override
-    public synchronized List<ApprovalEvent> decidedApprovals(int max) {
-        return approvalEvents.stream().limit(max).toList();
-    }
-
-    /** A JSON value as text (a string's text, an object's JSON), or null when absent or null. */
-    static String text(JsonNode n) {
-        return n == null || n.isMissingNode() || n.isNull() ? null : n.isValueNode() ? n.asText() : n.toString();
-    }
-
-    private static Instant instant(String ts) {
-        try {
-            return Instant.parse(ts);
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

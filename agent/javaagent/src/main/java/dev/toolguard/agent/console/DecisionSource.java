@@ -8,13 +8,23 @@ import java.util.function.Predicate;
 
 /**
  * Where the console reads decisions and approval events from. Everything it hands out was read from audit records,
- * so it is redacted as they are. One JVM reads its own audit log ({@link AuditTail}); a fleet's console would read
- * every replica's summaries from Redis (SPEC §16) through this same seam.
+ * so it is redacted as they are. One JVM reads its own audit log ({@link AuditTail}); with {@code state.store: redis}
+ * the console reads every replica's records from Redis ({@link FleetDecisions}, SPEC §16).
  */
 interface DecisionSource {
 
     /** Null when decisions can be read, else why not (shown on the pages that need them). */
     String unavailable();
+
+    /** Whether the decisions are the fleet's, each with the replica that made it. */
+    default boolean fleet() {
+        return false;
+    }
+
+    /** What the decisions shown cover, said to people; null when there is nothing to say. */
+    default String scope() {
+        return null;
+    }
 
     /** Up to {@code max} decisions that pass {@code filter}, newest first. */
     List<Decision> recent(int max, Predicate<Decision> filter);
@@ -40,11 +50,12 @@ interface DecisionSource {
     /**
      * One decision record, summarized for lists and filters; {@code record} is the whole record as written.
      *
-     * @param seq numbered in the order read, from 1
+     * @param seq     numbered in the order read, from 1
+     * @param replica the replica that made it, in a fleet (else null)
      */
     record Decision(long seq, String id, Instant ts, String tool, String action, boolean enforced, String user,
                     String tenant, String session, String rule, String reason, long latencyNanos,
-                    String policyVersion, String record) {
+                    String policyVersion, String replica, String record) {
     }
 
     /** An approval that left {@code pending}: {@code event} is approved, rejected or timed_out. */

@@ -100,7 +100,9 @@ final class Pages {
     private String overview() {
         Map<String, Long> totals = wiring.metrics().totalsByAction();
         Html h = new Html();
-        h.raw("<section aria-labelledby=\"totals-h\"><h2 id=\"totals-h\">Decisions since the agent started</h2>")
+        h.raw("<section aria-labelledby=\"totals-h\"><h2 id=\"totals-h\">")
+                .text(decisions.fleet() ? "Decisions of this replica since it started" : "Decisions since the agent started")
+                .raw("</h2>")
                 .raw("<dl class=\"totals\">")
                 .raw("<div><dt>Allowed</dt><dd id=\"total-allow\">").text(String.valueOf(totals.get("allow"))).raw("</dd></div>")
                 .raw("<div><dt>Denied</dt><dd id=\"total-deny\">").text(String.valueOf(totals.get("deny"))).raw("</dd></div>")
@@ -111,13 +113,16 @@ final class Pages {
                 .raw("<p class=\"help\">The same counts as <code>toolguard_decisions_total</code> in"
                         + " <code>/metrics</code>.</p></section>");
         unavailable(h);
+        DecisionSource.Hour hour = decisions.lastHour(Instant.now());
+        if (decisions.fleet()) {
+            fleetTotals(h, hour);
+        }
         h.raw("<div data-overview=\"/console/overview/data\">")
                 .raw(chart("chart-actions", "Decisions per minute by action, the last hour"))
                 .raw(chart("chart-latency", "Decision latency p50 and p99 (milliseconds), the last hour"))
                 .raw(chart("chart-tools", "Deny rate by tool (percent of its decisions), the last hour"))
                 .raw(chart("chart-rules", "Denials by rule, the last hour"))
                 .raw("</div>");
-        DecisionSource.Hour hour = decisions.lastHour(Instant.now());
         h.raw("<section aria-labelledby=\"tools-h\"><h2 id=\"tools-h\">Deny rate by tool, the last hour</h2>")
                 .raw("<table id=\"deny-by-tool\"><thead><tr><th scope=\"col\">Tool</th><th scope=\"col\">Denied</th>")
                 .raw("<th scope=\"col\">Decided</th><th scope=\"col\">Deny rate</th></tr></thead><tbody>");
@@ -132,6 +137,23 @@ final class Pages {
                 .raw("</td></tr>"));
         h.raw("</tbody></table></section>");
         return h.toString();
+    }
+
+    /** The last hour's decisions of every replica, by action: what the charts below draw, as numbers. */
+    private void fleetTotals(Html h, DecisionSource.Hour hour) {
+        h.raw("<section aria-labelledby=\"fleet-h\"><h2 id=\"fleet-h\">Decisions of the whole fleet, the last hour</h2>");
+        scope(h);
+        h.raw("<dl class=\"totals\">");
+        String[][] shown = {{"allow", "Allowed"}, {"deny", "Denied"}, {"require_approval", "Would need approval (shadow)"}};
+        for (String[] a : shown) {
+            long sum = 0;
+            for (long n : hour.byAction().getOrDefault(a[0], new long[0])) {
+                sum += n;
+            }
+            h.raw("<div><dt>").text(a[1]).raw("</dt><dd").attr("id", "fleet-" + a[0].replace('_', '-')).raw(">")
+                    .text(String.valueOf(sum)).raw("</dd></div>");
+        }
+        h.raw("</dl></section>");
     }
 
     private static String chart(String id, String title) {
@@ -184,6 +206,14 @@ final class Pages {
         json.endArray();
     }
 
+    /** What the decisions shown cover (the fleet, its replicas), when the source says. */
+    private void scope(Html h) {
+        String scope = decisions.scope();
+        if (scope != null) {
+            h.raw("<p class=\"note\" id=\"scope\">").text(scope).raw("</p>");
+        }
+    }
+
     private void unavailable(Html h) {
         String why = decisions.unavailable();
         if (why != null) {
@@ -193,15 +223,17 @@ final class Pages {
 
     // ---- Decisions
 
-    private static final String[] FILTERS = {"tool", "action", "user", "rule"};
+    private static final String[] FILTERS = {"tool", "action", "user", "rule", "replica"};
 
     private static Predicate<DecisionSource.Decision> filter(Map<String, String> q) {
         String tool = blankToNull(q.get("tool"));
         String action = blankToNull(q.get("action"));
         String user = blankToNull(q.get("user"));
         String rule = blankToNull(q.get("rule"));
+        String replica = blankToNull(q.get("replica"));
         return d -> (tool == null || tool.equals(d.tool())) && (action == null || action.equals(d.action()))
-                && (user == null || user.equals(d.user())) && (rule == null || rule.equals(d.rule()));
+                && (user == null || user.equals(d.user())) && (rule == null || rule.equals(d.rule()))
+                && (replica == null || replica.equals(d.replica()));
     }
 
     private static String blankToNull(String s) {
@@ -212,12 +244,15 @@ final class Pages {
         Html h = new Html();
         h.raw("<form method=\"get\" action=\"/console/decisions\" class=\"filters\" aria-label=\"Filter decisions\">");
         for (String f : FILTERS) {
+            if (f.equals("replica") && !decisions.fleet()) {
+                continue; // one process: every decision is its own
+            }
             String id = "filter-" + f;
             h.raw("<div><label").attr("for", id).raw(">").text(f.substring(0, 1).toUpperCase(Locale.ROOT) + f.substring(1))
                     .raw("</label>");
             if (f.equals("action")) {
                 h.raw("<select").attr("id", id).attr("name", f).raw("><option value=\"\">any</option>");
-                for (String a : AuditTail.ACTIONS) {
+                for (String a : KeptDecisions.ACTIONS) {
                     h.raw("<option").attr("value", a);
                     if (a.equals(q.get(f))) {
                         h.raw(" selected");
@@ -231,6 +266,7 @@ final class Pages {
             h.raw("</div>");
         }
         h.raw("<button type=\"submit\">Apply filters</button></form>");
+        scope(h);
         unavailable(h);
         StringBuilder streamUrl = new StringBuilder("/console/decisions/stream?after=").append(decisions.latest());
         for (String f : FILTERS) {
@@ -242,7 +278,8 @@ final class Pages {
         h.raw("<table class=\"decisions\"><caption>Newest first. Decisions appear here as they are made;"
                         + " open one to read its whole record.</caption><thead><tr><th scope=\"col\">Time (UTC)</th>")
                 .raw("<th scope=\"col\">Tool</th><th scope=\"col\">Action</th><th scope=\"col\">User</th>")
-                .raw("<th scope=\"col\">Rule</th><th scope=\"col\">Reason</th></tr></thead>")
+                .raw("<th scope=\"col\">Rule</th><th scope=\"col\">Reason</th>")
+                .raw(decisions.fleet() ? "<th scope=\"col\">Replica</th>" : "").raw("</tr></thead>")
                 .raw("<tbody id=\"decision-rows\" hx-ext=\"sse\"").attr("sse-connect", streamUrl.toString())
                 .raw(" sse-swap=\"decision\" hx-swap=\"afterbegin\">");
         for (DecisionSource.Decision d : decisions.recent(LISTED, filter(q))) {
@@ -260,7 +297,11 @@ final class Pages {
                 .attr("href", href).attr("hx-get", href).attr("hx-target", "#detail").raw(">")
                 .text(Html.time(d.ts())).raw("</a></td><td>").text(d.tool()).raw("</td><td>")
                 .text(d.action() + (d.enforced() ? "" : " (shadow)")).raw("</td><td>").text(d.user()).raw("</td><td>")
-                .text(d.rule()).raw("</td><td>").text(d.reason()).raw("</td></tr>");
+                .text(d.rule()).raw("</td><td>").text(d.reason()).raw("</td>");
+        if (d.replica() != null) {
+            h.raw("<td>").text(d.replica()).raw("</td>"); // a fleet's: its table has the column
+        }
+        h.raw("</tr>");
         return h.toString();
     }
 
@@ -268,7 +309,7 @@ final class Pages {
         Optional<DecisionSource.Decision> d = decisions.find(id);
         Html h = new Html();
         if (d.isEmpty()) {
-            h.raw("<p role=\"status\">").text("No decision " + id + " among the last " + AuditTail.KEPT_DECISIONS
+            h.raw("<p role=\"status\">").text("No decision " + id + " among the last " + KeptDecisions.KEPT_DECISIONS
                     + " read; verify-audit and the audit log itself have every one.").raw("</p>");
         } else {
             h.raw("<h2 id=\"record-h\">").text("Decision " + d.get().id()).raw("</h2><pre class=\"record\" tabindex=\"0\"")
@@ -380,9 +421,9 @@ final class Pages {
         h.raw("<article class=\"approval\"").attr("id", "apr-" + id).attr("aria-labelledby", heading).raw("><h3")
                 .attr("id", heading).raw(">").text(a.tool() + " — " + id).raw("</h3><dl>")
                 .raw("<dt>Arguments</dt><dd><pre class=\"args\">").text(prettyNode(shown.path("args"))).raw("</pre></dd>")
-                .pair("Caller", AuditTail.text(ctx.path("user").path("id")))
-                .pair("Tenant", AuditTail.text(ctx.path("tenant")))
-                .pair("Session", AuditTail.text(ctx.path("session").path("id")))
+                .pair("Caller", KeptDecisions.text(ctx.path("user").path("id")))
+                .pair("Tenant", KeptDecisions.text(ctx.path("tenant")))
+                .pair("Session", KeptDecisions.text(ctx.path("session").path("id")))
                 .pair("Rule", a.rule())
                 .pair("Reason", wiring.approvalContext().ruleReason(a.tool(), a.rule()))
                 .pair("Policy", a.policy() + versionOf(a.policy()))
@@ -390,13 +431,14 @@ final class Pages {
                 .pair("Requested (UTC)", Html.time(a.requestedAt()))
                 .pair("Expires (UTC)", Html.time(a.expiresAt()) + " (then " + shown.path("on_timeout").asText() + ")")
                 .raw("</dl>");
-        String session = AuditTail.text(ctx.path("session").path("id"));
+        String session = KeptDecisions.text(ctx.path("session").path("id"));
         if (session != null) {
             List<DecisionSource.Decision> calls = decisions.recent(10, d -> session.equals(d.session()));
             h.raw("<details><summary>").text("The session's recent calls (" + calls.size() + ")").raw("</summary>")
                     .raw("<table><thead><tr><th scope=\"col\">Time (UTC)</th><th scope=\"col\">Tool</th>")
                     .raw("<th scope=\"col\">Action</th><th scope=\"col\">User</th><th scope=\"col\">Rule</th>")
-                    .raw("<th scope=\"col\">Reason</th></tr></thead><tbody>");
+                    .raw("<th scope=\"col\">Reason</th>").raw(decisions.fleet() ? "<th scope=\"col\">Replica</th>" : "")
+                    .raw("</tr></thead><tbody>");
             calls.forEach(d -> h.raw(row(d)));
             h.raw("</tbody></table></details>");
         }

@@ -7,6 +7,7 @@ import dev.toolguard.agent.admin.ConsolePages;
 import dev.toolguard.agent.admin.Metrics;
 import dev.toolguard.agent.admin.PolicyStatus;
 import dev.toolguard.policy.approval.ApprovalService;
+import dev.toolguard.policy.state.DecisionStream;
 import dev.toolguard.policy.values.Redaction;
 
 import java.io.IOException;
@@ -31,9 +32,13 @@ public final class WebConsole implements ConsolePages {
     static final String COOKIE = "toolguard_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
 
-    /** What the console shows, handed over by the agent. */
+    /**
+     * What the console shows, handed over by the agent.
+     *
+     * @param fleet the fleet view's stream with {@code state.store: redis} (SPEC §16), else null
+     */
     public record Wiring(ApprovalService approvals, PolicyStatus policy, PolicyTexts texts, Metrics metrics,
-                         Path auditFile, Redaction redaction, ApprovalContext approvalContext) {
+                         Path auditFile, Redaction redaction, ApprovalContext approvalContext, DecisionStream fleet) {
     }
 
     /** What the deciding bundle says of an approval's rule: its reason and the bundle's version. */
@@ -51,7 +56,9 @@ public final class WebConsole implements ConsolePages {
 
     public WebConsole(Host host, Wiring wiring) {
         this.host = host;
-        DecisionSource decisions = wiring.auditFile() == null ? new NoDecisions(
+        DecisionSource decisions = wiring.fleet() != null
+                ? FleetDecisions.start(wiring.fleet(), wiring.auditFile(), Clock.systemUTC())
+                : wiring.auditFile() == null ? new NoDecisions(
                 "the audit log goes to standard error (audit.file: -), so the console cannot read decisions back")
                 : AuditTail.start(wiring.auditFile(), Clock.systemUTC());
         this.pages = new Pages(host, wiring, decisions);

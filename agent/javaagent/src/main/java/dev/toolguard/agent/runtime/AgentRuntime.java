@@ -1,6 +1,7 @@
 package dev.toolguard.agent.runtime;
 
 import dev.toolguard.agent.admin.AdminServer;
+import dev.toolguard.agent.console.FleetFeed;
 import dev.toolguard.agent.console.WebConsole;
 import dev.toolguard.agent.console.PolicyTexts;
 import dev.toolguard.agent.admin.GuardedTools;
@@ -385,6 +386,13 @@ public final class AgentRuntime {
             throw new AuditWriteException("the audit log is not open", null);
         };
         earlyRecords.open(auditSink);
+        // the fleet view (SPEC §16): this replica's records go to the fleet's stream from its audit log, off every
+        // call's path, whether or not this replica serves a console
+        dev.toolguard.policy.state.DecisionStream fleetView = state.shared() == null ? null
+                : SharedStates.decisionStream(state.shared());
+        if (fleetView != null && audit != null && !config.auditToStderr()) {
+            FleetFeed.start(java.nio.file.Path.of(config.auditFile()).toAbsolutePath(), fleetView);
+        }
 
         ApprovalNotifier notifier = config.approvalsWebhook() == null ? ApprovalNotifier.NONE
                 : new ApprovalWebhook(config.approvalsWebhook(), webhookSecret(config), redaction,
@@ -441,7 +449,7 @@ public final class AgentRuntime {
                         // the console's classes load when a page is first asked for, never at start
                         admin.serveConsole(host -> new WebConsole(host, new WebConsole.Wiring(approvals,
                                 policyStatus(deciding, sources), policyTexts, metrics,
-                                consoleAuditFile, redaction, approvalContext(deciding))));
+                                consoleAuditFile, redaction, approvalContext(deciding), fleetView)));
                         return admin;
                     })
                     .map(AdminServer::address).orElse(null);

@@ -33,6 +33,11 @@ final class SharedStates {
         return ((RedisSharedState) shared).approvals(redaction, java.time.Clock.systemUTC());
     }
 
+    /** The fleet view's stream (SPEC §16) in the store {@link #open} returned: on connections of its own. */
+    static dev.toolguard.policy.state.DecisionStream decisionStream(SharedState shared) {
+        return ((RedisSharedState) shared).decisionStream();
+    }
+
     /** State in Redis; every switch of the store is said on stderr, audited as a {@code state} record and counted. */
     static SharedState open(StateSpec spec, Function<String, String> env, AuditSink audit, Metrics metrics,
                             Consumer<String> diagnostics) {

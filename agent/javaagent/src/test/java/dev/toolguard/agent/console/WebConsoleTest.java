@@ -83,7 +83,7 @@ class WebConsoleTest {
                     public String policyVersion(String p) {
                         return "v1";
                     }
-                })));
+                }, null)));
     }
 
     @AfterEach

@@ -53,6 +53,7 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
     private final HostAndPort address;
     private final DefaultJedisClientConfig listenerConfig;
     private volatile RedisApprovalStore approvals;
+    private RedisDecisionStream decisionStream;
     /** Names each check's charge marker: this store's random part, then a count. */
     private final String markerPrefix;
     private final AtomicLong checks = new AtomicLong();
@@ -98,7 +99,8 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         probe.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
     }
 
-    private DefaultJedisClientConfig.Builder clientConfig(int timeout) {
+    /** A connection's settings: this store's server, login and database, with {@code timeout} milliseconds to connect. */
+    DefaultJedisClientConfig.Builder clientConfig(int timeout) {
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)
                 .database(settings.database()).ssl(settings.tls())
@@ -125,6 +127,21 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
             approvals = new RedisApprovalStore(this, settings.prefix(), redaction, clock);
         }
         return approvals;
+    }
+
+    /**
+     * The stream of the fleet view (SPEC §16), on connections of its own: what it does (or fails to do) never
+     * touches the calls' connections nor this store's view of whether Redis answers. One per store.
+     */
+    public synchronized RedisDecisionStream decisionStream() {
+        if (decisionStream == null) {
+            int timeout = (int) Math.max(RedisDecisionStream.MIN_TIMEOUT.toMillis(),
+                    Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
+            decisionStream = new RedisDecisionStream(address, clientConfig(timeout).socketTimeoutMillis(timeout)
+                    .clientName("toolguard-fleet-view").build(), settings.prefix(), settings.where(),
+                    RedisDecisionStream.MAX_ENTRIES);
+        }
+        return decisionStream;
     }
 
     HostAndPort address() {
@@ -246,6 +263,11 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         RedisApprovalStore a = approvals;
         if (a != null) {
             a.close();
+        }
+        synchronized (this) {
+            if (decisionStream != null) {
+                decisionStream.close();
+            }
         }
         redis.close();
     }
@@ -377,7 +399,7 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
         }
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -1,0 +1,132 @@
+package dev.toolguard.agent.console;
+
+import dev.toolguard.policy.audit.AuditFollower;
+import dev.toolguard.policy.state.DecisionStream;
+import dev.toolguard.policy.state.StateUnavailableException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The console's decisions with {@code state.store: redis} (SPEC §16): every replica's, read by a daemon thread from
+ * the fleet's stream, which each replica's {@link FleetFeed} fills from its own audit log. At start it reads the
+ * stream's last hour back.
+ *
+ * <p>When the stream cannot be read, the pages say that the fleet view is unavailable and go on with this replica's
+ * own decisions, from its audit log; once the stream answers again, what the other replicas published meanwhile
+ * comes in, and this replica's records that were already shown from its log are not shown twice.
+ */
+final class FleetDecisions extends KeptDecisions {
+
+    static final long POLL_MILLIS = 150;
+    /** Stream entries read in one round trip at most. */
+    static final int BATCH = 1000;
+    /** The ids of records shown from this replica's log while the stream was away: the ones to skip in it later. */
+    static final int REMEMBERED_LOCAL = 20_000;
+
+    private final DecisionStream stream;
+    /** This replica's audit log, or null when it goes to standard error. */
+    private final AuditFollower local;
+    private final Clock clock;
+    private final Set<String> shownFromLocal = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_LOCAL;
+        }
+    });
+    private final Object readLock = new Object();
+    /** The id of the last stream entry read, or null before the first. */
+    private String lastId;
+    private volatile String problem = "the fleet view has not been read yet";
+
+    private FleetDecisions(DecisionStream stream, Path auditFile, Clock clock) {
+        super(clock);
+        this.stream = stream;
+        this.local = auditFile == null ? null : AuditFollower.fromBacklog(auditFile, AuditTail.BACKLOG_BYTES);
+        this.clock = clock;
+    }
+
+    /** Starts reading the stream (and, while it does not answer, {@code auditFile}, if not null) on a daemon thread. */
+    static FleetDecisions start(DecisionStream stream, Path auditFile, Clock clock) {
+        FleetDecisions fleet = new FleetDecisions(stream, auditFile, clock);
+        Thread t = new Thread(fleet::loop, "toolguard-console-fleet-view");
+        t.setDaemon(true);
+        t.start();
+        return fleet;
+    }
+
+    private void loop() {
+        while (true) {
+            try {
+                readNew();
+            } catch (RuntimeException e) {
+                problem = "the fleet view failed: " + e.getMessage();
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One pass: what the stream got since the last one, or (when it cannot be read) what this replica's log got. */
+    void readNew() {
+        synchronized (readLock) {
+            List<String> fromLog = List.of();
+            String logProblem = null;
+            if (local != null) {
+                try {
+                    // read on every pass, so that when the stream is away only what came since is shown from here
+                    fromLog = local.read(Integer.MAX_VALUE);
+                } catch (IOException e) {
+                    logProblem = "the audit log " + local.file() + " cannot be read: " + e.getMessage();
+                }
+            }
+            try {
+                List<DecisionStream.Entry> entries = stream.read(lastId, clock.millis() - 3_600_000L, BATCH);
+                while (!entries.isEmpty()) {
+                    for (DecisionStream.Entry e : entries) {
+                        add(e.record(), e.replica(), key -> !shownFromLocal.remove(key));
+                        lastId = e.id();
+                    }
+                    entries = entries.size() < BATCH ? List.of() : stream.read(lastId, 0, BATCH);
+                }
+                problem = null;
+            } catch (StateUnavailableException e) {
+                problem = "The fleet view is unavailable (" + e.getMessage() + "): this page shows this replica's"
+                        + " decisions only" + (local == null ? " (none: its audit log goes to standard error)"
+                        : ", from its audit log") + ", until Redis answers again."
+                        + (logProblem == null ? "" : " Also, " + logProblem + ".");
+                String replica = stream.replica();
+                // a record read from the stream just before it went away is not shown twice either
+                fromLog.forEach(line -> add(line, replica, key -> !kept(key) && shownFromLocal.add(key)));
+            }
+        }
+    }
+
+    @Override
+    public String unavailable() {
+        return problem;
+    }
+
+    @Override
+    public boolean fleet() {
+        return true;
+    }
+
+    @Override
+    public String scope() {
+        List<String> replicas = replicasOfTheLastHour();
+        return "The whole fleet: the decisions of every replica that shares " + stream.where() + " (" + replicas.size()
+                + (replicas.size() == 1 ? " replica" : " replicas") + " in the last hour"
+                + (replicas.isEmpty() ? "" : ": " + String.join(", ", replicas)) + "; this is " + stream.replica()
+                + "). Each arrives within about a second of being made.";
+    }
+}

@@ -1,0 +1,30 @@
+package dev.toolguard.policy.state;
+
+import java.util.List;
+
+/**
+ * The fleet view's records (SPEC §16): every replica of a service puts the redacted records of its own audit log
+ * here, and the console of any replica reads every replica's back. Written and read off the decision path only: a
+ * stream that does not answer never holds up or changes a decision, it only leaves the fleet view behind.
+ */
+public interface DecisionStream {
+
+    /** This replica's name, put with each record it publishes. */
+    String replica();
+
+    /** What the stream is, for people: where it lives. */
+    String where();
+
+    /** Appends records of this replica (redacted audit lines), in order. */
+    void publish(List<String> records) throws StateUnavailableException;
+
+    /**
+     * Up to {@code max} entries after the entry {@code afterId}, oldest first; with {@code afterId} null, from
+     * {@code sinceEpochMillis} on (entries are numbered by the time they were added).
+     */
+    List<Entry> read(String afterId, long sinceEpochMillis, int max) throws StateUnavailableException;
+
+    /** One record as published: the stream's id for it, the replica that published it, the record. */
+    record Entry(String id, String replica, String record) {
+    }
+}
