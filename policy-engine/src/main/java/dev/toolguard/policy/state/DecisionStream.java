@@ -9,14 +9,14 @@ import java.util.List;
  */
 public interface DecisionStream {
 
-    /** This replica's name, put with each record it publishes. */
+    /** This replica's name, to put with each record it publishes. */
     String replica();
 
     /** What the stream is, for people: where it lives. */
     String where();
 
-    /** Appends records of this replica (redacted audit lines), in order. */
-    void publish(List<String> records) throws StateUnavailableException;
+    /** Appends records of the replica {@code replica} (redacted audit lines), in order. */
+    void publish(String replica, List<String> records) throws StateUnavailableException;
 
     /**
      * Up to {@code max} entries after the entry {@code afterId}, oldest first; with {@code afterId} null, from

@@ -37,16 +37,21 @@ public final class FleetFeed {
 
     private final AuditFollower follower;
     private final DecisionStream stream;
+    private final String replica;
     private volatile String problem;
 
-    FleetFeed(Path auditFile, DecisionStream stream) {
+    FleetFeed(Path auditFile, DecisionStream stream, String replica) {
         this.follower = AuditFollower.fromEnd(auditFile, BACKLOG_BYTES);
         this.stream = stream;
+        this.replica = replica;
     }
 
     /** Publishes what the audit log {@code auditFile} gets from now on, on a daemon thread. */
     public static FleetFeed start(Path auditFile, DecisionStream stream) {
-        FleetFeed feed = new FleetFeed(auditFile, stream);
+        return start(new FleetFeed(auditFile, stream, null));
+    }
+
+    static FleetFeed start(FleetFeed feed) {
         Thread t = new Thread(feed::loop, "toolguard-fleet-feed");
         t.setDaemon(true);
         t.start();
@@ -76,7 +81,7 @@ public final class FleetFeed {
                     }
                 }
                 if (!waiting.isEmpty()) {
-                    stream.publish(waiting);
+                    stream.publish(replica != null ? replica : stream.replica(), waiting);
                     waiting = List.of();
                 }
                 problem = null;

@@ -9,6 +9,7 @@ import dev.toolguard.agent.admin.ConsolePages;
 import dev.toolguard.agent.admin.PolicyStatus;
 import dev.toolguard.policy.approval.Approval;
 import dev.toolguard.policy.approval.ApprovalJson;
+import dev.toolguard.policy.approval.ApprovalStoreUnavailableException;
 import dev.toolguard.policy.approval.ApproverVerdict;
 import dev.toolguard.policy.audit.AuditAnchor;
 import dev.toolguard.policy.audit.AuditVerification;
@@ -109,7 +110,7 @@ final class Pages {
                 .raw("<div><dt>Would need approval (shadow)</dt><dd id=\"total-require-approval\">")
                 .text(String.valueOf(totals.get("require_approval"))).raw("</dd></div>")
                 .raw("<div><dt>Approvals pending</dt><dd id=\"total-pending\">")
-                .text(String.valueOf(wiring.approvals().pending().size())).raw("</dd></div></dl>")
+                .text(pendingCount()).raw("</dd></div></dl>")
                 .raw("<p class=\"help\">The same counts as <code>toolguard_decisions_total</code> in"
                         + " <code>/metrics</code>.</p></section>");
         unavailable(h);
@@ -154,6 +155,15 @@ final class Pages {
                     .text(String.valueOf(sum)).raw("</dd></div>");
         }
         h.raw("</dl></section>");
+    }
+
+    /** How many approvals wait, or why that cannot be said (their store does not answer): the page still shows. */
+    private String pendingCount() {
+        try {
+            return String.valueOf(wiring.approvals().pending().size());
+        } catch (ApprovalStoreUnavailableException e) {
+            return "unknown: " + e.getMessage();
+        }
     }
 
     private static String chart(String id, String title) {
@@ -386,14 +396,26 @@ final class Pages {
 
     private String approvals(Sessions.Session s) {
         Html h = new Html();
-        List<Approval> pending = wiring.approvals().pending();
-        h.raw("<section aria-labelledby=\"pending-h\"><h2 id=\"pending-h\">Pending (").text(String.valueOf(pending.size()))
-                .raw(")</h2>");
+        List<Approval> pending;
+        String unlisted = null;
+        try {
+            pending = wiring.approvals().pending();
+        } catch (ApprovalStoreUnavailableException e) {
+            // the fleet's approvals live in Redis: none can be listed or decided now, and the page says so
+            pending = List.of();
+            unlisted = e.getMessage();
+        }
+        h.raw("<section aria-labelledby=\"pending-h\"><h2 id=\"pending-h\">Pending (")
+                .text(unlisted == null ? String.valueOf(pending.size()) : "unknown").raw(")</h2>");
+        if (unlisted != null) {
+            h.raw("<p class=\"error\" role=\"status\" id=\"approvals-unavailable\">")
+                    .text("The pending approvals cannot be listed: " + unlisted).raw("</p>");
+        }
         if (!WebConsole.mayDecide(s.user().role())) {
             h.raw("<p class=\"note\" id=\"viewer-note\">").text("You are signed in as " + s.user().name()
                     + ", a viewer: you can read approvals; deciding them needs the role approver.").raw("</p>");
         }
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && unlisted == null) {
             h.raw("<p id=\"no-pending\">Nothing waits for a decision.</p>");
         }
         for (Approval a : pending) {

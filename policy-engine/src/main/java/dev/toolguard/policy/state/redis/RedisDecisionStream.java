@@ -85,17 +85,16 @@ public final class RedisDecisionStream implements DecisionStream, AutoCloseable 
 
     /** One pipelined {@code XADD} per record, in one round trip; every answer is read, so a refusal is seen. */
     @Override
-    public void publish(List<String> records) throws StateUnavailableException {
+    public void publish(String replica, List<String> records) throws StateUnavailableException {
         if (records.isEmpty()) {
             return;
         }
-        String name = replica();
         XAddParams capped = XAddParams.xAddParams().maxLen(maxEntries).approximateTrimming();
         try (Pipeline p = redis.pipelined()) {
             List<Response<StreamEntryID>> answers = new ArrayList<>(records.size());
             for (String record : records) {
                 Map<String, String> fields = new LinkedHashMap<>();
-                fields.put("replica", name);
+                fields.put("replica", replica);
                 fields.put("record", record);
                 answers.add(p.xadd(key, capped, fields));
             }

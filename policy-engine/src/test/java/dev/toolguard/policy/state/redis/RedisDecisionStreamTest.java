@@ -42,7 +42,7 @@ class RedisDecisionStreamTest {
     @Test
     void recordsAreReadBackInOrderWithTheirReplicaAndAfterAnyEntry() throws Exception {
         DecisionStream stream = store.decisionStream();
-        stream.publish(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"));
+        stream.publish(stream.replica(), List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"));
 
         List<DecisionStream.Entry> all = stream.read(null, 0, 100);
         assertThat(all).extracting(DecisionStream.Entry::record).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
@@ -68,7 +68,7 @@ class RedisDecisionStreamTest {
         for (int i = 0; i < 1000; i++) {
             many.add("{\"n\":" + i + "}");
         }
-        small.publish(many);
+        small.publish("r", many);
         small.close();
         try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
             // MAXLEN ~ trims whole nodes of entries: about the cap, never the whole history
@@ -81,14 +81,14 @@ class RedisDecisionStreamTest {
         DecisionStream stream = store.decisionStream();
         redis.stop();
 
-        assertThatThrownBy(() -> stream.publish(List.of("{\"n\":1}"))).isInstanceOf(StateUnavailableException.class)
+        assertThatThrownBy(() -> stream.publish(stream.replica(), List.of("{\"n\":1}"))).isInstanceOf(StateUnavailableException.class)
                 .hasMessageStartingWith("the fleet view's stream cannot be written");
         assertThatThrownBy(() -> stream.read(null, 0, 10)).isInstanceOf(StateUnavailableException.class);
         // the calls' store learns of Redis from the calls' own round trips, never from the fleet view
         assertThat(store.answering()).isTrue();
 
         redis.restart();
-        stream.publish(List.of("{\"n\":2}"));
+        stream.publish(stream.replica(), List.of("{\"n\":2}"));
         assertThat(stream.read(null, 0, 10)).extracting(DecisionStream.Entry::record).contains("{\"n\":2}");
     }
 
