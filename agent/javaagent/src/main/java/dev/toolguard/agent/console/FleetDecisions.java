@@ -79,16 +79,7 @@ final class FleetDecisions extends KeptDecisions {
     /** One pass: what the stream got since the last one, or (when it cannot be read) what this replica's log got. */
     void readNew() {
         synchronized (readLock) {
-            List<String> fromLog = List.of();
-            String logProblem = null;
-            if (local != null) {
-                try {
-                    // read on every pass, so that when the stream is away only what came since is shown from here
-                    fromLog = local.read(Integer.MAX_VALUE);
-                } catch (IOException e) {
-                    logProblem = "the audit log " + local.file() + " cannot be read: " + e.getMessage();
-                }
-            }
+            String streamProblem = null;
             try {
                 List<DecisionStream.Entry> entries = stream.read(lastId, clock.millis() - 3_600_000L, BATCH);
                 while (!entries.isEmpty()) {
@@ -98,16 +89,28 @@ final class FleetDecisions extends KeptDecisions {
                     }
                     entries = entries.size() < BATCH ? List.of() : stream.read(lastId, 0, BATCH);
                 }
-                problem = null;
             } catch (StateUnavailableException e) {
-                problem = "The fleet view is unavailable (" + e.getMessage() + "): this page shows this replica's"
-                        + " decisions only" + (local == null ? " (none: its audit log goes to standard error)"
-                        : ", from its audit log") + ", until Redis answers again."
-                        + (logProblem == null ? "" : " Also, " + logProblem + ".");
-                String replica = stream.replica();
-                // a record read from the stream just before it went away is not shown twice either
-                fromLog.forEach(line -> add(line, replica, key -> !kept(key) && shownFromLocal.add(key)));
+                streamProblem = e.getMessage();
             }
+            String logProblem = null;
+            if (local != null) {
+                // read on every pass, so that when the stream is away only what came since is shown from here
+                String replica = stream.replica();
+                try {
+                    for (List<String> lines = local.read(BATCH); !lines.isEmpty(); lines = local.read(BATCH)) {
+                        if (streamProblem != null) {
+                            // a record read from the stream just before it went away is not shown twice either
+                            lines.forEach(line -> add(line, replica, key -> !kept(key) && shownFromLocal.add(key)));
+                        }
+                    }
+                } catch (IOException e) {
+                    logProblem = "the audit log " + local.file() + " cannot be read: " + e.getMessage();
+                }
+            }
+            problem = streamProblem == null ? null : "The fleet view is unavailable (" + streamProblem + "): this page"
+                    + " shows this replica's decisions only" + (local == null
+                    ? " (none: its audit log goes to standard error)" : ", from its audit log")
+                    + ", until Redis answers again." + (logProblem == null ? "" : " Also, " + logProblem + ".");
         }
     }
 
