@@ -40,6 +40,7 @@ public final class FleetFeed {
     private final String replica;
     private volatile String problem;
 
+    /** @param replica the name its records go under; null: the stream's name for this process ({@link DecisionStream#replica}) */
     FleetFeed(Path auditFile, DecisionStream stream, String replica) {
         this.follower = AuditFollower.fromEnd(auditFile, BACKLOG_BYTES);
         this.stream = stream;
