@@ -99,6 +99,14 @@ public final class GuardBridge {
         default boolean inGuardedCall() {
             return false;
         }
+
+        /**
+         * The allowed call of {@code ticket} is parked (a Kotlin coroutine suspended inside it) and its thread goes on
+         * with other work: the call stays open, but is no longer the one this thread runs; {@link #exit} ends it later,
+         * on whatever thread it resumes.
+         */
+        default void suspended(Object ticket) {
+        }
     }
 
     /**
@@ -245,6 +253,61 @@ public final class GuardBridge {
             g.exit(ticket, result, thrown);
         } catch (Throwable t) {
             // the body already ran; an outcome we cannot record must not change what the caller sees
+        }
+    }
+
+    /** @see Guard#suspended; never throws. */
+    public static void suspended(Object ticket) {
+        Guard g = guard;
+        if (g == null || ticket == null) {
+            return;
+        }
+        try {
+            g.suspended(ticket);
+        } catch (Throwable t) {
+            // the call stays open on this thread: at worst a later call of the same tool here is taken as nested
+        }
+    }
+
+    /**
+     * A Kotlin {@code Continuation} (of the framework's own {@code continuationType}) that hands what a suspended
+     * guarded call finally returned or threw to {@link #exit} for {@code ticket}, then resumes {@code continuation}
+     * with it: the outcome of a call that suspended is written when it ends, not when it parks. Kotlin passes a
+     * failure as an instance of {@code kotlin.Result$Failure} whose {@code exception} field holds the throwable.
+     */
+    public static Object exitOnResume(Class<?> continuationType, Object continuation, Object ticket) {
+        return java.lang.reflect.Proxy.newProxyInstance(continuationType.getClassLoader(),
+                new Class<?>[] {continuationType}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "equals" -> proxy == args[0];
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            default -> "ToolGuard's continuation of " + continuation;
+                        };
+                    }
+                    if (method.getName().equals("resumeWith") && args != null && args.length == 1) {
+                        Object value = args[0];
+                        Throwable thrown = resultFailure(value);
+                        exit(ticket, thrown == null ? value : null, thrown);
+                    }
+                    try {
+                        return method.invoke(continuation, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** The throwable of Kotlin's {@code Result.Failure}, or null for a value. */
+    private static Throwable resultFailure(Object value) {
+        if (value == null || !value.getClass().getName().equals("kotlin.Result$Failure")) {
+            return null;
+        }
+        try {
+            java.lang.reflect.Field f = value.getClass().getField("exception");
+            return f.get(value) instanceof Throwable t ? t : new IllegalStateException("a failure without exception");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return new IllegalStateException("the call failed (its exception could not be read)");
         }
     }
 

@@ -21,7 +21,8 @@ public final class Modules {
 
     public static final List<InstrumentationModule> ALL = List.of(
             new GuardedToolModule(), new LangChain4jModule(), new SpringAiModule(), new McpModule(),
-            new SemanticKernelModule(), new QuarkusLangChain4jModule(), new AdkModule());
+            new SemanticKernelModule(), new QuarkusLangChain4jModule(), new AdkModule(),
+            new dev.toolguard.agent.instrument.koog.KoogModule());
 
     /**
      * The egress sensors (SPEC §18), always installed: they decide nothing until a policy has {@code egress} rules or

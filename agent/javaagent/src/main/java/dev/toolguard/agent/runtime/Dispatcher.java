@@ -199,6 +199,18 @@ public final class Dispatcher implements GuardBridge.Guard {
     }
 
     @Override
+    public void suspended(Object ticket) {
+        if (ticket instanceof Frame f && f.owner == Thread.currentThread()) {
+            ThreadState s = state.get();
+            if (s.top == f) {
+                // still open, but no longer what this thread runs: a call of the same tool that this thread takes up
+                // meanwhile is a call of its own, decided, not a nested pass-through
+                s.top = f.outer;
+            }
+        }
+    }
+
+    @Override
     public String unfit(String module) {
         return guard.unfit(module);
     }

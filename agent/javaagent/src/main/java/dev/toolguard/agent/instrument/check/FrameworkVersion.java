@@ -16,6 +16,16 @@ public record FrameworkVersion(String text, int[] numbers) {
 
     /** Reads {@code META-INF/maven/<group>/<artifact>/pom.properties} through the loader, as a resource. */
     public static FrameworkVersion of(ClassLoader loader, String groupAndArtifact) {
+        return of(loader, groupAndArtifact, null);
+    }
+
+    /**
+     * As {@link #of(ClassLoader, String)}; where the jars carry no {@code pom.properties} (Gradle writes none, e.g.
+     * Koog's), the {@code Implementation-Version} of the manifest of the jar that holds {@code markerClass}, when that
+     * manifest's {@code Implementation-Title} names the artifact (a Kotlin multiplatform artifact's JVM jar,
+     * {@code agents-core-jvm}, is titled {@code agents-core}).
+     */
+    public static FrameworkVersion of(ClassLoader loader, String groupAndArtifact, String markerClass) {
         if (groupAndArtifact == null || loader == null) {
             return UNKNOWN;
         }
@@ -23,7 +33,7 @@ public record FrameworkVersion(String text, int[] numbers) {
         try {
             URL url = loader.getResource(path);
             if (url == null) {
-                return UNKNOWN;
+                return markerClass == null ? UNKNOWN : ofManifest(loader, groupAndArtifact, markerClass);
             }
             Properties p = new Properties();
             try (InputStream in = url.openStream()) {
@@ -34,6 +44,26 @@ public record FrameworkVersion(String text, int[] numbers) {
         } catch (IOException | RuntimeException e) {
             return UNKNOWN;
         }
+    }
+
+    private static FrameworkVersion ofManifest(ClassLoader loader, String groupAndArtifact, String markerClass)
+            throws IOException {
+        URL marker = loader.getResource(markerClass.replace('.', '/') + ".class");
+        String at = marker == null ? null : marker.toString();
+        if (at == null || !at.startsWith("jar:") || !at.contains("!/")) {
+            return UNKNOWN;
+        }
+        java.util.jar.Manifest manifest;
+        try (InputStream in = java.net.URI.create(at.substring(0, at.indexOf("!/") + 2) + "META-INF/MANIFEST.MF").toURL()
+                .openStream()) {
+            manifest = new java.util.jar.Manifest(in);
+        }
+        java.util.jar.Attributes main = manifest.getMainAttributes();
+        String artifact = groupAndArtifact.substring(groupAndArtifact.indexOf(':') + 1);
+        String title = main.getValue("Implementation-Title");
+        String v = main.getValue("Implementation-Version");
+        boolean names = title != null && (title.equals(artifact) || (title + "-jvm").equals(artifact));
+        return !names || v == null || v.isBlank() ? UNKNOWN : parse(v.trim());
     }
 
     public static FrameworkVersion parse(String text) {

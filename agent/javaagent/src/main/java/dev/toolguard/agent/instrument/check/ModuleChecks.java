@@ -129,7 +129,7 @@ public final class ModuleChecks {
      * calls are denied as for a hook that does not fit.
      */
     public void transformFailed(InstrumentationModule m, Hook hook, ClassLoader loader, Throwable failure) {
-        FrameworkVersion v = FrameworkVersion.of(loader, m.versionArtifact());
+        FrameworkVersion v = FrameworkVersion.of(loader, m.versionArtifact(), m.markerClass());
         Status status = hook.role().stopsCalls() ? Status.NOT_APPLIED : Status.DEGRADED;
         record(new Result(m, status, v, Set.of(), List.of(hook.describe() + " could not be woven in: " + failure)));
     }
@@ -192,7 +192,7 @@ public final class ModuleChecks {
         if (lookup == null || lookup.getResource(m.markerClass().replace('.', '/') + ".class") == null) {
             return new Result(m, Status.ABSENT, FrameworkVersion.UNKNOWN, Set.of(), List.of());
         }
-        FrameworkVersion version = FrameworkVersion.of(lookup, m.versionArtifact());
+        FrameworkVersion version = FrameworkVersion.of(lookup, m.versionArtifact(), m.markerClass());
         TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(lookup));
         Set<Hook> fitting = new LinkedHashSet<>();
         List<String> problems = new ArrayList<>();
