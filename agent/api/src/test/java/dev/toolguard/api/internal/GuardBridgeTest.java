@@ -99,6 +99,39 @@ class GuardBridgeTest {
         assertThat(refusing).isEqualTo(refusing).isNotEqualTo(new Object());
     }
 
+    /** The shape of Kotlin's {@code Continuation}, which the bridge only knows as a framework interface. */
+    interface Continuation {
+        Object getContext();
+
+        void resumeWith(Object result);
+    }
+
+    @Test
+    void aSuspendedCallsContinuationResumesTheCallerWithWhatTheCallEndedWithEvenWhenItsOutcomeCannotBeWritten() {
+        java.util.List<Object> resumed = new java.util.ArrayList<>();
+        Continuation caller = new Continuation() {
+            @Override
+            public Object getContext() {
+                return "the caller's context";
+            }
+
+            @Override
+            public void resumeWith(Object result) {
+                resumed.add(result);
+            }
+        };
+
+        // the installed guard's exit fails here (FailingGuard): the outcome is lost, the coroutine is not
+        Continuation wrapped = (Continuation) GuardBridge.exitOnResume(Continuation.class, caller, new Object());
+        wrapped.resumeWith("the tool's result");
+
+        assertThat(resumed).containsExactly("the tool's result");
+        assertThat(wrapped.getContext()).isEqualTo("the caller's context");
+        assertThat(wrapped).isEqualTo(wrapped).isNotEqualTo(caller);
+        GuardBridge.suspended(new Object());
+        GuardBridge.suspended(null);
+    }
+
     @Test
     void guardingAdviceThrowsTheGuardsDenialOrWhenItHasNoneADenialThatTheCallCouldNotBeDecided() {
         ToolCallDeniedException denial = new ToolCallDeniedException("wipe", "tools.wipe.rules[0]", "no",

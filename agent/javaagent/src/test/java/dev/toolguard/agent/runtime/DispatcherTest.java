@@ -139,6 +139,39 @@ class DispatcherTest {
     }
 
     @Test
+    void aCallParkedByItsCoroutineNoLongerMakesTheSameToolOnItsThreadANestedPassThrough() {
+        int id = tool("issue_refund");
+
+        Object first = dispatcher.enter(id, null, new Object[]{"a"});
+        dispatcher.suspended(first);
+        // the thread takes up another coroutine's call of the same tool while the first is parked
+        Object second = dispatcher.enter(id, null, new Object[]{"b"});
+        dispatcher.exit(second, "second", null);
+        dispatcher.exit(first, "first, resumed", null);
+
+        assertThat(guard.events).containsExactly("before issue_refund {x=a}", "before issue_refund {x=b}",
+                "after id-issue_refund second", "after id-issue_refund first, resumed");
+    }
+
+    @Test
+    void aParkedCallKeepsTheCallsOpenedBeforeItOnItsThread() {
+        int outer = tool("plan");
+        int inner = tool("issue_refund");
+
+        Object a = dispatcher.enter(outer, null, new Object[]{"a"});
+        Object b = dispatcher.enter(inner, null, new Object[]{"b"});
+        dispatcher.suspended(b);
+        // still inside plan: plan again is the nested pass-through it always was
+        Object again = dispatcher.enter(outer, null, new Object[]{"c"});
+        dispatcher.exit(again, "nested", null);
+        dispatcher.exit(b, "resumed", null);
+        dispatcher.exit(a, "outer", null);
+
+        assertThat(guard.events).containsExactly("before plan {x=a}", "before issue_refund {x=b}",
+                "after id-issue_refund resumed", "after id-plan outer");
+    }
+
+    @Test
     void aFailureWhileDecidingIsADenialNotAnException() {
         guard.fail = new IllegalStateException("boom");
 
