@@ -2,26 +2,18 @@ package dev.toolguard.agent.instrument.koog;
 
 import dev.toolguard.agent.instrument.InstrumentationModule;
 import dev.toolguard.agent.instrument.Modules;
+import dev.toolguard.agent.instrument.ReshapedJar;
 import dev.toolguard.agent.instrument.check.FrameworkVersion;
 import dev.toolguard.agent.instrument.check.ModuleChecks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Enumeration;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 
 import static dev.toolguard.agent.instrument.DeclaredMethods.matching;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,13 +24,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code GenericAgentEnvironment.executeTool} renamed and another version in its manifest, as a release that moved
  * the call would look to the agent.
  */
-class KoogModuleTest {
+public class KoogModuleTest {
 
-    static final String RESHAPED = "1.1.1-reshaped";
+    public static final String RESHAPED = "1.1.1-reshaped";
     static final String ENVIRONMENT_CLASS = "ai/koog/agents/core/environment/GenericAgentEnvironment.class";
 
     @TempDir
     Path dir;
+
+    /**
+     * A copy in {@code dir} of Koog's agents-core jar {@code koog} whose {@code GenericAgentEnvironment.executeTool} is
+     * named {@code executeTooX} and whose manifest says {@value #RESHAPED}; also what {@code KoogReshapedIT} runs the
+     * sample on.
+     */
+    public static Path reshape(Path koog, Path dir) throws IOException {
+        return ReshapedJar.copy(koog, dir.resolve("agents-core-jvm-" + RESHAPED + ".jar"), ENVIRONMENT_CLASS,
+                "executeTool", "META-INF/MANIFEST.MF", "Implementation-Version: ", RESHAPED);
+    }
 
     @Test
     void everyToolCallOfAnAgentGoesThroughTheOneMethodAdvised() {
@@ -73,12 +75,12 @@ class KoogModuleTest {
         List<String> said = new ArrayList<>();
         ModuleChecks checks = new ModuleChecks(Modules.ALL, true, KoogModuleTest.class.getClassLoader(), said::add);
         InstrumentationModule koog = Modules.named(List.of("koog")).get(0);
-        Path reshaped = reshape(jarOf(ENVIRONMENT_CLASS), dir.resolve("agents-core-jvm-" + RESHAPED + ".jar"));
+        Path reshaped = reshape(ReshapedJar.holding(ENVIRONMENT_CLASS), dir);
         List<URL> path = new ArrayList<>(List.of(reshaped.toUri().toURL()));
         for (String other : List.of("ai/koog/prompt/message/MessagePart.class", "ai/koog/agents/core/tools/ToolBase.class",
                 "ai/koog/serialization/JSONObject.class", "ai/koog/prompt/llm/LLModel.class",
                 "kotlin/coroutines/Continuation.class")) {
-            path.add(jarOf(other).toUri().toURL());
+            path.add(ReshapedJar.holding(other).toUri().toURL());
         }
         try (URLClassLoader app = new URLClassLoader(path.toArray(URL[]::new), null)) {
 
@@ -95,52 +97,5 @@ class KoogModuleTest {
             // the fuse still fits: it is what stops every agent's run before any tool
             assertThat(r.fitting()).anySatisfy(h -> assertThat(h.describe()).startsWith("ModuleFuse on " + KoogModule.ENVIRONMENT));
         }
-    }
-
-    /** The jar on the test's class path that holds {@code resource}. */
-    private static Path jarOf(String resource) throws URISyntaxException {
-        String url = ClassLoader.getSystemResource(resource).toString();
-        return Path.of(new java.net.URI(url.substring("jar:".length(), url.indexOf("!/"))));
-    }
-
-    /**
-     * A copy of Koog's agents-core jar whose {@code GenericAgentEnvironment.executeTool} is named
-     * {@code executeTooX} and whose manifest says {@value #RESHAPED}: the method's name is the one constant-pool entry
-     * {@code executeTool} (tag 1, length 11) of that class, renamed to another of the same length.
-     */
-    static Path reshape(Path koog, Path target) throws IOException {
-        byte[] name = {1, 0, 11, 'e', 'x', 'e', 'c', 'u', 't', 'e', 'T', 'o', 'o', 'l'};
-        try (JarFile in = new JarFile(koog.toFile());
-             JarOutputStream out = new JarOutputStream(Files.newOutputStream(target))) {
-            for (Enumeration<JarEntry> e = in.entries(); e.hasMoreElements(); ) {
-                JarEntry entry = e.nextElement();
-                byte[] bytes;
-                try (InputStream s = in.getInputStream(entry)) {
-                    bytes = s.readAllBytes();
-                }
-                if (entry.getName().equals(ENVIRONMENT_CLASS)) {
-                    int at = indexOf(bytes, name);
-                    assertThat(at).as("the name executeTool in GenericAgentEnvironment's constant pool").isNotNegative();
-                    bytes[at + name.length - 1] = 'X';
-                } else if (entry.getName().equals("META-INF/MANIFEST.MF")) {
-                    bytes = new String(bytes, StandardCharsets.UTF_8)
-                            .replaceAll("(?m)^Implementation-Version: .*$", "Implementation-Version: " + RESHAPED)
-                            .getBytes(StandardCharsets.UTF_8);
-                }
-                out.putNextEntry(new JarEntry(entry.getName()));
-                out.write(bytes);
-                out.closeEntry();
-            }
-        }
-        return target;
-    }
-
-    private static int indexOf(byte[] bytes, byte[] part) {
-        for (int i = 0; i + part.length <= bytes.length; i++) {
-            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
-                return i;
-            }
-        }
-        return -1;
     }
 }
