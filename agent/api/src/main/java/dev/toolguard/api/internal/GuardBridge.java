@@ -274,8 +274,27 @@ public final class GuardBridge {
      * guarded call finally returned or threw to {@link #exit} for {@code ticket}, then resumes {@code continuation}
      * with it: the outcome of a call that suspended is written when it ends, not when it parks. Kotlin passes a
      * failure as an instance of {@code kotlin.Result$Failure} whose {@code exception} field holds the throwable.
+     * Never throws: where no such continuation can be made, {@code continuation} itself is returned (said once on
+     * standard error); the call was decided all the same, only the outcome record of a call that suspends is then
+     * missing.
      */
     public static Object exitOnResume(Class<?> continuationType, Object continuation, Object ticket) {
+        try {
+            return continuationExiting(continuationType, continuation, ticket);
+        } catch (Throwable t) {
+            if (REPORTED_SITES.add("exitOnResume")) {
+                try {
+                    System.err.println("toolguard: the end of a suspended call cannot be followed, so its outcome"
+                            + " record is missing (the call was decided): " + t);
+                } catch (Throwable ignored) {
+                    // nothing more can be done from inside the application's method
+                }
+            }
+            return continuation;
+        }
+    }
+
+    private static Object continuationExiting(Class<?> continuationType, Object continuation, Object ticket) {
         return java.lang.reflect.Proxy.newProxyInstance(continuationType.getClassLoader(),
                 new Class<?>[] {continuationType}, (proxy, method, args) -> {
                     if (method.getDeclaringClass() == Object.class) {

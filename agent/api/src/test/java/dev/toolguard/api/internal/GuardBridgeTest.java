@@ -130,6 +130,8 @@ class GuardBridgeTest {
         assertThat(wrapped).isEqualTo(wrapped).isNotEqualTo(caller);
         GuardBridge.suspended(new Object());
         GuardBridge.suspended(null);
+        // no continuation can be made of a type that is no interface: the call goes on with its own
+        assertThat(GuardBridge.exitOnResume(String.class, caller, new Object())).isSameAs(caller);
     }
 
     @Test
