@@ -2,6 +2,7 @@ package dev.toolguard.agent.advice;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.pool.TypePool;
 
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
@@ -40,11 +41,24 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
      * it is retried at once, and so is no error to report yet. A failure on the retry thread is reported.
      */
     static boolean retries(Throwable failure) {
-        if (RETRY_THREAD.equals(Thread.currentThread().getName()) || FAILED.get() == null) {
+        if (RETRY_THREAD.equals(Thread.currentThread().getName()) || FAILED.get() == null || missingType(failure)) {
             return false;
         }
         FAILED.set(Boolean.TRUE);
         return true;
+    }
+
+    /**
+     * A type the class refers to is not on the class path (a Spring class whose optional servlet API is absent): the
+     * same on every try, so reported at once rather than retried on a thread of its own.
+     */
+    private static boolean missingType(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TypePool.Resolution.NoSuchTypeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -124,6 +124,16 @@ class TransformWithStackToSpareTest {
     }
 
     @Test
+    void aTypeMissingFromTheClassPathIsReportedAtOnceNotRetried() throws Exception {
+        Delegate delegate = new Delegate(attempt -> new IllegalStateException("resolving",
+                new net.bytebuddy.pool.TypePool.Resolution.NoSuchTypeException("jakarta.servlet.Filter")));
+
+        assertThat(load(new TransformWithStackToSpare.Decorator().decorate(delegate))).isNull();
+        assertThat(delegate.attempts).hasSize(1);
+        assertThat(delegate.reported).containsExactly(true);
+    }
+
+    @Test
     void aFailureOutsideTheTransformerIsNotTakenForARetry() {
         assertThat(TransformWithStackToSpare.retries(new LinkageError("elsewhere"))).isFalse();
     }
