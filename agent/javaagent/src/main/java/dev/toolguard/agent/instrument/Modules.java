@@ -1,6 +1,7 @@
 package dev.toolguard.agent.instrument;
 
 import dev.toolguard.agent.instrument.adk.AdkModule;
+import dev.toolguard.agent.instrument.embabel.EmbabelModule;
 import dev.toolguard.agent.instrument.guardedtool.GuardedToolModule;
 import dev.toolguard.agent.instrument.langchain4j.LangChain4jModule;
 import dev.toolguard.agent.instrument.quarkus.QuarkusLangChain4jModule;
@@ -22,7 +23,8 @@ public final class Modules {
     public static final List<InstrumentationModule> ALL = List.of(
             new GuardedToolModule(), new LangChain4jModule(), new SpringAiModule(), new McpModule(),
             new SemanticKernelModule(), new QuarkusLangChain4jModule(), new AdkModule(),
-            new dev.toolguard.agent.instrument.koog.KoogModule());
+            new dev.toolguard.agent.instrument.koog.KoogModule(),
+            new EmbabelModule());
 
     /**
      * The egress sensors (SPEC §18), always installed: they decide nothing until a policy has {@code egress} rules or
