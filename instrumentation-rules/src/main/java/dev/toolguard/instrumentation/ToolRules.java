@@ -58,6 +58,19 @@ public final class ToolRules {
         return rules;
     }
 
+    /** The names of the annotations that make a method a tool, on it or on a method it implements or overrides. */
+    public java.util.Set<String> annotationNames() {
+        return annotations.keySet();
+    }
+
+    /**
+     * The JDK's types: no tool annotation lives there, so their methods are never searched for one that a method
+     * implements or overrides.
+     */
+    public static boolean isJdkType(String binaryName) {
+        return binaryName.startsWith("java.") || binaryName.startsWith("javax.") || binaryName.startsWith("jdk.");
+    }
+
     public boolean isEmpty() {
         return rules.isEmpty();
     }
@@ -221,8 +234,7 @@ public final class ToolRules {
             TypeDefinition t = todo.removeFirst();
             try {
                 String name = t.asErasure().getName();
-                if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-                        || !seen.add(name)) {
+                if (isJdkType(name) || !seen.add(name)) {
                     continue;
                 }
                 out.add(t);

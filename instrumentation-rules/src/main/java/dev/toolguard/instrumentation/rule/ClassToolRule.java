@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 /** {@code class:} entries of {@code rules.yaml}: methods of classes named by a name or glob. */
 public final class ClassToolRule extends MethodsByNameRule {
 
+    private final java.util.function.Predicate<String> names;
+
     /** @param name the tool name, or null for the method name */
     public ClassToolRule(String classGlob, String methodGlob, String name, List<String> parameters) {
         this(classGlob, methodGlob, name, parameters, null);
@@ -18,6 +20,13 @@ public final class ClassToolRule extends MethodsByNameRule {
     /** @param origin where the entry stands in its rules file ({@code rules.yaml:3:5}) */
     public ClassToolRule(String classGlob, String methodGlob, String name, List<String> parameters, String origin) {
         super(methodGlob, name, parameters, classes(classGlob), origin, "class " + classGlob);
+        Pattern classes = Globs.className(classGlob);
+        this.names = Globs.exact(classGlob) ? classGlob::equals : n -> classes.matcher(n).matches();
+    }
+
+    /** Whether the entry names a class of this binary name (interfaces aside): the prefilter's test, by name alone. */
+    public boolean namesClass(String binaryName) {
+        return names.test(binaryName);
     }
 
     private static ElementMatcher<TypeDescription> classes(String classGlob) {

@@ -11,6 +11,8 @@ import java.util.List;
  */
 public final class SubtypeToolRule extends MethodsByNameRule {
 
+    private final String superType;
+
     public SubtypeToolRule(String superType, String methodGlob, String name, List<String> parameters) {
         this(superType, methodGlob, name, parameters, null);
     }
@@ -21,5 +23,11 @@ public final class SubtypeToolRule extends MethodsByNameRule {
                         ElementMatchers.isInterface())
                 .and(ElementMatchers.not(ElementMatchers.named(superType)))
                 .and(ElementMatchers.hasSuperType(ElementMatchers.named(superType))), origin, "implements " + superType);
+        this.superType = superType;
+    }
+
+    /** The interface or class whose implementations' methods the entry names. */
+    public String superType() {
+        return superType;
     }
 }

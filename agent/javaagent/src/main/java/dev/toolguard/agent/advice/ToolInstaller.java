@@ -10,6 +10,7 @@ import dev.toolguard.instrumentation.rule.ParameterNaming;
 import dev.toolguard.instrumentation.rule.ToolMethods;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolRules;
+import dev.toolguard.instrumentation.prefilter.ToolPrefilter;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -34,63 +35,125 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
- * Installs the tool advice and every module's hooks with ByteBuddy: retransformation (so classes loaded before an
- * attach are guarded too), no class format changes, descriptions read from class files, the JDK and the agent
- * ignored, whatever class loader defines a class.
+ * Installs the tool advice, every module's hooks and the egress sensors (SPEC §18) with one ByteBuddy transformer:
+ * retransformation (so classes loaded before an attach are guarded too), no class format changes, descriptions read
+ * from class files, the agent itself ignored, whatever class loader defines a class.
  *
- * <p>One registration serves every rule and every hook, so that they add up: a hook and a {@code rules.yaml} entry
- * on the same class both apply (ByteBuddy applies only the first registration that matches a type). A module's hooks
- * apply in a class loader only after the module was checked there ({@link ModuleChecks}), and a class with tools of
- * a module has that module checked before its first call can be decided.
+ * <p>One registration serves every rule, every hook and every sensor, so that they add up: a hook and a
+ * {@code rules.yaml} entry on the same class both apply (ByteBuddy applies only the first registration that matches a
+ * type), and each loaded class is matched once, in one retransformation pass at start. A module's hooks apply in a
+ * class loader only after the module was checked there ({@link ModuleChecks}; sensors have checks of their own), and
+ * a class with tools of a module has that module checked before its first call can be decided.
+ *
+ * <p>Tools are never looked for in the JDK or the bootstrap loader's classes; sensors are installed there too (the
+ * JDK's {@code ProcessBuilder} and HTTP clients), by type name. Before ByteBuddy describes a class as it loads,
+ * {@link #mayMatch} decides most classes from their names and constant pools ({@link ToolPrefilter}).
  */
 public final class ToolInstaller {
 
     private final ToolRules rules;
     private final ModuleChecks checks;
+    private final ModuleChecks sensorChecks;
     private final UnmatchedEntries unmatched;
     private final ToolRegistry registry;
     private final Consumer<String> diagnostics;
     private final AtomicInteger errors = new AtomicInteger();
-    /** Each hooked type's hooks, with their modules. */
+    /** Each hooked framework type's hooks, with their modules. */
     private final Map<String, List<ModuleHook>> hooksByType = new HashMap<>();
+    /** Each sensed type's sensors (the JDK's included), with their modules. */
+    private final Map<String, List<ModuleHook>> sensorsByType = new HashMap<>();
+    /** Sensors on every implementation of a type (a JDBC driver's statements), behind a name test. */
+    private final List<ModuleHook> sensorsOnImplementations = new ArrayList<>();
     private final Map<String, InstrumentationModule> modulesByName = new HashMap<>();
+    private final ToolPrefilter prefilter;
 
-    private record ModuleHook(InstrumentationModule module, Hook hook) {
+    /**
+     * A hook with its module and the checks that say whether it fits.
+     *
+     * @param implementing for a sensor on implementations, the types it applies to; else null
+     */
+    private record ModuleHook(ModuleChecks checks, InstrumentationModule module, Hook hook,
+                              ElementMatcher<TypeDescription> implementing) {
     }
 
-    /** @param unmatched where {@code rules.yaml} entries that match no method are said (SPEC §7) */
-    public ToolInstaller(ToolRules rules, ModuleChecks checks, UnmatchedEntries unmatched, ToolRegistry registry,
-                         Consumer<String> diagnostics) {
+    /**
+     * @param sensorChecks the egress sensors' modules and their checks (none after a failed start, where every
+     *                     guarded call is denied and nothing of a tool's body runs)
+     * @param unmatched    where {@code rules.yaml} entries that match no method are said (SPEC §7)
+     */
+    public ToolInstaller(ToolRules rules, ModuleChecks checks, ModuleChecks sensorChecks, UnmatchedEntries unmatched,
+                         ToolRegistry registry, Consumer<String> diagnostics) {
         this.rules = rules;
         this.unmatched = unmatched;
         this.checks = checks;
+        this.sensorChecks = sensorChecks;
         this.registry = registry;
         this.diagnostics = diagnostics;
         for (InstrumentationModule m : checks.modules()) {
             modulesByName.put(m.name(), m);
             for (Hook h : checks.hooksOf(m)) {
-                hooksByType.computeIfAbsent(h.type(), t -> new ArrayList<>()).add(new ModuleHook(m, h));
+                hooksByType.computeIfAbsent(h.type(), t -> new ArrayList<>()).add(new ModuleHook(checks, m, h, null));
             }
         }
+        for (InstrumentationModule m : sensorChecks.modules()) {
+            for (Hook h : sensorChecks.hooksOf(m)) {
+                if (h.implementations()) {
+                    sensorsOnImplementations.add(new ModuleHook(sensorChecks, m, h, nameContains(h.namePart())
+                            .and(not(isInterface())).and(hasSuperType(named(h.type())))));
+                } else {
+                    sensorsByType.computeIfAbsent(h.type(), t -> new ArrayList<>())
+                            .add(new ModuleHook(sensorChecks, m, h, null));
+                }
+            }
+        }
+        // super types are read where the loader finds them, as the type pool reads them for the full match
+        this.prefilter = new ToolPrefilter(rules, ToolInstaller::classFile);
     }
+
+    /** Name prefixes of the classes nothing is put into: the agent itself, its libraries, other agents' glue. */
+    private static final List<String> NEVER_INSTRUMENTED = List.of("net.bytebuddy.", "dev.toolguard.agent.",
+            "dev.toolguard.api.", "dev.toolguard.policy.", "dev.toolguard.instrumentation.", "dev.toolguard.shaded.",
+            "io.opentelemetry.javaagent.", "co.elastic.apm.agent.");
+
+    /** Name prefixes of classes that are never tools: the JDK, and what is never instrumented. */
+    private static final List<String> NEVER_TOOLS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("java.", "javax.", "jdk.", "sun.", "com.sun."), NEVER_INSTRUMENTED.stream())
+            .toList();
 
     /** Classes that are never tools: the JDK, the agent itself, its relocated libraries, other agents' glue. */
     public static ElementMatcher.Junction<TypeDescription> neverTools() {
-        return nameStartsWith("java.").or(nameStartsWith("javax.")).or(nameStartsWith("jdk."))
-                .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
-                .or(nameStartsWith("dev.toolguard.agent.")).or(nameStartsWith("dev.toolguard.api."))
-                .or(nameStartsWith("dev.toolguard.policy.")).or(nameStartsWith("dev.toolguard.instrumentation."))
-                .or(nameStartsWith("dev.toolguard.shaded.")).or(nameStartsWith("io.opentelemetry.javaagent."))
-                .or(nameStartsWith("co.elastic.apm.agent.")).or(isSynthetic());
+        return byPrefix(NEVER_TOOLS).or(isSynthetic());
     }
+
+    private static ElementMatcher.Junction<TypeDescription> byPrefix(List<String> prefixes) {
+        ElementMatcher.Junction<TypeDescription> m = none();
+        for (String p : prefixes) {
+            m = m.or(nameStartsWith(p));
+        }
+        return m;
+    }
+
+    private static boolean startsWithAny(String name, List<String> prefixes) {
+        for (String p : prefixes) {
+            if (name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final ElementMatcher<TypeDescription> NEVER_TOOL_TYPES = neverTools();
 
     public void install(Instrumentation inst) {
         ElementMatcher<TypeDescription> toolTypes = rules.types();
@@ -115,17 +178,91 @@ public final class ToolInstaller {
                 // annotations ToolGuard itself defines are read from the agent jar instead
                 .with(new AgentBuilder.LocationStrategy.Compound(AgentBuilder.LocationStrategy.ForClassLoader.STRONG,
                         new AgentBuilder.LocationStrategy.Simple(new ApiClassFiles())))
+                // innermost: a class being loaded that no rule, hook or sensor can match is never described; outermost
+                // the retry with stack to spare, which an overflow in the prefilter reaches too
+                .with(transformer -> new PrefilteredTransformer(transformer, this::mayMatch))
                 .with(new TransformWithStackToSpare.Decorator())
                 // advice is inlined and adds no types, so nothing is ever injected (and no Unsafe is touched)
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new ErrorListener())
-                .ignore(any(), isBootstrapClassLoader())
-                .or(neverTools())
-                .type(type -> hooksByType.containsKey(type.getName()) || toolTypes.matches(type))
+                // a JDK class in a named module (java.base, java.net.http) must read the bridge's unnamed module
+                .assureReadEdgeTo(inst, GuardBridge.class)
+                .ignore(byPrefix(NEVER_INSTRUMENTED))
+                .type((type, loader, module, redefined, domain) -> sensed(type)
+                        || (loader != null && !NEVER_TOOL_TYPES.matches(type)
+                        && (hooksByType.containsKey(type.getName()) || toolTypes.matches(type))))
                 .transform(this::transform)
                 .installOn(inst);
     }
+
+    /** Whether a sensor applies to the type: by its name, or as an implementation of a sensed JDBC type. */
+    private boolean sensed(TypeDescription type) {
+        return sensorsByType.containsKey(type.getName()) || !implementationSensors(type).isEmpty();
+    }
+
+    private List<ModuleHook> implementationSensors(TypeDescription type) {
+        String name = type.getName();
+        if (!mayImplementASensedType(name)) {
+            return List.of();
+        }
+        List<ModuleHook> out = List.of();
+        for (ModuleHook mh : sensorsOnImplementations) {
+            if (mh.implementing().matches(type)) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>();
+                }
+                out.add(mh);
+            }
+        }
+        return out;
+    }
+
+    /** The name test of the sensors on implementations: never the JDK's own classes, nor ToolGuard's. */
+    private boolean mayImplementASensedType(String name) {
+        if (name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("com.sun.")
+                || name.startsWith("dev.toolguard.")) {
+            return false;
+        }
+        for (ModuleHook mh : sensorsOnImplementations) {
+            if (name.contains(mh.hook().namePart())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The first test of a class as it loads, on its name and bytes alone: false only when no sensor, hook or rule can
+     * match it, so ByteBuddy never describes it (the full match in {@link #install} decides the rest).
+     *
+     * @param internalName the class's name as the JVM gives it ({@code com/acme/Tools})
+     */
+    boolean mayMatch(ClassLoader loader, String internalName, byte[] classFile) {
+        String name = internalName.replace('/', '.');
+        if (sensorsByType.containsKey(name) || mayImplementASensedType(name)) {
+            return !startsWithAny(name, NEVER_INSTRUMENTED);
+        }
+        if (loader == null || startsWithAny(name, NEVER_TOOLS)) {
+            return false;
+        }
+        return hooksByType.containsKey(name) || prefilter.mayHoldTools(loader, name, classFile);
+    }
+
+    /** A class file as {@code loader} finds it (the API's from the agent jar), or null: what the type pool reads. */
+    private static byte[] classFile(ClassLoader loader, String name) {
+        try {
+            ClassFileLocator.Resolution r = ClassFileLocator.ForClassLoader.of(loader).locate(name);
+            if (!r.isResolved()) {
+                r = API_CLASS_FILES.locate(name);
+            }
+            return r.isResolved() ? r.resolve() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static final ClassFileLocator API_CLASS_FILES = new ApiClassFiles();
 
     /** Transformation errors seen so far (reported on standard error as they happen). */
     public int errors() {
@@ -134,10 +271,17 @@ public final class ToolInstaller {
 
     private DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                              JavaModule module, java.security.ProtectionDomain domain) {
+        for (ModuleHook mh : sensorsByType.getOrDefault(type.getName(), List.of())) {
+            builder = applyIfFitting(builder, mh, loader);
+        }
+        for (ModuleHook mh : implementationSensors(type)) {
+            builder = applyIfFitting(builder, mh, loader);
+        }
+        if (loader == null || NEVER_TOOL_TYPES.matches(type)) {
+            return builder; // tools and framework hooks are never looked for in the JDK
+        }
         for (ModuleHook mh : hooksByType.getOrDefault(type.getName(), List.of())) {
-            if (checks.check(mh.module(), loader).fitting().contains(mh.hook())) {
-                builder = apply(builder, mh.module(), mh.hook(), loader);
-            }
+            builder = applyIfFitting(builder, mh, loader);
         }
         ToolRules.Found found = rules.find(type);
         List<ToolRules.Match> tools = found.tools();
@@ -173,6 +317,12 @@ public final class ToolInstaller {
         return all;
     }
 
+    private static DynamicType.Builder<?> applyIfFitting(DynamicType.Builder<?> builder, ModuleHook mh,
+                                                         ClassLoader loader) {
+        return mh.checks().check(mh.module(), loader).fitting().contains(mh.hook())
+                ? apply(builder, mh.module(), mh.hook(), loader) : builder;
+    }
+
     /**
      * A hook's advice, described from its class file and never loaded: it names the framework's types, which only
      * the application's class loader has; they are resolved there, the advice's own bytes come from the agent.
@@ -183,6 +333,10 @@ public final class ToolInstaller {
                 ClassFileLocator.ForClassLoader.of(ToolInstaller.class.getClassLoader()),
                 ClassFileLocator.ForClassLoader.of(loader));
         TypeDescription adviceType = TypePool.Default.of(locator).describe(hook.advice()).resolve();
+        if (hook.role() == Hook.Role.SENSES_EGRESS) {
+            // not suppressed: the refusal the bridge throws is what the instrumented method throws
+            return builder.visit(Advice.to(adviceType, locator).on(hook.methods()));
+        }
         Advice advice = (hook.role() == Hook.Role.FUSE
                 ? Advice.withCustomMapping().bind(ModuleFuse.ModuleName.class, module.name()).to(adviceType, locator)
                 : Advice.to(adviceType, locator))
@@ -227,9 +381,14 @@ public final class ToolInstaller {
                 return; // transformed again at once, with stack to spare: not an error yet
             }
             errors.incrementAndGet();
-            diagnostics.accept("toolguard: could not instrument " + typeName + ": " + throwable);
+            List<ModuleHook> sensors = sensorsByType.getOrDefault(typeName, List.of());
+            diagnostics.accept((sensors.isEmpty() ? "toolguard: could not instrument "
+                    : "toolguard: could not install an egress sensor in ") + typeName + ": " + throwable);
+            for (ModuleHook mh : sensors) {
+                mh.checks().transformFailed(mh.module(), mh.hook(), classLoader, throwable);
+            }
             for (ModuleHook mh : hooksByType.getOrDefault(typeName, List.of())) {
-                checks.transformFailed(mh.module(), mh.hook(), classLoader, throwable);
+                mh.checks().transformFailed(mh.module(), mh.hook(), classLoader, throwable);
             }
         }
     }

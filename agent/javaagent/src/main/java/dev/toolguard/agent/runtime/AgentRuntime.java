@@ -7,7 +7,6 @@ import dev.toolguard.agent.console.PolicyTexts;
 import dev.toolguard.agent.admin.GuardedTools;
 import dev.toolguard.agent.admin.Metrics;
 import dev.toolguard.agent.admin.PolicyStatus;
-import dev.toolguard.agent.advice.EgressInstaller;
 import dev.toolguard.agent.advice.ToolInstaller;
 import dev.toolguard.agent.egress.Credentials;
 import dev.toolguard.agent.egress.EgressSensors;
@@ -145,7 +144,9 @@ public final class AgentRuntime {
                 }
                 checks = new ModuleChecks(Modules.named(builtin), filterDiscovery, AgentRuntime.class.getClassLoader(),
                         diagnostics);
-                instrument(fileRules, checks, inst);
+                // no egress sensors: every guarded call is denied, so no tool's body runs to send anything
+                instrument(fileRules, checks, new ModuleChecks(List.of(), false, AgentRuntime.class.getClassLoader(),
+                        diagnostics), inst);
                 if (!fileRules.isEmpty()) {
                     watchForEntriesMatchingNoClass(installedRules, RulesMatching.DEFAULT, inst);
                 }
@@ -168,14 +169,16 @@ public final class AgentRuntime {
     }
 
     /**
-     * Installs the tool advice and every enabled module's hooks, for the tools of the modules' annotations and of
-     * the {@code rules.yaml} files. The same path serves a start and a failed start, so that both guard the same tools.
+     * Installs the tool advice, every enabled module's hooks and the egress sensors, for the tools of the modules'
+     * annotations and of the {@code rules.yaml} files, in one transformer. The same path serves a start and a failed
+     * start, so that both guard the same tools.
      */
-    private void instrument(List<ToolRule> fileRules, ModuleChecks checks, Instrumentation inst) {
+    private void instrument(List<ToolRule> fileRules, ModuleChecks checks, ModuleChecks sensorChecks,
+                            Instrumentation inst) {
         List<ToolRule> rules = new ArrayList<>(Modules.annotationRules(checks.modules()));
         rules.addAll(fileRules);
         ToolRules toolRules = new ToolRules(rules, Modules.parameterNaming());
-        new ToolInstaller(toolRules, checks, unmatched, registry, diagnostics).install(inst);
+        new ToolInstaller(toolRules, checks, sensorChecks, unmatched, registry, diagnostics).install(inst);
         instrumented = true;
         installedRules = toolRules;
     }
@@ -370,7 +373,9 @@ public final class AgentRuntime {
                 atStart.add(r);
             }
         }
-        instrument(fileRules, checks, inst);
+        // the egress sensors (SPEC §18) are installed with the tools: until the guard below is in place a sensor lets
+        // everything pass, and no tool call can be allowed before it is
+        instrument(fileRules, checks, sensorChecks, inst);
 
         // nothing turns the audit log off (SPEC §13.13): it is the system of record
         AuditLog audit = null;
@@ -427,11 +432,11 @@ public final class AgentRuntime {
                     return unmatchedEntry != null ? unmatchedEntry : checks.refusal(module);
                 }, new UnseenEgress(sensorChecks), diagnostics);
         Dispatcher dispatcher = new Dispatcher(registry, guard, new PlainValueArgumentReader(config.argumentBounds()));
-        GuardBridge.install(dispatcher);
-        // the egress sensors (SPEC §18) go in once the guard is there, so that none sees a bridge without one
+        // the egress check is in the dispatcher before the dispatcher is the guard: no call can be allowed whose
+        // egress would go unchecked
         dispatcher.egressCheck(new EgressSensors(deciding, PolicyEngine.noPolicy(state, forceShadow), audit, metrics,
                 credentials(config), diagnostics));
-        new EgressInstaller(sensorChecks, diagnostics).install(inst);
+        GuardBridge.install(dispatcher);
 
         InetSocketAddress adminAddress = null;
         AuditLog anchored = audit;

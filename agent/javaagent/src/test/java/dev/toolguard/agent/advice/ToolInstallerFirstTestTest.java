@@ -1,0 +1,94 @@
+package dev.toolguard.agent.advice;
+
+import dev.toolguard.agent.instrument.Modules;
+import dev.toolguard.agent.instrument.check.ModuleChecks;
+import dev.toolguard.agent.instrument.check.UnmatchedEntries;
+import dev.toolguard.api.GuardedTool;
+import dev.toolguard.instrumentation.ToolRules;
+import dev.toolguard.instrumentation.rule.ToolRule;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The installer's first test of a class as it loads ({@link ToolInstaller#mayMatch}): sensors by name, the JDK and
+ * the agent never searched for tools, everything else by the tool prefilter.
+ */
+class ToolInstallerFirstTestTest {
+
+    public static class Tools {
+        @GuardedTool(name = "t")
+        public void t() {
+        }
+    }
+
+    public static class NoTools {
+        public void n() {
+        }
+    }
+
+    /** A JDBC driver's statement, as a sensor on implementations finds it: by a part of its name. */
+    public abstract static class AcmeStatement implements java.sql.Statement {
+    }
+
+    private final ToolInstaller installer = installer();
+
+    private static ToolInstaller installer() {
+        ClassLoader agent = ToolInstallerFirstTestTest.class.getClassLoader();
+        ModuleChecks checks = new ModuleChecks(Modules.ALL, false, agent, s -> { });
+        ModuleChecks sensors = new ModuleChecks(Modules.SENSORS, false, agent, s -> { });
+        List<ToolRule> rules = new ArrayList<>(Modules.annotationRules(checks.modules()));
+        return new ToolInstaller(new ToolRules(rules, Modules.parameterNaming()), checks, sensors,
+                new UnmatchedEntries(false, s -> { }), new ToolRegistry(), s -> { });
+    }
+
+    private static byte[] bytesOf(Class<?> c) throws IOException {
+        try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The fixture's bytes under an application's name: this test's own package is the agent's, never searched. */
+    private boolean mayMatch(ClassLoader loader, Class<?> c) throws IOException {
+        return installer.mayMatch(loader, "com/acme/" + c.getSimpleName(), bytesOf(c));
+    }
+
+    @Test
+    void applicationClassesAreTestedForTools() throws IOException {
+        ClassLoader app = getClass().getClassLoader();
+        assertThat(mayMatch(app, Tools.class)).isTrue();
+        assertThat(mayMatch(app, NoTools.class)).isFalse();
+    }
+
+    @Test
+    void sensedJdkTypesPassEvenFromTheBootstrapLoader() throws IOException {
+        byte[] any = bytesOf(NoTools.class); // sensors are matched by name: the bytes are not read
+        assertThat(installer.mayMatch(null, "java/lang/ProcessBuilder", any)).isTrue();
+        assertThat(installer.mayMatch(null, "java/lang/String", any)).isFalse();
+        assertThat(installer.mayMatch(null, "com/acme/Tools", bytesOf(Tools.class)))
+                .as("the bootstrap loader's classes are never searched for tools").isFalse();
+    }
+
+    @Test
+    void implementationsOfSensedTypesPassByName() throws IOException {
+        assertThat(mayMatch(getClass().getClassLoader(), AcmeStatement.class)).isTrue();
+    }
+
+    @Test
+    void theAgentsOwnClassesNeverPass() throws IOException {
+        ClassLoader app = getClass().getClassLoader();
+        assertThat(installer.mayMatch(app, "dev/toolguard/agent/runtime/Dispatcher", bytesOf(Tools.class))).isFalse();
+        assertThat(installer.mayMatch(app, "dev/toolguard/shaded/bytebuddy/Anything", bytesOf(Tools.class))).isFalse();
+    }
+
+    @Test
+    void frameworkHookTypesPassByName() throws IOException {
+        assertThat(installer.mayMatch(getClass().getClassLoader(),
+                "org/springframework/ai/tool/function/FunctionToolCallback", bytesOf(NoTools.class))).isTrue();
+    }
+}
