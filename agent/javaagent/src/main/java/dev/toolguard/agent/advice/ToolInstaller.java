@@ -64,7 +64,6 @@ public final class ToolInstaller {
 
     private final ToolRules rules;
     private final ModuleChecks checks;
-    private final ModuleChecks sensorChecks;
     private final UnmatchedEntries unmatched;
     private final ToolRegistry registry;
     private final Consumer<String> diagnostics;
@@ -97,7 +96,6 @@ public final class ToolInstaller {
         this.rules = rules;
         this.unmatched = unmatched;
         this.checks = checks;
-        this.sensorChecks = sensorChecks;
         this.registry = registry;
         this.diagnostics = diagnostics;
         for (InstrumentationModule m : checks.modules()) {
