@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * A (no admin server) and replica B (console) share {@code state.store: redis}. A decision made on A is pushed live
  * to B's Decisions page, opens there as its whole redacted record, and counts in B's Overview; nothing redacted
  * reaches Redis or B's pages; with Redis stopped calls are still decided, and B says the fleet view is unavailable
- * and shows its own decisions, then catches up, showing none twice.
+ * and shows its own decisions, then catches up, showing none twice. Before anyone opens B's console, neither replica
+ * sends Redis a command (SPEC §14); opening it brings in what A decided before.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetConsoleIT {
@@ -140,6 +141,23 @@ class FleetConsoleIT {
             total += n.asLong();
         }
         return total;
+    }
+
+    @Test
+    @Order(0)
+    void whileNoConsoleIsViewedNoReplicaSendsRedisACommandAndOpeningBsConsoleBringsInWhatADecidedBefore()
+            throws Exception {
+        long quiet = redis.allCalls();
+        String earlier = call(appA, a, "e1", "lookup", "c-e1");
+        call(appB, b, "e2", "lookup", "c-e2");
+        // SPEC §14: stateless calls make no Redis command; the fleet view's feeds wait for a console to be viewed
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> redis.allCalls() == quiet);
+        assertThat(redis.calls("xadd")).isZero();
+
+        // B's console is opened: A publishes its last hour, which B's page then shows
+        console("/console/decisions");
+        await().atMost(Duration.ofSeconds(5)).until(() -> console("/console/decisions").contains("id=\"d-" + earlier + "\""));
+        assertThat(console("/console/decisions?replica=" + replicaA())).contains("id=\"d-" + earlier + "\"");
     }
 
     @Test

@@ -26,6 +26,13 @@ interface DecisionSource {
         return null;
     }
 
+    /**
+     * A signed-in person has a page open that shows decisions (asked on each of its requests, and as its live stream
+     * goes on). With a fleet, records are published only while some console is viewed (SPEC §14 vs §16).
+     */
+    default void viewed() {
+    }
+
     /** Up to {@code max} decisions that pass {@code filter}, newest first. */
     List<Decision> recent(int max, Predicate<Decision> filter);
 

@@ -18,6 +18,11 @@ import java.util.Set;
  * the fleet's stream, which each replica's {@link FleetFeed} fills from its own audit log. At start it reads the
  * stream's last hour back.
  *
+ * <p>It reads the stream only while the console is being {@link #viewed}, and then asks every replica to publish
+ * ({@link DecisionStream#want}) every {@link #WANT_EVERY_MILLIS}: replicas publish their records only while some
+ * console of the fleet is viewed, so that a tool with no stateful feature makes no Redis command (SPEC §14). The first
+ * records of another replica thus arrive a moment after the first page, with that replica's last hour.
+ *
  * <p>When the stream cannot be read, the pages say that the fleet view is unavailable and go on with this replica's
  * own decisions, from its audit log; once the stream answers again, what the other replicas published meanwhile
  * comes in, and this replica's records that were already shown from its log are not shown twice.
@@ -29,6 +34,16 @@ final class FleetDecisions extends KeptDecisions {
     static final int BATCH = 1000;
     /** The ids of records shown from this replica's log while the stream was away: the ones to skip in it later. */
     static final int REMEMBERED_LOCAL = 20_000;
+    /** How often a viewed console asks the replicas to publish: well within their {@link FleetFeed#WANTED_FOR_MILLIS}. */
+    static final long WANT_EVERY_MILLIS = 10_000;
+    /** How long a page's request counts as the console being viewed: Overview refreshes every 10 s, a live stream more. */
+    static final long VIEWED_FOR_MILLIS = 15_000;
+    static final long HOUR_MILLIS = 3_600_000;
+    /**
+     * After the stream failed, the first ask that gets through is made again this much later: the replicas' feeds
+     * subscribe again within a quarter second of Redis answering, and an ask made before they do is heard by none.
+     */
+    static final long ASK_AGAIN_AFTER_FAILURE_MILLIS = 1_000;
 
     private final DecisionStream stream;
     /** This replica's audit log, or null when it goes to standard error. */
@@ -43,6 +58,15 @@ final class FleetDecisions extends KeptDecisions {
     private final Object readLock = new Object();
     /** The id of the last stream entry read, or null before the first. */
     private String lastId;
+    /** Why the stream could not be read when last read, or null. */
+    private String streamProblem;
+    /** When (the clock's millis) the replicas were last asked to publish; 0: never. */
+    private long wantedAt;
+    /** The stream failed since the last ask that got through. */
+    private boolean failedSinceAsked;
+    /** When a page that shows decisions was last requested; 0: never. */
+    private volatile long viewedAt;
+    private final Object wake = new Object();
     private volatile String problem = "the fleet view has not been read yet";
 
     private FleetDecisions(DecisionStream stream, Path auditFile, Clock clock) {
@@ -69,28 +93,38 @@ final class FleetDecisions extends KeptDecisions {
                 problem = "the fleet view failed: " + e.getMessage();
             }
             try {
-                Thread.sleep(POLL_MILLIS);
+                synchronized (wake) {
+                    wake.wait(POLL_MILLIS); // a page's first request wakes it at once
+                }
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
+    @Override
+    public void viewed() {
+        boolean quiet = !viewedNow(clock.millis());
+        viewedAt = clock.millis();
+        if (quiet) {
+            synchronized (wake) {
+                wake.notifyAll();
+            }
+        }
+    }
+
+    private boolean viewedNow(long now) {
+        long at = viewedAt;
+        return at != 0 && now - at < VIEWED_FOR_MILLIS;
+    }
+
     /** One pass: what the stream got since the last one, or (when it cannot be read) what this replica's log got. */
     void readNew() {
         synchronized (readLock) {
-            String streamProblem = null;
-            try {
-                List<DecisionStream.Entry> entries = stream.read(lastId, clock.millis() - 3_600_000L, BATCH);
-                while (!entries.isEmpty()) {
-                    for (DecisionStream.Entry e : entries) {
-                        add(e.record(), e.replica(), key -> !shownFromLocal.remove(key));
-                        lastId = e.id();
-                    }
-                    entries = entries.size() < BATCH ? List.of() : stream.read(lastId, 0, BATCH);
-                }
-            } catch (StateUnavailableException e) {
-                streamProblem = e.getMessage();
+            long now = clock.millis();
+            // not viewed: the stream is neither asked for nor read (SPEC §14), and what was last known of it stands
+            if (viewedNow(now)) {
+                readStream(now);
             }
             String logProblem = null;
             if (local != null) {
@@ -111,6 +145,43 @@ final class FleetDecisions extends KeptDecisions {
                     + " shows this replica's decisions only" + (local == null
                     ? " (none: its audit log goes to standard error)" : ", from its audit log")
                     + ", until Redis answers again." + (logProblem == null ? "" : " Also, " + logProblem + ".");
+        }
+    }
+
+    /** Asks the replicas to publish (every {@link #WANT_EVERY_MILLIS}), then reads what the stream got since. */
+    private void readStream(long now) {
+        try {
+            if (wantedAt == 0 || now - wantedAt >= WANT_EVERY_MILLIS) {
+                stream.want();
+                wantedAt = failedSinceAsked ? now - WANT_EVERY_MILLIS + ASK_AGAIN_AFTER_FAILURE_MILLIS : now;
+                failedSinceAsked = false;
+            }
+            if (lastId != null && idMillis(lastId) < now - HOUR_MILLIS) {
+                lastId = null; // viewed again after more than an hour: the stream's last hour, as at the first page
+            }
+            List<DecisionStream.Entry> entries = stream.read(lastId, now - HOUR_MILLIS, BATCH);
+            while (!entries.isEmpty()) {
+                for (DecisionStream.Entry e : entries) {
+                    add(e.record(), e.replica(), key -> !shownFromLocal.remove(key));
+                    lastId = e.id();
+                }
+                entries = entries.size() < BATCH ? List.of() : stream.read(lastId, 0, BATCH);
+            }
+            streamProblem = null;
+        } catch (StateUnavailableException e) {
+            streamProblem = e.getMessage();
+            wantedAt = 0; // asked again as soon as Redis answers (the feeds may have missed asks meanwhile)
+            failedSinceAsked = true;
+        }
+    }
+
+    /** The time part of a stream entry's id ({@code <millis>-<seq>}). */
+    private static long idMillis(String id) {
+        int dash = id.indexOf('-');
+        try {
+            return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

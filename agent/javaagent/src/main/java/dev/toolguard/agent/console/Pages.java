@@ -50,6 +50,9 @@ final class Pages {
     void handle(Request r, Sessions.Session s) throws IOException {
         String p = r.path;
         boolean get = r.method.equals("GET") || r.method.equals("HEAD");
+        if (p.startsWith("/console/overview") || p.startsWith("/console/decisions") || p.startsWith("/console/approvals")) {
+            decisions.viewed(); // these pages show the fleet's records, which go to Redis only while a console is viewed
+        }
         if (p.equals("/") || p.equals("/console") || p.equals("/console/")) {
             WebConsole.redirect(r.exchange, "/console/overview");
         } else if (get && p.equals("/console/overview")) {
@@ -371,6 +374,7 @@ final class Pages {
                 if (left <= 0) {
                     break;
                 }
+                decisions.viewed(); // an open Decisions page, as long as its stream lasts
                 long latest = decisions.awaitAfter(after, Math.min(left, 5000));
                 StringBuilder events = new StringBuilder();
                 for (DecisionSource.Decision d : decisions.after(after, filter)) {

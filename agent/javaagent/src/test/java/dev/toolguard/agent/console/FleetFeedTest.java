@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,5 +44,16 @@ class FleetFeedTest {
         assertThat(shortened.path("args").asText()).startsWith("left out of the fleet view");
         assertThat(shortened.path("ctx").path("user").path("id").asText()).isEqualTo("u1");
         assertThat(shortened.toString().length()).isLessThan(FleetFeed.MAX_RECORD_CHARS);
+    }
+
+    @Test
+    void aConsoleThatAsksGetsTheLastHourNotOlderRecords() {
+        long now = Instant.parse("2026-01-01T12:00:00Z").toEpochMilli();
+        String old = "{\"type\":\"decision\",\"id\":\"c-old\",\"ts\":\"2026-01-01T10:59:59Z\"}";
+        String recent = "{\"type\":\"decision\",\"id\":\"c-new\",\"ts\":\"2026-01-01T11:00:01Z\"}";
+        String oldApproval = "{\"type\":\"approval\",\"id\":\"apr_1\",\"event\":\"approved\",\"ts\":\"2026-01-01T10:00:00Z\"}";
+
+        assertThat(FleetFeed.published(List.of(old, recent, oldApproval), now - FleetFeed.SHOWN_MILLIS))
+                .containsExactly(recent);
     }
 }

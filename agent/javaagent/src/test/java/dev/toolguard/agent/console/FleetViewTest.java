@@ -35,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * The fleet view (SPEC §16) on a real Redis: two replicas' audit logs, each fed to the stream by its own
  * {@link FleetFeed}, read back by replica B's console ({@link FleetDecisions}); while Redis is away B shows its own
  * decisions and says why, and once Redis answers the missed ones come in, none twice. Nothing redacted reaches Redis.
+ * While no console is viewed the replicas send Redis nothing (SPEC §14); opening one brings in their last hour.
  */
 class FleetViewTest {
 
@@ -48,6 +49,7 @@ class FleetViewTest {
     DecisionStream stream;
     AuditLog a;
     AuditLog b;
+    FleetFeed feedA;
 
     @BeforeEach
     void start() throws Exception {
@@ -57,7 +59,7 @@ class FleetViewTest {
         stream = store.decisionStream();
         a = AuditLog.open(AuditConfig.toFile(dir.resolve("a.jsonl").toString()), Map.of());
         b = AuditLog.open(AuditConfig.toFile(dir.resolve("b.jsonl").toString()), Map.of());
-        FleetFeed.start(new FleetFeed(dir.resolve("a.jsonl"), stream, "replica-a"));
+        feedA = FleetFeed.start(new FleetFeed(dir.resolve("a.jsonl"), stream, "replica-a", 2_000));
         FleetFeed.start(new FleetFeed(dir.resolve("b.jsonl"), stream, null));
     }
 
@@ -76,6 +78,14 @@ class FleetViewTest {
                         "p", "v1", "ab".repeat(32), 1_000_000, null, List.of()));
     }
 
+    /** Waits for {@code condition} while the console is being viewed (as a page open in a browser keeps it). */
+    private static void viewing(FleetDecisions fleet, Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
+        await().atMost(atMost).until(() -> {
+            fleet.viewed();
+            return condition.call();
+        });
+    }
+
     private static long sum(long[] perMinute) {
         return Arrays.stream(perMinute).sum();
     }
@@ -89,7 +99,7 @@ class FleetViewTest {
         a.append(new ApprovalRecord("apr_1", "approved", null, "refund", Map.of("password", SECRET), null, null, null,
                 "alice", "checked"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.latest() == 2 && !fleet.decidedApprovals(5).isEmpty());
+        viewing(fleet, Duration.ofSeconds(5), () -> fleet.latest() == 2 && !fleet.decidedApprovals(5).isEmpty());
 
         assertThat(fleet.unavailable()).isNull();
         assertThat(fleet.find("a-1")).hasValueSatisfying(d -> {
@@ -124,26 +134,73 @@ class FleetViewTest {
     @Test
     void whileRedisIsAwayBShowsItsOwnDecisionsAndSaysWhyThenTheMissedOnesComeInNoneTwice() throws Exception {
         decide(a, "a-0", "lookup", Action.ALLOW);
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.calls("xadd") == 1);
         FleetDecisions fleet = FleetDecisions.start(stream, dir.resolve("b.jsonl"), Clock.systemUTC());
-        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.find("a-0").isPresent());
+        viewing(fleet, Duration.ofSeconds(5), () -> fleet.find("a-0").isPresent());
 
         redis.stop();
         decide(a, "a-1", "lookup", Action.ALLOW);
         decide(b, "b-1", "close_account", Action.DENY);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.find("b-1").isPresent());
+        viewing(fleet, Duration.ofSeconds(5), () -> fleet.find("b-1").isPresent());
         assertThat(fleet.unavailable()).startsWith("The fleet view is unavailable")
                 .contains("this replica's decisions only, from its audit log");
         assertThat(fleet.find("b-1").orElseThrow().replica()).isEqualTo(stream.replica());
         assertThat(fleet.find("a-1")).isEmpty();
 
         redis.restart();
-        await().atMost(Duration.ofSeconds(10)).until(() -> fleet.find("a-1").isPresent() && fleet.unavailable() == null);
+        viewing(fleet, Duration.ofSeconds(10), () -> fleet.find("a-1").isPresent() && fleet.unavailable() == null);
         decide(b, "b-2", "lookup", Action.ALLOW);
-        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.find("b-2").isPresent());
+        viewing(fleet, Duration.ofSeconds(5), () -> fleet.find("b-2").isPresent());
         assertThat(fleet.recent(100, d -> true)).extracting(DecisionSource.Decision::id)
                 .containsExactly("b-2", "a-1", "b-1", "a-0");
         assertThat(sum(fleet.lastHour(Instant.now()).byAction().get("deny"))).isEqualTo(1);
+    }
+
+    @Test
+    void whileNoConsoleIsViewedReplicasSendRedisNothingAndOpeningOneBringsInTheirLastHour() throws Exception {
+        // both feeds subscribed at start; the console of B exists but nobody looks at it
+        FleetDecisions fleet = FleetDecisions.start(stream, dir.resolve("b.jsonl"), Clock.systemUTC());
+        long quiet = redis.allCalls();
+        decide(a, "a-1", "close_account", Action.DENY);
+        decide(b, "b-1", "lookup", Action.ALLOW);
+        // SPEC §14: deciding calls of stateless tools makes no Redis command, fleet view or not (several feed polls)
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> redis.allCalls() == quiet);
+        assertThat(fleet.find("a-1")).isEmpty();
+
+        // someone opens B's console: A and B publish what they decided before, then follow live
+        viewing(fleet, Duration.ofSeconds(5), () -> fleet.find("a-1").isPresent() && fleet.find("b-1").isPresent());
+        assertThat(redis.calls("publish")).isEqualTo(1); // one ask, heard by both feeds
+        decide(a, "a-2", "lookup", Action.ALLOW);
+        viewing(fleet, Duration.ofSeconds(5), () -> fleet.find("a-2").isPresent());
+        assertThat(fleet.find("a-1").orElseThrow().replica()).isEqualTo("replica-a");
+
+    }
+
+    @Test
+    void aFeedNobodyAsksAnyMoreStopsSendingAndWhenAskedAgainGoesOnWhereItStoppedPublishingNoneTwice() throws Exception {
+        decide(a, "a-1", "lookup", Action.ALLOW);
+        stream.want(); // as a viewed console does
+        await().atMost(Duration.ofSeconds(5)).until(() -> idsFromA().equals(List.of("a-1")));
+
+        // nobody asks any more: once A's wish lapses (2 s in this test, a minute in the agent) it sends nothing again
+        await().atMost(Duration.ofSeconds(5)).until(() -> !feedA.isWanted());
+        long quiet = redis.allCalls();
+        decide(a, "a-2", "lookup", Action.ALLOW);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> redis.allCalls() == quiet);
+
+        stream.want();
+        await().atMost(Duration.ofSeconds(5)).until(() -> idsFromA().equals(List.of("a-1", "a-2")));
+    }
+
+    /** The ids of the decisions replica A published, in the stream's order. */
+    private List<String> idsFromA() throws Exception {
+        return stream.read(null, 0, 1000).stream().filter(e -> e.replica().equals("replica-a"))
+                .map(e -> {
+                    try {
+                        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.record()).path("id").asText();
+                    } catch (java.io.IOException x) {
+                        throw new AssertionError(x);
+                    }
+                }).toList();
     }
 }

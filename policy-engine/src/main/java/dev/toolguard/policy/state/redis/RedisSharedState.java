@@ -138,8 +138,9 @@ public final class RedisSharedState implements SharedState, AutoCloseable {
             int timeout = (int) Math.max(RedisDecisionStream.MIN_TIMEOUT.toMillis(),
                     Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
             decisionStream = new RedisDecisionStream(address, clientConfig(timeout).socketTimeoutMillis(timeout)
-                    .clientName("toolguard-fleet-view").build(), settings.prefix(), settings.where(),
-                    RedisDecisionStream.MAX_ENTRIES);
+                    .clientName("toolguard-fleet-view").build(),
+                    clientConfig(timeout).socketTimeoutMillis(0).clientName("toolguard-fleet-view").build(),
+                    settings.prefix(), settings.where(), RedisDecisionStream.MAX_ENTRIES);
         }
         return decisionStream;
     }

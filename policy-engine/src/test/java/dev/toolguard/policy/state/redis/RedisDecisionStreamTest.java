@@ -12,9 +12,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The fleet view's stream on a real Redis: records in order with their replica, capped, on connections of its own. */
 class RedisDecisionStreamTest {
@@ -63,7 +65,8 @@ class RedisDecisionStreamTest {
     @Test
     void theStreamIsCapped() throws Exception {
         RedisDecisionStream small = new RedisDecisionStream(store.address(),
-                store.clientConfig(1000).socketTimeoutMillis(1000).build(), "cap:", "test", 100);
+                store.clientConfig(1000).socketTimeoutMillis(1000).build(),
+                store.clientConfig(1000).socketTimeoutMillis(0).build(), "cap:", "test", 100);
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             many.add("{\"n\":" + i + "}");
@@ -90,6 +93,37 @@ class RedisDecisionStreamTest {
         redis.restart();
         stream.publish(stream.replica(), List.of("{\"n\":2}"));
         assertThat(stream.read(null, 0, 10)).extracting(DecisionStream.Entry::record).contains("{\"n\":2}");
+    }
+
+    @Test
+    void aConsoleThatWantsRecordsIsHeardByEveryListenerThroughOneSubscriptionMadeAtStart() throws Exception {
+        DecisionStream stream = store.decisionStream();
+        AtomicInteger heardA = new AtomicInteger();
+        AtomicInteger heardB = new AtomicInteger();
+        stream.onWanted(heardA::incrementAndGet);
+        stream.onWanted(heardB::incrementAndGet);
+        // subscribed once, before onWanted returned; listening sends nothing more
+        assertThat(redis.calls("subscribe")).isEqualTo(1);
+
+        stream.want();
+        await().atMost(Duration.ofSeconds(5)).until(() -> heardA.get() == 1 && heardB.get() == 1);
+        assertThat(redis.calls("publish")).isEqualTo(1); // the console's one ask
+        try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+            j.publish("fv:fleet-view", "something else"); // only the console's word counts
+            j.publish("fv:fleet-view", "wanted");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> heardA.get() == 2);
+        assertThat(heardB.get()).isEqualTo(2);
+
+        // Redis restarted: subscribed again, without being asked
+        redis.stop();
+        assertThatThrownBy(stream::want).isInstanceOf(StateUnavailableException.class)
+                .hasMessageStartingWith("the fleet view cannot be asked for");
+        redis.restart();
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> {
+            stream.want();
+            return heardA.get() >= 3;
+        });
     }
 
     @Test
