@@ -229,6 +229,13 @@ final class ConfigFileReader {
         b.argumentBounds = new ValueBounds(bounds[0], bounds[1], bounds[2]);
     }
 
+    private void requireBeside(LocatedNode value, List<String> sets, String set, String needed, String why) {
+        if (sets.contains(set) && !sets.contains(needed)) {
+            problem(value, "instrumentation.builtin has " + set + " without " + needed + ": " + why
+                    + ", so without it they would run undecided; add " + needed);
+        }
+    }
+
     private void readInstrumentation(LocatedNode node, ConfigBuilder b) {
         forEachKey(node, "instrumentation.", Set.of("builtin", "rules", "filter_discovery", "require_matches",
                 "match_grace"), (key, value) -> {
@@ -241,6 +248,11 @@ final class ConfigFileReader {
                                     + String.join(", ", AgentConfig.ALL_BUILTIN_RULE_SETS) + ")");
                         }
                     }
+                    // a rule set that leaves some calls to another one would let them run undecided without it
+                    requireBeside(value, sets, "quarkus-langchain4j", "langchain4j", "the @Tool methods of Quarkus AI"
+                            + " services are decided by the langchain4j rule set");
+                    requireBeside(value, sets, "embabel", "spring-ai", "Spring AI tools given to Embabel agents are"
+                            + " decided by the spring-ai rule set");
                     b.builtinRuleSets = sets;
                 }
                 case "rules" -> b.rulesFiles = stringList(value, "instrumentation.rules").stream()
