@@ -107,7 +107,8 @@ class SignedBundlesIT {
                 assertThat(policy.path("version").asText()).isEqualTo("v1");
                 assertThat(policy.path("revision").asLong()).isEqualTo(1);
                 assertThat(policy.path("key_id").asText()).matches("[0-9a-f]{16}");
-                assertThat(Files.readString(s.file("markers.txt"))).isNotEmpty();
+                // the body writes its marker after the decision record: wait for it
+                await().atMost(WAIT).until(() -> !Files.readString(s.file("markers.txt")).isEmpty());
 
                 // polling asks with If-None-Match: an unchanged manifest is a 304, and a 304 reloads nothing
                 int fetchedPolicy = server.answered("ping.yaml", 200);
