@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param batchInterval for {@link FsyncMode#BATCH}: the longest time between two forces
  * @param redaction     what is hidden or cut in args, ctx and other free-form values
  * @param checkpointEvery how often a {@code checkpoint} record is written; zero means never
+ * @param layout        how records reach the file: append (default, {@code write(2)}) or mapped
  */
 public record AuditConfig(String file, FsyncMode fsync, Duration batchInterval, Redaction redaction,
-                          Duration checkpointEvery) {
+                          Duration checkpointEvery, AuditLayout layout) {
 
     public static final String STANDARD_ERROR = "-";
     public static final String DEFAULT_FILE = "toolguard-audit.jsonl";
@@ -26,12 +27,19 @@ public record AuditConfig(String file, FsyncMode fsync, Duration batchInterval, 
         batchInterval = batchInterval == null ? Duration.ofMillis(100) : batchInterval;
         redaction = redaction == null ? Redaction.DEFAULT : redaction;
         checkpointEvery = checkpointEvery == null ? DEFAULT_CHECKPOINT : checkpointEvery;
+        layout = layout == null ? AuditLayout.APPEND : layout;
         if (checkpointEvery.isNegative()) {
             throw new IllegalArgumentException("the checkpoint interval is negative");
         }
     }
 
-    /** With checkpoints every {@link #DEFAULT_CHECKPOINT}. */
+    /** In the append layout. */
+    public AuditConfig(String file, FsyncMode fsync, Duration batchInterval, Redaction redaction,
+                       Duration checkpointEvery) {
+        this(file, fsync, batchInterval, redaction, checkpointEvery, null);
+    }
+
+    /** With checkpoints every {@link #DEFAULT_CHECKPOINT}, in the append layout. */
     public AuditConfig(String file, FsyncMode fsync, Duration batchInterval, Redaction redaction) {
         this(file, fsync, batchInterval, redaction, null);
     }
@@ -42,7 +50,12 @@ public record AuditConfig(String file, FsyncMode fsync, Duration batchInterval, 
 
     /** A copy writing a checkpoint every {@code every} (zero: never). */
     public AuditConfig withCheckpointEvery(Duration every) {
-        return new AuditConfig(file, fsync, batchInterval, redaction, every);
+        return new AuditConfig(file, fsync, batchInterval, redaction, every, layout);
+    }
+
+    /** A copy written in {@code layout}. */
+    public AuditConfig withLayout(AuditLayout layout) {
+        return new AuditConfig(file, fsync, batchInterval, redaction, checkpointEvery, layout);
     }
 
     public boolean toStandardError() {

@@ -13,6 +13,9 @@ import java.util.List;
  * Follows an audit log as it grows, handing over each whole line once (a line still being written waits for its
  * end). Readers of the log that must stay off the decision path (the console, the fleet view's feed) use it instead
  * of being told of each record. Not thread-safe: one reader calls it.
+ *
+ * <p>A log being written ends in the zero bytes its writer mapped ahead of its records ({@link AppendRegion}); records
+ * are copied over them. The follower stops at the first zero byte and reads on from there next time.
  */
 public final class AuditFollower {
 
@@ -38,13 +41,14 @@ public final class AuditFollower {
 
     /** Hands over only the lines appended from now on (a file replaced by a shorter one: from its backlog). */
     public static AuditFollower fromEnd(Path file, long backlogBytes) {
-        long size;
-        try {
-            size = Files.exists(file) ? Files.size(file) : 0;
+        long end;
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            // not the file's size: the zero tail past the records is where the next records go
+            end = AppendRegion.writtenEnd(in);
         } catch (IOException e) {
-            size = 0;
+            end = 0;
         }
-        return new AuditFollower(file, backlogBytes, size);
+        return new AuditFollower(file, backlogBytes, end);
     }
 
     /** The file followed. */
@@ -77,8 +81,9 @@ public final class AuditFollower {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             long size = in.length();
             if (position < 0 || size < position) {
-                // first read, or the file was replaced by a shorter one: start from the backlog
-                position = Math.max(0, size - backlogBytes);
+                // first read, or the file was replaced by a shorter one: start from the backlog (of the records,
+                // not of the zero tail after them)
+                position = Math.max(0, AppendRegion.writtenEnd(in) - backlogBytes);
                 partial.reset();
                 if (position > 0) {
                     in.seek(position - 1);
@@ -90,13 +95,21 @@ public final class AuditFollower {
             in.seek(position);
             byte[] buffer = new byte[64 * 1024];
             long at = position;
-            while (at < size && lines.size() < maxLines) {
+            boolean unwritten = false;
+            while (at < size && lines.size() < maxLines && !unwritten) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, size - at));
                 if (n <= 0) {
                     break;
                 }
                 int start = 0;
                 for (int i = 0; i < n; i++) {
+                    if (buffer[i] == 0) {
+                        // the zero tail: nothing is written from here on yet; the next read starts at this byte
+                        partial.write(buffer, start, i - start);
+                        start = i;
+                        unwritten = true;
+                        break;
+                    }
                     if (buffer[i] == '\n') {
                         partial.write(buffer, start, i - start);
                         String line = partial.toString(StandardCharsets.UTF_8);
@@ -110,8 +123,9 @@ public final class AuditFollower {
                         }
                     }
                 }
-                if (lines.size() >= maxLines) {
-                    // stop after the line that filled the batch: the rest of the buffer is read again next time
+                if (lines.size() >= maxLines || unwritten) {
+                    // stop after the line that filled the batch (or at the zero tail): the rest of the buffer is
+                    // read again next time
                     at += start;
                     break;
                 }
@@ -125,7 +139,7 @@ public final class AuditFollower {
 
     private void skipToNextLine(RandomAccessFile in) throws IOException {
         int b;
-        while ((b = in.read()) >= 0) {
+        while ((b = in.read()) > 0) {
             position++;
             if (b == '\n') {
                 return;

@@ -9,6 +9,7 @@ import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
@@ -45,9 +46,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * process), and with {@code fsync: always} once it was forced to the device. Every record is: the decision
  * before the tool body runs, the outcome before the guarded call returns to its caller. Thread-safe.
  *
- * <p>Writing is a group commit: records are linked and queued under a short lock, and whichever thread needs
- * its record written hands everything queued so far to the OS in one write, so concurrent callers share
- * writes instead of queueing for one each.
+ * <p>Two layouts write the same records ({@link AuditLayout}). In the default {@code append} layout writing is a
+ * group commit: records are linked and queued under a short lock, and whichever thread needs its record written
+ * hands everything queued so far to the OS in one write, so concurrent callers share writes instead of queueing
+ * for one each.
+ *
+ * <p>In the opt-in {@code mapped} layout the file is written through a memory map ({@link AppendRegion}): a copy into
+ * a shared mapping is in the kernel's page cache as it is made, which is what SIGKILL durability needs, and it is no
+ * system call, so concurrent callers do not queue for the file. Serializing a record and hashing its body (nearly all
+ * of its SHA-256) happen outside any lock in both layouts; in the mapped one the chain lock covers only what must
+ * follow the chain's order: writing the previous hash into the record, hashing that last block, and copying the line
+ * into the map. Standard error, which cannot be mapped, is always written in the append layout.
  */
 public final class AuditLog implements AuditSink, Closeable {
 
@@ -69,7 +78,15 @@ public final class AuditLog implements AuditSink, Closeable {
     /** Call ids a thread takes from the shared counter at a time, so that threads do not contend on it. */
 
     private final String target;
+    /** The append layout's file, or standard error; null in the mapped layout. */
     private final FileOutputStream out;
+    /** The mapped layout's file and its append region; null in the append layout. */
+    private final RandomAccessFile file;
+    private final AppendRegion region;
+    /** The failure of a record whose copy broke off across chunks; made in advance, as it is set on a full stack. */
+    private final AuditWriteException cutShort;
+    /** Closes a mapped log when the JVM exits, so that a normal exit leaves no zero tail; null otherwise. */
+    private final Thread closeAtExit;
     private final FileLock fileLock;
     private final FsyncMode fsync;
     private final Clock clock;
@@ -114,11 +131,16 @@ public final class AuditLog implements AuditSink, Closeable {
     private volatile AuditWriteException failure;
     private volatile boolean closed;
 
-    private AuditLog(String target, FileOutputStream out, FileLock fileLock, FsyncMode fsync, AuditConfig config,
-                     Clock clock, String lastHash, long recordsBefore) {
+    private AuditLog(String target, FileOutputStream out, RandomAccessFile file, AppendRegion region,
+                     FileLock fileLock, FsyncMode fsync, AuditConfig config, Clock clock, String lastHash,
+                     long recordsBefore) {
         this.target = target;
         this.recordsBefore = recordsBefore;
         this.out = out;
+        this.file = file;
+        this.region = region;
+        this.closeAtExit = region == null ? null : new Thread(this::close, "toolguard-audit-close-at-exit");
+        this.cutShort = new AuditWriteException("a record's copy into audit log " + target + " broke off", null);
         this.fileLock = fileLock;
         this.fsync = fsync;
         this.clock = clock;
@@ -168,8 +190,47 @@ public final class AuditLog implements AuditSink, Closeable {
         Long tornOffset = null;
         if (config.toStandardError()) {
             // Standard error can be neither forced nor re-read, so its chain starts afresh in every process.
-            log = new AuditLog("standard error", new FileOutputStream(FileDescriptor.err), null, FsyncMode.NEVER,
-                    config, clock, GENESIS, 0);
+            log = new AuditLog("standard error", new FileOutputStream(FileDescriptor.err), null, null, null,
+                    FsyncMode.NEVER, config, clock, GENESIS, 0);
+        } else if (config.layout() == AuditLayout.MAPPED) {
+            Path file = Path.of(config.file()).toAbsolutePath();
+            RandomAccessFile raf = null;
+            try {
+                refuseUnlessRegularOrAbsent(file);
+                Path parent = file.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                raf = new RandomAccessFile(file.toFile(), "rw");
+                FileLock lock = raf.getChannel().tryLock();
+                if (lock == null) {
+                    throw new IOException("another process is writing it");
+                }
+                // a process killed while writing left the zero tail of its map (AppendRegion): cut it first, so
+                // that the file ends with its last record, or with the record the kill cut short
+                long end = AppendRegion.writtenEnd(raf);
+                if (end < raf.length()) {
+                    raf.setLength(end);
+                }
+                ChainTail tail = ChainTail.read(file);
+                if (tail.needsNewline()) {
+                    raf.seek(end);
+                    raf.write('\n');
+                    end++;
+                }
+                if (tail.tornOffset() >= 0) {
+                    tornOffset = tail.tornOffset();
+                }
+                long records = ChainTail.countRecords(file);
+                AppendRegion region = new AppendRegion(raf, file.toString(), end);
+                log = new AuditLog(file.toString(), null, raf, region, lock, config.fsync(), config, clock,
+                        tail.lastHash(), records);
+            } catch (IOException | OverlappingFileLockException e) {
+                closeQuietly(raf);
+                String why = e instanceof OverlappingFileLockException ? "it is already open in this process"
+                        : e.getMessage();
+                throw new AuditWriteException("cannot open audit log " + file + ": " + why, e);
+            }
         } else {
             Path file = Path.of(config.file()).toAbsolutePath();
             FileOutputStream out = null;
@@ -191,8 +252,8 @@ public final class AuditLog implements AuditSink, Closeable {
                 if (tail.tornOffset() >= 0) {
                     tornOffset = tail.tornOffset();
                 }
-                log = new AuditLog(file.toString(), out, lock, config.fsync(), config, clock, tail.lastHash(),
-                        ChainTail.countRecords(file));
+                log = new AuditLog(file.toString(), out, null, null, lock, config.fsync(), config, clock,
+                        tail.lastHash(), ChainTail.countRecords(file));
             } catch (IOException | OverlappingFileLockException e) {
                 closeQuietly(out);
                 String why = e instanceof OverlappingFileLockException ? "it is already open in this process"
@@ -207,6 +268,11 @@ public final class AuditLog implements AuditSink, Closeable {
             throw e;
         }
         log.scheduleCheckpoints(config.checkpointEvery());
+        if (log.closeAtExit != null) {
+            // a call still running while the JVM exits is then refused (the log is closed), never written past the
+            // end the file is cut to
+            Runtime.getRuntime().addShutdownHook(log.closeAtExit);
+        }
         return log;
     }
 
@@ -248,12 +314,16 @@ public final class AuditLog implements AuditSink, Closeable {
      * commit, as databases do with concurrent commits). A lone caller never waits.
      */
     public void expectDecision() {
-        composing.incrementAndGet();
+        if (region == null) { // the mapped layout has no write to share: nothing to wait for
+            composing.incrementAndGet();
+        }
     }
 
     /** Takes back an {@link #expectDecision} whose record will not come soon (the call waits for an approval). */
     public void withdraw() {
-        composing.decrementAndGet();
+        if (region == null) {
+            composing.decrementAndGet();
+        }
     }
 
     /** {@link #decision} for a call announced with {@link #expectDecision}; ends the announcement in any case. */
@@ -262,7 +332,9 @@ public final class AuditLog implements AuditSink, Closeable {
         try {
             seq = link(new DecisionRecord(id, call.tool(), method, call.args(), call.ctx(), decision));
         } finally {
-            composing.decrementAndGet();
+            if (region == null) {
+                composing.decrementAndGet();
+            }
         }
         writeThrough(seq);
         if (fsync == FsyncMode.ALWAYS) {
@@ -344,6 +416,17 @@ public final class AuditLog implements AuditSink, Closeable {
             line[at++] = '"';
             line[at++] = '}';
             line[at++] = '\n';
+            if (region != null) {
+                copyIntoRegion(line, at);
+                System.arraycopy(line, hashAt, prev, 0, 64);
+                seq = ++linked;
+                written = seq; // with the OS now: writeThrough has nothing to do
+                if (fsync == FsyncMode.BATCH) {
+                    dirty.set(true);
+                }
+                json.trim(1 << 16);
+                return seq;
+            }
             if (queued + at > queue.length) {
                 queue = Arrays.copyOf(queue, Math.max(queue.length * 2, queued + at));
             }
@@ -354,6 +437,27 @@ public final class AuditLog implements AuditSink, Closeable {
         }
         json.trim(1 << 16);
         return seq;
+    }
+
+    /**
+     * The mapped layout's write (under the chain lock): the line copied into the map, in chain order. A copy that did
+     * not complete is taken back, so that the next record does not follow half of it.
+     */
+    private void copyIntoRegion(byte[] line, int length) throws AuditWriteException {
+        long mark = region.end();
+        boolean copied = false;
+        try {
+            region.put(line, length);
+            copied = true;
+        } catch (IOException e) {
+            throw fail("cannot write to audit log " + target + ": " + e.getMessage(), e);
+        } finally {
+            // a guarded call near the end of its stack can overflow inside the copy: the record is then not
+            // written, and the next one must not follow half of it (plain stores only, no allocation, here)
+            if (!copied && !region.rewind(mark) && failure == null) {
+                failure = cutShort;
+            }
+        }
     }
 
     /** Returns once the record numbered {@code seq} and all before it were handed to the OS. */
@@ -491,6 +595,14 @@ public final class AuditLog implements AuditSink, Closeable {
         }
     }
 
+    /**
+     * Why the mapped layout's region stopped taking records (the file was cut under it, a chunk could not be made),
+     * found by its own thread before any record needed it; null while it is fine, and always in the append layout.
+     */
+    IOException regionFailure() {
+        return region == null ? null : region.failure();
+    }
+
     /** The file path, or "standard error". */
     public String target() {
         return target;
@@ -526,6 +638,10 @@ public final class AuditLog implements AuditSink, Closeable {
         if (timers != null) {
             timers.shutdownNow();
         }
+        if (region != null) {
+            closeMapped();
+            return;
+        }
         if (fsync != FsyncMode.NEVER && failure == null) {
             try {
                 out.getFD().sync();
@@ -543,7 +659,33 @@ public final class AuditLog implements AuditSink, Closeable {
         }
     }
 
+    /** Cuts the file to its last record (no zero tail, see {@link AppendRegion}), forces it, releases it. */
+    private void closeMapped() {
+        if (Thread.currentThread() != closeAtExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeAtExit);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting: the hook runs, and finds the log closed
+            }
+        }
+        region.close(fsync != FsyncMode.NEVER && failure == null);
+        try {
+            fileLock.release();
+        } catch (IOException ignored) {
+            // Released with the file below anyway.
+        }
+        closeQuietly(file);
+    }
+
     private void force() throws AuditWriteException {
+        if (region != null) {
+            try {
+                region.force();
+            } catch (IOException e) {
+                throw fail("cannot force audit log " + target + " to the device: " + e.getMessage(), e);
+            }
+            return;
+        }
         try {
             // FileDescriptor.sync() rather than FileChannel.force(): it cannot be broken by thread interrupts.
             out.getFD().sync();
@@ -581,10 +723,10 @@ public final class AuditLog implements AuditSink, Closeable {
         }
     }
 
-    private static void closeQuietly(FileOutputStream out) {
-        if (out != null) {
+    private static void closeQuietly(Closeable c) {
+        if (c != null) {
             try {
-                out.close();
+                c.close();
             } catch (IOException ignored) {
                 // Nothing was written through it that is not already in the OS.
             }

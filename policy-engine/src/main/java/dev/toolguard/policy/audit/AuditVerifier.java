@@ -28,6 +28,10 @@ import java.util.List;
  * inside the file is accepted only when the very next record is the {@code start} record of the process
  * that recovered it, naming its byte offset in {@code torn_offset} and linking to the record before it.
  *
+ * <p>The zero tail: a log being written (or left by a writer killed before it could cut it) ends in zero bytes, the
+ * part of the file mapped ahead of its records ({@link AppendRegion}). Zero bytes that run to the end of the file are
+ * a note, as is a record cut short before them; zero bytes with anything but zeros after them are a failure.
+ *
  * <p>Each intact record must also have the fields of its type (SPEC §9, §13.11), so that a record emptied of
  * its content and re-chained does not pass; a {@code checkpoint} must count exactly the records up to it.
  * Given an {@link AuditAnchor}, the record at the anchored count must exist and carry the anchored hash: a log
@@ -100,6 +104,25 @@ public final class AuditVerifier {
 
                 String storedHash = ChainTail.storedHash(line);
                 JsonNode record = storedHash == null ? null : parse(line);
+                int zero = record == null ? indexOfZero(line) : -1;
+                if (zero >= 0) {
+                    Lines.Skipped rest = lines.skipZeros(line, zero);
+                    if (rest == Lines.Skipped.TO_END) {
+                        if (zero > 0) {
+                            notes.add("line " + lineNo + " is an incomplete record (being written, or the writer"
+                                    + " stopped mid-write); it was never acknowledged");
+                        }
+                        notes.add("the file ends in zero bytes from offset " + (lineOffset + zero) + ": space its"
+                                + " writer mapped ahead of its records (cut when it closes the log, or by the next"
+                                + " process to open it)");
+                        break;
+                    }
+                    if (rest == Lines.Skipped.ZEROS) {
+                        return AuditVerification.failed(records, lineNo, AuditVerification.Problem.UNPARSEABLE,
+                                "zero bytes inside the log (not at its end): records may be missing here", notes);
+                    }
+                    // NONE: only this line holds zeros (a record a kill cut short): the torn-line rules below apply
+                }
                 if (record == null) {
                     if (!terminated) {
                         notes.add("line " + lineNo + " is an incomplete record (the writer stopped mid-write);"
@@ -173,8 +196,20 @@ public final class AuditVerifier {
         return AuditVerification.passed(records, notes);
     }
 
+    private static int indexOfZero(byte[] line) {
+        for (int i = 0; i < line.length; i++) {
+            if (line[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Splits a stream into lines at {@code \n}, reading in large chunks. */
     private static final class Lines {
+
+        /** What {@link #skipZeros} found after a line holding a zero byte. */
+        enum Skipped { TO_END, ZEROS, NONE }
         private final InputStream in;
         private final byte[] chunk = new byte[1 << 16];
         private int pos;
@@ -209,6 +244,35 @@ public final class AuditVerifier {
                     terminated = true;
                     return line.toByteArray();
                 }
+            }
+        }
+
+        /**
+         * After {@code line} (just returned, its first zero byte at {@code zero}): whether only zero bytes and newlines
+         * follow to the end of the stream ({@code TO_END}; the line itself must be zeros from {@code zero} on), or
+         * some did before other bytes ({@code ZEROS}, consumed), or none did ({@code NONE}, nothing consumed).
+         */
+        Skipped skipZeros(byte[] line, int zero) throws IOException {
+            boolean zerosToLineEnd = true;
+            for (int i = zero; i < line.length; i++) {
+                zerosToLineEnd &= line[i] == 0;
+            }
+            boolean skipped = false;
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(chunk);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return zerosToLineEnd ? Skipped.TO_END : skipped ? Skipped.ZEROS : Skipped.NONE;
+                    }
+                }
+                byte b = chunk[pos];
+                if (b != 0 && b != '\n') {
+                    return skipped ? Skipped.ZEROS : Skipped.NONE;
+                }
+                pos++;
+                skipped = true;
             }
         }
 

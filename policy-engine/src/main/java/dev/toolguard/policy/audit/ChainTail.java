@@ -33,7 +33,7 @@ record ChainTail(String lastHash, boolean needsNewline, long tornOffset) {
             boolean terminated = raf.read() == '\n';
             long end = terminated ? size - 1 : size;
             long start = lineStart(raf, end);
-            String hash = storedHash(readRange(raf, start, end));
+            String hash = intactHash(readRange(raf, start, end));
             if (hash != null) {
                 return new ChainTail(hash, !terminated, -1);
             }
@@ -41,7 +41,7 @@ record ChainTail(String lastHash, boolean needsNewline, long tornOffset) {
                 return new ChainTail(AuditLog.GENESIS, !terminated, 0);
             }
             long prevEnd = start - 1;
-            String prevHash = storedHash(readRange(raf, lineStart(raf, prevEnd), prevEnd));
+            String prevHash = intactHash(readRange(raf, lineStart(raf, prevEnd), prevEnd));
             if (prevHash == null) {
                 throw new IOException("the last two lines of " + file + " are not intact audit records, so the hash"
                         + " chain cannot be continued; check the file with verify-audit");
@@ -100,6 +100,20 @@ record ChainTail(String lastHash, boolean needsNewline, long tornOffset) {
             line[1 + i] = ring[(int) ((lineLength - ring.length + i) % ring.length)];
         }
         return storedHash(line) != null;
+    }
+
+    /**
+     * {@link #storedHash}, and null also for a line holding a zero byte: a record copied into the map
+     * ({@link AppendRegion}) when a kill stopped the copy may end the way a record does while bytes before its end were
+     * not yet written. No record holds a zero byte.
+     */
+    private static String intactHash(byte[] line) {
+        for (byte b : line) {
+            if (b == 0) {
+                return null;
+            }
+        }
+        return storedHash(line);
     }
 
     /**

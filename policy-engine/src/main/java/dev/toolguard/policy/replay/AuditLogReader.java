@@ -82,6 +82,15 @@ final class AuditLogReader {
             while ((line = in.readLine()) != null) {
                 lineNo++;
                 String place = file + ":" + lineNo;
+                int zero = line.indexOf('\0');
+                if (zero >= 0) {
+                    // a mapped log's zero tail (being written, or left by a kill): no record is written past it; zeros
+                    // with records after them are the verifier's to report (below)
+                    if (!line.substring(0, zero).isBlank()) {
+                        torn = torn != null ? torn : place;
+                    }
+                    break;
+                }
                 if (line.isBlank()) {
                     continue;
                 }

@@ -35,7 +35,11 @@ final class AuditFixtures {
     }
 
     static AuditLog open(Path file) throws AuditWriteException {
-        return AuditLog.open(AuditConfig.toFile(file.toString()), Map.of("agent", "test"));
+        return open(file, AuditLayout.APPEND);
+    }
+
+    static AuditLog open(Path file, AuditLayout layout) throws AuditWriteException {
+        return AuditLog.open(AuditConfig.toFile(file.toString()).withLayout(layout), Map.of("agent", "test"));
     }
 
     /** A log with a start record and {@code decisions} decision records. */
@@ -49,8 +53,12 @@ final class AuditFixtures {
         return file;
     }
 
+    /** The lines written so far: up to the first zero byte, where the zero tail of a mapped log being written begins. */
     static List<String> lines(Path file) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int unwritten = text.indexOf('\0');
+        String written = unwritten < 0 ? text : text.substring(0, unwritten);
+        return written.lines().toList();
     }
 
     static void writeLines(Path file, List<String> lines) throws IOException {

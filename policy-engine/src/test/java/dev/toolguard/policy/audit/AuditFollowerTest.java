@@ -67,4 +67,22 @@ class AuditFollowerTest {
         Files.writeString(file, "new\n", StandardCharsets.UTF_8);
         assertThat(f.read(10)).containsExactly("new");
     }
+
+    /** A mapped log being written ends in its writer's zero tail: both followers read the records copied over it. */
+    @Test
+    void recordsCopiedOverTheZeroTailAreHandedOverFromTheBacklogAndFromTheEnd() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditFixtures.open(file, AuditLayout.MAPPED)) {
+            log.outcome("call-1", null, 1);
+            AuditFollower fromBacklog = AuditFollower.fromBacklog(file, 1 << 20);
+            AuditFollower fromEnd = AuditFollower.fromEnd(file, 1 << 20);
+            assertThat(fromBacklog.read(100)).hasSize(2).last().asString().contains("call-1");
+            assertThat(fromEnd.read(100)).isEmpty();
+
+            log.outcome("call-2", null, 1);
+
+            assertThat(fromBacklog.read(100)).singleElement().asString().contains("call-2");
+            assertThat(fromEnd.read(100)).singleElement().asString().contains("call-2");
+        }
+    }
 }

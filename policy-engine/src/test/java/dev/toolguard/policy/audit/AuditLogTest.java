@@ -29,17 +29,26 @@ import java.util.concurrent.Future;
 import static dev.toolguard.policy.audit.AuditFixtures.METHOD;
 import static dev.toolguard.policy.audit.AuditFixtures.deny;
 import static dev.toolguard.policy.audit.AuditFixtures.lines;
-import static dev.toolguard.policy.audit.AuditFixtures.open;
 import static dev.toolguard.policy.audit.AuditFixtures.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The audit log in its default layout; {@link MappedAuditLogTest} runs every test here again in the mapped one. */
 class AuditLogTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
+
+    /** The layout every log of these tests is written in. */
+    AuditLayout layout() {
+        return AuditLayout.APPEND;
+    }
+
+    AuditLog open(Path file) throws AuditWriteException {
+        return AuditFixtures.open(file, layout());
+    }
 
     @Test
     void decisionRecordHasExactlyTheFieldsOfTheContractInOrder() throws Exception {
@@ -67,7 +76,7 @@ class AuditLogTest {
     void timestampsAreUtcWithMicroseconds() throws Exception {
         Path file = dir.resolve("a.jsonl");
         Clock clock = Clock.fixed(Instant.parse("2026-11-21T10:15:30.123456789Z"), ZoneOffset.UTC);
-        try (AuditLog log = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of(), clock)) {
+        try (AuditLog log = AuditLog.open(AuditConfig.toFile(file.toString()).withLayout(layout()), Map.of(), clock)) {
             log.outcome("call-1", null, 3);
         }
         assertThat(JSON.readTree(lines(file).get(1)).get("ts").asText()).isEqualTo("2026-11-21T10:15:30.123456Z");
@@ -209,9 +218,15 @@ class AuditLogTest {
             pool.shutdown();
         }
         AuditVerification verification = AuditVerifier.verify(file);
+        Map<String, Integer> recordsPerId = new java.util.HashMap<>();
+        for (String line : lines(file).subList(1, lines(file).size())) {
+            recordsPerId.merge(JSON.readTree(line).get("id").asText(), 1, Integer::sum);
+        }
 
         assertThat(verification.ok()).as(verification.message()).isTrue();
         assertThat(verification.records()).isEqualTo(1 + 2L * threads * perThread);
+        // every call's decision and outcome exactly once: none lost, none written twice
+        assertThat(recordsPerId).hasSize(threads * perThread).allSatisfy((id, n) -> assertThat(n).isEqualTo(2));
     }
 
     @Test
@@ -284,7 +299,8 @@ class AuditLogTest {
     void everyFsyncModeWritesAVerifiableLog() throws Exception {
         for (FsyncMode mode : FsyncMode.values()) {
             Path file = dir.resolve(mode + ".jsonl");
-            AuditConfig config = new AuditConfig(file.toString(), mode, Duration.ofMillis(5), Redaction.DEFAULT);
+            AuditConfig config = new AuditConfig(file.toString(), mode, Duration.ofMillis(5), Redaction.DEFAULT)
+                    .withLayout(layout());
             try (AuditLog log = AuditLog.open(config, Map.of())) {
                 log.decision("call-1", refund(1), METHOD, deny());
             }
@@ -310,7 +326,7 @@ class AuditLogTest {
         Path devFull = Path.of("/dev/full");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(devFull), "needs /dev/full");
 
-        assertThatThrownBy(() -> AuditLog.open(AuditConfig.toFile(devFull.toString()), Map.of()))
+        assertThatThrownBy(() -> AuditLog.open(AuditConfig.toFile(devFull.toString()).withLayout(layout()), Map.of()))
                 .isInstanceOf(AuditWriteException.class)
                 .hasMessageContaining("cannot");
     }

@@ -111,6 +111,43 @@ class AuditVerifierTest {
         assertThat(result.notes()).singleElement().asString().startsWith("line 4 is an incomplete record");
     }
 
+    /** A log being written ends in the zero bytes mapped ahead of its records: a note, not a failure. */
+    @Test
+    void aZeroTailIsANoteNotAFailure() throws Exception {
+        Path file = logWith(dir, 2);
+        long end = Files.size(file);
+        Files.write(file, new byte[5000], StandardOpenOption.APPEND);
+
+        AuditVerification result = AuditVerifier.verify(file);
+
+        assertThat(result.ok()).as(result.message()).isTrue();
+        assertThat(result.records()).isEqualTo(3);
+        assertThat(result.notes()).singleElement().asString().contains("zero bytes from offset " + end);
+    }
+
+    /** Zero bytes followed by more records are no tail: whatever stood there is gone (a disk, or someone, lost it). */
+    @Test
+    void zeroBytesInsideTheLogFail() throws Exception {
+        Path file = logWith(dir, 4);
+        List<String> lines = new ArrayList<>(lines(file));
+        lines.set(2, "\0".repeat(lines.get(2).length()));
+        lines.set(3, "\0".repeat(lines.get(3).length()));
+        writeLines(file, lines);
+        Path oneLine = dir.resolve("one-line.jsonl");
+        List<String> zeroedOnce = new ArrayList<>(lines(logWith(dir.resolve("other"), 4)));
+        zeroedOnce.set(2, "\0".repeat(10));
+        writeLines(oneLine, zeroedOnce);
+
+        AuditVerification result = AuditVerifier.verify(file);
+        AuditVerification oneLineResult = AuditVerifier.verify(oneLine);
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.badLine()).isEqualTo(3);
+        assertThat(result.reason()).contains("zero bytes inside the log");
+        assertThat(oneLineResult.ok()).isFalse();
+        assertThat(oneLineResult.badLine()).isEqualTo(3);
+    }
+
     @Test
     void aTerminatedBrokenLastLineFails() throws Exception {
         Path file = logWith(dir, 2);

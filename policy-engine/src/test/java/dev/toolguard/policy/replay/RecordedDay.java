@@ -45,9 +45,18 @@ final class RecordedDay implements AutoCloseable {
     }
 
     RecordedDay(Path file, PolicyBundle recordedUnder, Redaction redaction) throws Exception {
+        this(file, recordedUnder, redaction, dev.toolguard.policy.audit.AuditLayout.APPEND);
+    }
+
+    RecordedDay(Path file, PolicyBundle recordedUnder, dev.toolguard.policy.audit.AuditLayout layout) throws Exception {
+        this(file, recordedUnder, Redaction.DEFAULT, layout);
+    }
+
+    private RecordedDay(Path file, PolicyBundle recordedUnder, Redaction redaction,
+                        dev.toolguard.policy.audit.AuditLayout layout) throws Exception {
         this.engine = new PolicyEngine(recordedUnder, EngineState.inMemory(time));
         this.log = AuditLog.open(new AuditConfig(file.toString(), FsyncMode.NEVER, null, redaction)
-                .withCheckpointEvery(Duration.ZERO), Map.of("agent", "test"), time);
+                .withCheckpointEvery(Duration.ZERO).withLayout(layout), Map.of("agent", "test"), time);
     }
 
     /** A bundle of one file, with the standard header and {@code metadata: {name: support, version: <version>}}. */

@@ -399,6 +399,23 @@ class ReplayTest {
         assertThat(changes(report)).extracting(ReplayedCall::change).containsExactly(ALLOW_TO_DENY);
     }
 
+    /** A log in the mapped layout still being written ends in zero bytes: the records before them replay, no warning. */
+    @Test
+    void aMappedLogBeingWrittenReplaysUpToItsZeroTail() throws Exception {
+        ReplayReport report;
+        try (RecordedDay day = new RecordedDay(log(), RECORDED, dev.toolguard.policy.audit.AuditLayout.MAPPED)) {
+            day.call("issue_refund", Map.of("amount", 150), user("alice"));
+            day.call("issue_refund", Map.of("amount", 900), user("alice"));
+            assertThat(Files.readAllBytes(log())).as("a zero tail while open").endsWith(new byte[] {0, 0});
+
+            report = Replay.run(RECORDED, List.of(log()));
+        }
+
+        assertThat(report.total()).isEqualTo(2);
+        assertThat(report.count(UNCHANGED)).isEqualTo(2);
+        assertThat(report.warnings()).isEmpty();
+    }
+
     @Test
     void aLineThatIsNotAnAuditRecordIsAnErrorNamingFileAndLine() throws Exception {
         try (RecordedDay day = new RecordedDay(log(), RECORDED)) {

@@ -1,0 +1,285 @@
+package dev.toolguard.policy.audit;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Where an audit file's records are appended: the file memory-mapped in chunks of {@link #CHUNK_BYTES}, so that
+ * appending a record is a copy into pages the kernel owns (its page cache) rather than a {@code write(2)} per record.
+ * A copy into a shared mapping is in the page cache the moment it is made: a process killed with SIGKILL leaves it
+ * in the file, exactly as a returned {@code write(2)} would (SPEC §9). Not thread-safe: {@link AuditLog} calls
+ * {@link #put} under its chain lock, so that the file's bytes are always the records in chain order.
+ *
+ * <p><b>Why copies are made under the lock.</b> Copying outside it (reserving an offset inside) would let a later
+ * record be complete in the file while an earlier one is still being copied; a SIGKILL at that moment leaves a hole of
+ * zeros in the middle of the file, and the next start could not tell such a hole from zeros a disk left behind.
+ * Copied in order, the file is always: whole records, then at most one record cut short by a kill, then zeros. A
+ * record's copy costs about as much as hashing its last block (tens of nanoseconds for a kilobyte), which is what the
+ * lock already guards.
+ *
+ * <p><b>The zero tail.</b> A mapping can only be written where the file already has bytes, so the file is extended a
+ * chunk ahead of the records, and reads as records followed by zero bytes while a process writes it. Zero bytes never
+ * occur in a record (the JSON writer escapes control characters), so readers take the first zero byte as the end of
+ * what was written: {@link AuditVerifier}, {@link ChainTail} and the console's tail do. {@link #close} cuts the file
+ * to its last record; after a SIGKILL the next process cuts it when it opens the log ({@link #writtenEnd}).
+ *
+ * <p><b>Growing.</b> The next chunk is mapped and its pages touched by a thread of its own ({@code
+ * toolguard-audit-grow}), before any record needs it, so that appending never waits for the file system or a page
+ * fault; the caller that fills a chunk before the next is ready waits for it. Mapping is done on that thread also
+ * because {@link FileChannel#map} is interruptible: an interrupt of a caller's thread there would close the channel
+ * and with it the log. A chunk that cannot be made (a full disk) fails the log; every later record then fails, and
+ * its call is denied.
+ *
+ * <p><b>A file cut under the map.</b> Truncating the file (what {@code logrotate}'s {@code copytruncate} does) takes
+ * away the pages behind the map: the next copy into them faults, and the JVM reports that fault as an
+ * {@link InternalError} thrown at some later point of whichever thread copied, which may be an application thread,
+ * outside any code of ours. So the grower also watches the file's size every {@link #WATCH_NANOS}: once the file is
+ * shorter than what is mapped, the region is broken, {@link #put} refuses every later record (the log fails closed
+ * and every call is denied with the reason), and nothing touches the map again. A copy made in the moment between
+ * the cut and the next look can still fault: the watch narrows that window to about a millisecond; it cannot close
+ * it, which is why the {@code mapped} layout is documented as unusable with {@code copytruncate}.
+ */
+final class AppendRegion {
+
+    /** Bytes mapped at a time; a killed process leaves at most two of them as zero tail. */
+    static final int CHUNK_BYTES = 1 << 20;
+    private static final int PAGE_BYTES = 4096;
+    /** How often the grower looks at the file's size (one {@code fstat}) while it has nothing to map. */
+    static final long WATCH_NANOS = 1_000_000;
+
+    private final RandomAccessFile file;
+    private final FileChannel channel;
+    private final String name;
+    /** Where the next record goes; the file's logical end. */
+    private long end;
+    /** The chunk holding {@link #end}, and the file offset of its first byte. */
+    private MappedByteBuffer current;
+    private long currentStart;
+    /** The chunk after {@link #current}, mapped and touched by the grower; null until it is ready. */
+    private volatile MappedByteBuffer next;
+    private volatile IOException growFailure;
+    /** Set once the file was found shorter than the map: from then on nothing is copied into it. */
+    private volatile IOException cut;
+    /** The file offset after the last chunk mapped (by the constructor or the grower). */
+    private volatile long mappedEnd;
+    private volatile boolean stopping;
+    private final Thread grower;
+
+    /**
+     * Maps the chunk holding {@code end} (the end of the file's records, see {@link #writtenEnd}) and starts the thread
+     * that keeps the next chunk ready.
+     */
+    AppendRegion(RandomAccessFile file, String name, long end) throws IOException {
+        this.file = file;
+        this.channel = file.getChannel();
+        this.name = name;
+        this.end = end;
+        this.currentStart = end - end % CHUNK_BYTES;
+        this.current = map(currentStart);
+        this.mappedEnd = currentStart + CHUNK_BYTES;
+        // the pages of the first chunk from the end on are holes too: touched here (each byte rewritten with itself,
+        // as the page holding the end may hold records), so that no copy takes a fault to allocate them
+        for (int i = (int) (end - currentStart) / PAGE_BYTES * PAGE_BYTES; i < CHUNK_BYTES; i += PAGE_BYTES) {
+            current.put(i, current.get(i));
+        }
+        this.grower = new Thread(this::grow, "toolguard-audit-grow");
+        grower.setDaemon(true);
+        grower.start();
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code bytes} to the end of the file. When this returns they are in the page
+     * cache. Waits for the next chunk when the record reaches past the current one.
+     *
+     * @throws IOException when a chunk could not be mapped; nothing of the record was copied past what was mapped
+     */
+    void put(byte[] bytes, int length) throws IOException {
+        IOException broken = cut;
+        if (broken != null) {
+            // one volatile read per record: the map of a file cut shorter is never touched again
+            throw broken;
+        }
+        int from = 0;
+        while (from < length) {
+            int at = (int) (end - currentStart);
+            if (at == CHUNK_BYTES) {
+                advance();
+                at = 0;
+            }
+            int n = Math.min(length - from, CHUNK_BYTES - at);
+            current.put(at, bytes, from, n);
+            from += n;
+            end += n;
+        }
+    }
+
+    /** The file offset after the last record copied. */
+    long end() {
+        return end;
+    }
+
+    /**
+     * Takes back a copy that did not finish (a {@link StackOverflowError} inside {@link #put} on a deep stack): the next
+     * record is copied from {@code mark} on, over what this one left. Returns false when the copy had already moved
+     * to the next chunk, which cannot be taken back. The bytes left past the end until the next record covers them
+     * read as a record cut short before the zero tail, to every reader.
+     */
+    boolean rewind(long mark) {
+        if (mark < currentStart) {
+            return false;
+        }
+        end = mark;
+        return true;
+    }
+
+    /** Forces every record copied so far to the device ({@code fsync}; it covers pages written through the map). */
+    void force() throws IOException {
+        // FileDescriptor.sync() rather than FileChannel.force() or MappedByteBuffer.force(): not interruptible
+        file.getFD().sync();
+    }
+
+    /** Stops the grower and cuts the file to its last record, so that a closed log has no zero tail. */
+    void close(boolean sync) {
+        stopping = true;
+        LockSupport.unpark(grower);
+        try {
+            grower.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (!grower.isAlive() && cut == null) {
+                // never past a cut (it would lengthen the copy someone took the records into), and never while the grower may still touch pages past the new end (they would fault)
+                file.setLength(end);
+            }
+            if (sync) {
+                force();
+            }
+        } catch (IOException ignored) {
+            // the next process to open the file cuts the zero tail; every record is already in the file
+        }
+    }
+
+    private void advance() throws IOException {
+        MappedByteBuffer ready = next;
+        if (ready == null) {
+            LockSupport.unpark(grower);
+            while ((ready = next) == null) {
+                IOException failed = growFailure;
+                if (failed != null) {
+                    throw new IOException("cannot extend " + name + ": " + failed.getMessage(), failed);
+                }
+                if (!grower.isAlive()) {
+                    // never wait for a chunk no thread will make: the log fails, and the call is denied
+                    throw new IOException("cannot extend " + name + ": the thread that maps it stopped");
+                }
+                LockSupport.parkNanos(this, 20_000);
+            }
+        }
+        current = ready;
+        currentStart += CHUNK_BYTES;
+        next = null;
+        LockSupport.unpark(grower);
+    }
+
+    /** The grower's loop: whenever the next chunk was taken, map and touch the one after the current. */
+    private void grow() {
+        try {
+            growChunks();
+        } catch (Throwable t) {
+            // whatever stops this thread fails the log rather than leaving writers waiting; a fault on a mapped page
+            // (a cut, a full disk) means the current chunk is not safe either, so put() refuses from now on
+            if (!watchCut()) { // a cut is the likeliest cause of a fault here: named as such when it was one
+                growFailure = new IOException(t.toString(), t);
+                cut = growFailure;
+            }
+        }
+    }
+
+    private void growChunks() {
+        long start = currentStart + CHUNK_BYTES;
+        while (!stopping) {
+            if (watchCut()) {
+                return;
+            }
+            if (next != null) {
+                LockSupport.parkNanos(this, WATCH_NANOS);
+                continue;
+            }
+            try {
+                MappedByteBuffer chunk = map(start);
+                // a write to every page now, so that appending does not take the page faults (and the file
+                // system's block reservation) while holding the chain lock
+                for (int i = 0; i < CHUNK_BYTES && !stopping; i += PAGE_BYTES) {
+                    chunk.put(i, (byte) 0);
+                }
+                mappedEnd = start + CHUNK_BYTES;
+                next = chunk;
+                start += CHUNK_BYTES;
+            } catch (IOException | RuntimeException | InternalError e) {
+                // InternalError: the JVM's report of a fault on a mapped page (a full disk)
+                if (!watchCut()) {
+                    growFailure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+                    cut = growFailure;
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether the file is shorter than the map (cut under it, see the class comment); then {@link #cut} is set. One
+     * {@code fstat}, on the grower's thread, never on a caller's.
+     */
+    private boolean watchCut() {
+        long size;
+        try {
+            size = file.length();
+        } catch (IOException e) {
+            size = -1;
+        }
+        if (size >= mappedEnd) {
+            return false;
+        }
+        cut = new IOException(name + " was cut to " + Math.max(size, 0) + " bytes under its writer (truncated, as"
+                + " logrotate's copytruncate does; the mapped layout must be rotated by renaming, docs/audit-log.md):"
+                + " the log is closed to further records until the process restarts");
+        growFailure = cut;
+        return true;
+    }
+
+    /** The failure that stopped this region: a cut under the map, or a chunk that could not be made; else null. */
+    IOException failure() {
+        return growFailure;
+    }
+
+    private MappedByteBuffer map(long start) throws IOException {
+        // extends the file to start + CHUNK_BYTES with zeros (a sparse extension: no blocks until written)
+        return channel.map(FileChannel.MapMode.READ_WRITE, start, CHUNK_BYTES);
+    }
+
+    /**
+     * The end of the records in a file a writer may have left with a zero tail (killed before it could cut it): the
+     * offset after the last byte that is not zero. A record cut short by the kill ends there too, torn, and is
+     * handled as any torn last line ({@link ChainTail}).
+     */
+    static long writtenEnd(RandomAccessFile file) throws IOException {
+        long pos = file.length();
+        byte[] chunk = new byte[1 << 16];
+        while (pos > 0) {
+            int n = (int) Math.min(chunk.length, pos);
+            file.seek(pos - n);
+            file.readFully(chunk, 0, n);
+            for (int i = n - 1; i >= 0; i--) {
+                if (chunk[i] != 0) {
+                    return pos - n + i + 1;
+                }
+            }
+            pos -= n;
+        }
+        return 0;
+    }
+}
