@@ -35,6 +35,7 @@ import java.util.List;
  * @param policyMaxBytes    {@code policy.max_bytes}: the most bytes a bundle's files may hold together
  * @param argumentBounds    {@code arguments.*}: how far one call's arguments are converted
  * @param auditCheckpoint   {@code audit.checkpoint}: how often a checkpoint record is written; zero means never
+ * @param auditLayout       {@code audit.layout}: append (default) or mapped, how records reach the file
  * @param rulesMatching     {@code instrumentation.require_matches} and {@code match_grace}: rules.yaml entries that match nothing
  * @param sessionTtl        {@code state.session_ttl}: what {@code within: session} means, and how long history is kept at least
  * @param maxSessions       {@code state.max_sessions}: how many sessions the history holds at most
@@ -68,6 +69,7 @@ public record AgentConfig(
         long policyMaxBytes,
         ValueBounds argumentBounds,
         Duration auditCheckpoint,
+        dev.toolguard.policy.audit.AuditLayout auditLayout,
         RulesMatching rulesMatching,
         Duration sessionTtl,
         int maxSessions,
@@ -107,7 +109,7 @@ public record AgentConfig(
         return new AgentConfig(configFile, List.of(), Duration.ZERO, null, EnforcementMode.ENFORCE, OnError.DENY,
                 builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, redactValues, maxValueChars,
                 approvalsWebhook, approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
-                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions, policySigning, policyHttp, state,
+                argumentBounds, auditCheckpoint, auditLayout, rulesMatching, sessionTtl, maxSessions, policySigning, policyHttp, state,
                 credentials);
     }
 }

@@ -30,6 +30,7 @@ final class ConfigBuilder {
     String auditFile;
     FsyncPolicy fsync = FsyncPolicy.NEVER;
     Duration auditCheckpoint = AgentConfig.DEFAULT_AUDIT_CHECKPOINT;
+    dev.toolguard.policy.audit.AuditLayout auditLayout = dev.toolguard.policy.audit.AuditLayout.APPEND;
     List<String> redact = AgentConfig.DEFAULT_REDACT;
     List<String> redactValues = List.of();
     int maxValueChars = 2048;
@@ -54,7 +55,7 @@ final class ConfigBuilder {
         return new AgentConfig(configFile, policySources, reload, last, mode, onError, builtinRuleSets,
                 rulesFiles, filterDiscovery, context, audit, fsync, redact, redactValues, maxValueChars, approvalsWebhook,
                 approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
-                argumentBounds, auditCheckpoint, rulesMatching, sessionTtl, maxSessions,
+                argumentBounds, auditCheckpoint, auditLayout, rulesMatching, sessionTtl, maxSessions,
                 new PolicySigning(signingKeys, signingRequired != null ? signingRequired : !signingKeys.isEmpty()),
                 policyHttp, state, credentials);
     }

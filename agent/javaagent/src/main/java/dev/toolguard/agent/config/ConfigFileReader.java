@@ -299,12 +299,14 @@ final class ConfigFileReader {
     }
 
     private void readAudit(LocatedNode node, ConfigBuilder b) {
-        forEachKey(node, "audit.", Set.of("file", "fsync", "redact", "redact_values", "max_value_chars", "checkpoint"), (key, value) -> {
+        forEachKey(node, "audit.", Set.of("file", "fsync", "layout", "redact", "redact_values", "max_value_chars", "checkpoint"), (key, value) -> {
             switch (key) {
                 case "file" -> scalar(value, "audit.file").ifPresent(s ->
                         b.auditFile = s.equals(AgentConfig.AUDIT_TO_STDERR) ? s : dir.resolve(s).normalize().toString());
                 case "fsync" -> enumValue(value, "audit.fsync", FsyncPolicy.class).ifPresent(v -> b.fsync = v);
                 case "checkpoint" -> duration(value, "audit.checkpoint").ifPresent(d -> b.auditCheckpoint = d);
+                case "layout" -> enumValue(value, "audit.layout", dev.toolguard.policy.audit.AuditLayout.class)
+                        .ifPresent(v -> b.auditLayout = v);
                 case "redact" -> b.redact = stringList(value, "audit.redact");
                 case "redact_values" -> b.redactValues = redactValues(value);
                 case "max_value_chars" -> scalar(value, "audit.max_value_chars").ifPresent(s -> {

@@ -382,7 +382,8 @@ public final class AgentRuntime {
         String auditProblem = null;
         try {
             audit = AuditLog.open(new AuditConfig(config.auditFile(),
-                    FsyncMode.fromConfig(config.fsync().wireName()), null, redaction, config.auditCheckpoint()),
+                    FsyncMode.fromConfig(config.fsync().wireName()), null, redaction, config.auditCheckpoint(),
+                    config.auditLayout()),
                     startDetails(config, attached, unmatched));
         } catch (AuditWriteException | RuntimeException e) {
             auditProblem = e.getMessage();

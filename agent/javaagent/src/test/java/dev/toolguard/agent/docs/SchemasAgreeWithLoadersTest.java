@@ -68,6 +68,7 @@ class SchemasAgreeWithLoadersTest {
             an unknown approvals key   | approvals:\\n  webhook: https://h/x\\n  secret: s\\n
             an unknown instrumentation key | instrumentation:\\n  rule: [r.yaml]\\n
             an fsync outside the enum  | audit:\\n  fsync: sometimes\\n
+            a layout outside the enum  | audit:\\n  layout: ring\\n
             an on_error outside the enum | on_error: ignore\\n
             an unknown built-in rule set | instrumentation:\\n  builtin: [langchain]\\n
             an unknown credentials key | credentials:\\n  c:\\n    from_env: X\\n    http_header: {name: A, value: '{secret}'}\\n    hosts: [h]\\n    tools: [t]\\n    scope: x\\n
