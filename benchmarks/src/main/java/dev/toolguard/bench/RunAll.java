@@ -25,7 +25,7 @@ import java.util.List;
 public final class RunAll {
 
     static final String GUARDED =
-            "dev\\.toolguard\\.bench\\.(GuardedCallBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark"
+            "dev\\.toolguard\\.bench\\.(GuardedCallBenchmark|MappedAuditBenchmark|PolicyOnlyBenchmark|LoopbackHttpBenchmark|MachineBenchmark"
             + "|EgressBenchmark|SharedStateBenchmark|AuditFloorBenchmark)\\.";
     static final String EXPRESSIONS = "dev\\.toolguard\\.bench\\.ExpressionBenchmark\\.";
 

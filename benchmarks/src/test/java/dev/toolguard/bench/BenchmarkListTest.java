@@ -30,7 +30,8 @@ class BenchmarkListTest {
             "SharedStateBenchmark.m_limitedMemory", "SharedStateBenchmark.r_limitedRedis",
 
             "GuardedCallBenchmark.g1_guardedAllow_sample", "PolicyOnlyBenchmark.g0_decideOnly_largePolicy",
-            "AuditFloorBenchmark.floor", "MachineBenchmark.spin", "MachineBenchmark.spin_2threads"}) {
+            "AuditFloorBenchmark.floor", "MachineBenchmark.spin", "MachineBenchmark.spin_2threads",
+            "MappedAuditBenchmark.g1_guardedAllow_mapped", "MappedAuditBenchmark.g1_guardedAllow_mapped_2threads"}) {
             // each benchmark method has a generated class named after it
             assertThat(list).as(variant).contains("dev.toolguard.bench.jmh_generated." + variant.replace('.', '_') + "_jmhTest");
             // and RunAll's groups include it (JMH includes by regex search on the full method name)

@@ -31,7 +31,8 @@ class SummaryReportTest {
                 "ratio_http_over_guard", "expr_speedup_vs_cel", "deny_over_allow", "alloc_bytes_per_call",
                 "startup_overhead_ms", "threads2_over_threads1", "machine_threads2_over_threads1",
                 "startup_overhead_ratio_spring", "audit_floor_ns", "audit_over_bound", "large_policy_over_small",
-                "p99_over_p50");
+                "p99_over_p50", "guard_overhead_with_audit_ns_mapped", "ratio_http_over_guard_mapped",
+                "audit_over_bound_mapped", "threads2_over_threads1_mapped");
         assertThat(s.get("guard_overhead_ns")).isCloseTo(300.0, within(1e-9));            // 302 - 2
         assertThat(s.get("guard_overhead_with_audit_ns")).isCloseTo(800.0, within(1e-9)); // 802 - 2
         assertThat(s.get("loopback_http_ns")).isCloseTo(79998.0, within(1e-9));
@@ -53,6 +54,11 @@ class SummaryReportTest {
         assertThat(s.get("large_policy_over_small")).isCloseTo(362.4 / 302.0, within(1e-9));
         // the sampled G1: p99 2400 ns over p50 800 ns
         assertThat(s.get("p99_over_p50")).isCloseTo(3.0, within(1e-9));
+        // the same keys on the mapped layout (G1 mapped 402 ns, two threads 452 ns each); the plain keys unchanged
+        assertThat(s.get("guard_overhead_with_audit_ns_mapped")).isCloseTo(400.0, within(1e-9));
+        assertThat(s.get("ratio_http_over_guard_mapped")).isCloseTo(79998.0 / 400.0, within(1e-9));
+        assertThat(s.get("audit_over_bound_mapped")).isCloseTo(0.4, within(1e-9));
+        assertThat(s.get("threads2_over_threads1_mapped")).isCloseTo((2 / 452.0) / (1 / 402.0), within(1e-9));
     }
 
     @Test
@@ -60,13 +66,15 @@ class SummaryReportTest {
         com.fasterxml.jackson.databind.node.ArrayNode partial = json.createArrayNode();
         for (JsonNode r : results()) {
             String name = r.path("benchmark").asText();
-            if (!name.contains("AuditFloor") && !name.endsWith("_largePolicy") && !name.endsWith("_sample")) {
+            if (!name.contains("AuditFloor") && !name.endsWith("_largePolicy") && !name.endsWith("_sample")
+                    && !name.contains("MappedAudit")) {
                 partial.add(r);
             }
         }
         Map<String, Double> s = SummaryReport.summarize(partial, json.readTree("{\"startup_overhead_ms\": 1}"));
         assertThat(s).doesNotContainKeys("audit_floor_ns", "audit_over_bound", "large_policy_over_small",
-                "p99_over_p50", "startup_overhead_ratio_spring");
+                "p99_over_p50", "startup_overhead_ratio_spring", "guard_overhead_with_audit_ns_mapped",
+                "threads2_over_threads1_mapped");
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SummaryReport.print(partial, s, new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -88,6 +96,12 @@ class SummaryReportTest {
         assertThat(threads.met(s.get("threads2_over_threads1"))).isTrue(); // 1.6008 on a machine that scaled 1.95
         s.put("threads2_over_threads1", 1.25);
         assertThat(threads.met(s.get("threads2_over_threads1"))).isFalse();
+        // the mapped layout's scaling goal is judged on the same condition
+        SummaryReport.Goal mapped = java.util.Arrays.stream(SummaryReport.GOALS)
+                .filter(g -> g.key().equals("threads2_over_threads1_mapped")).findFirst().orElseThrow();
+        assertThat(SummaryReport.applies(mapped, s)).isTrue();
+        s.put("machine_threads2_over_threads1", 1.6);
+        assertThat(SummaryReport.applies(mapped, s)).isFalse();
     }
 
     @Test
