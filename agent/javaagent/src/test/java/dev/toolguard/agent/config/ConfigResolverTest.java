@@ -105,7 +105,7 @@ class ConfigResolverTest {
         ConfigResolver.Result r = resolve("config=" + file, new Properties(), Map.of());
 
         assertThat(r.problems()).singleElement().hasToString(file + ":4:3: unknown key 'audit.fsnyc' "
-                + "(expected one of: checkpoint, file, fsync, max_value_chars, redact, redact_values)");
+                + "(expected one of: checkpoint, file, fsync, layout, max_value_chars, redact, redact_values)");
     }
 
     @Test
