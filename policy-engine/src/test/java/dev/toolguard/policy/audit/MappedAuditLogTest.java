@@ -128,6 +128,59 @@ class MappedAuditLogTest extends AuditLogTest {
         assertThat(Files.size(file)).isZero();
     }
 
+    /**
+     * The file cut while four threads append without pause, so that copies land on pages the cut took away before
+     * the region's watch sees it: each thread gets an AuditWriteException (its call would be denied), none an
+     * InternalError, neither from the append nor later, and every thread goes on running.
+     */
+    @Test
+    void aFileCutWhileThreadsAppendFailsEachAppendNeverThrowsTheFaultIntoTheThread() throws Exception {
+        Path file = dir.resolve("cut.jsonl");
+        int threads = 4;
+        AuditLog log = open(file);
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> thrown = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicLong appended = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(threads);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(threads);
+        List<Thread> appenders = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    while (true) {
+                        log.outcome("call-" + appended.incrementAndGet(), null, 1);
+                    }
+                } catch (Throwable e) {
+                    thrown.add(e);
+                }
+                failed.countDown();
+                try {
+                    // what an application thread does next: allocating, calling, looping; a fault the JVM still
+                    // held for this thread would be thrown in here
+                    long sum = 0;
+                    for (int i = 0; i < 200_000; i++) {
+                        sum += List.of(i, sum).hashCode();
+                    }
+                    log.outcome("after-" + sum, null, 1);
+                } catch (Throwable e) {
+                    thrown.add(e);
+                }
+                done.countDown();
+            });
+            thread.start();
+            appenders.add(thread);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> appended.get() > 20_000);
+        try (RandomAccessFile rotator = new RandomAccessFile(file.toFile(), "rw")) {
+            rotator.setLength(0);
+        }
+
+        assertThat(failed.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        log.close();
+        assertThat(thrown).hasSize(2 * threads).allSatisfy(e -> assertThat(e).isInstanceOf(AuditWriteException.class));
+        assertThat(appenders).noneMatch(Thread::isAlive);
+    }
+
     /** A log reopened after a cut (the process restarted) starts a new chain in the file and writes on. */
     @Test
     void aLogCutToNothingStartsAfreshWhenReopened() throws Exception {
