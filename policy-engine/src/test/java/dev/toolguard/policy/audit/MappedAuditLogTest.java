@@ -131,7 +131,7 @@ class MappedAuditLogTest extends AuditLogTest {
     /**
      * The file cut while four threads append without pause, so that copies land on pages the cut took away before
      * the region's watch sees it: each thread gets an AuditWriteException (its call would be denied), none an
-     * InternalError, neither from the append nor later, and every thread goes on running.
+     * InternalError, neither from the append nor later, and every thread goes on to its end.
      */
     @Test
     void aFileCutWhileThreadsAppendFailsEachAppendNeverThrowsTheFaultIntoTheThread() throws Exception {
@@ -178,6 +178,9 @@ class MappedAuditLogTest extends AuditLogTest {
         assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         log.close();
         assertThat(thrown).hasSize(2 * threads).allSatisfy(e -> assertThat(e).isInstanceOf(AuditWriteException.class));
+        for (Thread appender : appenders) {
+            appender.join(20_000);
+        }
         assertThat(appenders).noneMatch(Thread::isAlive);
     }
 
