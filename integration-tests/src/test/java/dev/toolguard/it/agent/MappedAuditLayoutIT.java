@@ -72,6 +72,41 @@ class MappedAuditLayoutIT {
         assertThat(withOutcome).containsAll(returned);
     }
 
+    /**
+     * {@code copytruncate} under the running agent: the log cut to nothing while two threads call without pause. The
+     * host survives with every thread: no InternalError reaches the application, the agent says why the log failed,
+     * and from then on every call is denied (its body no longer runs).
+     */
+    @Test
+    void aLogCutUnderTheRunningAgentFailsClosedWithoutAFaultInTheApplication() throws Exception {
+        Path cutDir = dir.resolve("cut");
+        Files.createDirectories(cutDir);
+        Scenario cut = new Scenario(cutDir);
+        cut.write("policies/ping.yaml", PingPolicy.version(1, "allow"));
+        Path config = cut.config("  layout: mapped\n");
+        try (AgentProcess app = cut.app().agentOptions("config=" + config)
+                .main(PingLoopApp.class, cut.file("markers.txt").toString(), "2").start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> markerCount(cut) >= 500);
+            try (java.io.RandomAccessFile rotator = new java.io.RandomAccessFile(cut.audit().toFile(), "rw")) {
+                rotator.setLength(0);
+            }
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stderr().contains("cannot write the audit log"));
+            long ranBefore = markerCount(cut);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> markerCount(cut) == ranBefore);
+
+            assertThat(app.alive()).isTrue();
+            // the fault of a copy, or the region's watch, whichever saw the cut first
+            assertThat(app.stderr()).contains("under its writer").contains("copytruncate")
+                    .doesNotContain("InternalError").doesNotContain("Exception in thread");
+        }
+    }
+
+    private static long markerCount(Scenario s) throws IOException {
+        Path m = s.file("markers.txt");
+        return Files.exists(m) ? Files.readAllLines(m).stream().filter(l -> !l.isBlank()).count() : 0;
+    }
+
     @Test
     void verifyAuditAcceptsTheLogWithEveryRecordWritten() throws Exception {
         List<JsonNode> written = AuditFile.records(scenario.audit());

@@ -455,7 +455,7 @@ public final class AuditLog implements AuditSink, Closeable {
             // the JVM's report of a fault on a mapped page (the file cut under the map, a full disk), when it comes
             // while the copy is still ours; it may also come later, elsewhere (AppendRegion says why)
             throw fail("cannot write to audit log " + target + ": a page of its map is gone (the file was truncated"
-                    + " under its writer, or the disk is full): " + e.getMessage(), new IOException(e));
+                    + " under its writer, as logrotate's copytruncate does, or the disk is full): " + e.getMessage(), new IOException(e));
         } finally {
             // a guarded call near the end of its stack can overflow inside the copy: the record is then not
             // written, and the next one must not follow half of it (plain stores only, no allocation, here)
