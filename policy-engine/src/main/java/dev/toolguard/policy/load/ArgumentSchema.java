@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
+import dev.toolguard.policy.values.CanonicalJson;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -60,8 +62,37 @@ public final class ArgumentSchema {
         return new Failure(pointer.isEmpty() ? "/" : pointer, message);
     }
 
+    /**
+     * Nodes whose text says itself as JSON without Jackson's databind: the validator writes every {@code enum}
+     * value it compiles with {@code toString()}, which for Jackson's own text node builds an {@code ObjectMapper}
+     * (several hundred classes, at every start whose bundle has an {@code enum}). Equal to Jackson's text nodes.
+     */
+    private static final class Nodes extends JsonNodeFactory {
+        static final Nodes INSTANCE = new Nodes();
+
+        private Nodes() {
+            super(false);
+        }
+
+        @Override
+        public TextNode textNode(String text) {
+            return text == null ? null : new Text(text);
+        }
+    }
+
+    private static final class Text extends TextNode {
+        Text(String text) {
+            super(text);
+        }
+
+        @Override
+        public String toString() {
+            return CanonicalJson.of(_value);
+        }
+    }
+
     static JsonNode toJson(Object value) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
+        JsonNodeFactory f = Nodes.INSTANCE;
         if (value == null) {
             return f.nullNode();
         }

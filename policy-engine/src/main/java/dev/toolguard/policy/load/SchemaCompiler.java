@@ -33,6 +33,7 @@ final class SchemaCompiler {
 
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder
+                    .jsonNodeReader(SchemaTreeReader.INSTANCE)
                     .metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012()).format(new MailboxFormat()).build())
                     .schemaLoaders(loaders -> loaders
                             .add(new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")))

@@ -153,6 +153,14 @@ public final class ToolInstaller {
 
     private static final ElementMatcher<TypeDescription> NEVER_TOOL_TYPES = neverTools();
 
+    /**
+     * Loads, on a thread of its own, the parts of ByteBuddy that the installation and the first transformation of a
+     * class with tools need ({@link AdviceWarmUp}), while the agent reads its config and loads its policy.
+     */
+    public static Thread warmUp() {
+        return AdviceWarmUp.start();
+    }
+
     public void install(Instrumentation inst) {
         ElementMatcher<TypeDescription> toolTypes = rules.types();
         ScheduledExecutorService resubmitter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -164,6 +172,7 @@ public final class ToolInstaller {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(100))
+                .with(new Candidates())
                 // a class whose transformation failed (a transformer that ran out of stack, say) is transformed again
                 // once it is loaded, rather than left as it is
                 .withResubmission(new AgentBuilder.RedefinitionStrategy.ResubmissionScheduler.AtFixedRate(
@@ -192,6 +201,45 @@ public final class ToolInstaller {
                         && (hooksByType.containsKey(type.getName()) || toolTypes.matches(type))))
                 .transform(this::transform)
                 .installOn(inst);
+    }
+
+    /**
+     * The classes already loaded that the retransformation pass of {@link #install} looks at: those the type matcher
+     * can match. At JVM start nearly all loaded classes are the JDK's and the agent's own, and most of the pass was
+     * ByteBuddy describing and matching them one by one; their names decide them here. A JDK or bootstrap class stays
+     * a candidate only when a sensor names it; any class of another loader (an attach's application classes, whose
+     * tools only the full match can find) stays one, as does every class whose name cannot be read.
+     */
+    private final class Candidates implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+        @Override
+        public Iterable<Iterable<Class<?>>> resolve(Instrumentation inst) {
+            List<Class<?>> candidates = new ArrayList<>();
+            for (Class<?> type : inst.getAllLoadedClasses()) {
+                if (mayMatchLoaded(type)) {
+                    candidates.add(type);
+                }
+            }
+            return List.of(candidates);
+        }
+    }
+
+    /** The name test of a loaded class for the retransformation pass: false only when the type matcher is false. */
+    boolean mayMatchLoaded(Class<?> type) {
+        String name;
+        ClassLoader loader;
+        try {
+            if (type.isArray() || type.isPrimitive()) {
+                return false; // never modifiable
+            }
+            name = type.getName();
+            loader = type.getClassLoader();
+        } catch (RuntimeException | LinkageError unknown) {
+            return true;
+        }
+        if (sensorsByType.containsKey(name) || mayImplementASensedType(name)) {
+            return !startsWithAny(name, NEVER_INSTRUMENTED);
+        }
+        return loader != null && !startsWithAny(name, NEVER_TOOLS);
     }
 
     /** Whether a sensor applies to the type: by its name, or as an implementation of a sensed JDBC type. */

@@ -1,10 +1,11 @@
 package dev.toolguard.agent.reload;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toolguard.policy.load.BundleLoader;
 import dev.toolguard.policy.load.BundleSignature;
 import dev.toolguard.policy.load.PolicyBundle;
+import dev.toolguard.policy.values.JsonWriter;
+import dev.toolguard.policy.values.LocatedReader;
+import dev.toolguard.policy.values.Redaction;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,13 +54,8 @@ public final class LastGoodStore {
     /** Hidden, so that loading the directory as a bundle never reads it as a policy file. */
     static final String MANIFEST = ".toolguard-last-good.json";
 
-    /**
-     * Jackson's databind is some 300 classes: held apart so that it loads when a copy is read or written (on the
-     * policy loader's thread), not when the store is made on the thread that starts the agent.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    /** The most bytes a manifest may have: it lists the sources and key ids, never a policy's text. */
+    private static final long MANIFEST_MAX_BYTES = 1024 * 1024;
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
@@ -84,6 +80,19 @@ public final class LastGoodStore {
      * (null for an unsigned bundle): its revision is the lowest the same sources may load again (SPEC §15).
      */
     public record Copy(List<String> sources, String sha256, BundleSignature signature) {
+    }
+
+    /**
+     * Whether {@code copy} (a copy found for the bundle's sources and keys, or null) already holds {@code bundle}: the
+     * same files, and no signed revision above the one it keeps. Saving such a bundle changes nothing a later start
+     * relies on.
+     */
+    public static boolean holds(Copy copy, PolicyBundle bundle) {
+        if (copy == null || !copy.sha256().equals(bundle.sha256())) {
+            return false;
+        }
+        BundleSignature signed = bundle.signature();
+        return signed == null || copy.signature() != null && copy.signature().revision() >= signed.revision();
     }
 
     /**
@@ -119,6 +128,55 @@ public final class LastGoodStore {
      * ids) and keeping the bundle's signed revision and key id, so that a restart still refuses an older one.
      */
     public void save(PolicyBundle bundle, List<String> configuredSources, List<String> signingKeys) throws IOException {
+        synchronized (this) {
+            savesAsked++;
+            write(bundle, configuredSources, signingKeys);
+        }
+    }
+
+    /** How many saves were asked for, so that a save in the background never replaces the copy of a later one. */
+    private long savesAsked;
+
+    /**
+     * As {@link #save(PolicyBundle, List, List)}, on a daemon thread of its own, for a copy nothing needs before the
+     * bundle decides (one that {@link #holds} the bundle already: a restart with unchanged sources): writing it (the
+     * bundle's files read again, a manifest, two renames) only repairs the copy, and need not delay the first call. A
+     * save asked for later wins: this one is then skipped. The JVM's exit waits for the save (up to {@code atExit});
+     * a process killed before it is done keeps the previous copy whole.
+     *
+     * @param failed told why the copy could not be written
+     * @return the thread writing the copy (started)
+     */
+    public Thread saveInBackground(PolicyBundle bundle, List<String> configuredSources, List<String> signingKeys,
+                                   java.time.Duration atExit, Consumer<String> failed) {
+        long mine;
+        synchronized (this) {
+            mine = ++savesAsked;
+        }
+        Thread saver = new Thread(() -> {
+            try {
+                synchronized (this) {
+                    if (savesAsked == mine) {
+                        write(bundle, configuredSources, signingKeys);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                failed.accept(e.toString());
+            }
+        }, "toolguard-last-good");
+        saver.setDaemon(true);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                saver.join(atExit.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "toolguard-last-good-at-exit"));
+        saver.start();
+        return saver;
+    }
+
+    private void write(PolicyBundle bundle, List<String> configuredSources, List<String> signingKeys) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, dir.getFileName() + ".new-"); // owner-only on POSIX
@@ -140,13 +198,15 @@ public final class LastGoodStore {
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("sources", canonical(configuredSources));
             manifest.put("sha256", bundle.sha256());
-            manifest.put("signing_keys", new TreeSet<>(signingKeys));
+            manifest.put("signing_keys", List.copyOf(new TreeSet<>(signingKeys)));
             if (bundle.signature() != null) {
                 manifest.put("revision", bundle.signature().revision());
                 manifest.put("key_id", bundle.signature().keyId());
             }
             Path manifestFile = staging.resolve(MANIFEST);
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(manifestFile.toFile(), manifest);
+            // the project's own writer and reader (no ObjectMapper): Jackson's databind is some 400 classes, which the
+            // first policy load of every start would otherwise define for this one small file
+            Files.write(manifestFile, new JsonWriter(Redaction.NONE).value(manifest).toBytes());
             ownerOnly(manifestFile);
             Path old = parent.resolve(dir.getFileName() + ".old");
             deleteTree(old);
@@ -200,18 +260,21 @@ public final class LastGoodStore {
                 warn.accept("the last good copy in " + dir + " does not say which sources it came from; it is not used");
                 return Optional.empty();
             }
-            JsonNode manifest = Json.MAPPER.readTree(manifestFile.toFile());
-            List<String> savedFor = new ArrayList<>();
-            manifest.path("sources").forEach(n -> savedFor.add(n.asText()));
-            String sha256 = manifest.path("sha256").asText("");
+            LocatedReader.ReadResult read = LocatedReader.readFile(manifestFile, MANIFEST_MAX_BYTES, "file");
+            if (!read.ok() || !(read.root().toPlain() instanceof Map<?, ?> manifest)) {
+                warn.accept("the last good copy in " + dir + " cannot be read (" + (read.ok() ? "not a JSON object"
+                        : read.problems().get(0)) + "); it is not used");
+                return Optional.empty();
+            }
+            List<String> savedFor = texts(manifest.get("sources"));
+            String sha256 = manifest.get("sha256") instanceof String text ? text : "";
             List<String> wanted = canonical(configuredSources);
             if (!savedFor.equals(wanted)) {
                 warn.accept("the last good copy in " + dir + " belongs to other policy sources (saved for "
                         + savedFor + ", configured " + wanted + "); it is not used");
                 return Optional.empty();
             }
-            List<String> savedKeys = new ArrayList<>();
-            manifest.path("signing_keys").forEach(n -> savedKeys.add(n.asText()));
+            List<String> savedKeys = texts(manifest.get("signing_keys"));
             List<String> wantedKeys = List.copyOf(new TreeSet<>(signingKeys));
             if (!savedKeys.equals(wantedKeys)) {
                 warn.accept("the last good copy in " + dir + " was saved under other signing keys (saved for "
@@ -222,13 +285,22 @@ public final class LastGoodStore {
                 warn.accept("the last good copy in " + dir + " is incomplete; it is not used");
                 return Optional.empty();
             }
-            BundleSignature signature = manifest.path("revision").canConvertToLong() && manifest.path("key_id").isTextual()
-                    ? new BundleSignature(manifest.path("revision").asLong(), manifest.path("key_id").asText()) : null;
+            BundleSignature signature = manifest.get("revision") instanceof Long revision
+                    && manifest.get("key_id") instanceof String keyId ? new BundleSignature(revision, keyId) : null;
             return Optional.of(new Copy(List.of(dir.toString()), sha256, signature));
         } catch (IOException | RuntimeException e) {
             warn.accept("the last good copy in " + dir + " cannot be read (" + e.getMessage() + "); it is not used");
             return Optional.empty();
         }
+    }
+
+    /** The strings of a manifest's list (anything else in it as its text), or none when it is not a list. */
+    private static List<String> texts(Object list) {
+        List<String> out = new ArrayList<>();
+        if (list instanceof List<?> items) {
+            items.forEach(item -> out.add(String.valueOf(item)));
+        }
+        return out;
     }
 
     /** Why a path of the copy is not to be trusted, or empty; where POSIX attributes are not kept, nothing. */

@@ -263,6 +263,7 @@ public final class AgentRuntime {
     }
 
     private void run(String agentArgs, Instrumentation inst, boolean attached) {
+        ToolInstaller.warmUp();
         ConfigResolver.Result resolved = ConfigResolver.resolve(agentArgs);
         List<String> problems = new ArrayList<>();
         resolved.problems().forEach(p -> problems.add(p.toString()));
@@ -491,11 +492,14 @@ public final class AgentRuntime {
         SourceWatcher watcher = new SourceWatcher(sources, fetcher);
         SourceLoader sourceLoader = new SourceLoader(sources, config.policyMaxBytes(), config.policySigning(), fetcher);
         reporter.sourceLoader = sourceLoader;
+        LastGoodStore.Copy kept = null;
         if (lastGood != null) {
             // the revision kept with the last good copy of these sources and keys is the lowest one still
             // accepted: a restart does not forget which bundle was newest (SPEC §15)
-            lastGood.copyFor(sources, reporter.keyIds, why -> { })
-                    .ifPresent(copy -> sourceLoader.loaded(copy.signature()));
+            kept = lastGood.copyFor(sources, reporter.keyIds, why -> { }).orElse(null);
+            if (kept != null) {
+                sourceLoader.loaded(kept.signature());
+            }
         }
         SourceWatcher.Fingerprint seen = watcher.fingerprint();
         LoadResult loaded = sourceLoader.load();
@@ -521,10 +525,18 @@ public final class AgentRuntime {
             }
         }
         if (loaded.ok()) {
-            // as on a reload: the revision floor and the last good copy are kept before the bundle decides
+            // as on a reload, the revision floor is kept before the bundle decides
             sourceLoader.loaded(loaded.bundle().signature());
             if (!fromCopy) {
-                reporter.saveLastGood(loaded.bundle());
+                if (LastGoodStore.holds(kept, loaded.bundle())) {
+                    // the copy kept is of this very bundle (the usual restart): writing it again only repairs it, so
+                    // it is written beside the application's start; a process killed first loses nothing
+                    reporter.saveLastGoodInBackground(loaded.bundle());
+                } else {
+                    // a new bundle is kept before it decides, as on a reload: a process killed after its first
+                    // decision under revision N must refuse revision N-1 at its next start (SPEC §15)
+                    reporter.saveLastGood(loaded.bundle());
+                }
             }
             active.swap(new PolicyEngine(loaded.bundle(), state, forceShadow, redactionOf(config)));
             sayWarnings(loaded.bundle());
@@ -694,6 +706,9 @@ public final class AgentRuntime {
         };
     }
 
+    /** How long the JVM's exit waits for a last good copy being written in the background. */
+    private static final Duration LAST_GOOD_AT_EXIT = Duration.ofSeconds(5);
+
     /** Says every reload on standard error and in the audit log, and keeps the last good copy. */
     private final class Reporter implements ReloadListener {
         private final AuditSink audit;
@@ -758,6 +773,14 @@ public final class AgentRuntime {
                 audit.append(r);
             } catch (AuditWriteException | RuntimeException e) {
                 // the start line says the audit log is not open; decisions will say it again
+            }
+        }
+
+        /** After the first load, when nothing needs the copy before the bundle decides: off the start's path. */
+        void saveLastGoodInBackground(PolicyBundle bundle) {
+            if (lastGood != null) {
+                lastGood.saveInBackground(bundle, sources, keyIds, LAST_GOOD_AT_EXIT, why -> diagnostics.accept(
+                        "toolguard: cannot keep a last good copy of the policy in " + lastGood.dir() + ": " + why));
             }
         }
 
