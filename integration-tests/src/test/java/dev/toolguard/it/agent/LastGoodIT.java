@@ -130,4 +130,27 @@ class LastGoodIT {
         assertThat(app.stdoutLines()).noneMatch(l -> l.startsWith("body ran"));
         assertThat(app.stderr()).contains("was changed since it was saved");
     }
+
+    /**
+     * A restart with unchanged sources writes the copy again off the start's path (it already holds the bundle); the
+     * JVM's exit waits for it, so a copy damaged since is repaired by the time a short run has ended.
+     */
+    @Test
+    void aRestartWithTheSameBundleWritesTheCopyAgainBeforeTheJvmEnds() throws Exception {
+        Scenario s = withASavedCopyOfSourcesA();
+        Path saved;
+        try (Stream<Path> files = Files.list(s.file("state/last-good"))) {
+            saved = files.filter(p -> p.getFileName().toString().endsWith("ping.yaml")).findFirst().orElseThrow();
+        }
+        Files.writeString(saved, PING.replace("a-1", "planted"));
+
+        AgentProcess app = ping(s, config(s, "[policies/]"));
+
+        assertThat(app.stdoutLines()).contains("body ran ping 1", "ping: pong");
+        assertThat(app.stderr()).doesNotContain("cannot keep a last good copy");
+        try (Stream<Path> files = Files.list(s.file("state/last-good"))) {
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith("ping.yaml")).toList()).singleElement()
+                    .satisfies(p -> assertThat(Files.readString(p)).isEqualTo(PING));
+        }
+    }
 }

@@ -296,6 +296,29 @@ class BundleLoaderTest {
     }
 
     @Test
+    void anEnumSaysItsValuesAsJsonAndMatchesOnlyThem() throws Exception {
+        // the validator writes an enum's values with the nodes' toString(), which ours say without an ObjectMapper
+        Path file = write("p.yaml", HEADER + "tools:\n  t:\n    action: allow\n    arguments:\n      type: object\n"
+                + "      properties: {reason: {enum: [damaged, \"say \\\"no\\\"\", 3]}}\n");
+        ArgumentSchema schema = ((CompiledBundle) BundleLoader.load(List.of(file.toString())).bundle()).tool("t").arguments();
+
+        assertThat(schema.validate(Map.of("reason", "damaged"))).isNull();
+        assertThat(schema.validate(Map.of("reason", "say \"no\""))).isNull();
+        assertThat(schema.validate(Map.of("reason", 3))).isNull();
+        ArgumentSchema.Failure failure = schema.validate(Map.of("reason", "goodwill"));
+        assertThat(failure.pointer()).isEqualTo("/reason");
+        assertThat(failure.message()).contains("[\"damaged\", \"say \\\"no\\\"\", 3]");
+    }
+
+    @Test
+    void theArgumentTreesTextNodesEqualJacksonsOwn() {
+        com.fasterxml.jackson.databind.JsonNode text = ArgumentSchema.toJson("a \"b\"\n");
+
+        assertThat(text).isEqualTo(com.fasterxml.jackson.databind.node.TextNode.valueOf("a \"b\"\n"));
+        assertThat(text.toString()).isEqualTo(com.fasterxml.jackson.databind.node.TextNode.valueOf("a \"b\"\n").toString());
+    }
+
+    @Test
     void missingRequiredArgumentPointsAtIt() throws Exception {
         Path file = write("p.yaml", HEADER + "tools:\n  t:\n    action: allow\n    arguments:\n      type: object\n"
                 + "      required: [email]\n      additionalProperties: false\n      properties: {email: {type: string}}\n");

@@ -62,7 +62,8 @@ final class AdviceWarmUp {
     static byte[] instrumentedSample() {
         ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(AdviceWarmUp.class.getClassLoader());
         TypePool pool = TypePool.Default.of(locator);
-        TypeDescription sample = pool.describe(Sample.class.getName()).resolve();
+        // by name: the sample is described from its class file, never loaded
+        TypeDescription sample = pool.describe(AdviceWarmUp.class.getName() + "$Sample").resolve();
         return new ByteBuddy()
                 .with(Implementation.Context.Disabled.Factory.INSTANCE)
                 .with(InstrumentedType.Factory.Default.FROZEN)

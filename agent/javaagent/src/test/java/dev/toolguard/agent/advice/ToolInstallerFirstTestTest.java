@@ -91,4 +91,16 @@ class ToolInstallerFirstTestTest {
         assertThat(installer.mayMatch(getClass().getClassLoader(),
                 "org/springframework/ai/tool/function/FunctionToolCallback", bytesOf(NoTools.class))).isTrue();
     }
+
+    @Test
+    void theRetransformationPassAtStartLooksOnlyAtClassesTheMatcherCanMatch() {
+        assertThat(installer.mayMatchLoaded(ProcessBuilder.class)).as("a sensed JDK class").isTrue();
+        assertThat(installer.mayMatchLoaded(String.class)).as("a JDK class no sensor names").isFalse();
+        assertThat(installer.mayMatchLoaded(java.sql.Connection.class)).as("the platform loader's, unsensed").isFalse();
+        assertThat(installer.mayMatchLoaded(ToolInstaller.class)).as("the agent's own").isFalse();
+        assertThat(installer.mayMatchLoaded(int.class)).isFalse();
+        assertThat(installer.mayMatchLoaded(String[].class)).isFalse();
+        assertThat(installer.mayMatchLoaded(org.assertj.core.api.Assertions.class))
+                .as("an application loader's class: only the full match can tell whether it holds tools").isTrue();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.toolguard.agent.reload;
 
+import dev.toolguard.policy.load.BundleSignature;
+import dev.toolguard.policy.load.PolicyBundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +13,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -206,5 +209,146 @@ class LastGoodStoreTest {
 
         assertThat(store.copyFor(List.of(a.toString()), warnings::add)).isEmpty();
         assertThat(warnings).singleElement().asString().contains("owned by nobody, not by the running user");
+    }
+
+    /** A bundle of these files signed at {@code revision}. */
+    private static PolicyBundle signed(TestBundle files, long revision) {
+        return new PolicyBundle() {
+            @Override
+            public String name() {
+                return files.name();
+            }
+
+            @Override
+            public String version() {
+                return files.version();
+            }
+
+            @Override
+            public String sha256() {
+                return files.sha256();
+            }
+
+            @Override
+            public List<String> sources() {
+                return files.sources();
+            }
+
+            @Override
+            public BundleSignature signature() {
+                return new BundleSignature(revision, "release");
+            }
+        };
+    }
+
+    @Test
+    void aSaveInTheBackgroundWritesTheCopyBeforeItsThreadEnds() throws Exception {
+        Path a = policy("a.yaml", "kind: Policy # a\n");
+        LastGoodStore store = new LastGoodStore(dir.resolve("last-good"));
+        TestBundle bundle = bundleOf(a);
+        List<String> failures = new ArrayList<>();
+
+        Thread saver = store.saveInBackground(bundle, List.of(a.toString()), List.of(), Duration.ofSeconds(5),
+                failures::add);
+        saver.join(10_000);
+
+        assertThat(saver.isAlive()).isFalse();
+        assertThat(saver.isDaemon()).as("a copy being written never keeps the JVM running by itself").isTrue();
+        assertThat(failures).isEmpty();
+        assertThat(store.copyFor(List.of(a.toString()), warnings::add))
+                .contains(new LastGoodStore.Copy(List.of(dir.resolve("last-good").toString()), bundle.sha256(), null));
+    }
+
+    @Test
+    void aSaveAskedForLaterWinsOverOneStillWaitingInTheBackground() throws Exception {
+        Path a = policy("a.yaml", "kind: Policy # a\n");
+        Path b = policy("b.yaml", "kind: Policy # b\n");
+        LastGoodStore store = new LastGoodStore(dir.resolve("last-good"));
+        TestBundle older = bundleOf(a);
+        TestBundle newer = bundleOf(b);
+        Thread saver;
+        synchronized (store) { // the background save waits for the store, as it would behind a reload's save
+            saver = store.saveInBackground(older, List.of(dir.toString()), List.of(), Duration.ofSeconds(5), s -> { });
+            store.save(newer, List.of(dir.toString()));
+        }
+        saver.join(10_000);
+
+        assertThat(store.copyFor(List.of(dir.toString()), warnings::add)).get()
+                .extracting(LastGoodStore.Copy::sha256).isEqualTo(newer.sha256());
+    }
+
+    @Test
+    void aBackgroundSaveThatFailsSaysWhy() throws Exception {
+        Path a = policy("a.yaml", "kind: Policy # a\n");
+        LastGoodStore store = new LastGoodStore(dir.resolve("last-good"));
+        List<String> failures = new ArrayList<>();
+        TestBundle changed = new TestBundle("n", "v", "0".repeat(64), List.of(a.toString()));
+
+        store.saveInBackground(changed, List.of(a.toString()), List.of(), Duration.ofSeconds(5), failures::add)
+                .join(10_000);
+
+        assertThat(failures).singleElement().asString().contains("changed while they were copied");
+        assertThat(dir.resolve("last-good")).doesNotExist();
+    }
+
+    @Test
+    void aCopyHoldsABundleOfTheSameFilesAndNoHigherRevision() throws Exception {
+        Path a = policy("a.yaml", "kind: Policy # a\n");
+        Path b = policy("b.yaml", "kind: Policy # b\n");
+        TestBundle bundle = bundleOf(a);
+        LastGoodStore.Copy unsigned = new LastGoodStore.Copy(List.of("x"), bundle.sha256(), null);
+        LastGoodStore.Copy atFive = new LastGoodStore.Copy(List.of("x"), bundle.sha256(), new BundleSignature(5, "release"));
+
+        assertThat(LastGoodStore.holds(unsigned, bundle)).isTrue();
+        assertThat(LastGoodStore.holds(null, bundle)).as("no copy yet").isFalse();
+        assertThat(LastGoodStore.holds(unsigned, bundleOf(b))).as("other files").isFalse();
+        assertThat(LastGoodStore.holds(atFive, signed(bundle, 5))).isTrue();
+        assertThat(LastGoodStore.holds(atFive, signed(bundle, 6))).as("a revision the copy does not keep yet").isFalse();
+        assertThat(LastGoodStore.holds(unsigned, signed(bundle, 1))).isFalse();
+    }
+
+    @Test
+    void aSignedCopyKeepsItsRevisionAndKeyAcrossASaveAndARead() throws Exception {
+        Path a = policy("a.yaml", "kind: Policy # a\n");
+        LastGoodStore store = new LastGoodStore(dir.resolve("last-good"));
+        PolicyBundle bundle = signed(bundleOf(a), 12);
+
+        store.save(bundle, List.of(a.toString()), List.of("release", "backup"));
+
+        assertThat(store.copyFor(List.of(a.toString()), List.of("backup", "release"), warnings::add)).get()
+                .extracting(LastGoodStore.Copy::signature).isEqualTo(new BundleSignature(12, "release"));
+        assertThat(store.copyFor(List.of(a.toString()), List.of("release"), warnings::add)).isEmpty();
+    }
+
+    @Test
+    void aManifestWrittenByAnEarlierVersionIsStillRead() throws Exception {
+        Path a = policy("a.yaml", "kind: Policy # a\n");
+        LastGoodStore store = new LastGoodStore(dir.resolve("last-good"));
+        TestBundle bundle = bundleOf(a);
+        store.save(bundle, List.of(a.toString()));
+        // as Jackson's pretty printer wrote it before the store wrote its manifest itself
+        Files.writeString(dir.resolve("last-good").resolve(LastGoodStore.MANIFEST), """
+                {
+                  "sources" : [ "%s" ],
+                  "sha256" : "%s",
+                  "signing_keys" : [ ],
+                  "revision" : 3,
+                  "key_id" : "release"
+                }""".formatted(a.toAbsolutePath(), bundle.sha256()));
+
+        assertThat(store.copyFor(List.of(a.toString()), warnings::add)).get()
+                .extracting(LastGoodStore.Copy::signature).isEqualTo(new BundleSignature(3, "release"));
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aManifestThatIsNotJsonIsNotUsedAndSaysWhy() throws Exception {
+        Path a = policy("a.yaml", "kind: Policy # a\n");
+        LastGoodStore store = new LastGoodStore(dir.resolve("last-good"));
+        store.save(bundleOf(a), List.of(a.toString()));
+        Files.writeString(dir.resolve("last-good").resolve(LastGoodStore.MANIFEST), "{\"sources\": [");
+
+        assertThat(store.copyFor(List.of(a.toString()), warnings::add)).isEmpty();
+        assertThat(warnings).singleElement().asString().contains("cannot be read").contains("it is not used");
     }
 }
