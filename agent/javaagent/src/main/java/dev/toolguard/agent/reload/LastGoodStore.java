@@ -61,6 +61,8 @@ public final class LastGoodStore {
     private final Path dir;
     /** How a bundle's URLs are fetched again for the copy ({@code policy.http}); null for the JDK's defaults. */
     private final BundleLoader.Http http;
+    /** How many saves were asked for, so that a save in the background never replaces the copy of a later one. */
+    private long savesAsked;
 
     public LastGoodStore(Path dir) {
         this(dir, null);
@@ -134,9 +136,6 @@ public final class LastGoodStore {
         }
     }
 
-    /** How many saves were asked for, so that a save in the background never replaces the copy of a later one. */
-    private long savesAsked;
-
     /**
      * As {@link #save(PolicyBundle, List, List)}, on a daemon thread of its own, for a copy nothing needs before the
      * bundle decides (one that {@link #holds} the bundle already: a restart with unchanged sources): writing it (the
@@ -204,7 +203,7 @@ public final class LastGoodStore {
                 manifest.put("key_id", bundle.signature().keyId());
             }
             Path manifestFile = staging.resolve(MANIFEST);
-            // the project's own writer and reader (no ObjectMapper): Jackson's databind is some 400 classes, which the
+            // the project's own writer and reader (no ObjectMapper): Jackson's databind is some 330 classes, which the
             // first policy load of every start would otherwise define for this one small file
             Files.write(manifestFile, new JsonWriter(Redaction.NONE).value(manifest).toBytes());
             ownerOnly(manifestFile);
