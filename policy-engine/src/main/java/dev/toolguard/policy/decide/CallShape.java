@@ -19,11 +19,35 @@ final class CallShape implements BiConsumer<Object, Object> {
     /** Above the agent's own argument bounds (arguments.max_items, default 100,000), which deny first, by pointer. */
     static final int MAX_VALUES = 1_000_000;
 
+    /**
+     * Each thread's shape, used again call after call: the walk hands the shape to {@code Map.forEach}, so the JIT
+     * cannot leave a new one unallocated. A check that starts while this thread's shape is still walking (a map
+     * whose {@code forEach} decides a call of its own) gets a new shape instead.
+     */
+    private static final ThreadLocal<CallShape> OWN = ThreadLocal.withInitial(CallShape::new);
+
     private int values;
     /** Built only on the way out of a bad value. */
     private Deque<String> badPath;
+    private boolean walking;
 
     private CallShape() {
+    }
+
+    /** A shape with nothing counted: this thread's own when it is free, else a new one; give it back with done(). */
+    private static CallShape take() {
+        CallShape own = OWN.get();
+        CallShape shape = own.walking ? new CallShape() : own;
+        shape.walking = true;
+        shape.values = 0;
+        shape.badPath = null;
+        shape.problem = null;
+        shape.walkDepth = 0;
+        return shape;
+    }
+
+    private void done() {
+        walking = false;
     }
 
     /** Null when the call can be decided; otherwise why not. */
@@ -34,20 +58,28 @@ final class CallShape implements BiConsumer<Object, Object> {
         if (call.tool() == null || call.tool().isEmpty()) {
             return "the call names no tool";
         }
-        CallShape shape = new CallShape();
-        String p = shape.check(call.args(), 0);
-        if (p != null) {
-            return shape.where("args") + p;
+        CallShape shape = take();
+        try {
+            String p = shape.check(call.args(), 0);
+            if (p != null) {
+                return shape.where("args") + p;
+            }
+            p = shape.check(call.ctx(), 0);
+            return p == null ? null : shape.where("ctx") + p;
+        } finally {
+            shape.done();
         }
-        p = shape.check(call.ctx(), 0);
-        return p == null ? null : shape.where("ctx") + p;
     }
 
     /** Null when the context can be read; otherwise why not. */
     static String contextProblem(Map<String, Object> ctx) {
-        CallShape shape = new CallShape();
-        String p = shape.check(ctx, 0);
-        return p == null ? null : shape.where("ctx") + p;
+        CallShape shape = take();
+        try {
+            String p = shape.check(ctx, 0);
+            return p == null ? null : shape.where("ctx") + p;
+        } finally {
+            shape.done();
+        }
     }
 
     private String where(String root) {

@@ -224,7 +224,14 @@ public final class JsonWriter {
      * {@code 2026-11-21T10:15:30.123456Z}); the part up to the second is formatted once per second.
      */
     public JsonWriter timestamp(java.time.Instant instant) {
-        long second = instant.getEpochSecond();
+        return timestamp(instant.getEpochSecond(), instant.getNano());
+    }
+
+    /**
+     * {@link #timestamp(java.time.Instant)} from its two parts: a caller that takes them from a clock's instant at once
+     * lets the JIT leave that instant unallocated (it escapes no further than the caller).
+     */
+    public JsonWriter timestamp(long second, int nano) {
         if (second != timestampSecond || timestampPrefix == null) {
             String full = formatTimestamp(java.time.Instant.ofEpochSecond(second));
             // everything up to and including the '.' before the six fraction digits and the 'Z'
@@ -236,7 +243,7 @@ public final class JsonWriter {
         buf[len++] = '"';
         System.arraycopy(timestampPrefix, 0, buf, len, timestampPrefix.length);
         len += timestampPrefix.length;
-        int micros = instant.getNano() / 1000;
+        int micros = nano / 1000;
         for (int i = 5; i >= 0; i--) {
             buf[len + i] = (byte) ('0' + micros % 10);
             micros /= 10;

@@ -158,13 +158,13 @@ public final class PlainValues {
 
     /** The plain form of a value that is not a container, or {@link #NOT_SCALAR}. */
     private static Object scalar(Object v) {
-        if (v == null || v instanceof String || v instanceof Boolean) {
-            return v;
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double) {
+            return v; // already plain: the same object, not a second box of the same number
         }
-        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
             return ((Number) v).longValue();
         }
-        if (v instanceof Float || v instanceof Double) {
+        if (v instanceof Float) {
             return ((Number) v).doubleValue();
         }
         if (v instanceof java.math.BigInteger bi) {

@@ -5,7 +5,6 @@ import dev.toolguard.policy.values.Converted;
 import dev.toolguard.policy.values.PlainValues;
 import dev.toolguard.policy.values.ValueBounds;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +15,8 @@ import java.util.Map;
  * reading stopped, rather than letting a policy see half of it.
  */
 public final class PlainValueArgumentReader implements ArgumentReader {
+
+    private static final Object[] NO_ARGUMENTS = {};
 
     private final ValueBounds bounds;
 
@@ -33,29 +34,36 @@ public final class PlainValueArgumentReader implements ArgumentReader {
 
     @Override
     public Result read(ToolMethod method, Object[] args) {
-        int n = args == null ? 0 : args.length;
+        Object[] raw = args == null ? NO_ARGUMENTS : args;
         List<String> names = method.parameterNames();
-        Map<String, Object> out = new LinkedHashMap<>(n * 2);
+        // the plain values are the call's own objects for strings, numbers and booleans: the array the advice made
+        // for this call is read in place, and copied only when a value had to be converted (nothing writes either)
+        Object[] values = raw;
         PlainValues conversion = null;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < raw.length; i++) {
             String name = i < names.size() ? names.get(i) : "arg" + i;
             if (name == null) {
                 continue; // framework plumbing (a ToolContext, a memory id): not an argument of the model
             }
-            Object value = PlainValues.simple(args[i], bounds);
+            Object value = PlainValues.simple(raw[i], bounds);
             if (value == PlainValues.NEEDS_CONVERSION) {
                 if (conversion == null) {
                     conversion = PlainValues.within(bounds); // one per call: its arguments' items count together
                 }
-                Converted c = conversion.convert(args[i]);
+                Converted c = conversion.convert(raw[i]);
                 if (!c.ok()) {
                     return Result.unreadable(c.under(name).pointer(), c.problem());
                 }
                 value = c.value();
             }
-            out.put(name, value);
+            if (value != raw[i]) {
+                if (values == raw) {
+                    values = raw.clone();
+                }
+                values[i] = value;
+            }
         }
-        return Result.of(out);
+        return Result.of(ArgumentMap.of(names, values));
     }
 
     @Override
