@@ -374,8 +374,7 @@ public final class AuditLog implements AuditSink, Closeable {
         JsonWriter json = writers.get().reset();
         try {
             json.beginObject().field("type", record.type()).name("ts");
-            java.time.Instant now = clock.instant();
-            json.timestamp(now.getEpochSecond(), now.getNano()); // the instant goes no further: not allocated
+            json.timestamp(clock.instant());
             record.writeFields(json);
         } catch (RuntimeException e) {
             throw new AuditWriteException("cannot serialize a " + record.type() + " record: " + e, e);

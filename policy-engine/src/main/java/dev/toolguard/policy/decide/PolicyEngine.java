@@ -164,7 +164,12 @@ public final class PolicyEngine {
      * it in the session history. The trace holds only the errors met (expression errors and the like).
      */
     public Decision decide(ToolCall call) {
-        return run(call, new Trace(false, System.nanoTime()));
+        Trace trace = Trace.errorsOnly(System.nanoTime());
+        try {
+            return run(call, trace);
+        } finally {
+            trace.done();
+        }
     }
 
     /** As {@link #decide}, with every step that ran in the trace; for {@code explain} and tests. */

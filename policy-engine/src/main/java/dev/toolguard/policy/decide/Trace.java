@@ -9,15 +9,42 @@ import java.util.List;
  */
 final class Trace {
 
+    /**
+     * Each thread's trace for {@link PolicyEngine#decide}, used again call after call: the engine's steps hand it on
+     * through calls the JIT does not inline, so a new one per call would be allocated.
+     */
+    private static final ThreadLocal<Trace> OWN = ThreadLocal.withInitial(() -> new Trace(false, 0L));
+
     private final boolean full;
-    private final long started;
+    private long started;
     private List<TraceStep> steps;
     private boolean recorded;
+    private boolean inUse;
 
     /** @param started System.nanoTime() when deciding began, for the decision's latency */
     Trace(boolean full, long started) {
         this.full = full;
         this.started = started;
+    }
+
+    /**
+     * A trace that keeps only errors, started now: this thread's own, or a new one while that is in use (a decision
+     * that starts inside another on this thread, through a state store or a map's {@code get}). Give it back with
+     * {@link #done} once the decision is made: the decision holds a copy of the steps, never the trace.
+     */
+    static Trace errorsOnly(long started) {
+        Trace own = OWN.get();
+        Trace t = own.inUse ? new Trace(false, started) : own;
+        t.inUse = true;
+        t.started = started;
+        t.steps = null;
+        t.recorded = false;
+        return t;
+    }
+
+    void done() {
+        steps = null;
+        inUse = false;
     }
 
     long started() {

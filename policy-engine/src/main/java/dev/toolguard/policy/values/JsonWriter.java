@@ -62,6 +62,12 @@ public final class JsonWriter {
     private final byte[][] cachedEncodings = new byte[128][];
     /** Strings met once in a slot, kept as candidates: only a second meeting puts one in {@link #cachedStrings}. */
     private final String[] seenOnce = new String[128];
+    /**
+     * Whether a kept string was copied since its slot was last contested: a candidate takes the slot only from one
+     * that was not (a second chance). Two strings of one slot that every record writes would otherwise push each
+     * other out call after call, and each return would allocate its encoding again.
+     */
+    private final boolean[] cachedUsed = new boolean[128];
     private final boolean[] seenRedacted = new boolean[32];
 
     private static final java.time.format.DateTimeFormatter TIMESTAMP = java.time.format.DateTimeFormatter
@@ -224,14 +230,7 @@ public final class JsonWriter {
      * {@code 2026-11-21T10:15:30.123456Z}); the part up to the second is formatted once per second.
      */
     public JsonWriter timestamp(java.time.Instant instant) {
-        return timestamp(instant.getEpochSecond(), instant.getNano());
-    }
-
-    /**
-     * {@link #timestamp(java.time.Instant)} from its two parts: a caller that takes them from a clock's instant at once
-     * lets the JIT leave that instant unallocated (it escapes no further than the caller).
-     */
-    public JsonWriter timestamp(long second, int nano) {
+        long second = instant.getEpochSecond();
         if (second != timestampSecond || timestampPrefix == null) {
             String full = formatTimestamp(java.time.Instant.ofEpochSecond(second));
             // everything up to and including the '.' before the six fraction digits and the 'Z'
@@ -243,7 +242,7 @@ public final class JsonWriter {
         buf[len++] = '"';
         System.arraycopy(timestampPrefix, 0, buf, len, timestampPrefix.length);
         len += timestampPrefix.length;
-        int micros = nano / 1000;
+        int micros = instant.getNano() / 1000;
         for (int i = 5; i >= 0; i--) {
             buf[len + i] = (byte) ('0' + micros % 10);
             micros /= 10;
@@ -465,9 +464,12 @@ public final class JsonWriter {
                 ensure(encoded.length);
                 System.arraycopy(encoded, 0, buf, len, encoded.length);
                 len += encoded.length;
+                cachedUsed[slot] = true;
                 return;
             }
-            if (seenOnce[slot] == s) {
+            if (seenOnce[slot] == s && cachedUsed[slot]) {
+                cachedUsed[slot] = false; // the kept string stays; if it is not met again before s, s takes its place
+            } else if (seenOnce[slot] == s) {
                 // seen twice: worth keeping its bytes. A string seen once (a call id, a timestamp) only ever
                 // passes through seenOnce, so it never pushes a kept string out to be copied again next call
                 int start = len;
