@@ -121,4 +121,22 @@ class JsonWriterTest {
 
         assertThat(node.get(0).asText()).startsWith("[UNSUPPORTED ");
     }
+
+    @Test
+    void stringsThatShareACacheSlotAreWrittenExactlyRecordAfterRecord() {
+        // "Aa" and "BB" have one hash code, so they contest one slot of the writer's cache of repeated strings
+        String a = "Aa";
+        String b = "BB";
+        String escaped = "q\"uote";
+        JsonWriter out = new JsonWriter(Redaction.DEFAULT);
+        for (int record = 0; record < 20; record++) {
+            out.reset();
+            out.beginObject().field("first", record % 3 == 0 ? escaped : a).field("second", b).field("third", a)
+                    .endObject();
+
+            String expected = "{\"first\":\"" + (record % 3 == 0 ? "q\\\"uote" : "Aa")
+                    + "\",\"second\":\"BB\",\"third\":\"Aa\"}";
+            assertThat(out.toString()).as("record %d", record).isEqualTo(expected);
+        }
+    }
 }

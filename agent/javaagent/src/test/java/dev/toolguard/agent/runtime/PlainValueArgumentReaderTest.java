@@ -111,4 +111,57 @@ class PlainValueArgumentReaderTest {
 
         assertThat(r.args()).isEqualTo(Map.of("amount", 200L, "tags", List.of("GOLD")));
     }
+
+    @Test
+    void aConvertedValueIsTheMapsAndTheCallersArrayStaysAsItWas() {
+        Line line = new Line("sku-1", 2);
+        Object[] raw = {"c1", line, 7};
+
+        ArgumentReader.Result r = reader.read(tool("customer_id", "line", "count"), raw);
+
+        assertThat(r.args()).containsExactly(Map.entry("customer_id", "c1"),
+                Map.entry("line", Map.of("sku", "sku-1", "qty", 2L)), Map.entry("count", 7L));
+        assertThat(raw).containsExactly("c1", line, 7);
+    }
+
+    @Test
+    void theArgumentsCannotBeChangedAfterReading() {
+        ArgumentReader.Result r = reader.read(tool("amount"), new Object[]{150.0});
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.args().put("amount", 1.0))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(r.args()).containsExactly(Map.entry("amount", 150.0));
+    }
+
+    @Test
+    void aPlumbingValueIsNotReachableThroughAnyViewOfTheMap() {
+        Object plumbing = new Object();
+        Map<String, Object> args = reader.read(tool(null, "query", null), new Object[]{plumbing, "q", plumbing}).args();
+
+        assertThat(args).hasSize(1).containsExactly(Map.entry("query", "q"));
+        assertThat(args.values()).containsExactly("q");
+        assertThat(args.containsKey(null)).isFalse();
+        assertThat(args.get(null)).isNull();
+        List<Object> walked = new ArrayList<>();
+        args.forEach((k, v) -> walked.add(v));
+        assertThat(walked).containsExactly("q");
+        assertThat(args).isEqualTo(Map.of("query", "q")).hasSameHashCodeAs(Map.of("query", "q"));
+    }
+
+    @Test
+    void aNameGivenTwiceKeepsTheLaterValueAndValuesWithoutANameAreArgN() {
+        assertThat(reader.read(tool("a", "a"), new Object[]{"first", "second"}).args())
+                .containsExactly(Map.entry("a", "second"));
+        assertThat(reader.read(tool("a"), new Object[]{"x", "y"}).args())
+                .containsExactly(Map.entry("a", "x"), Map.entry("arg1", "y"));
+    }
+
+    @Test
+    void aNullArgumentIsPresentWithANullValue() {
+        Map<String, Object> args = reader.read(tool("a", "b"), new Object[]{null, "b"}).args();
+
+        assertThat(args).containsKey("a").hasSize(2);
+        assertThat(args.get("a")).isNull();
+        assertThat(args.get("c")).isNull();
+    }
 }
