@@ -102,6 +102,26 @@ class ReusedPerThreadTest {
         assertThat(next.trace()).isEmpty();
     }
 
+    @Test
+    void aDecisionAfterOneThatFailedMidwayIsExact() {
+        Map<String, Object> failing = new HashMap<>(Map.of("amount", 150.0)) {
+            @Override
+            public void forEach(BiConsumer<? super String, ? super Object> action) {
+                action.accept("amount", 150.0);
+                throw new IllegalStateException("a collection that breaks while it is walked");
+            }
+        };
+
+        Decision failed = engine.decide(new ToolCall("mixed", failing, Map.of()));
+        Decision next = engine.decide(new ToolCall("mixed", Map.of("amount", 150.0), Map.of()));
+
+        assertThat(failed.action()).isEqualTo(Action.DENY);
+        assertThat(failed.origin()).isEqualTo(Decision.Origin.INTERNAL_ERROR);
+        assertThat(next.action()).isEqualTo(Action.ALLOW);
+        assertThat(next.rule()).isEqualTo("tools.mixed.rules[1]");
+        assertThat(next.trace()).hasSize(1); // its own failed condition, nothing of the call before
+    }
+
     /** A map that runs something the first time it is walked, then walks like the map it copies. */
     private static final class CallingBack extends HashMap<String, Object> {
         private Runnable first;
