@@ -91,6 +91,16 @@ public final class GuardBridge {
             return subject;
         }
 
+        /**
+         * An egress sensor's fuse met a type of a library the sensor does not fit ({@code unfit} says how): refuses
+         * when the guarded call running on this thread restricts egress of {@code kind}, and writes the egress record;
+         * does nothing outside guarded calls.
+         *
+         * @throws RuntimeException a {@code ToolCallDeniedException} when the call's egress of that kind is refused
+         */
+        default void egressUnfit(String kind, String unfit) {
+        }
+
         /** A sensor's note for a later egress: the SQL text a prepared statement was made with. Never throws. */
         default void egressNote(String sensor, Object self, Object value) {
         }
@@ -201,18 +211,42 @@ public final class GuardBridge {
         } catch (ToolCallDeniedException refused) {
             throw refused;
         } catch (Throwable t) {
-            adviceFailed(t, "the " + sensor + " egress sensor");
-            boolean inCall;
-            try {
-                inCall = g.inGuardedCall();
-            } catch (Throwable unknown) {
-                inCall = true; // cannot tell: the stricter answer
-            }
-            if (inCall) {
-                throw new ToolCallDeniedException(null, "on_error", "the egress could not be checked (internal error)",
-                        "ToolGuard could not check this egress (internal error) [on_error]");
-            }
+            refuseInGuardedCall(g, t, "the " + sensor + " egress sensor");
             return subject;
+        }
+    }
+
+    /**
+     * Called by an egress sensor's fuse ({@code EgressFuse}) in a class loader where the sensor does not fit: throws
+     * the refusal when the guarded call running on this thread restricts egress of {@code kind}. A failure of the agent
+     * inside a guarded call refuses too (fail closed); outside one the application's code is left alone.
+     */
+    public static void egressUnfit(String kind, String unfit) {
+        Guard g = guard;
+        if (g == null) {
+            return;
+        }
+        try {
+            g.egressUnfit(kind, unfit);
+        } catch (ToolCallDeniedException refused) {
+            throw refused;
+        } catch (Throwable t) {
+            refuseInGuardedCall(g, t, "the " + kind + " egress sensor's fuse");
+        }
+    }
+
+    /** Says an egress check's failure, and refuses the egress when a guarded call runs here (or that is unknown). */
+    private static void refuseInGuardedCall(Guard g, Throwable t, String site) {
+        adviceFailed(t, site);
+        boolean inCall;
+        try {
+            inCall = g.inGuardedCall();
+        } catch (Throwable unknown) {
+            inCall = true; // cannot tell: the stricter answer
+        }
+        if (inCall) {
+            throw new ToolCallDeniedException(null, "on_error", "the egress could not be checked (internal error)",
+                    "ToolGuard could not check this egress (internal error) [on_error]");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.toolguard.agent.advice;
 
+import dev.toolguard.agent.egress.UnseenEgress;
+import dev.toolguard.agent.instrument.EgressFuse;
 import dev.toolguard.agent.instrument.Hook;
 import dev.toolguard.agent.instrument.InstrumentationModule;
 import dev.toolguard.agent.instrument.LambdaBodyAdvice;
@@ -37,6 +39,7 @@ import java.util.function.Consumer;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
@@ -317,12 +320,8 @@ public final class ToolInstaller {
 
     private DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                              JavaModule module, java.security.ProtectionDomain domain) {
-        for (ModuleHook mh : sensorsByType.getOrDefault(type.getName(), List.of())) {
-            builder = applyIfFitting(builder, mh, loader);
-        }
-        for (ModuleHook mh : implementationSensors(type)) {
-            builder = applyIfFitting(builder, mh, loader);
-        }
+        builder = applySensors(builder, sensorsByType.getOrDefault(type.getName(), List.of()), type, loader);
+        builder = applySensors(builder, implementationSensors(type), type, loader);
         if (loader == null || NEVER_TOOL_TYPES.matches(type)) {
             return builder; // tools and framework hooks are never looked for in the JDK
         }
@@ -361,6 +360,32 @@ public final class ToolInstaller {
             }
         }
         return all;
+    }
+
+    /**
+     * The sensors on one type: each hook that fits, and where the sensor does not fit this class loader its fuse on the
+     * type's constructors (once per sensor). The loader is met only now, maybe inside the body of a guarded call that
+     * was allowed before this was known; the fuse stops that call's egress ({@link EgressFuse}). Not in the bootstrap
+     * loader: the JDK's sensors are checked before the first call is decided, so no body runs before that is known.
+     */
+    private static DynamicType.Builder<?> applySensors(DynamicType.Builder<?> builder, List<ModuleHook> sensors,
+                                                       TypeDescription type, ClassLoader loader) {
+        InstrumentationModule fused = null;
+        for (ModuleHook mh : sensors) {
+            ModuleChecks.Result r = mh.checks().check(mh.module(), loader);
+            if (r.fitting().contains(mh.hook())) {
+                builder = apply(builder, mh.module(), mh.hook(), loader);
+            } else if (r.status() == ModuleChecks.Status.NOT_APPLIED && loader != null && !type.isInterface()
+                    && mh.module() != fused && mh.module().sensedEgress() != null) {
+                fused = mh.module();
+                // not suppressed: the refusal is what the constructor throws
+                builder = builder.visit(Advice.withCustomMapping()
+                        .bind(EgressFuse.Kind.class, mh.module().sensedEgress().key())
+                        .bind(EgressFuse.Unfit.class, UnseenEgress.unfit(r))
+                        .to(EgressFuse.class).on(isConstructor()));
+            }
+        }
+        return builder;
     }
 
     private static DynamicType.Builder<?> applyIfFitting(DynamicType.Builder<?> builder, ModuleHook mh,

@@ -33,12 +33,17 @@ import java.util.function.Supplier;
  */
 public final class EgressSensors implements Dispatcher.EgressCheck {
 
+    /** The rule a refusal of unseen egress names, as the call's own denial does (SPEC §13.4). */
+    private static final String ON_ERROR = "on_error";
+
     private final ActivePolicy active;
     private final PolicyEngine noPolicy;
     private final AuditLog audit;
     private final Metrics metrics;
     private final Credentials credentials;
     private final Consumer<String> diagnostics;
+    /** {@code mode: shadow}: a refusal of unseen egress is written but not enforced, as the call's would be. */
+    private final boolean shadow;
     private final SqlText sql = new SqlText();
     private final StatementNotes notes = new StatementNotes();
     private final CheckedConnections connections = new CheckedConnections();
@@ -48,9 +53,11 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
     /**
      * @param audit the audit log, or null when it could not be opened (then every egress that needs a record is
      *              refused inside guarded calls)
+     * @param shadow {@code mode: shadow}
      */
     public EgressSensors(ActivePolicy active, PolicyEngine noPolicy, AuditLog audit, Metrics metrics,
-                         Credentials credentials, Consumer<String> diagnostics) {
+                         Credentials credentials, boolean shadow, Consumer<String> diagnostics) {
+        this.shadow = shadow;
         this.active = active;
         this.noPolicy = noPolicy;
         this.audit = audit;
@@ -123,6 +130,31 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
             throw e; // the bridge refuses it inside a guarded call (and says it once)
         } finally {
             busy[0] = false;
+        }
+    }
+
+    /**
+     * A sensor's fuse met a library the sensor does not fit, inside {@code running}'s body: the egress it is about to
+     * make cannot be seen, so where the tool's policy restricts that kind (the test {@link UnseenEgress} makes before
+     * a body runs) it is refused, written and counted like any egress denial, with the reason of {@code UnseenEgress}.
+     */
+    @Override
+    public void unfit(String kindKey, String unfit, RunningCall running) {
+        EgressKind kind = EgressKind.of(kindKey);
+        PolicyEngine engine = running.engine();
+        if (kind != null && !engine.egressRestricted(running.tool(), kind)) {
+            return; // the tool may use this kind freely: nothing to check
+        }
+        if (kind == null) {
+            kind = EgressKind.HTTP; // a fuse of a kind this agent does not know: refused all the same, never let go
+        }
+        String reason = UnseenEgress.refusal(unfit, kind, running.tool());
+        EgressVerdict v = new EgressVerdict(false, !shadow, true, ON_ERROR, reason);
+        write(running, kind, EgressRequest.unreadable(kind, unfit), v, engine);
+        metrics.egress(kind, v.enforced() ? 1 : 2);
+        if (v.blocks()) {
+            throw new ToolCallDeniedException(running.tool(), ON_ERROR, reason,
+                    "Denied by ToolGuard: " + reason + " [" + ON_ERROR + "]");
         }
     }
 

@@ -15,7 +15,10 @@ import java.util.Collection;
  * <p>A sensor is checked when the class it hooks is loaded, which may be inside the very tool body that first makes
  * such an egress. So before the first guarded call is decided every sensor is checked in the system class loader
  * (once: a few class files read), and a sensor that does not fit there stops the calls it concerns before their
- * bodies run. A library in another class loader (a Spring Boot jar's) is checked when it is met.
+ * bodies run. A library in another class loader (a Spring Boot jar's, any child loader) is checked when its class
+ * loads, possibly inside the body of a call already allowed: there the sensor's fuse ({@code EgressFuse}, on the
+ * constructors of the types it hooks) refuses that call's egress of the kind when its tool restricts it, and this
+ * class denies the later calls before their bodies run.
  */
 public final class UnseenEgress {
 
@@ -45,13 +48,22 @@ public final class UnseenEgress {
         for (ModuleChecks.Result r : blind) {
             EgressKind kind = r.module().sensedEgress();
             if (kind != null && engine.egressRestricted(tool, kind)) {
-                return "the " + r.module().name() + " egress sensor does not fit " + r.module().name() + " "
-                        + r.version() + " found in this application (" + String.join("; ", r.problems())
-                        + "), so the " + kind.key() + " egress of tool '" + tool + "', which its policy restricts,"
-                        + " could not be checked";
+                return refusal(unfit(r), kind, tool);
             }
         }
         return null;
+    }
+
+    /** What does not fit: {@code the okhttp egress sensor does not fit okhttp 4.12.0 found in this application (...)}. */
+    public static String unfit(ModuleChecks.Result r) {
+        return "the " + r.module().name() + " egress sensor does not fit " + r.module().name() + " " + r.version()
+                + " found in this application (" + String.join("; ", r.problems()) + ")";
+    }
+
+    /** Why the egress of {@code kind} of a call of {@code tool}, which its policy restricts, is refused. */
+    public static String refusal(String unfit, EgressKind kind, String tool) {
+        return unfit + ", so the " + kind.key() + " egress of tool '" + tool + "', which its policy restricts,"
+                + " could not be checked";
     }
 
     private synchronized void checkBeforeFirstUse() {

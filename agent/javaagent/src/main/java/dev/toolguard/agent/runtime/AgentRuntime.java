@@ -437,7 +437,7 @@ public final class AgentRuntime {
         // the egress check is in the dispatcher before the dispatcher is the guard: no call can be allowed whose
         // egress would go unchecked
         dispatcher.egressCheck(new EgressSensors(deciding, PolicyEngine.noPolicy(state, forceShadow), audit, metrics,
-                credentials(config), diagnostics));
+                credentials(config), shadow, diagnostics));
         GuardBridge.install(dispatcher);
 
         InetSocketAddress adminAddress = null;

@@ -72,6 +72,9 @@ public final class Dispatcher implements GuardBridge.Guard {
 
         /** @see GuardBridge.Guard#egressNote */
         void note(String sensor, Object self, Object value);
+
+        /** @see GuardBridge.Guard#egressUnfit; {@code running} is the guarded call running here, never null */
+        void unfit(String kind, String unfit, RunningCall running);
     }
 
     /**
@@ -108,6 +111,18 @@ public final class Dispatcher implements GuardBridge.Guard {
         EgressCheck check = egress;
         if (check != null) {
             check.note(sensor, self, value);
+        }
+    }
+
+    @Override
+    public void egressUnfit(String kind, String unfit) {
+        EgressCheck check = egress;
+        if (check == null || state.get().deciding) {
+            return; // no sensors watched; or the agent's own work while deciding, which is no tool's egress
+        }
+        RunningCall running = running();
+        if (running != null) {
+            check.unfit(kind, unfit, running);
         }
     }
 
