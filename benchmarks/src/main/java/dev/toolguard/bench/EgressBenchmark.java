@@ -34,6 +34,8 @@ public class EgressBenchmark {
     @State(Scope.Thread)
     public static class Tools {
         final HttpRequest request = HttpRequest.newBuilder(URI.create("http://crm.internal/accounts")).GET().build();
+        final java.net.http.HttpClient following = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build();
 
         @GuardedTool(name = "crm.batch")
         public int statements() {
@@ -52,6 +54,34 @@ public class EgressBenchmark {
             }
             return went;
         }
+
+        /**
+         * A request of a JDK client that follows redirects: the sensor, then the redirect filter the client makes for
+         * it (a new object each time, as the client's is) tied to the running call, so that its hops can be checked.
+         */
+        @GuardedTool(name = "crm.batch")
+        public int redirectableRequests() {
+            int went = 0;
+            for (int i = 0; i < PER_CALL; i++) {
+                went += GuardBridge.egress("http-jdk", following, request) == request ? 1 : 0;
+                GuardBridge.egressCarrier("http-jdk-hop", new Object());
+            }
+            return went;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PER_CALL)
+    @Fork(value = 1)
+    public int e0_httpRedirectableWithoutAgent(Tools t) {
+        return t.redirectableRequests();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PER_CALL)
+    @Fork(value = 1, jvmArgsAppend = {"-javaagent:agent/javaagent/target/toolguard-agent.jar=config=benchmarks/config/egress.yaml"})
+    public int e1_httpRedirectableSensed(Tools t) {
+        return t.redirectableRequests();
     }
 
     @Benchmark

@@ -71,6 +71,14 @@ class EgressIT {
                 action: allow
                 egress:
                   http: {hosts: ["crm.internal", "outside.example"]}
+              ledger.push:                # no credential is released to it (those are for crm.* and ledger.sync)
+                action: allow
+                egress:
+                  http: {hosts: ["crm.internal"]}
+              ledger.sync:
+                action: allow
+                egress:
+                  http: {hosts: ["crm.internal", "outside.example"]}
             sequences:
               - name: no-crm-exfiltration
                 after: ["crm.read*"]
@@ -95,6 +103,10 @@ class EgressIT {
     /** The headers of every request that arrived by following a redirect away from crm.internal. */
     static final List<String> redirected = new CopyOnWriteArrayList<>();
     static GreenMail smtp;
+    /** A second server, reached as outside.example: where ledger.push's redirects point; it logs every request. */
+    static HttpServer outside;
+    static int outsidePort;
+    static final List<String> outsideRequests = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startTheComponentsAndTheApp() throws Exception {
@@ -114,6 +126,25 @@ class EgressIT {
             exchange.sendResponseHeaders(307, -1);
             exchange.close();
         });
+        // /hop-out/<status>/<tag>: a redirect to the outside server; /hop-in/<status>/<tag>: one to /landed-<tag> here
+        http.createContext("/hop-", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String[] parts = exchange.getRequestURI().getPath().split("/");
+            exchange.getResponseHeaders().add("Location", parts[1].equals("hop-out")
+                    ? "http://outside.example:" + outsidePort + "/exfil-" + parts[3]
+                    : "http://crm.internal:" + httpPort + "/landed-" + parts[3]);
+            exchange.sendResponseHeaders(Integer.parseInt(parts[2]), -1);
+            exchange.close();
+        });
+        outside = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        outside.createContext("/", exchange -> {
+            outsideRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        outside.start();
+        outsidePort = outside.getAddress().getPort();
         http.createContext("/after-redirect", exchange -> {
             redirected.add(exchange.getRequestHeaders().toString());
             exchange.getRequestBody().readAllBytes();
@@ -151,6 +182,11 @@ class EgressIT {
                     http_header: {name: X-Crm-Key, value: "{secret}"}
                     hosts: ["crm.internal"]
                     tools: ["crm.*"]
+                  ledger_key:
+                    from_env: CRM_API_TOKEN
+                    http_header: {name: X-Ledger-Key, value: "{secret}"}
+                    hosts: ["crm.internal"]
+                    tools: ["ledger.sync"]
                 """);
         // the app resolves the test's host names to this machine, as a DNS entry would
         Path hosts = scenario.write("hosts", "127.0.0.1 crm.internal outside.example localhost\n");
@@ -178,6 +214,9 @@ class EgressIT {
         }
         if (http != null) {
             http.stop(0);
+        }
+        if (outside != null) {
+            outside.stop(0);
         }
         if (h2 != null) {
             h2.stop();
@@ -342,6 +381,72 @@ class EgressIT {
 
         assertThat(redirected).hasSize(1).noneSatisfy(headers -> assertThat(headers).contains(SECRET));
         assertThat(app.stderr()).doesNotContain(SECRET);
+    }
+
+    // ---- 7. redirects: each hop a client makes by itself is checked like the first request ----
+
+    @Test
+    void aRedirectToAHostTheToolMayNotReachIsNeverSentByAnyClientWhileOneToAnAllowedHostIsFollowed() throws Exception {
+        String base = "http://crm.internal:" + httpPort;
+        // sync and async sending: the JDK client and OkHttp's enqueue follow redirects on threads of their own
+        for (String client : List.of("jdk-follow", "jdk-follow-async", "url", "apache", "okhttp", "okhttp-async")) {
+            // 302 turns a GET into a GET, 307 sends the POST (and its body) on
+            for (String[] redirect : List.of(new String[] {"302", "GET"}, new String[] {"307", "POST"})) {
+                String tag = client + "-" + redirect[0];
+                String out = call("s9-" + tag, "ledger.push", client + " " + redirect[1] + " " + base + "/hop-out/"
+                        + redirect[0] + "/" + tag);
+                assertThat(out).as(tag).startsWith("denied rule=tools.ledger.push.egress.http message=Denied by policy"
+                        + " egress-it: tool 'ledger.push' may not make this http egress (host outside.example:" + outsidePort
+                        + " is not among [crm.internal]); the request is ").contains(" by itself");
+                String in = call("s9-" + tag, "ledger.push", client + " " + redirect[1] + " " + base + "/hop-in/"
+                        + redirect[0] + "/" + tag);
+                assertThat(in).as(tag).isEqualTo("ok status 200 hello");
+                assertThat(requests).as(tag).anyMatch(r -> r.startsWith(redirect[1] + " /landed-" + tag + " "));
+            }
+        }
+        // HttpURLConnection also follows 305 Use Proxy: the same request, through the host the answer names
+        String viaProxy = call("s9-305", "ledger.push", "url POST " + base + "/hop-out/305/url-305");
+        assertThat(viaProxy).startsWith("denied rule=tools.ledger.push.egress.http").contains("host outside.example:"
+                + outsidePort).contains("305 Use Proxy");
+        // the outside server received nothing at all
+        assertThat(outsideRequests).isEmpty();
+        // each refused hop is an egress record of its call, saying what it is
+        JsonNode decision = decisionFor("POST " + base + "/hop-out/307/okhttp-async-307");
+        assertThat(egressRecords()).anySatisfy(r -> {
+            assertThat(r.path("id").asText()).isEqualTo(decision.path("id").asText());
+            assertThat(r.path("tool").asText()).isEqualTo("ledger.push");
+            assertThat(r.path("target").asText()).isEqualTo("POST outside.example:" + outsidePort);
+            assertThat(r.path("action").asText()).isEqualTo("deny");
+            assertThat(r.path("rule").asText()).isEqualTo("tools.ledger.push.egress.http");
+            assertThat(r.path("reason").asText()).contains("the request is one OkHttp made by itself");
+        });
+        JsonNode jdk = decisionFor("GET " + base + "/hop-out/302/jdk-follow-async-302");
+        assertThat(egressRecords()).anySatisfy(r -> {
+            assertThat(r.path("id").asText()).isEqualTo(jdk.path("id").asText());
+            assertThat(r.path("target").asText()).isEqualTo("GET outside.example:" + outsidePort);
+            assertThat(r.path("reason").asText()).endsWith("the request is a redirect the JDK HttpClient followed by itself");
+        });
+        // the body saw the failure: its call ended with it
+        assertThat(AuditFile.ofType(scenario.audit(), "outcome")).anySatisfy(o -> {
+            assertThat(o.path("id").asText()).isEqualTo(jdk.path("id").asText());
+            assertThat(o.path("error").asText()).isNotEmpty();
+        });
+    }
+
+    @Test
+    void anApacheRedirectThatWouldCarryACredentialToAHostItIsNotForIsNotSentEvenWhereTheToolMayReachThatHost()
+            throws Exception {
+        // ledger.sync may reach outside.example, but its credential is for crm.internal only; Apache HttpClient would
+        // follow the redirect with the first request's headers (it stops only at Authorization and Cookie)
+        String out = call("s10", "ledger.sync", "apache GET http://crm.internal:" + httpPort + "/hop-out/302/ledger-key");
+        assertThat(out).startsWith("denied rule=credentials.ledger_key message=Denied by policy egress-it: the request"
+                        + " (GET outside.example:" + outsidePort + ") would carry credential ledger_key, which is not"
+                        + " released to it; the request is a redirect Apache HttpClient followed by itself")
+                .doesNotContain(SECRET);
+        assertThat(outsideRequests).noneMatch(r -> r.contains("ledger-key"));
+        // to crm.internal, which the credential is for, the redirect goes
+        assertThat(call("s10", "ledger.sync", "apache GET http://crm.internal:" + httpPort + "/hop-in/302/ledger-key"))
+                .isEqualTo("ok status 200 hello");
     }
 
     // ---- helpers ----

@@ -105,6 +105,26 @@ public final class GuardBridge {
         default void egressNote(String sensor, Object self, Object value) {
         }
 
+        /**
+         * An HTTP client made {@code carrier} (the JDK client's redirect handling of one request) on this thread, where
+         * the request it works for was just checked ({@link #egress}): the guarded call that request was checked for is
+         * tied to it, so that the requests the client later sends on by itself, perhaps on its own threads, are checked
+         * against that call ({@link #egressHop}).
+         *
+         * @throws RuntimeException a {@code ToolCallDeniedException} when the call cannot be tied to it
+         */
+        default void egressCarrier(String sensor, Object carrier) {
+        }
+
+        /**
+         * An HTTP client is about to send {@code request}, which it made by itself (it follows a redirect), on behalf
+         * of the call tied to {@code carrier}: checked as the first request was, written when refused.
+         *
+         * @throws RuntimeException a {@code ToolCallDeniedException} when the request is refused
+         */
+        default void egressHop(String sensor, Object carrier, Object request) {
+        }
+
         /** Whether a guarded call is running on this thread (or carried to it): then a sensor's failure refuses. */
         default boolean inGuardedCall() {
             return false;
@@ -232,6 +252,50 @@ public final class GuardBridge {
             throw refused;
         } catch (Throwable t) {
             refuseInGuardedCall(g, t, "the " + kind + " egress sensor's fuse");
+        }
+    }
+
+    /**
+     * @see Guard#egressCarrier; a failure of the agent inside a guarded call refuses the request being sent (its hops
+     * could not be checked), outside one it lets the application's request alone.
+     */
+    public static void egressCarrier(String sensor, Object carrier) {
+        Guard g = guard;
+        if (g == null) {
+            return;
+        }
+        try {
+            g.egressCarrier(sensor, carrier);
+        } catch (ToolCallDeniedException refused) {
+            throw refused;
+        } catch (Throwable t) {
+            refuseInGuardedCall(g, t, "the " + sensor + " egress sensor");
+        }
+    }
+
+    /**
+     * Called by an egress sensor where an HTTP client sends on, by itself, a request it made (a redirect it follows):
+     * null when the request may go, else the I/O error the client is to fail with, its cause the
+     * {@link ToolCallDeniedException} (a client reports a failed exchange as an {@code IOException}, also on its own
+     * threads, where an unchecked exception would be lost). A failure of the agent refuses the request: which call it
+     * belongs to cannot be told then.
+     */
+    public static java.io.IOException egressHop(String sensor, Object carrier, Object request) {
+        Guard g = guard;
+        if (g == null) {
+            return null;
+        }
+        try {
+            g.egressHop(sensor, carrier, request);
+            return null;
+        } catch (ToolCallDeniedException refused) {
+            return new java.io.IOException(refused.getMessage(), refused);
+        } catch (Throwable t) {
+            adviceFailed(t, "the " + sensor + " egress sensor");
+            ToolCallDeniedException refused = new ToolCallDeniedException(null, "on_error",
+                    "the request the HTTP client sends on by itself could not be checked (internal error)",
+                    "ToolGuard could not check this egress (internal error) [on_error]");
+            return new java.io.IOException(refused.getMessage(), refused);
         }
     }
 

@@ -17,6 +17,12 @@ final class CheckedConnections {
         allowed.put(connection, ((URLConnection) connection).getURL());
     }
 
+    /** Whether the connection was allowed for another URL than its current one: it follows a redirect. */
+    synchronized boolean redirected(Object connection) {
+        URL url = allowed.get(connection);
+        return url != null && url != ((URLConnection) connection).getURL();
+    }
+
     /** Whether the connection's current URL is the one it was allowed for. */
     synchronized boolean checked(Object connection) {
         URL url = allowed.get(connection);

@@ -19,5 +19,17 @@ public interface Credentials {
      */
     Object release(String sensor, Object self, Object subject, EgressRequest request, String tool);
 
+    /**
+     * The name of a credential that {@code subject}, a request an HTTP client made by itself from one given
+     * credentials (a redirect it follows, with the first request's headers), would carry to where it is not released;
+     * null when it carries none there.
+     *
+     * @param request the hop as the policy saw it
+     * @param tool    the tool of the call the hop is made for
+     */
+    default String carriedAway(String sensor, Object subject, EgressRequest request, String tool) {
+        return null;
+    }
+
     Credentials NONE = (sensor, self, subject, request, tool) -> subject;
 }

@@ -14,6 +14,7 @@ import dev.toolguard.policy.egress.EgressRequest;
 import dev.toolguard.policy.egress.EgressVerdict;
 import dev.toolguard.policy.load.CompiledBundle;
 
+import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -45,10 +46,48 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
     /** {@code mode: shadow}: a refusal of unseen egress is written but not enforced, as the call's would be. */
     private final boolean shadow;
     private final SqlText sql = new SqlText();
-    private final StatementNotes notes = new StatementNotes();
+    private final WeakNotes<String> notes = new WeakNotes<>();
     private final CheckedConnections connections = new CheckedConnections();
-    /** Set while this thread checks an egress: what the check itself sends (a driver asked for its schema) passes. */
-    private final ThreadLocal<boolean[]> checking = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** The call each HTTP client's own follow-up requests are made for (see {@link Carried}). */
+    private final WeakNotes<Carried> carriers = new WeakNotes<>();
+    private final ThreadLocal<SensorThread> threads = ThreadLocal.withInitial(SensorThread::new);
+
+    /** What this class keeps per thread. */
+    private static final class SensorThread {
+        /** Set while this thread checks an egress: what the check itself sends (a driver asked for its schema) passes. */
+        boolean busy;
+        /**
+         * What the redirect filter the JDK client makes next on this thread is tied to: set when a request of a client
+         * that follows redirects passed its check, taken by the filter the client then makes for it (in the same
+         * {@code sendAsync}); null for a client that follows none, which so pays nothing more.
+         */
+        Carried jdkRedirects;
+        /**
+         * The Apache HttpClient request this thread's {@code doExecute} just checked, until the client makes the
+         * scope of its first exchange from it: that scope is that very request (checked), every later one a hop.
+         */
+        Object apacheChecked;
+    }
+
+    /**
+     * The call an HTTP client's requests of its own (the hops of a redirect it follows) are made for: tied to the
+     * client's object for one request (the JDK client's redirect handling, an OkHttp call) on the thread that sends it,
+     * and read where the hop is made, perhaps on the client's own threads, perhaps after the call returned (its body
+     * may send asynchronously): the hop is still that call's egress.
+     */
+    private static final class Carried {
+        /** The call, or null when the request was sent outside any (or by the agent itself). */
+        final RunningCall call;
+        final boolean agentsOwn;
+        /** The request last let through for this carrier: sent again (a retry), it is not checked again. */
+        volatile Object last;
+
+        Carried(RunningCall call, boolean agentsOwn, Object last) {
+            this.call = call;
+            this.agentsOwn = agentsOwn;
+            this.last = last;
+        }
+    }
 
     /**
      * @param audit the audit log, or null when it could not be opened (then every egress that needs a record is
@@ -74,12 +113,50 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
     }
 
     @Override
+    public void carrier(String sensor, Object carrier) {
+        SensorThread thread = threads.get();
+        Carried c = thread.jdkRedirects;
+        if (c != null) {
+            thread.jdkRedirects = null;
+            carriers.put(carrier, c);
+        }
+        // else its request went to a client that follows no redirect: the filter makes no hop
+    }
+
+    @Override
+    public void hop(String sensor, Object carrier, Object request) {
+        Carried c = carriers.get(carrier);
+        if (c != null && c.last == request) {
+            return; // the request let through already, sent again
+        }
+        decide(sensor, carrier, request, c == null ? null : c.call, c != null && c.agentsOwn);
+        if (c != null) {
+            c.last = request;
+        }
+    }
+
+    @Override
     public Object check(String sensor, Object self, Object subject, RunningCall running, boolean agentsOwn) {
+        if (!"http-jdk".equals(sensor)) {
+            return decide(sensor, self, subject, running, agentsOwn);
+        }
+        SensorThread thread = threads.get();
+        thread.jdkRedirects = null;
+        Object out = decide(sensor, self, subject, running, agentsOwn); // throws when refused
+        // the client follows redirects inside itself, perhaps on its own threads: the redirect filter it makes for this
+        // request, next on this thread, is tied to this call (or to none, or to the agent's own request)
+        if (self instanceof HttpClient client && client.followRedirects() != HttpClient.Redirect.NEVER) {
+            thread.jdkRedirects = new Carried(running, agentsOwn || (running == null && agentThread()), null);
+        }
+        return out;
+    }
+
+    private Object decide(String sensor, Object self, Object subject, RunningCall running, boolean agentsOwn) {
         if (agentsOwn) {
             return subject;
         }
-        boolean[] busy = checking.get();
-        if (busy[0]) {
+        SensorThread thread = threads.get();
+        if (thread.busy) {
             return subject;
         }
         PolicyEngine engine;
@@ -96,7 +173,11 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
         if ("http-url-connection-socket".equals(sensor) && connections.checked(self)) {
             return subject; // its first use checked this very URL
         }
-        busy[0] = true;
+        if ("http-apache5-hop".equals(sensor) && thread.apacheChecked == subject) {
+            thread.apacheChecked = null;
+            return subject; // the scope of the request doExecute checked: its first exchange, not a hop
+        }
+        thread.busy = true;
         try {
             if ("jdbc-prepared".equals(sensor) && !(self instanceof PreparedStatement)) {
                 return subject; // a plain statement's batch: each of its texts was checked when it was added
@@ -104,6 +185,21 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
             EgressRequest request = read(sensor, self, subject);
             String tool = running == null ? null : running.tool();
             EgressVerdict v = engine.decideEgress(tool, running == null ? null : running.ctx(), request);
+            if (v.allowed() && running != null && kind == EgressKind.HTTP && sensor.endsWith("-hop")) {
+                String carried = credentials.carriedAway(sensor, subject, request, running.tool());
+                if (carried != null) {
+                    // a secret leaving for where it is not released is never only written down, not even in shadow
+                    v = new EgressVerdict(false, true, true, "credentials." + carried, "the request ("
+                            + request.describe() + ") would carry credential " + carried
+                            + ", which is not released to it");
+                }
+            }
+            if (!v.allowed()) {
+                String hop = hopOf(sensor, self);
+                if (hop != null) {
+                    v = new EgressVerdict(false, v.enforced(), v.record(), v.rule(), v.reason() + "; " + hop);
+                }
+            }
             if (v.record()) {
                 write(running, kind, request, v, engine);
             }
@@ -113,12 +209,18 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                 throw new ToolCallDeniedException(tool, v.rule(), v.reason(),
                         "Denied by " + who + ": " + v.reason() + " [" + v.rule() + "]");
             }
-            if ("http-url-connection".equals(sensor)) {
-                connections.allowed(self);
+            switch (sensor) {
+                case "http-url-connection" -> connections.allowed(self);
+                // OkHttp sends the call's requests (its first, and those it makes itself) through its interceptors,
+                // perhaps on its dispatcher's threads: each is checked against this call where it enters the network
+                case "http-okhttp" -> carriers.put(self, new Carried(running, false, requestOf(self)));
+                case "http-apache5" -> thread.apacheChecked = ((Object[]) subject)[1];
+                default -> {
+                }
             }
             if (running != null) {
                 engine.egressRan(running.ctx(), request);
-                if (kind == EgressKind.HTTP && v.allowed()) {
+                if (kind == EgressKind.HTTP && v.allowed() && !sensor.endsWith("-hop")) {
                     return credentials.release(sensor, self, subject, request, running.tool());
                 }
             }
@@ -129,7 +231,34 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
             metrics.egress(kind, 3);
             throw e; // the bridge refuses it inside a guarded call (and says it once)
         } finally {
-            busy[0] = false;
+            thread.busy = false;
+        }
+    }
+
+    /**
+     * What a refused request that the HTTP client made by itself is, for the reason a person reads; null for a
+     * request the application made. Asked only of refusals, so the allowed path pays nothing.
+     */
+    private String hopOf(String sensor, Object self) {
+        return switch (sensor) {
+            case "http-jdk-hop" -> "the request is a redirect the JDK HttpClient followed by itself";
+            case "http-okhttp-hop" -> "the request is one OkHttp made by itself (a redirect it follows, or an"
+                    + " interceptor's rewrite)";
+            case "http-apache5-hop" -> "the request is a redirect Apache HttpClient followed by itself";
+            case "http-url-connection-proxy-hop" -> "the request is to go through the proxy a 305 Use Proxy answer named,"
+                    + " which the HttpURLConnection follows by itself";
+            case "http-url-connection", "http-url-connection-socket" -> connections.redirected(self)
+                    ? "the request is a redirect the HttpURLConnection followed by itself" : null;
+            default -> null;
+        };
+    }
+
+    /** An OkHttp call's request, or null when it cannot be read (then its first hop is checked once more). */
+    private static Object requestOf(Object call) {
+        try {
+            return SensedEgress.okHttpRequest(call);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -179,8 +308,11 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                                     + " (prepared before the agent was attached)")
                             : sql.read(text, () -> schemaOf(self));
                 }
-                case "http-jdk" -> SensedEgress.jdkHttp(subject);
+                case "http-jdk", "http-jdk-hop" -> SensedEgress.jdkHttp(subject);
+                case "http-okhttp-hop" -> SensedEgress.okHttpRequestOf(subject);
+                case "http-apache5-hop" -> SensedEgress.apache5Scope(self, subject);
                 case "http-url-connection", "http-url-connection-socket" -> SensedEgress.urlConnection(subject);
+                case "http-url-connection-proxy-hop" -> SensedEgress.urlConnectionThrough(self, (java.net.URL) subject);
                 case "http-apache5" -> SensedEgress.apache5(subject);
                 case "http-okhttp" -> SensedEgress.okHttp(subject);
                 case "mail" -> SensedEgress.mail(subject);

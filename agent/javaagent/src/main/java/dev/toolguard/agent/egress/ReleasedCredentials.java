@@ -92,6 +92,41 @@ public final class ReleasedCredentials implements Credentials {
         return current;
     }
 
+    /**
+     * Apache HttpClient follows a redirect with a copy of the first request's headers, to another host too (5.5 and
+     * later stop only at {@code Authorization} and {@code Cookie}): a redirect that carries a credential's header with
+     * its value to a host (or for a tool) the credential is not for must not be sent. The other clients are given no
+     * credential they could carry on (see the class comment).
+     */
+    @Override
+    public String carriedAway(String sensor, Object subject, EgressRequest request, String tool) {
+        if (!"http-apache5-hop".equals(sensor)) {
+            return null;
+        }
+        for (Ready c : ready) {
+            if (!matches(c, request, tool) && carries(subject, c)) {
+                return c.name();
+            }
+        }
+        return null;
+    }
+
+    /** Whether an Apache HttpClient request has {@code c}'s header with its value; true when that cannot be read. */
+    private static boolean carries(Object request, Ready c) {
+        try {
+            Object[] headers = (Object[]) request.getClass().getMethod("getHeaders", String.class)
+                    .invoke(request, c.header());
+            for (Object h : headers) {
+                if (c.value().equals(h.getClass().getMethod("getValue").invoke(h))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true; // cannot tell: the stricter answer
+        }
+    }
+
     private static boolean matches(Ready c, EgressRequest request, String tool) {
         boolean toolOk = false;
         for (ToolPattern t : c.tools()) {

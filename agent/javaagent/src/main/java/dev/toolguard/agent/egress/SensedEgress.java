@@ -44,6 +44,13 @@ final class SensedEgress {
         return EgressRequest.http(connection.getRequestMethod().toUpperCase(Locale.ROOT), host(url.getHost()), port);
     }
 
+    /** An {@code HttpURLConnection}'s request sent through {@code via} (the proxy a {@code 305} answer named). */
+    static EgressRequest urlConnectionThrough(Object connection, URL via) {
+        int port = via.getPort() >= 0 ? via.getPort() : via.getDefaultPort();
+        return EgressRequest.http(((HttpURLConnection) connection).getRequestMethod().toUpperCase(Locale.ROOT),
+                host(via.getHost()), port);
+    }
+
     static EgressRequest http(String method, URI uri) {
         if (uri == null || uri.getHost() == null) {
             return EgressRequest.unreadable(EgressKind.HTTP, "the request names no host");
@@ -119,9 +126,27 @@ final class SensedEgress {
         return http(method, (URI) request.getClass().getMethod("getUri").invoke(request));
     }
 
+    /**
+     * Apache HttpClient 5: the scope of one exchange the classic client makes,
+     * {@code ExecChain.Scope(exchangeId, route, request, ...)}: its route's target host and port, the request's method.
+     */
+    static EgressRequest apache5Scope(Object route, Object request) throws ReflectiveOperationException {
+        Object target = route.getClass().getMethod("getTargetHost").invoke(route);
+        return apache5(new Object[] {target, request});
+    }
+
     /** OkHttp: the call's {@code request()}, its {@code method()} and {@code url()}'s host and port. */
     static EgressRequest okHttp(Object call) throws ReflectiveOperationException {
-        Object request = call.getClass().getMethod("request").invoke(call);
+        return okHttpRequestOf(okHttpRequest(call));
+    }
+
+    /** OkHttp: the request a call was made with. */
+    static Object okHttpRequest(Object call) throws ReflectiveOperationException {
+        return call.getClass().getMethod("request").invoke(call);
+    }
+
+    /** OkHttp: a {@code Request}'s {@code method()} and {@code url()}'s host and port. */
+    static EgressRequest okHttpRequestOf(Object request) throws ReflectiveOperationException {
         String method = (String) request.getClass().getMethod("method").invoke(request);
         Object url = request.getClass().getMethod("url").invoke(request);
         String host = (String) url.getClass().getMethod("host").invoke(url);

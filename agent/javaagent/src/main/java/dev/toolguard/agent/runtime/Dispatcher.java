@@ -75,6 +75,12 @@ public final class Dispatcher implements GuardBridge.Guard {
 
         /** @see GuardBridge.Guard#egressUnfit; {@code running} is the guarded call running here, never null */
         void unfit(String kind, String unfit, RunningCall running);
+
+        /** @see GuardBridge.Guard#egressCarrier; made on the thread whose request was just checked */
+        void carrier(String sensor, Object carrier);
+
+        /** @see GuardBridge.Guard#egressHop; the call is the one tied to {@code carrier}, not this thread's */
+        void hop(String sensor, Object carrier, Object request);
     }
 
     /**
@@ -123,6 +129,22 @@ public final class Dispatcher implements GuardBridge.Guard {
         RunningCall running = running();
         if (running != null) {
             check.unfit(kind, unfit, running);
+        }
+    }
+
+    @Override
+    public void egressCarrier(String sensor, Object carrier) {
+        EgressCheck check = egress;
+        if (check != null) {
+            check.carrier(sensor, carrier);
+        }
+    }
+
+    @Override
+    public void egressHop(String sensor, Object carrier, Object request) {
+        EgressCheck check = egress;
+        if (check != null) {
+            check.hop(sensor, carrier, request);
         }
     }
 

@@ -79,4 +79,21 @@ class ReleasedCredentialsTest {
                 "report.export");
         assertThat(other.getInstanceFollowRedirects()).isTrue(); // no credential, nothing changed
     }
+
+    @Test
+    void an_apache_redirect_carrying_the_credential_to_another_host_or_for_another_tool_is_named() {
+        var hop = new org.apache.hc.core5.http.message.BasicClassicHttpRequest("GET", URI.create("http://evil.example/x"));
+        hop.setHeader("Authorization", "Bearer " + SECRET);
+
+        assertThat(credentials.carriedAway("http-apache5-hop", hop, EgressRequest.http("GET", "evil.example", 80),
+                "crm.read_account")).isEqualTo("crm_api");
+        assertThat(credentials.carriedAway("http-apache5-hop", hop, EgressRequest.http("GET", "crm.internal", 80),
+                "crm.read_account")).isNull();
+        assertThat(credentials.carriedAway("http-apache5-hop", hop, EgressRequest.http("GET", "crm.internal", 80),
+                "email.send_external")).isEqualTo("crm_api");
+        // the application's own header of that name is not the credential
+        hop.setHeader("Authorization", "Bearer the-apps-own");
+        assertThat(credentials.carriedAway("http-apache5-hop", hop, EgressRequest.http("GET", "evil.example", 80),
+                "crm.read_account")).isNull();
+    }
 }

@@ -26,7 +26,8 @@ import java.util.Properties;
  * Tools whose bodies reach out through JDBC, four HTTP clients, two mail APIs and child processes, as the test asks
  * on standard input, one line per call: {@code <label> <session> <tool or -> <op> <argument...>}. A tool of {@code -}
  * does the same outside any guarded call. Ops: {@code sql <text>} (Statement), {@code psql <text>}
- * (PreparedStatement), {@code jdk|jdk-follow|url|apache|okhttp <METHOD> <url>} ({@code jdk-follow}: a client that follows redirects), {@code jakarta|javax <recipient>},
+ * (PreparedStatement), {@code jdk|jdk-follow|jdk-follow-async|url|apache|okhttp|okhttp-async <METHOD> <url>} ({@code jdk-follow}: a client
+ * that follows redirects; {@code -async}: sent with {@code sendAsync}, {@code enqueue}), {@code jakarta|javax <recipient>},
  * {@code exec <program>}. Prints {@code call <label>: ok <result>}, {@code call <label>: denied rule=<rule>
  * message=<message>} or {@code call <label>: error <what>}. Args: the JDBC URL, the SMTP port.
  */
@@ -55,6 +56,16 @@ public class EgressApp {
         return perform(op, argument);
     }
 
+    @GuardedTool(name = "ledger.push")
+    public String ledgerPush(String op, String argument) throws Exception {
+        return perform(op, argument);
+    }
+
+    @GuardedTool(name = "ledger.sync")
+    public String ledgerSync(String op, String argument) throws Exception {
+        return perform(op, argument);
+    }
+
     @GuardedTool(name = "ops.inspect")
     public String opsInspect(String op, String argument) throws Exception {
         return perform(op, argument);
@@ -75,12 +86,15 @@ public class EgressApp {
                     yield s.execute() ? "rows" : "updated " + s.getUpdateCount();
                 }
             }
-            case "jdk", "jdk-follow" -> {
+            case "jdk", "jdk-follow", "jdk-follow-async" -> {
                 HttpRequest r = HttpRequest.newBuilder(URI.create(w[1]))
                         .method(w[0], HttpRequest.BodyPublishers.ofString("rows")).build();
                 HttpClient client = op.equals("jdk") ? HttpClient.newHttpClient()
                         : HttpClient.newBuilder().followRedirects(HttpClient.Redirect.ALWAYS).build();
-                HttpResponse<String> response = client.send(r, HttpResponse.BodyHandlers.ofString());
+                // sendAsync: the client follows the redirect on its own threads
+                HttpResponse<String> response = op.equals("jdk-follow-async")
+                        ? client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).get()
+                        : client.send(r, HttpResponse.BodyHandlers.ofString());
                 yield "status " + response.statusCode() + " " + response.body();
             }
             case "url" -> {
@@ -111,6 +125,27 @@ public class EgressApp {
                 try (okhttp3.Response response = client.newCall(request).execute()) {
                     yield "status " + response.code() + " " + response.body().string();
                 }
+            }
+            case "okhttp-async" -> {
+                // enqueue: the dispatcher's thread runs the call and follows its redirects
+                okhttp3.OkHttpClient client = new okhttp3.OkHttpClient();
+                okhttp3.Request request = new okhttp3.Request.Builder().url(w[1])
+                        .method(w[0], w[0].equals("GET") ? null : okhttp3.RequestBody.create("rows", null)).build();
+                java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+                client.newCall(request).enqueue(new okhttp3.Callback() {
+                    @Override
+                    public void onFailure(okhttp3.Call call, java.io.IOException e) {
+                        done.completeExceptionally(e);
+                    }
+
+                    @Override
+                    public void onResponse(okhttp3.Call call, okhttp3.Response response) throws java.io.IOException {
+                        try (response) {
+                            done.complete("status " + response.code() + " " + response.body().string());
+                        }
+                    }
+                });
+                yield done.get();
             }
             case "jakarta" -> {
                 Properties p = new Properties();
@@ -160,6 +195,8 @@ public class EgressApp {
             case "report.export" -> reportExport(op, argument);
             case "ops.inspect" -> opsInspect(op, argument);
             case "crm.sync" -> crmSync(op, argument);
+            case "ledger.push" -> ledgerPush(op, argument);
+            case "ledger.sync" -> ledgerSync(op, argument);
             case "-" -> perform(op, argument);
             default -> throw new IllegalArgumentException("no tool " + tool);
         };

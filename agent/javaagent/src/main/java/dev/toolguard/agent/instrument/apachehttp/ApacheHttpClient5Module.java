@@ -5,13 +5,15 @@ import dev.toolguard.agent.instrument.InstrumentationModule;
 
 import java.util.List;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * The Apache HttpClient 5 egress sensor (SPEC §18): every {@code execute} of the classic client ends in
  * {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)} of its two implementations, checked there before a
- * connection is leased.
+ * connection is leased. The redirects the client follows ({@code RedirectExec}) each get an exchange scope of their
+ * own ({@code ExecChain.Scope}), made before the redirect is sent: each is checked there.
  */
 public final class ApacheHttpClient5Module extends InstrumentationModule {
 
@@ -48,6 +50,10 @@ public final class ApacheHttpClient5Module extends InstrumentationModule {
                 Hook.of(Hook.Role.SENSES_EGRESS, PACKAGE + "InternalHttpClient", named("doExecute").and(takesArguments(3)),
                         "doExecute(HttpHost, ClassicHttpRequest, HttpContext)", advice("ExecuteAdvice")),
                 Hook.of(Hook.Role.SENSES_EGRESS, PACKAGE + "MinimalHttpClient", named("doExecute").and(takesArguments(3)),
-                        "doExecute(HttpHost, ClassicHttpRequest, HttpContext)", advice("ExecuteAdvice")));
+                        "doExecute(HttpHost, ClassicHttpRequest, HttpContext)", advice("ExecuteAdvice")),
+                Hook.of(Hook.Role.SENSES_EGRESS, "org.apache.hc.client5.http.classic.ExecChain$Scope",
+                        isConstructor().and(takesArguments(5)),
+                        "Scope(String, HttpRoute, ClassicHttpRequest, ExecRuntime, HttpClientContext)",
+                        advice("ScopeAdvice")));
     }
 }

@@ -6,11 +6,16 @@ import dev.toolguard.agent.instrument.InstrumentationModule;
 import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * The OkHttp egress sensor (SPEC §18): a call runs by {@code execute()} or {@code enqueue(Callback)} of its one
  * implementation, checked there before it is handed to the dispatcher; a refused {@code enqueue} throws at once.
+ * OkHttp then makes requests of its own for the call (it follows redirects by default; application interceptors may
+ * rewrite the request), each of which passes {@code enterNetworkInterceptorExchange(request, ...)} before a connection
+ * is found for it, perhaps on the dispatcher's threads: there each one that is not the request checked already is
+ * checked against the call.
  */
 public final class OkHttpModule extends InstrumentationModule {
 
@@ -47,6 +52,9 @@ public final class OkHttpModule extends InstrumentationModule {
                 Hook.of(Hook.Role.SENSES_EGRESS, CALL, named("execute").and(takesArguments(0)), "execute()",
                         advice("CallAdvice")),
                 Hook.of(Hook.Role.SENSES_EGRESS, CALL, named("enqueue").and(takesArguments(1)), "enqueue(Callback)",
-                        advice("CallAdvice")));
+                        advice("CallAdvice")),
+                Hook.of(Hook.Role.SENSES_EGRESS, CALL, named("enterNetworkInterceptorExchange")
+                                .and(takesArgument(0, named("okhttp3.Request"))),
+                        "enterNetworkInterceptorExchange(Request, ...)", advice("NetworkHopAdvice")));
     }
 }

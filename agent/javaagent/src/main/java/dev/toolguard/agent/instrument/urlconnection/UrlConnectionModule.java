@@ -14,7 +14,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * connection delegates to it). A connection is used through {@code connect}, {@code getOutputStream} or
  * {@code getInputStream} ({@code getResponseCode} and the header getters call the last): the first of them is checked
  * while a header can still be added (a credential). Every socket the connection then opens (a redirect's to another
- * host included) passes {@code plainConnect0}, where a URL not checked yet is checked before the socket.
+ * host included) passes {@code plainConnect0}, where a URL not checked yet is checked before the socket. The one
+ * redirect that keeps the URL, {@code 305 Use Proxy}, sends the request through the host its answer names: that host
+ * is checked where the connection follows it ({@code followRedirect0}).
  */
 public final class UrlConnectionModule extends InstrumentationModule {
 
@@ -52,6 +54,8 @@ public final class UrlConnectionModule extends InstrumentationModule {
                         namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
                         "connect(), getOutputStream(), getInputStream()", advice("ConnectAdvice")),
                 Hook.of(Hook.Role.SENSES_EGRESS, CONNECTION, named("plainConnect0").and(takesArguments(0)),
-                        "plainConnect0()", advice("SocketAdvice")));
+                        "plainConnect0()", advice("SocketAdvice")),
+                Hook.of(Hook.Role.SENSES_EGRESS, CONNECTION, named("followRedirect0").and(takesArguments(3)),
+                        "followRedirect0(String, int, URL)", advice("UseProxyAdvice")));
     }
 }

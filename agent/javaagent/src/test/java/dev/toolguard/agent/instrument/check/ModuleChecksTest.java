@@ -41,6 +41,21 @@ class ModuleChecksTest {
     }
 
     @Test
+    void everyEgressSensorFitsThisJdkAndTheClientLibrariesItIsBuiltAgainstWithEveryHookApplied() {
+        ModuleChecks checks = new ModuleChecks(Modules.SENSORS, false, ModuleChecksTest.class.getClassLoader(), said::add);
+        for (InstrumentationModule m : Modules.SENSORS) {
+            ModuleChecks.Result r = checks.check(m, ModuleChecksTest.class.getClassLoader());
+            if (m.name().contains("mail")) {
+                continue; // the mail APIs are not on this class path (the integration tests check them)
+            }
+            assertThat(r.problems()).as(m.name()).isEmpty();
+            assertThat(r.status()).as(m.name()).isEqualTo(ModuleChecks.Status.APPLIED);
+            assertThat(r.fitting()).as(m.name()).containsExactlyInAnyOrderElementsOf(checks.hooksOf(m));
+        }
+        assertThat(said).isEmpty();
+    }
+
+    @Test
     void aModuleWhoseFrameworkIsNotInALoaderIsAbsentThereAndDeniesNothing() {
         ModuleChecks checks = checks();
         ClassLoader bare = new URLClassLoader(new URL[0], null);
