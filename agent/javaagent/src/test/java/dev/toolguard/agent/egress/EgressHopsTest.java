@@ -58,7 +58,8 @@ class EgressHopsTest {
         active.swap(engine);
         file = dir.resolve("audit.jsonl");
         audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of());
-        sensors = new EgressSensors(active, PolicyEngine.noPolicy(), audit, new Metrics(), Credentials.NONE, said::add);
+        sensors = new EgressSensors(active, PolicyEngine.noPolicy(), audit, new Metrics(), Credentials.NONE, false,
+                said::add);
     }
 
     @AfterEach
