@@ -20,6 +20,13 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 public final class OkHttpModule extends InstrumentationModule {
 
     private static final String CALL = "okhttp3.internal.connection.RealCall";
+    /**
+     * What says OkHttp is there: the client, in every version. Not {@link #CALL}: OkHttp 3 keeps its call elsewhere
+     * ({@code okhttp3.RealCall}), and a marker it lacks would make it "absent", its requests sent unchecked; with
+     * the client as the marker, OkHttp 3 is found, the hooks do not fit it, and tools whose policy restricts http
+     * egress are denied (SPEC §13.4).
+     */
+    private static final String CLIENT = "okhttp3.OkHttpClient";
 
     @Override
     public dev.toolguard.policy.egress.EgressKind sensedEgress() {
@@ -33,7 +40,7 @@ public final class OkHttpModule extends InstrumentationModule {
 
     @Override
     public String markerClass() {
-        return CALL;
+        return CLIENT;
     }
 
     @Override

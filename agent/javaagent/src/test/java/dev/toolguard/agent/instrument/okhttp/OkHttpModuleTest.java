@@ -60,4 +60,29 @@ class OkHttpModuleTest {
             assertThat(unseen.refusal("web.fetch", engine)).isNull();
         }
     }
+
+    @Test
+    void anOkHttpWithItsCallElsewhereAsInOkHttp3IsFoundAndNotAppliedNeverAbsent() throws Exception {
+        ModuleChecks checks = new ModuleChecks(Modules.SENSORS, false, OkHttpModuleTest.class.getClassLoader(),
+                s -> { });
+        InstrumentationModule okhttp = Modules.SENSORS.stream().filter(m -> m.name().equals("okhttp")).findFirst()
+                .orElseThrow();
+        // OkHttp 3's layout, as far as the checks see it: the client, and no okhttp3.internal.connection.RealCall
+        Path okhttp3 = dir.resolve("okhttp-3-layout.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(okhttp3));
+             java.io.InputStream client = OkHttpModuleTest.class.getClassLoader()
+                     .getResourceAsStream("okhttp3/OkHttpClient.class")) {
+            out.putNextEntry(new java.util.jar.JarEntry("okhttp3/OkHttpClient.class"));
+            out.write(client.readAllBytes());
+            out.closeEntry();
+        }
+        try (URLClassLoader app = new URLClassLoader(new URL[] {okhttp3.toUri().toURL()}, null)) {
+
+            ModuleChecks.Result r = checks.check(okhttp, app);
+
+            assertThat(r.status()).isEqualTo(ModuleChecks.Status.NOT_APPLIED);
+            assertThat(r.problems()).allSatisfy(p -> assertThat(p).contains("finds no class "
+                    + "okhttp3.internal.connection.RealCall"));
+        }
+    }
 }
