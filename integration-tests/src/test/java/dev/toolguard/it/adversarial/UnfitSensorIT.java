@@ -33,9 +33,18 @@ class UnfitSensorIT {
 
     /**
      * {@code okhttp3.internal.connection.RealCall} without {@code execute()} or {@code enqueue(Callback)}: its
-     * {@code runNow()} sends a GET of the URL it was made with over a plain socket, which no other sensor sees.
+     * {@code runNow()} sends a GET of the URL it was made with over a plain socket, which no other sensor sees. Beside
+     * it the class every OkHttp has, {@code okhttp3.OkHttpClient}, by which the agent finds OkHttp.
      */
     private Path reshapedOkHttp() throws Exception {
+        Path client = dir.resolve("stub-src/okhttp3/OkHttpClient.java");
+        Files.createDirectories(client.getParent());
+        Files.writeString(client, """
+                package okhttp3;
+
+                public class OkHttpClient {
+                }
+                """);
         Path source = dir.resolve("stub-src/okhttp3/internal/connection/RealCall.java");
         Files.createDirectories(source.getParent());
         Files.writeString(source, """
@@ -61,7 +70,7 @@ class UnfitSensorIT {
                 """);
         Path classes = Files.createDirectories(dir.resolve("stub-classes"));
         int javac = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-proc:none", "-d",
-                classes.toString(), source.toString());
+                classes.toString(), client.toString(), source.toString());
         assertThat(javac).as("javac of the reshaped OkHttp").isZero();
         return classes;
     }
