@@ -3,11 +3,8 @@ package dev.toolguard.agent.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +15,7 @@ class AuditCheckpointConfigTest {
     Path dir;
 
     private ConfigResolver.Result resolve(String auditSection) throws Exception {
-        Path file = Files.writeString(dir.resolve("toolguard.yaml"), "audit:\n" + auditSection);
-        return ConfigResolver.resolve("config=" + file, new Properties(), Map.of(), dir);
+        return ConfigFiles.resolve(dir, "audit:\n" + auditSection);
     }
 
     @Test

@@ -4,10 +4,7 @@ import dev.toolguard.policy.audit.AuditLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +15,7 @@ class AuditLayoutConfigTest {
     Path dir;
 
     private ConfigResolver.Result resolve(String auditSection) throws Exception {
-        Path file = Files.writeString(dir.resolve("toolguard.yaml"), "audit:\n" + auditSection);
-        return ConfigResolver.resolve("config=" + file, new Properties(), Map.of(), dir);
+        return ConfigFiles.resolve(dir, "audit:\n" + auditSection);
     }
 
     @Test

@@ -5,10 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,8 +16,7 @@ class InputBoundsConfigTest {
     Path dir;
 
     private ConfigResolver.Result resolve(String yaml) throws IOException {
-        Path file = Files.writeString(dir.resolve("toolguard.yaml"), yaml);
-        return ConfigResolver.resolve("config=" + file, new Properties(), Map.of(), dir);
+        return ConfigFiles.resolve(dir, yaml);
     }
 
     @Test

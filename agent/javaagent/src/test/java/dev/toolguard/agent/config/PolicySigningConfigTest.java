@@ -4,12 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,8 +17,7 @@ class PolicySigningConfigTest {
     Path dir;
 
     private ConfigResolver.Result resolve(String yaml) throws IOException {
-        Path file = Files.writeString(dir.resolve("toolguard.yaml"), yaml);
-        return ConfigResolver.resolve("config=" + file, new Properties(), Map.of(), dir);
+        return ConfigFiles.resolve(dir, yaml);
     }
 
     @Test

@@ -18,8 +18,7 @@ class StateConfigTest {
     Path dir;
 
     private ConfigResolver.Result resolve(String stateSection) throws Exception {
-        Path file = Files.writeString(dir.resolve("toolguard.yaml"), "state:\n" + stateSection);
-        return ConfigResolver.resolve("config=" + file, new Properties(), Map.of(), dir);
+        return ConfigFiles.resolve(dir, "state:\n" + stateSection);
     }
 
     @Test
