@@ -43,6 +43,8 @@ import java.util.List;
  * @param policyHttp        {@code policy.http}: timeout and trusted CA certificates for http(s) sources
  * @param state             {@code state.*}: where counters, budgets and session history live (SPEC §14)
  * @param credentials       {@code credentials}: secrets released into HTTP requests of allowed calls (SPEC §18)
+ * @param firstLoadWait     {@code policy.first_load_wait}: how long a call made while the first policy load runs waits
+ *                          for it before it is denied
  */
 public record AgentConfig(
         Path configFile,
@@ -76,13 +78,15 @@ public record AgentConfig(
         PolicySigning policySigning,
         PolicyHttp policyHttp,
         StateSpec state,
-        List<CredentialSpec> credentials) {
+        List<CredentialSpec> credentials,
+        Duration firstLoadWait) {
 
     /** Every module the agent ships, by name: the default of {@code instrumentation.builtin}. */
     public static final List<String> ALL_BUILTIN_RULE_SETS = dev.toolguard.agent.instrument.Modules.NAMES;
     public static final List<String> DEFAULT_REDACT =
             List.of("password", "token", "secret", "api_key", "apikey", "authorization", "credential");
     public static final Duration DEFAULT_RELOAD = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_FIRST_LOAD_WAIT = Duration.ofSeconds(30);
     public static final String DEFAULT_AUDIT_FILE = "toolguard-audit.jsonl";
     public static final Duration DEFAULT_AUDIT_CHECKPOINT = Duration.ofMinutes(1);
     public static final String DEFAULT_LAST_GOOD = ".toolguard/last-good";
@@ -110,6 +114,6 @@ public record AgentConfig(
                 builtinRuleSets, rulesFiles, filterDiscovery, context, auditFile, fsync, redact, redactValues, maxValueChars,
                 approvalsWebhook, approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
                 argumentBounds, auditCheckpoint, auditLayout, rulesMatching, sessionTtl, maxSessions, policySigning, policyHttp, state,
-                credentials);
+                credentials, firstLoadWait);
     }
 }

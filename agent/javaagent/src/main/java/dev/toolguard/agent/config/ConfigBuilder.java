@@ -13,6 +13,7 @@ final class ConfigBuilder {
     Path configFile;
     List<String> policySources = new ArrayList<>();
     Duration reload = AgentConfig.DEFAULT_RELOAD;
+    Duration firstLoadWait = AgentConfig.DEFAULT_FIRST_LOAD_WAIT;
     Path lastGood;
     boolean lastGoodSet;
     long policyMaxBytes = dev.toolguard.policy.load.BundleLoader.DEFAULT_MAX_BYTES;
@@ -57,6 +58,6 @@ final class ConfigBuilder {
                 approvalsWebhookSecret, adminListen, adminTokenEnv, adminUsers, adminLimits, policyMaxBytes,
                 argumentBounds, auditCheckpoint, auditLayout, rulesMatching, sessionTtl, maxSessions,
                 new PolicySigning(signingKeys, signingRequired != null ? signingRequired : !signingKeys.isEmpty()),
-                policyHttp, state, credentials);
+                policyHttp, state, credentials, firstLoadWait);
     }
 }

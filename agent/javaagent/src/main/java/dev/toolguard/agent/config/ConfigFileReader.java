@@ -168,11 +168,13 @@ final class ConfigFileReader {
     }
 
     private void readPolicy(LocatedNode node, ConfigBuilder b) {
-        forEachKey(node, "policy.", Set.of("sources", "reload", "last_good", "max_bytes", "signing", "http"), (key, value) -> {
+        forEachKey(node, "policy.", Set.of("sources", "reload", "first_load_wait", "last_good", "max_bytes", "signing",
+                "http"), (key, value) -> {
             switch (key) {
                 case "sources" -> b.policySources = stringList(value, "policy.sources").stream()
                         .map(this::resolveSource).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
                 case "reload" -> duration(value, "policy.reload").ifPresent(d -> b.reload = d);
+                case "first_load_wait" -> duration(value, "policy.first_load_wait").ifPresent(d -> b.firstLoadWait = d);
                 case "max_bytes" -> wholeNumber(value, "policy.max_bytes", 1).ifPresent(n -> b.policyMaxBytes = n);
                 case "last_good" -> scalar(value, "policy.last_good").ifPresent(s -> {
                     b.lastGoodSet = true;

@@ -70,7 +70,7 @@ public final class PolicyReloader {
                 listener.rejected(errors);
                 return false;
             }
-            PolicyBundle deciding = active.current().bundle();
+            PolicyBundle deciding = active.latest().bundle();
             if (deciding != null && deciding.sha256().equals(result.bundle().sha256())) {
                 // the sources are back to what decides: a rejected change in between is over (SPEC §10)
                 if (active.recovered()) {

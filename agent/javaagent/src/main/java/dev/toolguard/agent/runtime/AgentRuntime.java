@@ -71,8 +71,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -324,10 +323,12 @@ public final class AgentRuntime {
                 ? memory.withShared(SharedStates.open(config.state(), System::getenv, earlyRecords, metrics, diagnostics))
                 : memory;
         List<String> sources = config.policySources();
-        ActivePolicy active = new ActivePolicy(!problems.isEmpty()
+        ActivePolicy active = ActivePolicy.firstLoadPending(!problems.isEmpty()
                 ? "no policy loaded: the configuration has errors (see above)"
                 : sources.isEmpty() ? "no policy loaded: no policy source is configured (policy=... or policy.sources)"
-                : "no policy loaded yet: the agent is starting");
+                : "no policy loaded yet: the agent is starting", config.firstLoadWait(),
+                "no policy loaded: the first policy load did not finish within policy.first_load_wait ("
+                        + config.firstLoadWait().toMillis() + " ms)");
         // policy.http (SPEC §15): one client for every http(s) source; a CA file that cannot be used refuses
         // the policy (below) rather than trusting other CAs than the ones configured
         BundleLoader.Http policyHttp;
@@ -345,21 +346,31 @@ public final class AgentRuntime {
         BundleLoader.Http loadHttp = policyHttp;
         String loadHttpProblem = policyHttpProblem;
         AgentConfig loadConfig = config;
-        // Loading the policy (YAML, JSON Schema, expressions) and installing the instrumentation (Byte Buddy) are
-        // each a few hundred milliseconds of class loading, and independent: at JVM start they run side by side,
-        // and the agent returns only when both are done. Attached to a running application, where a tool may be
-        // called the moment it is instrumented, the policy is loaded first.
-        FutureTask<Void> policyLoad = new FutureTask<>(() -> {
-            if (!sources.isEmpty()) {
-                loadPolicy(loadConfig, sources, lastGood, active, reporter, state, forceShadow, loadHttp, loadHttpProblem);
+        // Loading the policy (YAML, JSON Schema, expressions) is a few hundred milliseconds of class loading. At JVM
+        // start it runs beside the instrumentation's installation and goes on after the agent has returned to the
+        // application: the guard is in place before any application class loads, and a call that comes before the
+        // load has ended waits for it (ActivePolicy). Attached to a running application the policy is loaded first.
+        CompletableFuture<Void> policyLoad = new CompletableFuture<>();
+        Runnable load = () -> {
+            try {
+                if (!sources.isEmpty()) {
+                    loadPolicy(loadConfig, sources, lastGood, active, reporter, state, forceShadow, loadHttp,
+                            loadHttpProblem);
+                }
+                policyLoad.complete(null);
+            } catch (Throwable e) {
+                policyLoad.completeExceptionally(e);
             }
-            return null;
-        });
+        };
         if (attached || sources.isEmpty()) {
-            policyLoad.run();
+            active.loadingOn(Thread.currentThread());
+            load.run();
+            active.loadingOn(null);
         } else {
-            Thread loader = new Thread(policyLoad, "toolguard-policy-load");
+            // a daemon: an application whose main ends before the load does not wait for it
+            Thread loader = new Thread(load, "toolguard-policy-load");
             loader.setDaemon(true);
+            active.loadingOn(loader);
             loader.start();
         }
         ActivePolicy deciding = active;
@@ -421,11 +432,11 @@ public final class AgentRuntime {
         active.onSwap(() -> {
             approvals.reconsiderWaiting();
             if (policyTexts != null) {
-                policyTexts.deciding(() -> active.current().bundle());
+                policyTexts.deciding(() -> active.latest().bundle());
             }
         });
         if (policyTexts != null) {
-            policyTexts.deciding(() -> active.current().bundle()); // the first bundle may have swapped in already
+            policyTexts.deciding(() -> active.latest().bundle()); // the first bundle may have swapped in already
         }
         GuardedCalls guard = new GuardedCalls(deciding, PolicyEngine.noPolicy(state, forceShadow), context, audit,
                 auditProblem, gate, metricsOf(metrics), config.onError(), shadow,
@@ -441,34 +452,69 @@ public final class AgentRuntime {
         GuardBridge.install(dispatcher);
 
         InetSocketAddress adminAddress = null;
-        AuditLog anchored = audit;
+        try {
+            adminAddress = startAdmin(config, approvals, deciding, sources, metrics, audit, policyTexts, redaction,
+                    fleetView);
+        } finally {
+            // also when the admin server failed: the guard in place decides once the first load has ended
+            sayStartedWhenLoaded(policyLoad, active, config, auditProblem, adminAddress, atStart, attached, fileRules,
+                    inst);
+        }
+    }
+
+    /**
+     * The start line is said when the first load has ended, which is when calls start being decided; at JVM start
+     * that is after the agent returned to the application. Then waiting calls go.
+     */
+    private void sayStartedWhenLoaded(CompletableFuture<Void> policyLoad, ActivePolicy active, AgentConfig config,
+                                      String auditProblem, InetSocketAddress adminAddress,
+                                      List<ModuleChecks.Result> atStart, boolean attached, List<ToolRule> fileRules,
+                                      Instrumentation inst) {
+        policyLoad.whenComplete((nothing, failure) -> {
+            try {
+                if (failure != null) {
+                    // a bug of ours: nothing is loaded, so every call is denied, and that is said
+                    active.noPolicyBecause("no policy loaded: the policy loader failed (" + failure + ")");
+                    diagnostics.accept("toolguard: the agent failed at the end of its start, and its guard decides"
+                            + " every call as configured: the policy loader failed: " + failure);
+                } else {
+                    stderr.println(StartLine.of(AgentVersion.current(), active.latest(), config, auditProblem,
+                            adminAddress, atStart, attached, registry.all()));
+                }
+            } finally {
+                active.firstLoadEnded();
+            }
+            // the application's grace to load the classes the rules files name starts once the agent let it run
+            if (!fileRules.isEmpty()) {
+                watchForEntriesMatchingNoClass(installedRules, config.rulesMatching(), inst);
+            }
+        });
+    }
+
+    /** The admin API (and the console it serves) when {@code admin.listen} is set: the address bound, or null. */
+    private InetSocketAddress startAdmin(AgentConfig config, ApprovalService approvals, ActivePolicy deciding,
+                                         List<String> sources, Metrics metrics, AuditLog audit, PolicyTexts policyTexts,
+                                         Redaction redaction, dev.toolguard.policy.state.DecisionStream fleetView) {
+        if (config.adminListen() == null) {
+            return null;
+        }
         java.nio.file.Path consoleAuditFile = config.auditToStderr() ? null
                 : java.nio.file.Path.of(config.auditFile()).toAbsolutePath();
-        if (config.adminListen() != null) {
-            List<AdminServer.User> adminUsers = config.adminUsers().stream()
-                    .map(u -> new AdminServer.User(u.name(), u.tokenEnv(), u.tokenFile(), u.role())).toList();
-            adminAddress = AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(),
-                            adminUsers, config.adminLimits(), redaction),
-                    System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics)
-                    .map(admin -> serveAuditAnchor(admin, anchored))
-                    .map(admin -> {
-                        admin.serveTools(guardedTools(registry, deciding));
-                        // the console's classes load when a page is first asked for, never at start
-                        admin.serveConsole(host -> new WebConsole(host, new WebConsole.Wiring(approvals,
-                                policyStatus(deciding, sources), policyTexts, metrics,
-                                consoleAuditFile, redaction, approvalContext(deciding), fleetView)));
-                        return admin;
-                    })
-                    .map(AdminServer::address).orElse(null);
-        }
-        awaitPolicy(policyLoad, active);
-
-        stderr.println(StartLine.of(AgentVersion.current(), deciding.current(), config,
-                auditProblem, adminAddress, atStart, attached, registry.all()));
-        // the application's grace to load the classes the rules files name starts once the agent let it run
-        if (!fileRules.isEmpty()) {
-            watchForEntriesMatchingNoClass(installedRules, config.rulesMatching(), inst);
-        }
+        List<AdminServer.User> adminUsers = config.adminUsers().stream()
+                .map(u -> new AdminServer.User(u.name(), u.tokenEnv(), u.tokenFile(), u.role())).toList();
+        return AdminServer.start(new AdminServer.Settings(config.adminListen(), config.adminTokenEnv(),
+                        adminUsers, config.adminLimits(), redaction),
+                System::getenv, approvals, policyStatus(deciding, sources), metrics, diagnostics)
+                .map(admin -> serveAuditAnchor(admin, audit))
+                .map(admin -> {
+                    admin.serveTools(guardedTools(registry, deciding));
+                    // the console's classes load when a page is first asked for, never at start
+                    admin.serveConsole(host -> new WebConsole(host, new WebConsole.Wiring(approvals,
+                            policyStatus(deciding, sources), policyTexts, metrics,
+                            consoleAuditFile, redaction, approvalContext(deciding), fleetView)));
+                    return admin;
+                })
+                .map(AdminServer::address).orElse(null);
     }
 
     /** The secrets of the config's {@code credentials} (SPEC §18), released into requests of allowed calls only. */
@@ -583,26 +629,6 @@ public final class AgentRuntime {
         return Redaction.of(config.redact(), config.redactValues(), config.maxValueChars());
     }
 
-    /** Waits for the first load; a loader that failed leaves nothing loaded, so every call is denied, and says why. */
-    private static void awaitPolicy(FutureTask<Void> policyLoad, ActivePolicy active) {
-        try {
-            policyLoad.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            active.noPolicyBecause("no policy loaded: the policy loader failed (" + cause + ")");
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            active.noPolicyBecause("no policy loaded: the agent was interrupted while loading it");
-        }
-    }
-
     /** The anchor comes from the open log; without one {@code GET /audit/anchor} says the log is not open. */
     private static AdminServer serveAuditAnchor(AdminServer admin, AuditLog audit) {
         if (audit != null) {
@@ -652,7 +678,7 @@ public final class AgentRuntime {
      */
     private static GuardedTools guardedTools(ToolRegistry registry, ActivePolicy active) {
         return () -> {
-            PolicyBundle bundle = active.current().bundle();
+            PolicyBundle bundle = active.latest().bundle();
             List<GuardedTools.Tool> out = new ArrayList<>();
             List<ToolMethod> all = new ArrayList<>(registry.all());
             all.addAll(registry.allNamed());
@@ -675,7 +701,7 @@ public final class AgentRuntime {
         return new WebConsole.ApprovalContext() {
             @Override
             public String ruleReason(String tool, String rule) {
-                if (!(active.current().bundle() instanceof CompiledBundle compiled) || rule == null) {
+                if (!(active.latest().bundle() instanceof CompiledBundle compiled) || rule == null) {
                     return null;
                 }
                 ToolPolicy p = compiled.tool(tool);
@@ -686,7 +712,7 @@ public final class AgentRuntime {
 
             @Override
             public String policyVersion(String policy) {
-                PolicyBundle b = active.current().bundle();
+                PolicyBundle b = active.latest().bundle();
                 return b != null && b.name().equals(policy) ? b.version() : null;
             }
         };
@@ -694,7 +720,7 @@ public final class AgentRuntime {
 
     private static PolicyStatus policyStatus(ActivePolicy active, List<String> sources) {
         return () -> {
-            ActivePolicy.Snapshot s = active.current();
+            ActivePolicy.Snapshot s = active.latest();
             PolicyBundle b = s.bundle();
             String lastError = s.lastErrors().isEmpty() ? null
                     : s.lastErrors().stream().map(LoadError::toString).collect(Collectors.joining("\n"));
@@ -761,7 +787,7 @@ public final class AgentRuntime {
         @Override
         public void rejected(List<LoadError> errors) {
             metrics.reloaded(false);
-            PolicyBundle current = active.current().bundle();
+            PolicyBundle current = active.latest().bundle();
             diagnostics.accept("toolguard: policy change rejected, " + (current == null ? "still no policy loaded"
                     : "still deciding with " + current.name() + " version " + current.version()) + ":");
             errors.forEach(e -> diagnostics.accept("toolguard:   " + e));

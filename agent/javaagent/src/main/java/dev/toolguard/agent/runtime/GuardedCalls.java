@@ -35,6 +35,8 @@ import java.util.function.Consumer;
 public final class GuardedCalls implements CallGuard {
 
     private static final String ON_ERROR = "on_error";
+    /** The rule of a call no policy decided, as the engine names it when none is loaded. */
+    private static final String NO_POLICY = "no_policy";
 
     private final ActivePolicy active;
     private final PolicyEngine noPolicy;
@@ -127,6 +129,7 @@ public final class GuardedCalls implements CallGuard {
                 decision = unseen != null
                         ? ownDecision(Decision.Origin.INSTRUMENTATION, unseen, null, policy.bundle(),
                                 System.nanoTime() - start)
+                        : policy.firstLoadLate() ? notLoadedInTime(policy, System.nanoTime() - start)
                         : engine.decide(call);
                 if (!decision.trace().isEmpty()) {
                     reportConditionError(method, decision);
@@ -302,6 +305,15 @@ public final class GuardedCalls implements CallGuard {
         }
         return ownDecision(Decision.Origin.INTERNAL_ERROR, "internal error while deciding (" + what + ")", null, bundle,
                 latency);
+    }
+
+    /**
+     * The first policy load had not ended within {@code policy.first_load_wait}: no policy decided this call, so it
+     * is denied under {@code no_policy} as when none is loaded, with the reason saying why (audited only, in shadow).
+     */
+    private Decision notLoadedInTime(ActivePolicy.Snapshot policy, long latency) {
+        return new Decision(Action.DENY, !shadow, policy.noPolicyReason(), NO_POLICY, null, null, null, null, latency,
+                null, List.of());
     }
 
     /**
