@@ -288,19 +288,6 @@ public final class AgentRuntime {
 
         Redaction redaction = redactionOf(config);
         Metrics metrics = new Metrics();
-        ModuleChecks checks = new ModuleChecks(modules, config.filterDiscovery(), AgentRuntime.class.getClassLoader(),
-                diagnostics);
-        this.checks = checks;
-        unmatched = new UnmatchedEntries(config.rulesMatching().required(), diagnostics);
-        metrics.unmatchedEntries(unmatched::problems);
-        ModuleChecks sensorChecks = new ModuleChecks(Modules.SENSORS, false, AgentRuntime.class.getClassLoader(),
-                diagnostics);
-        metrics.instrumentation(() -> {
-            Map<String, String> labels = new LinkedHashMap<>();
-            checks.statuses().forEach((m, st) -> labels.put(m, st.label()));
-            sensorChecks.statuses().forEach((m, st) -> labels.put(m, st.label()));
-            return labels;
-        });
         EngineState memory = EngineState.inMemory(TimeSource.system(), config.sessionTtl(), config.maxSessions());
         InMemorySessionHistory history = (InMemorySessionHistory) memory.history();
         AtomicBoolean historyFullSaid = new AtomicBoolean();
@@ -374,6 +361,20 @@ public final class AgentRuntime {
             loader.start();
         }
         ActivePolicy deciding = active;
+
+        ModuleChecks checks = new ModuleChecks(modules, config.filterDiscovery(), AgentRuntime.class.getClassLoader(),
+                diagnostics);
+        this.checks = checks;
+        unmatched = new UnmatchedEntries(config.rulesMatching().required(), diagnostics);
+        metrics.unmatchedEntries(unmatched::problems);
+        ModuleChecks sensorChecks = new ModuleChecks(Modules.SENSORS, false, AgentRuntime.class.getClassLoader(),
+                diagnostics);
+        metrics.instrumentation(() -> {
+            Map<String, String> labels = new LinkedHashMap<>();
+            checks.statuses().forEach((m, st) -> labels.put(m, st.label()));
+            sensorChecks.statuses().forEach((m, st) -> labels.put(m, st.label()));
+            return labels;
+        });
 
         // the frameworks on the class path are checked now, so that the start line can say how they stand; a
         // framework that a later class loader brings (a Spring Boot jar's) is checked, and said, when it is met
