@@ -25,13 +25,17 @@ import java.util.stream.Stream;
 /**
  * A real HTTP(S) server of one policy directory under {@code /bundle/}, as a CDN would serve it: each file
  * with a strong {@code ETag} (its sha256), answering {@code If-None-Match} with 304. What it serves is
- * swapped whole ({@link #publish}), so the agent never sees half a release. It counts what it answered.
+ * swapped whole ({@link #publish}), so the agent never sees half a release. It counts what it was asked and what it
+ * answered, and can hold its answers back until the test lets them go ({@link #holdAnswers}), as a slow source would.
  */
 final class BundleServer implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicReference<Map<String, byte[]>> files = new AtomicReference<>(Map.of());
     private final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    private final AtomicReference<java.util.concurrent.CountDownLatch> held =
+            new AtomicReference<>(new java.util.concurrent.CountDownLatch(0));
 
     private BundleServer(HttpServer server) {
         this.server = server;
@@ -66,6 +70,22 @@ final class BundleServer implements AutoCloseable {
         files.set(Map.copyOf(next));
     }
 
+    /** From now on each request waits, unanswered, until {@link #releaseAnswers()} (or {@link #close()}). */
+    void holdAnswers() {
+        held.set(new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /** Answers the requests held back, and every one after. */
+    void releaseAnswers() {
+        held.get().countDown();
+    }
+
+    /** How many requests for {@code name} arrived, answered or not yet. */
+    int asked(String name) {
+        AtomicInteger n = asked.get(name);
+        return n == null ? 0 : n.get();
+    }
+
     /** How many times {@code name} was answered with {@code status}. */
     int answered(String name, int status) {
         AtomicInteger n = answered.get(name + " " + status);
@@ -75,6 +95,13 @@ final class BundleServer implements AutoCloseable {
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             String name = exchange.getRequestURI().getPath().substring("/bundle/".length());
+            asked.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+            try {
+                held.get().await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             byte[] body = files.get().get(name);
             int status;
             if (body == null) {
@@ -108,6 +135,7 @@ final class BundleServer implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseAnswers(); // a handler still holding an answer would keep stop() waiting for it
         server.stop(0);
     }
 }

@@ -457,9 +457,10 @@ public final class AgentRuntime {
             adminAddress = startAdmin(config, approvals, deciding, sources, metrics, audit, policyTexts, redaction,
                     fleetView);
         } finally {
-            // also when the admin server failed: the guard in place decides once the first load has ended
-            sayStartedWhenLoaded(policyLoad, active, config, auditProblem, adminAddress, atStart, attached, fileRules,
-                    inst);
+            // also when the admin server failed: the guard in place decides once the first load has ended. The tools
+            // the line counts are those guarded as the agent returns (as before), whenever the line is said
+            sayStartedWhenLoaded(policyLoad, active, config, auditProblem, adminAddress, atStart, attached,
+                    registry.all(), fileRules, inst);
         }
     }
 
@@ -469,8 +470,8 @@ public final class AgentRuntime {
      */
     private void sayStartedWhenLoaded(CompletableFuture<Void> policyLoad, ActivePolicy active, AgentConfig config,
                                       String auditProblem, InetSocketAddress adminAddress,
-                                      List<ModuleChecks.Result> atStart, boolean attached, List<ToolRule> fileRules,
-                                      Instrumentation inst) {
+                                      List<ModuleChecks.Result> atStart, boolean attached,
+                                      List<ToolMethod> guardedAtStart, List<ToolRule> fileRules, Instrumentation inst) {
         policyLoad.whenComplete((nothing, failure) -> {
             try {
                 if (failure != null) {
@@ -480,7 +481,7 @@ public final class AgentRuntime {
                             + " every call as configured: the policy loader failed: " + failure);
                 } else {
                     stderr.println(StartLine.of(AgentVersion.current(), active.latest(), config, auditProblem,
-                            adminAddress, atStart, attached, registry.all()));
+                            adminAddress, atStart, attached, guardedAtStart));
                 }
             } finally {
                 active.firstLoadEnded();
