@@ -62,6 +62,7 @@ class SchemasAgreeWithLoadersTest {
     @CsvSource(delimiter = '|', textBlock = """
             a misspelt top-level key   | polcy:\\n  sources: [p/]\\n
             an unknown policy key      | policy:\\n  sources: [p/]\\n  reload_every: 2s\\n
+            a first_load_wait not a duration | policy:\\n  sources: [p/]\\n  first_load_wait: soon\\n
             an unknown audit key       | audit:\\n  file: a.jsonl\\n  rotate: daily\\n
             an unknown admin key       | admin:\\n  listen: 127.0.0.1:0\\n  token: abc\\n
             an unknown admin user key  | admin:\\n  listen: 127.0.0.1:0\\n  users: [{name: a, token_env: T, role: admin, email: x}]\\n
