@@ -65,6 +65,52 @@ class GuardedCallsTest {
         }
     }
 
+    @Test
+    void aCallWhoseFirstPolicyLoadDidNotEndInTimeIsDeniedSayingSoEvenWithOnErrorAllow() throws Exception {
+        ActivePolicy starting = ActivePolicy.firstLoadPending("no policy loaded yet: the agent is starting",
+                java.time.Duration.ZERO, "no policy loaded: the first policy load did not finish within"
+                        + " policy.first_load_wait (0 ms)");
+        starting.swap(pingAllowed().current().engine()); // loaded, but the load has not ended: it decides nothing yet
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
+            GuardedCalls calls = new GuardedCalls(starting, PolicyEngine.noPolicy(), new ContextAssembler(List.of()),
+                    audit, null, (id, call, requiring, engine) -> requiring, DecisionMetrics.NONE, OnError.ALLOW, false,
+                    false, module -> null, message -> { });
+
+            CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                    ArgumentReader.Result.of(Map.of("n", 1L)));
+            assertThat(verdict.denied()).isTrue();
+            assertThat(verdict.denial().getMessage()).isEqualTo("Denied by ToolGuard: no policy loaded: the first policy"
+                    + " load did not finish within policy.first_load_wait (0 ms) [no_policy]");
+            assertThat(Files.readAllLines(file).get(1)).contains("\"action\":\"deny\"").contains("\"enforced\":true")
+                    .contains("\"rule\":\"no_policy\"");
+
+            // once the load has ended, the bundle it brought decides
+            starting.firstLoadEnded();
+            assertThat(calls.before(PING, new CallSite(PING, null, new Object[]{2L}),
+                    ArgumentReader.Result.of(Map.of("n", 2L))).denied()).isFalse();
+        }
+    }
+
+    @Test
+    void inShadowModeACallWhoseFirstPolicyLoadDidNotEndInTimeIsAuditedAsDeniedNotBlocked() throws Exception {
+        ActivePolicy starting = ActivePolicy.firstLoadPending("no policy loaded yet: the agent is starting",
+                java.time.Duration.ZERO, "no policy loaded: the first policy load did not finish within"
+                        + " policy.first_load_wait (0 ms)");
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of())) {
+            GuardedCalls calls = new GuardedCalls(starting, PolicyEngine.noPolicy(),
+                    new ContextAssembler(List.of()), audit, null, (id, call, requiring, engine) -> requiring,
+                    DecisionMetrics.NONE, OnError.DENY, true, false, module -> null, message -> { });
+
+            CallGuard.Verdict verdict = calls.before(PING, new CallSite(PING, null, new Object[]{1L}),
+                    ArgumentReader.Result.of(Map.of("n", 1L)));
+            assertThat(verdict.denied()).isFalse();
+            assertThat(Files.readAllLines(file).get(1)).contains("\"action\":\"deny\"").contains("\"enforced\":false")
+                    .contains("first policy load did not finish");
+        }
+    }
+
     private static ActivePolicy pingAllowed() {
         LoadResult loaded = BundleLoader.loadTexts(Map.of("ping.yaml", """
                 apiVersion: toolguard.dev/v1
