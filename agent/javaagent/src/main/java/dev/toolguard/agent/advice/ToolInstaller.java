@@ -156,14 +156,6 @@ public final class ToolInstaller {
 
     private static final ElementMatcher<TypeDescription> NEVER_TOOL_TYPES = neverTools();
 
-    /**
-     * Loads, on a thread of its own, the parts of ByteBuddy that the installation and the first transformation of a
-     * class with tools need ({@link AdviceWarmUp}), while the agent reads its config and loads its policy.
-     */
-    public static Thread warmUp() {
-        return AdviceWarmUp.start();
-    }
-
     public void install(Instrumentation inst) {
         ElementMatcher<TypeDescription> toolTypes = rules.types();
         ScheduledExecutorService resubmitter = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -262,7 +262,9 @@ public final class AgentRuntime {
     }
 
     private void run(String agentArgs, Instrumentation inst, boolean attached) {
-        ToolInstaller.warmUp();
+        // No warm-up thread for ByteBuddy: once the agent returns before its first policy load ends, the application,
+        // the policy loader and the installation already keep both cores of a small machine busy, and a warm-up only
+        // added work beside them (docs/performance.md, issue 15's third round)
         ConfigResolver.Result resolved = ConfigResolver.resolve(agentArgs);
         List<String> problems = new ArrayList<>();
         resolved.problems().forEach(p -> problems.add(p.toString()));
