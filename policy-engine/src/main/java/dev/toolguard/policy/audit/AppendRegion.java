@@ -26,9 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * what was written: {@link AuditVerifier}, {@link ChainTail} and the console's tail do. {@link #close} cuts the file
  * to its last record; after a SIGKILL the next process cuts it when it opens the log ({@link #writtenEnd}).
  *
- * <p><b>Growing.</b> The next chunk is mapped and its pages touched by a thread of its own ({@code
- * toolguard-audit-grow}), before any record needs it, so that appending never waits for the file system or a page
- * fault; the caller that fills a chunk before the next is ready waits for it. Mapping is done on that thread also
+ * <p><b>Growing.</b> A thread of its own ({@code toolguard-audit-grow}) keeps {@link #AHEAD} chunks made ahead of the
+ * records: each written as zeros with {@code write(2)}, mapped, and a byte of each page rewritten through the map
+ * ({@link #makeChunk} says why in that order), so that appending never waits for the file system or a page fault;
+ * the caller that fills the last chunk made waits for the next. Callers do not signal it per record: it is woken when
+ * its lead has fallen to half, and otherwise looks every {@link #WATCH_NANOS}. Mapping is done on that thread also
  * because {@link FileChannel#map} is interruptible: an interrupt of a caller's thread there would close the channel
  * and with it the log. A chunk that cannot be made (a full disk) fails the log; every later record then fails, and
  * its call is denied.
@@ -45,15 +47,24 @@ import java.util.concurrent.locks.LockSupport;
  *   JDK 17 and 25, interpreted, C1 and C2.</li>
  *   <li>The grower also watches the file's size every {@link #WATCH_NANOS}: once the file is shorter than what is
  *   mapped, {@link #put} refuses every later record without touching the map (the log fails closed and every call
- *   is denied with the reason), and nothing touches the map again.</li>
+ *   is denied with the reason), and nothing touches the map again. A cut that falls between that look and the
+ *   grower's next write of zeros, which lengthens the file again, leaves a hole where records were: after each
+ *   write the grower reads the first byte this region copied, and fails the log the same way when it is zero.</li>
  * </ul>
  * The records written between the cut and the failure are lost with the cut, as with any truncation of a live log.
  */
 final class AppendRegion {
 
-    /** Bytes mapped at a time; a killed process leaves at most two of them as zero tail. */
+    /** Bytes mapped at a time; a killed process leaves at most {@code AHEAD + 1} of them as zero tail. */
     static final int CHUNK_BYTES = 1 << 20;
+    /**
+     * Chunks kept ready ahead of the one being filled: about 4,000 guarded calls' records. A grower that falls behind
+     * for a moment (descheduled on a busy machine) is caught up before a caller has to wait for it.
+     */
+    static final int AHEAD = 4;
     private static final int PAGE_BYTES = 4096;
+    /** The zeros a chunk's pages are made with, written this many bytes at a time. */
+    private static final int ZEROS_BYTES = 1 << 18;
     /** How often the grower looks at the file's size (one {@code fstat}) while it has nothing to map. */
     static final long WATCH_NANOS = 1_000_000;
 
@@ -65,8 +76,16 @@ final class AppendRegion {
     /** The chunk holding {@link #end}, and the file offset of its first byte. */
     private MappedByteBuffer current;
     private long currentStart;
-    /** The chunk after {@link #current}, mapped and touched by the grower; null until it is ready. */
-    private volatile MappedByteBuffer next;
+    /**
+     * The chunks after {@link #current}, made (written, mapped and touched) by the grower, in file order: a ring of
+     * {@link #AHEAD} slots, filled by the grower alone and emptied by {@link #put} alone (under the chain lock).
+     * {@link #made} and {@link #taken} count chunks; their volatile writes publish a slot to the other side.
+     */
+    private final MappedByteBuffer[] ready = new MappedByteBuffer[AHEAD];
+    private volatile long made;
+    private volatile long taken;
+    /** Where the first {@link #put} began (the first byte of a record, never zero), or -1 before it. */
+    private volatile long recordedAt = -1;
     private volatile IOException growFailure;
     /** Set once the file was found shorter than the map: from then on nothing is copied into it. */
     private volatile IOException cut;
@@ -84,7 +103,7 @@ final class AppendRegion {
 
     /**
      * Maps the chunk holding {@code end} (the end of the file's records, see {@link #writtenEnd}) and starts the thread
-     * that keeps the next chunk ready.
+     * that keeps the next chunks ready.
      */
     AppendRegion(RandomAccessFile file, String name, long end) throws IOException {
         this.file = file;
@@ -92,10 +111,11 @@ final class AppendRegion {
         this.name = name;
         this.end = end;
         this.currentStart = end - end % CHUNK_BYTES;
+        // the first chunk from the end on is made as the grower makes every chunk (see makeChunk): zeros written, then
+        // its pages touched (each byte rewritten with itself, as the page holding the end may hold records)
+        writeZeros(end, currentStart + CHUNK_BYTES, new byte[ZEROS_BYTES]);
         this.current = map(currentStart);
         this.mappedEnd = currentStart + CHUNK_BYTES;
-        // the pages of the first chunk from the end on are holes too: touched here (each byte rewritten with itself,
-        // as the page holding the end may hold records), so that no copy takes a fault to allocate them
         try {
             for (int i = (int) (end - currentStart) / PAGE_BYTES * PAGE_BYTES; i < CHUNK_BYTES; i += PAGE_BYTES) {
                 current.put(i, current.get(i));
@@ -121,6 +141,9 @@ final class AppendRegion {
         if (broken != null) {
             // one volatile read per record: the map of a file cut shorter is never touched again
             throw broken;
+        }
+        if (recordedAt < 0) {
+            recordedAt = end;
         }
         int from = 0;
         while (from < length) {
@@ -186,10 +209,10 @@ final class AppendRegion {
     }
 
     private void advance() throws IOException {
-        MappedByteBuffer ready = next;
-        if (ready == null) {
+        long slot = taken;
+        if (made == slot) {
             LockSupport.unpark(grower);
-            while ((ready = next) == null) {
+            while (made == slot) {
                 IOException failed = growFailure;
                 if (failed != null) {
                     throw new IOException("cannot extend " + name + ": " + failed.getMessage(), failed);
@@ -201,13 +224,19 @@ final class AppendRegion {
                 LockSupport.parkNanos(this, 20_000);
             }
         }
-        current = ready;
+        int at = (int) (slot % AHEAD);
+        current = ready[at];
+        ready[at] = null;
         currentStart += CHUNK_BYTES;
-        next = null;
-        LockSupport.unpark(grower);
+        taken = slot + 1;
+        // no signal per record, nor per chunk while the grower is ahead: it is woken when it has fallen to half
+        // its lead, and otherwise finds the free slots when it next looks (every WATCH_NANOS)
+        if (made - slot <= AHEAD / 2) {
+            LockSupport.unpark(grower);
+        }
     }
 
-    /** The grower's loop: whenever the next chunk was taken, map and touch the one after the current. */
+    /** The grower's loop: keeps {@link #AHEAD} chunks made past the current one. */
     private void grow() {
         try {
             growChunks();
@@ -223,24 +252,24 @@ final class AppendRegion {
 
     private void growChunks() {
         long start = currentStart + CHUNK_BYTES;
+        byte[] zeros = new byte[ZEROS_BYTES];
         while (!stopping) {
             if (watchCut()) {
                 return;
             }
-            if (next != null) {
+            long n = made;
+            if (n - taken >= AHEAD) {
                 LockSupport.parkNanos(this, WATCH_NANOS);
                 continue;
             }
             try {
-                MappedByteBuffer chunk = map(start);
-                // a write to every page now, so that appending does not take the page faults (and the file
-                // system's block reservation) while holding the chain lock
-                for (int i = 0; i < CHUNK_BYTES && !stopping; i += PAGE_BYTES) {
-                    chunk.put(i, (byte) 0);
+                MappedByteBuffer chunk = makeChunk(start, zeros);
+                if (chunk == null) {
+                    return; // stopping, or the file was cut meanwhile (then cut is set)
                 }
-                fence = new byte[fenceRows][0]; // a fault while touching is thrown here, on this thread
+                ready[(int) (n % AHEAD)] = chunk;
                 mappedEnd = start + CHUNK_BYTES;
-                next = chunk;
+                made = n + 1;
                 start += CHUNK_BYTES;
             } catch (IOException | RuntimeException | InternalError e) {
                 // InternalError: the JVM's report of a fault on a mapped page (a full disk)
@@ -251,6 +280,50 @@ final class AppendRegion {
                 return;
             }
         }
+    }
+
+    /**
+     * Makes the chunk at {@code start}: its bytes written as zeros, then mapped, then a byte of each page rewritten
+     * through the map, so that no copy into it takes a page fault, and none holds the chain lock through one.
+     * Writing the zeros first halves what a page costs: one {@code write(2)} makes the pages of a quarter mebibyte
+     * in the page cache (about 1 µs a page), where a page made by touching a hole of the map costs a fault that
+     * allocates (12 to 15 µs a page on the development machine); the touch of a page that exists is a lighter fault
+     * (5 to 7 µs), which a shared file map needs once per page before it may be written (docs/performance.md).
+     * Returns null when the region stops or the file was found cut.
+     */
+    private MappedByteBuffer makeChunk(long start, byte[] zeros) throws IOException {
+        writeZeros(start, start + CHUNK_BYTES, zeros);
+        long probe = recordedAt;
+        if (probe >= 0 && byteAt(probe) == 0) {
+            // the file was cut between the size watch and the write, which lengthened it again with a hole where
+            // records were: they are gone from it all the same (a record never holds a zero byte)
+            cut = new IOException(cutMessage(0));
+            growFailure = cut;
+            return null;
+        }
+        MappedByteBuffer chunk = map(start);
+        for (int i = 0; i < CHUNK_BYTES && !stopping; i += PAGE_BYTES) {
+            chunk.put(i, (byte) 0);
+        }
+        fence = new byte[fenceRows][0]; // a fault while touching is thrown here, on this thread
+        return stopping ? null : chunk;
+    }
+
+    /** Writes zeros over {@code [from, to)}: lengthens the file and makes its pages in the page cache. */
+    private void writeZeros(long from, long to, byte[] zeros) throws IOException {
+        // RandomAccessFile rather than a FileChannel: an interrupt of this thread must not close the log. Only this
+        // thread moves the file pointer once the region is made (the opener did, before).
+        file.seek(from);
+        for (long at = from; at < to; ) {
+            int n = (int) Math.min(zeros.length, to - at);
+            file.write(zeros, 0, n);
+            at += n;
+        }
+    }
+
+    private int byteAt(long offset) throws IOException {
+        file.seek(offset);
+        return Math.max(file.read(), 0);
     }
 
     /**
@@ -267,11 +340,15 @@ final class AppendRegion {
         if (size >= mappedEnd) {
             return false;
         }
-        cut = new IOException(name + " was cut to " + Math.max(size, 0) + " bytes under its writer (truncated, as"
-                + " logrotate's copytruncate does; the mapped layout must be rotated by renaming, docs/audit-log.md):"
-                + " the log is closed to further records until the process restarts");
+        cut = new IOException(cutMessage(Math.max(size, 0)));
         growFailure = cut;
         return true;
+    }
+
+    private String cutMessage(long size) {
+        return name + " was cut to " + size + " bytes under its writer (truncated, as logrotate's copytruncate does;"
+                + " the mapped layout must be rotated by renaming, docs/audit-log.md): the log is closed to further"
+                + " records until the process restarts";
     }
 
     /** The failure that stopped this region: a cut under the map, or a chunk that could not be made; else null. */
