@@ -90,9 +90,8 @@ public final class AuditLog implements AuditSink, Closeable {
     private final FileLock fileLock;
     private final FsyncMode fsync;
     private final Clock clock;
-    private final ThreadLocal<JsonWriter> writers;
-    private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(AuditLog::sha256);
-    private final ThreadLocal<byte[]> hashes = ThreadLocal.withInitial(() -> new byte[32]);
+    /** Each thread's writer, digest and hash buffer: one thread-local look-up per record, not one per tool. */
+    private final ThreadLocal<Scratch> scratch;
     /** Guards the chain ({@link #prev}) and the queue of linked records not yet written. */
     private final Object chainLock = new Object();
     /**
@@ -145,7 +144,7 @@ public final class AuditLog implements AuditSink, Closeable {
         this.fsync = fsync;
         this.clock = clock;
         Redaction redaction = config.redaction();
-        this.writers = ThreadLocal.withInitial(() -> new JsonWriter(redaction));
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new JsonWriter(redaction)));
         System.arraycopy(lastHash.getBytes(StandardCharsets.US_ASCII), 0, prev, 0, 64);
         boolean checkpoints = !config.checkpointEvery().isZero();
         if (fsync == FsyncMode.BATCH || checkpoints) {
@@ -371,7 +370,8 @@ public final class AuditLog implements AuditSink, Closeable {
         if (closed) {
             throw new AuditWriteException("audit log " + target + " is closed");
         }
-        JsonWriter json = writers.get().reset();
+        Scratch own = scratch.get();
+        JsonWriter json = own.json.reset();
         try {
             json.beginObject().field("type", record.type()).name("ts");
             json.timestamp(clock.instant());
@@ -381,7 +381,7 @@ public final class AuditLog implements AuditSink, Closeable {
         }
         int bodyLength = json.length();
         byte[] line = json.reserve(SUFFIX_BYTES);
-        MessageDigest digest = digests.get();
+        MessageDigest digest = own.digest;
         digest.reset();
         digest.update(line, 0, bodyLength);
         long seq;
@@ -401,7 +401,7 @@ public final class AuditLog implements AuditSink, Closeable {
             line[at++] = '"';
             digest.update(line, bodyLength, at - bodyLength);
             digest.update((byte) '}');
-            byte[] hash = hashes.get();
+            byte[] hash = own.hash;
             try {
                 digest.digest(hash, 0, hash.length);
             } catch (java.security.DigestException e) {
@@ -713,6 +713,17 @@ public final class AuditLog implements AuditSink, Closeable {
         AuditWriteException e = new AuditWriteException(message, cause);
         failure = e;
         return e;
+    }
+
+    /** What a thread needs to make a record: reused record after record, never shared. */
+    private static final class Scratch {
+        final JsonWriter json;
+        final MessageDigest digest = sha256();
+        final byte[] hash = new byte[32];
+
+        Scratch(JsonWriter json) {
+            this.json = json;
+        }
     }
 
     private static int put(byte[] into, int at, byte[] bytes) {

@@ -7,8 +7,11 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class AppendRegionTest {
 
@@ -47,6 +50,60 @@ class AppendRegionTest {
             region.put(bytes("crosses\n"), 8);
 
             assertThat(region.rewind(mark)).isFalse();
+            region.close(false);
+        }
+    }
+
+    /**
+     * The grower keeps {@link AppendRegion#AHEAD} chunks made past the one being filled, so that a caller reaches a
+     * chunk that is not ready only when the grower is that far behind; taking one makes it make the next.
+     */
+    @Test
+    void theGrowerKeepsItsLeadOfChunksAheadOfTheRecords() throws Exception {
+        Path file = dir.resolve("r.jsonl");
+        long lead = (1L + AppendRegion.AHEAD) * AppendRegion.CHUNK_BYTES;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            AppendRegion region = new AppendRegion(raf, file.toString(), 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.size(file) == lead);
+
+            byte[] line = new byte[AppendRegion.CHUNK_BYTES];
+            java.util.Arrays.fill(line, (byte) 'x');
+            region.put(line, line.length);
+            region.put(bytes("next\n"), 5);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.size(file) == lead + AppendRegion.CHUNK_BYTES);
+            region.close(false);
+        }
+        assertThat(Files.size(file)).isEqualTo(AppendRegion.CHUNK_BYTES + 5L);
+    }
+
+    /**
+     * A cut the size watch cannot see: the file truncated, then lengthened again past the map before the grower
+     * looked (as its own next write of zeros lengthens it, when the cut falls just before that write). The records are
+     * gone all the same; the grower finds the hole where the first record was when it makes its next chunk, and
+     * every later record is refused.
+     */
+    @Test
+    void aCutHiddenByTheFileGrowingAgainIsFoundWhereTheFirstRecordWas() throws Exception {
+        Path file = dir.resolve("r.jsonl");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            AppendRegion region = new AppendRegion(raf, file.toString(), 0);
+            region.put(bytes("first\n"), 6);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Files.size(file) == (1L + AppendRegion.AHEAD) * AppendRegion.CHUNK_BYTES);
+            try (RandomAccessFile rotator = new RandomAccessFile(file.toFile(), "rw")) {
+                rotator.setLength(0);
+                rotator.setLength((3L + AppendRegion.AHEAD) * AppendRegion.CHUNK_BYTES);
+            }
+
+            // filling the current chunk takes a made one, and the grower makes the next
+            byte[] line = new byte[AppendRegion.CHUNK_BYTES];
+            java.util.Arrays.fill(line, (byte) 'x');
+            region.put(line, line.length);
+            await().atMost(Duration.ofSeconds(20)).until(() -> region.failure() != null);
+
+            assertThat(region.failure()).hasMessageContaining("was cut to 0 bytes under its writer");
+            assertThatThrownBy(() -> region.put(bytes("later\n"), 6)).hasMessageContaining("copytruncate");
             region.close(false);
         }
     }
