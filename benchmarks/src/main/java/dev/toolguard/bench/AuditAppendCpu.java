@@ -82,7 +82,7 @@ public final class AuditAppendCpu {
                 median(process));
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         Collections.sort(values);
         return values.get(values.size() / 2);
     }

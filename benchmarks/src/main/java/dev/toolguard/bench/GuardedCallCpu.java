@@ -71,8 +71,8 @@ public final class GuardedCallCpu {
             pool.shutdown();
         }
         System.out.printf("threads %d, per call, median of %d rounds: calling thread CPU %.0f ns, whole process CPU %.0f ns,"
-                + " wall %.0f ns per call per thread%n", threads, ROUNDS - WARM_ROUNDS, median(calling), median(process),
-                median(wall));
+                + " wall %.0f ns per call per thread%n", threads, ROUNDS - WARM_ROUNDS, AuditAppendCpu.median(calling),
+                AuditAppendCpu.median(process), AuditAppendCpu.median(wall));
         printThreadsCpu();
     }
 
@@ -101,8 +101,4 @@ public final class GuardedCallCpu {
         lines.forEach(l -> System.out.println("  " + l));
     }
 
-    private static double median(List<Double> values) {
-        Collections.sort(values);
-        return values.get(values.size() / 2);
-    }
 }
