@@ -231,7 +231,7 @@ final class AppendRegion {
         taken = slot + 1;
         // no signal per record, nor per chunk while the grower is ahead: it is woken when it has fallen to half
         // its lead, and otherwise finds the free slots when it next looks (every WATCH_NANOS)
-        if (made - slot <= AHEAD / 2) {
+        if (made - taken <= AHEAD / 2) {
             LockSupport.unpark(grower);
         }
     }
