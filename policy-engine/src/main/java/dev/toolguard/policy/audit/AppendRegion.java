@@ -161,6 +161,11 @@ final class AppendRegion {
         fence = new byte[fenceRows][0];
     }
 
+    /** Chunks made and not yet taken: the grower's lead, at most {@link #AHEAD}. */
+    int chunksReady() {
+        return (int) (made - taken);
+    }
+
     /** The file offset after the last record copied. */
     long end() {
         return end;

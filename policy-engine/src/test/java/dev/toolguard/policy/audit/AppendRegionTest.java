@@ -64,24 +64,26 @@ class AppendRegionTest {
         long lead = (1L + AppendRegion.AHEAD) * AppendRegion.CHUNK_BYTES;
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             AppendRegion region = new AppendRegion(raf, file.toString(), 0);
-            await().atMost(Duration.ofSeconds(20)).until(() -> Files.size(file) == lead);
+            await().atMost(Duration.ofSeconds(20)).until(() -> region.chunksReady() == AppendRegion.AHEAD);
+            assertThat(Files.size(file)).isEqualTo(lead);
 
             byte[] line = new byte[AppendRegion.CHUNK_BYTES];
             java.util.Arrays.fill(line, (byte) 'x');
             region.put(line, line.length);
             region.put(bytes("next\n"), 5);
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> Files.size(file) == lead + AppendRegion.CHUNK_BYTES);
+            await().atMost(Duration.ofSeconds(20)).until(() -> region.chunksReady() == AppendRegion.AHEAD);
+            assertThat(Files.size(file)).isEqualTo(lead + AppendRegion.CHUNK_BYTES);
             region.close(false);
         }
         assertThat(Files.size(file)).isEqualTo(AppendRegion.CHUNK_BYTES + 5L);
     }
 
     /**
-     * A cut the size watch cannot see: the file truncated, then lengthened again past the map before the grower
-     * looked (as its own next write of zeros lengthens it, when the cut falls just before that write). The records are
-     * gone all the same; the grower finds the hole where the first record was when it makes its next chunk, and
-     * every later record is refused.
+     * A cut the size watch cannot see: the file truncated just before the grower's next write of zeros, which
+     * lengthens it again, so that it is as long as before with a hole where the records were. What that leaves is
+     * made here without the file ever being shorter (which the watch could catch): zeros written over the first
+     * record. The grower finds them when it makes its next chunk, and every later record is refused.
      */
     @Test
     void aCutHiddenByTheFileGrowingAgainIsFoundWhereTheFirstRecordWas() throws Exception {
@@ -89,11 +91,9 @@ class AppendRegionTest {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             AppendRegion region = new AppendRegion(raf, file.toString(), 0);
             region.put(bytes("first\n"), 6);
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> Files.size(file) == (1L + AppendRegion.AHEAD) * AppendRegion.CHUNK_BYTES);
+            await().atMost(Duration.ofSeconds(20)).until(() -> region.chunksReady() == AppendRegion.AHEAD);
             try (RandomAccessFile rotator = new RandomAccessFile(file.toFile(), "rw")) {
-                rotator.setLength(0);
-                rotator.setLength((3L + AppendRegion.AHEAD) * AppendRegion.CHUNK_BYTES);
+                rotator.write(new byte[6]);
             }
 
             // filling the current chunk takes a made one, and the grower makes the next
