@@ -75,6 +75,8 @@ public final class ToolInstaller {
     private final Map<String, List<ModuleHook>> hooksByType = new HashMap<>();
     /** Each sensed type's sensors (the JDK's included), with their modules. */
     private final Map<String, List<ModuleHook>> sensorsByType = new HashMap<>();
+    /** Each type with places for a sensor's fuse besides its hooked types ({@link EgressFuse.At}), with the modules. */
+    private final Map<String, List<SensorFuse>> egressFusesByType = new HashMap<>();
     /** Sensors on every implementation of a type (a JDBC driver's statements), behind a name test. */
     private final List<ModuleHook> sensorsOnImplementations = new ArrayList<>();
     private final Map<String, InstrumentationModule> modulesByName = new HashMap<>();
@@ -87,6 +89,10 @@ public final class ToolInstaller {
      */
     private record ModuleHook(ModuleChecks checks, InstrumentationModule module, Hook hook,
                               ElementMatcher<TypeDescription> implementing) {
+    }
+
+    /** A place for a sensor's fuse, with the sensor and the checks that say whether it fits. */
+    private record SensorFuse(ModuleChecks checks, InstrumentationModule module, EgressFuse.At at) {
     }
 
     /**
@@ -116,6 +122,10 @@ public final class ToolInstaller {
                     sensorsByType.computeIfAbsent(h.type(), t -> new ArrayList<>())
                             .add(new ModuleHook(sensorChecks, m, h, null));
                 }
+            }
+            for (EgressFuse.At at : m.egressFuses()) {
+                egressFusesByType.computeIfAbsent(at.type(), t -> new ArrayList<>())
+                        .add(new SensorFuse(sensorChecks, m, at));
             }
         }
         // super types are read where the loader finds them, as the type pool reads them for the full match
@@ -231,15 +241,18 @@ public final class ToolInstaller {
         } catch (RuntimeException | LinkageError unknown) {
             return true;
         }
-        if (sensorsByType.containsKey(name) || mayImplementASensedType(name)) {
+        if (sensorsByType.containsKey(name) || egressFusesByType.containsKey(name) || mayImplementASensedType(name)) {
             return !startsWithAny(name, NEVER_INSTRUMENTED);
         }
         return loader != null && !startsWithAny(name, NEVER_TOOLS);
     }
 
-    /** Whether a sensor applies to the type: by its name, or as an implementation of a sensed JDBC type. */
+    /**
+     * Whether a sensor (or its fuse) may apply to the type: by its name, or as an implementation of a sensed JDBC type.
+     */
     private boolean sensed(TypeDescription type) {
-        return sensorsByType.containsKey(type.getName()) || !implementationSensors(type).isEmpty();
+        return sensorsByType.containsKey(type.getName()) || egressFusesByType.containsKey(type.getName())
+                || !implementationSensors(type).isEmpty();
     }
 
     private List<ModuleHook> implementationSensors(TypeDescription type) {
@@ -281,7 +294,7 @@ public final class ToolInstaller {
      */
     boolean mayMatch(ClassLoader loader, String internalName, byte[] classFile) {
         String name = internalName.replace('/', '.');
-        if (sensorsByType.containsKey(name) || mayImplementASensedType(name)) {
+        if (sensorsByType.containsKey(name) || egressFusesByType.containsKey(name) || mayImplementASensedType(name)) {
             return !startsWithAny(name, NEVER_INSTRUMENTED);
         }
         if (loader == null || startsWithAny(name, NEVER_TOOLS)) {
@@ -314,6 +327,7 @@ public final class ToolInstaller {
                                              JavaModule module, java.security.ProtectionDomain domain) {
         builder = applySensors(builder, sensorsByType.getOrDefault(type.getName(), List.of()), type, loader);
         builder = applySensors(builder, implementationSensors(type), type, loader);
+        builder = applyEgressFuses(builder, egressFusesByType.getOrDefault(type.getName(), List.of()), loader);
         if (loader == null || NEVER_TOOL_TYPES.matches(type)) {
             return builder; // tools and framework hooks are never looked for in the JDK
         }
@@ -375,6 +389,29 @@ public final class ToolInstaller {
                         .bind(EgressFuse.Kind.class, mh.module().sensedEgress().key())
                         .bind(EgressFuse.Unfit.class, UnseenEgress.unfit(r))
                         .to(EgressFuse.class).on(isConstructor()));
+            }
+        }
+        return builder;
+    }
+
+    /**
+     * The fuses a sensor puts, where it does not fit this class loader, on the places every request of its library
+     * passes ({@link InstrumentationModule#egressFuses()}): so a call whose client was made outside it, before the
+     * library was met, still cannot send unchecked. Nothing where the sensor fits, is absent, or in the bootstrap loader.
+     */
+    private static DynamicType.Builder<?> applyEgressFuses(DynamicType.Builder<?> builder, List<SensorFuse> fuses,
+                                                           ClassLoader loader) {
+        if (loader == null) {
+            return builder;
+        }
+        for (SensorFuse f : fuses) {
+            ModuleChecks.Result r = f.checks().check(f.module(), loader);
+            if (r.status() == ModuleChecks.Status.NOT_APPLIED) {
+                // not suppressed: the refusal is what the method throws
+                builder = builder.visit(Advice.withCustomMapping()
+                        .bind(EgressFuse.Kind.class, f.module().sensedEgress().key())
+                        .bind(EgressFuse.Unfit.class, UnseenEgress.unfit(r))
+                        .to(EgressFuse.class).on(f.at().methods()));
             }
         }
         return builder;

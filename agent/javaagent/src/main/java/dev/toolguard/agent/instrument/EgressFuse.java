@@ -2,6 +2,8 @@ package dev.toolguard.agent.instrument;
 
 import dev.toolguard.api.internal.GuardBridge;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -18,8 +20,24 @@ import java.lang.annotation.Target;
  * library, so it fits wherever the type is. It refuses when the guarded call running on this thread restricts the
  * sensor's kind of egress; outside guarded calls it does nothing ({@code UnseenEgress} denies the later calls
  * before their bodies run). Not suppressed: its refusal is what the constructor throws.
+ *
+ * <p>A constructor of a hooked type need not run inside the call: an object of the library made outside it (a client
+ * another thread built and handed over after the call began) sends with none. So a sensor also names places every
+ * request of its library passes on the calling thread ({@link InstrumentationModule#egressFuses()}: a client's entry
+ * points, an object made per request), found by names every supported version has; the fuse goes there too, on the
+ * same terms.
  */
 public final class EgressFuse {
+
+    /**
+     * One more place for a sensor's fuse: the methods (or constructors) of one type that {@code methods} picks.
+     *
+     * @param type    the binary name of the type; a version that lacks it simply has no fuse there
+     * @param methods what the fuse is inlined into; matched by name only, so a reshaped release still has them
+     * @param shape   the place as a person reads it, for the docs and tests
+     */
+    public record At(String type, ElementMatcher<MethodDescription> methods, String shape) {
+    }
 
     /** The key of the kind of egress the sensor sees ({@code http}), bound as a constant when the fuse is woven in. */
     @Retention(RetentionPolicy.RUNTIME)

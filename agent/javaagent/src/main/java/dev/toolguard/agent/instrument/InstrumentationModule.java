@@ -69,6 +69,15 @@ public abstract class InstrumentationModule {
         return List.of();
     }
 
+    /**
+     * Where an egress sensor's fuse goes in a class loader it does not fit, besides the constructors of the types it
+     * hooks ({@link EgressFuse}): places each request of the library passes on the thread that makes it, in every
+     * version, so a call whose library objects were made outside it still cannot send unchecked. None by default.
+     */
+    public List<EgressFuse.At> egressFuses() {
+        return List.of();
+    }
+
     /** The fully qualified name of an advice class of this module, given by its simple name. */
     protected final String advice(String simpleName) {
         return getClass().getPackageName() + "." + simpleName;

@@ -1,12 +1,15 @@
 package dev.toolguard.agent.instrument.apachehttp;
 
+import dev.toolguard.agent.instrument.EgressFuse;
 import dev.toolguard.agent.instrument.Hook;
 import dev.toolguard.agent.instrument.InstrumentationModule;
 
 import java.util.List;
 
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
@@ -14,6 +17,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)} of its two implementations, checked there before a
  * connection is leased. The redirects the client follows ({@code RedirectExec}) each get an exchange scope of their
  * own ({@code ExecChain.Scope}), made before the redirect is sent: each is checked there.
+ *
+ * <p>Where it does not fit, its fuse goes (beside the hooked types' constructors) on every {@code execute} of
+ * {@code CloseableHttpClient}, the entry points of every 5.x, and on the constructors of {@code InternalExecRuntime},
+ * which both clients make for each request: a client built outside a call, before the library was met, sends through
+ * them.
  */
 public final class ApacheHttpClient5Module extends InstrumentationModule {
 
@@ -42,6 +50,14 @@ public final class ApacheHttpClient5Module extends InstrumentationModule {
     @Override
     public String supportedVersions() {
         return "5.0 to 5.5 (the classic client)";
+    }
+
+    @Override
+    public List<EgressFuse.At> egressFuses() {
+        return List.of(
+                new EgressFuse.At(PACKAGE + "CloseableHttpClient", named("execute").and(not(isAbstract())),
+                        "CloseableHttpClient#execute(...)"),
+                new EgressFuse.At(PACKAGE + "InternalExecRuntime", isConstructor(), "InternalExecRuntime(...)"));
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.toolguard.agent.instrument.okhttp;
 
+import dev.toolguard.agent.instrument.EgressFuse;
 import dev.toolguard.agent.instrument.Hook;
 import dev.toolguard.agent.instrument.InstrumentationModule;
 
 import java.util.List;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -16,6 +19,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * rewrite the request), each of which passes {@code enterNetworkInterceptorExchange(request, ...)} before a connection
  * is found for it, perhaps on the dispatcher's threads: there each one that is not the request checked already is
  * checked against the call.
+ *
+ * <p>Where it does not fit (OkHttp 3 among others, whose call class is not the one hooked), its fuse goes on what every
+ * OkHttp from 3 on has: the client's constructors and its {@code newCall}/{@code newWebSocket}, and the constructors of
+ * {@code RealInterceptorChain}, made for each request on the thread that runs it, so a call made outside a guarded call
+ * still cannot {@code execute()} unchecked inside one.
  */
 public final class OkHttpModule extends InstrumentationModule {
 
@@ -51,6 +59,15 @@ public final class OkHttpModule extends InstrumentationModule {
     @Override
     public String supportedVersions() {
         return "4.x and 5.x";
+    }
+
+    @Override
+    public List<EgressFuse.At> egressFuses() {
+        return List.of(
+                new EgressFuse.At(CLIENT, isConstructor().or(namedOneOf("newCall", "newWebSocket")),
+                        "OkHttpClient(...), newCall(Request), newWebSocket(...)"),
+                new EgressFuse.At("okhttp3.internal.http.RealInterceptorChain", isConstructor(),
+                        "RealInterceptorChain(...)"));
     }
 
     @Override
