@@ -1,5 +1,6 @@
 package dev.toolguard.agent.instrument.mail;
 
+import dev.toolguard.agent.instrument.EgressFuse;
 import dev.toolguard.agent.instrument.Hook;
 import dev.toolguard.agent.instrument.InstrumentationModule;
 
@@ -12,6 +13,10 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
  * The mail egress sensor (SPEC §18) for one of the two mail APIs, {@code javax.mail} or {@code jakarta.mail}: the
  * static {@code Transport.send} methods, checked (every To, Cc and Bcc address, or the addresses given) before the
  * message is handed to a transport.
+ *
+ * <p>Where it does not fit, its fuse goes (beside {@code Transport}'s constructors, which every transport runs) on
+ * {@code Session.getTransport(...)}: there the refusal reaches the tool as it is, where a transport's constructor is
+ * called by reflection and what it throws becomes a {@code NoSuchProviderException} naming only the protocol.
  */
 public final class MailModule extends InstrumentationModule {
 
@@ -56,6 +61,11 @@ public final class MailModule extends InstrumentationModule {
     @Override
     public String supportedVersions() {
         return versions;
+    }
+
+    @Override
+    public List<EgressFuse.At> egressFuses() {
+        return List.of(new EgressFuse.At(packageName + ".Session", named("getTransport"), "Session#getTransport(...)"));
     }
 
     @Override
