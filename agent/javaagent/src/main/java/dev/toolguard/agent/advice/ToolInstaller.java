@@ -473,12 +473,40 @@ public final class ToolInstaller {
         }
     }
 
+    /** Most failures held back at once ({@link ErrorListener}); past it, each is said as it happens. */
+    private static final int MOST_HELD_BACK = 10_000;
+
+    /**
+     * Says each failure to transform a class (counted in {@link #errors()}), except one that leaves nothing to guard:
+     * a class, met as it loads, whose super type has no class file in its loader (a servlet filter without the
+     * servlet API) can no more be defined by the JVM than described by ByteBuddy, so that failure is held back, not
+     * said. Should the class be defined after all (its loader made the super type without a class file), ByteBuddy's
+     * resubmission transforms it once loaded, and the failure held back is said then; a failure on any other missing
+     * type (a parameter's, a field's), which the JVM would not stop at, is said at once.
+     */
     private final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        /** The failures held back, by {@code name@loader}: said only if their class is met loaded. */
+        private final Map<String, String> heldBack = new java.util.concurrent.ConcurrentHashMap<>();
+
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
                             Throwable throwable) {
             if (TransformWithStackToSpare.retries(throwable)) {
                 return; // transformed again at once, with stack to spare: not an error yet
+            }
+            String key = typeName + "@" + System.identityHashCode(classLoader);
+            if (!loaded && heldBack.size() < MOST_HELD_BACK && !sensorsByType.containsKey(typeName)
+                    && !hooksByType.containsKey(typeName)) {
+                String superType = MissingSuperType.of(typeName, classLoader, throwable, ToolInstaller::classFile);
+                if (superType != null) {
+                    heldBack.put(key, "toolguard: could not instrument " + typeName + " as it loaded (its super type "
+                            + superType + " has no class file in its class loader), and it was defined after all: "
+                            + "instrumented once loaded, its tools undecided until then");
+                    return;
+                }
+            }
+            if (!heldBack.isEmpty()) {
+                heldBack.remove(key); // said below instead
             }
             errors.incrementAndGet();
             List<ModuleHook> sensors = sensorsByType.getOrDefault(typeName, List.of());
@@ -489,6 +517,28 @@ public final class ToolInstaller {
             }
             for (ModuleHook mh : hooksByType.getOrDefault(typeName, List.of())) {
                 mh.checks().transformFailed(mh.module(), mh.hook(), classLoader, throwable);
+            }
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
+                                     DynamicType dynamicType) {
+            sayIfHeldBack(type.getName(), classLoader, loaded);
+        }
+
+        @Override
+        public void onIgnored(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            sayIfHeldBack(type.getName(), classLoader, loaded);
+        }
+
+        /** A class whose failure was held back was defined after all: the failure is said now. */
+        private void sayIfHeldBack(String typeName, ClassLoader classLoader, boolean loaded) {
+            if (loaded && !heldBack.isEmpty()) {
+                String said = heldBack.remove(typeName + "@" + System.identityHashCode(classLoader));
+                if (said != null) {
+                    errors.incrementAndGet();
+                    diagnostics.accept(said);
+                }
             }
         }
     }
