@@ -26,7 +26,8 @@ class EgressFusePlacesTest {
         assertThat(here).extracting(EgressFuse.At::type).containsExactlyInAnyOrder(
                 "org.apache.hc.client5.http.impl.classic.CloseableHttpClient",
                 "org.apache.hc.client5.http.impl.classic.InternalExecRuntime", "okhttp3.OkHttpClient",
-                "okhttp3.internal.http.RealInterceptorChain");
+                "okhttp3.internal.http.RealInterceptorChain",
+                "okhttp3.internal.connection.RealCall");
         assertThat(here).allSatisfy(at -> {
             TypeDescription type = pool.describe(at.type()).resolve();
             assertThat(type.getDeclaredMethods().filter(at.methods())).as(at.shape()).isNotEmpty();

@@ -20,7 +20,7 @@ import java.util.function.BiFunction;
  * met while a guarded call's body is already running, through objects made outside that call. The body of
  * {@code late_report} (whose policy restricts http, sql and mail) asks a thread of the application's, started before
  * any call, to make the clients ({@code apps.late.LateLibraries}: the libraries load there), then tries each: an
- * Apache GET, an OkHttp GET, an SQL insert, a mail. Then {@code late_free} (free to use all three) does the same, then
+ * Apache GET, an OkHttp GET, an OkHttp call made with the clients run by {@code enqueue}, an SQL insert, a mail. Then {@code late_free} (free to use all three) does the same, then
  * {@code late_report} once more. Each attempt and each call prints its outcome; last the rows of the notes table, read
  * outside any call. Arguments: the libraries' jars (path-separated), the HTTP server's base URL, the JDBC URL, the
  * SMTP port.
@@ -49,6 +49,7 @@ public class LateLibrariesApp {
         BiFunction<String, String, String> l = libraries();
         attempt(label + " apache", () -> l.apply("apache", url + "/" + label + "-apache"));
         attempt(label + " okhttp", () -> l.apply("okhttp", url + "/" + label + "-okhttp"));
+        attempt(label + " okhttp enqueue", () -> l.apply("okhttp-enqueue", label));
         attempt(label + " sql", () -> l.apply("sql", "INSERT INTO notes VALUES ('" + label + "')"));
         attempt(label + " mail", () -> l.apply("mail", label));
     }
@@ -115,7 +116,8 @@ public class LateLibrariesApp {
                 app.wanted.take();
                 try {
                     m = Class.forName("dev.toolguard.it.agent.apps.late.LateLibraries", true, loader)
-                            .getConstructor(String.class, String.class).newInstance(jdbcUrl, smtpPort);
+                            .getConstructor(String.class, String.class, String.class)
+                            .newInstance(url, jdbcUrl, smtpPort);
                 } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                     m = e;
                 }
@@ -134,6 +136,7 @@ public class LateLibrariesApp {
         });
         System.out.println("notes: " + app.libraries.apply("count", "SELECT COUNT(*) FROM notes"));
         System.out.println("done");
+        System.exit(0); // OkHttp's dispatcher threads would keep the JVM a minute longer
     }
 
     private static void call(String label, Callable<String> tool) {

@@ -22,8 +22,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *
  * <p>Where it does not fit (OkHttp 3 among others, whose call class is not the one hooked), its fuse goes on what every
  * OkHttp from 3 on has: the client's constructors and its {@code newCall}/{@code newWebSocket}, and the constructors of
- * {@code RealInterceptorChain}, made for each request on the thread that runs it, so a call made outside a guarded call
- * still cannot {@code execute()} unchecked inside one.
+ * {@code RealInterceptorChain}, made for each request on the thread that runs it, and the call's own {@code execute} and
+ * {@code enqueue} (in OkHttp 3's {@code okhttp3.RealCall} too): a client or call made outside a guarded call still
+ * cannot send unchecked inside one.
  */
 public final class OkHttpModule extends InstrumentationModule {
 
@@ -67,7 +68,11 @@ public final class OkHttpModule extends InstrumentationModule {
                 new EgressFuse.At(CLIENT, isConstructor().or(namedOneOf("newCall", "newWebSocket")),
                         "OkHttpClient(...), newCall(Request), newWebSocket(...)"),
                 new EgressFuse.At("okhttp3.internal.http.RealInterceptorChain", isConstructor(),
-                        "RealInterceptorChain(...)"));
+                        "RealInterceptorChain(...)"),
+                // a call made outside the guarded call and run inside it: enqueue's chain runs on a dispatcher thread,
+                // which carries no guarded call, so the call is stopped where it is run (OkHttp 3's, then 4 and 5's)
+                new EgressFuse.At("okhttp3.RealCall", namedOneOf("execute", "enqueue"), "RealCall#execute(), enqueue(...)"),
+                new EgressFuse.At(CALL, namedOneOf("execute", "enqueue"), "RealCall#execute(), enqueue(...)"));
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.function.BiFunction;
  * class is loaded there too, child-first, so it can name them): an Apache HttpClient 5 minimal client, an OkHttp
  * client, an H2 connection and a javax.mail session, each made when this object is made, on a thread of the
  * application's outside any guarded call. Operations: {@code apache <url>}, {@code okhttp <url>}, {@code sql <text>},
+ * {@code okhttp-enqueue <label>} (runs a call made with this object, to {@code <base>/<label>-okhttp-enqueue}),
  * {@code count <table>} and {@code mail <subject>} (to {@code ceo@partner.example}).
  */
 public final class LateLibraries implements BiFunction<String, String, String> {
@@ -32,8 +33,13 @@ public final class LateLibraries implements BiFunction<String, String, String> {
     private final OkHttpClient okHttp = new OkHttpClient();
     private final Connection db;
     private final Session mail;
+    /** OkHttp calls made now, each to run later by {@code enqueue}: {@code okhttp-enqueue <label>}. */
+    private final java.util.Map<String, okhttp3.Call> calls = new java.util.HashMap<>();
 
-    public LateLibraries(String jdbcUrl, String smtpPort) throws Exception {
+    public LateLibraries(String baseUrl, String jdbcUrl, String smtpPort) throws Exception {
+        for (String label : new String[] {"report", "free"}) {
+            calls.put(label, okHttp.newCall(new Request.Builder().url(baseUrl + "/" + label + "-okhttp-enqueue").build()));
+        }
         Properties user = new Properties();
         user.setProperty("user", "sa");
         user.setProperty("password", "");
@@ -58,6 +64,22 @@ public final class LateLibraries implements BiFunction<String, String, String> {
                     try (Response r = okHttp.newCall(new Request.Builder().url(argument).build()).execute()) {
                         yield "HTTP " + r.code();
                     }
+                }
+                case "okhttp-enqueue" -> {
+                    java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+                    calls.get(argument).enqueue(new okhttp3.Callback() {
+                        @Override
+                        public void onFailure(okhttp3.Call call, java.io.IOException e) {
+                            done.completeExceptionally(e);
+                        }
+
+                        @Override
+                        public void onResponse(okhttp3.Call call, Response response) {
+                            response.close();
+                            done.complete("HTTP " + response.code());
+                        }
+                    });
+                    yield done.get(30, java.util.concurrent.TimeUnit.SECONDS);
                 }
                 case "sql" -> {
                     try (Statement s = db.createStatement()) {
