@@ -263,6 +263,26 @@ class EgressIT {
         });
     }
 
+    @Test
+    void aDriverWhoseClassesAreNotNamedStatementOrConnectionIsSensedByWhatTheyImplement() throws Exception {
+        // acme.db.Stmt / Prep / Conn, loaded in a child loader the first time inside this call
+        assertThat(call("s1a", "crm.read_account", "acme UPDATE crm.accounts SET tier = 'bronze'"))
+                .startsWith("denied rule=tools.crm.read_account.egress.sql").contains("statement update is not among");
+        assertThat(call("s1a", "crm.read_account", "pacme UPDATE crm.accounts SET tier = 'iron'"))
+                .startsWith("denied rule=tools.crm.read_account.egress.sql").contains("statement update is not among");
+        assertThat(query("SELECT tier FROM crm.accounts WHERE id = 'acct-42'")).isEqualTo("silver");
+        assertThat(call("s1a", "crm.read_account", "acme SELECT tier FROM crm.accounts")).isEqualTo("ok rows");
+        assertThat(call("s1a", "crm.read_account", "pacme SELECT tier FROM crm.accounts")).isEqualTo("ok rows");
+        // a tool free to run any SQL reaches the database through the same driver
+        assertThat(call("s1a", "ops.inspect", "acme CREATE TABLE crm.acme_probe(id INT)")).isEqualTo("ok updated 0");
+        assertThat(query("SELECT COUNT(*) FROM crm.acme_probe")).isEqualTo("0");
+        assertThat(egressRecords()).anySatisfy(r -> {
+            assertThat(r.path("tool").asText()).isEqualTo("crm.read_account");
+            assertThat(r.path("target").asText()).isEqualTo("update crm.accounts");
+            assertThat(r.path("action").asText()).isEqualTo("deny");
+        });
+    }
+
     // ---- 2. HTTP, four clients ----
 
     @Test
@@ -300,6 +320,44 @@ class EgressIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> smtp.getReceivedMessages().length == 2);
         assertThat(List.of(smtp.getReceivedMessages())).allSatisfy(m ->
                 assertThat(m.getAllRecipients()[0].toString()).endsWith("@partner.example"));
+    }
+
+    @Test
+    void mailThroughATransportsSendMessageIsCheckedWhereverTheTransportWasMade() throws Exception {
+        // a transport the tool gets itself, and one the app made at start outside any call
+        for (String op : List.of("jakarta-transport", "javax-held")) {
+            assertThat(call("s3t", "email.send_external", op + " mallory@evil.example")).as(op)
+                    .startsWith("denied rule=tools.email.send_external.egress.mail")
+                    .contains("recipient mallory@evil.example");
+        }
+        assertThat(call("s3t", "email.send_external", "jakarta-transport dora@partner.example"))
+                .isEqualTo("ok sent to dora@partner.example");
+        assertThat(call("s3t", "email.send_external", "javax-held erin@partner.example"))
+                .isEqualTo("ok sent to erin@partner.example");
+        await().atMost(Duration.ofSeconds(10)).until(() -> receivedBy("dora@partner.example")
+                + receivedBy("erin@partner.example") == 2);
+        assertThat(receivedBy("mallory@evil.example")).as("what GreenMail received for the refused").isZero();
+
+        // outside any call (outside_tools: audit) the static send is written once, not again for its sendMessage
+        assertThat(call("s3t", "-", "javax frank@partner.example")).isEqualTo("ok sent to frank@partner.example");
+        assertThat(call("s3t", "-", "jakarta grace@partner.example")).isEqualTo("ok sent to grace@partner.example");
+        for (String to : List.of("frank@partner.example", "grace@partner.example")) {
+            assertThat(egressRecords()).as(to).filteredOn(r -> r.path("target").asText().equals(to)).hasSize(1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> receivedBy("frank@partner.example")
+                + receivedBy("grace@partner.example") == 2);
+        // the mail test counts the server's whole inbox: what this one delivered is gone again
+        smtp.purgeEmailFromAllMailboxes();
+    }
+
+    private static long receivedBy(String recipient) {
+        return java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(recipient);
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).count();
     }
 
     // ---- 4. processes ----

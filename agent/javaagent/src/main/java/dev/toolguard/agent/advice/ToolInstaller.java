@@ -12,6 +12,7 @@ import dev.toolguard.instrumentation.rule.ParameterNaming;
 import dev.toolguard.instrumentation.rule.ToolMethods;
 import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolRules;
+import dev.toolguard.instrumentation.prefilter.ImplementationTest;
 import dev.toolguard.instrumentation.prefilter.ToolPrefilter;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -42,7 +43,6 @@ import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.none;
@@ -77,8 +77,10 @@ public final class ToolInstaller {
     private final Map<String, List<ModuleHook>> sensorsByType = new HashMap<>();
     /** Each type with places for a sensor's fuse besides its hooked types ({@link EgressFuse.At}), with the modules. */
     private final Map<String, List<SensorFuse>> egressFusesByType = new HashMap<>();
-    /** Sensors on every implementation of a type (a JDBC driver's statements), behind a name test. */
+    /** Sensors on every implementation of a type (a JDBC driver's statements), behind a super-type first test. */
     private final List<ModuleHook> sensorsOnImplementations = new ArrayList<>();
+    /** The first test of the sensors on implementations: whether a class may implement a type they hook. */
+    private final ImplementationTest implementations;
     private final Map<String, InstrumentationModule> modulesByName = new HashMap<>();
     private final ToolPrefilter prefilter;
 
@@ -116,8 +118,8 @@ public final class ToolInstaller {
         for (InstrumentationModule m : sensorChecks.modules()) {
             for (Hook h : sensorChecks.hooksOf(m)) {
                 if (h.implementations()) {
-                    sensorsOnImplementations.add(new ModuleHook(sensorChecks, m, h, nameContains(h.namePart())
-                            .and(not(isInterface())).and(hasSuperType(named(h.type())))));
+                    sensorsOnImplementations.add(new ModuleHook(sensorChecks, m, h, not(isInterface())
+                            .and(hasSuperType(named(h.type())))));
                 } else {
                     sensorsByType.computeIfAbsent(h.type(), t -> new ArrayList<>())
                             .add(new ModuleHook(sensorChecks, m, h, null));
@@ -130,6 +132,8 @@ public final class ToolInstaller {
         }
         // super types are read where the loader finds them, as the type pool reads them for the full match
         this.prefilter = new ToolPrefilter(rules, ToolInstaller::classFile);
+        this.implementations = new ImplementationTest(sensorsOnImplementations.stream().map(mh -> mh.hook().type())
+                .collect(java.util.stream.Collectors.toSet()), ToolInstaller::classFile);
     }
 
     /** Name prefixes of the classes nothing is put into: the agent itself, its libraries, other agents' glue. */
@@ -201,7 +205,7 @@ public final class ToolInstaller {
                 // a JDK class in a named module (java.base, java.net.http) must read the bridge's unnamed module
                 .assureReadEdgeTo(inst, GuardBridge.class)
                 .ignore(byPrefix(NEVER_INSTRUMENTED))
-                .type((type, loader, module, redefined, domain) -> sensed(type)
+                .type((type, loader, module, redefined, domain) -> sensed(type, loader)
                         || (loader != null && !NEVER_TOOL_TYPES.matches(type)
                         && (hooksByType.containsKey(type.getName()) || toolTypes.matches(type))))
                 .transform(this::transform)
@@ -241,7 +245,8 @@ public final class ToolInstaller {
         } catch (RuntimeException | LinkageError unknown) {
             return true;
         }
-        if (sensorsByType.containsKey(name) || egressFusesByType.containsKey(name) || mayImplementASensedType(name)) {
+        if (sensorsByType.containsKey(name) || egressFusesByType.containsKey(name)
+                || (mayImplementASensedType(name) && implementsASensedType(type))) {
             return !startsWithAny(name, NEVER_INSTRUMENTED);
         }
         return loader != null && !startsWithAny(name, NEVER_TOOLS);
@@ -250,14 +255,15 @@ public final class ToolInstaller {
     /**
      * Whether a sensor (or its fuse) may apply to the type: by its name, or as an implementation of a sensed JDBC type.
      */
-    private boolean sensed(TypeDescription type) {
+    private boolean sensed(TypeDescription type, ClassLoader loader) {
         return sensorsByType.containsKey(type.getName()) || egressFusesByType.containsKey(type.getName())
-                || !implementationSensors(type).isEmpty();
+                || !implementationSensors(type, loader).isEmpty();
     }
 
-    private List<ModuleHook> implementationSensors(TypeDescription type) {
+    private List<ModuleHook> implementationSensors(TypeDescription type, ClassLoader loader) {
         String name = type.getName();
-        if (!mayImplementASensedType(name)) {
+        // the first test's "no" (kept per loader) spares the full subtype match of every class it passed for tools
+        if (!mayImplementASensedType(name) || !implementations.answeredMaybe(loader, name)) {
             return List.of();
         }
         List<ModuleHook> out = List.of();
@@ -272,18 +278,43 @@ public final class ToolInstaller {
         return out;
     }
 
-    /** The name test of the sensors on implementations: never the JDK's own classes, nor ToolGuard's. */
+    /**
+     * The name test of the sensors on implementations: never the JDK's own classes, nor ToolGuard's. Whatever else a
+     * class is called, its super types decide ({@link ImplementationTest}): a driver's {@code Stmt} is a statement.
+     */
     private boolean mayImplementASensedType(String name) {
-        if (name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("com.sun.")
-                || name.startsWith("dev.toolguard.")) {
+        return !sensorsOnImplementations.isEmpty() && !(name.startsWith("java.") || name.startsWith("jdk.")
+                || name.startsWith("sun.") || (name.startsWith("com.sun.") && !name.startsWith("com.sun.mail."))
+                || name.startsWith("dev.toolguard."));
+    }
+
+    /** Whether a loaded class implements a type the sensors on implementations hook, by its super types. */
+    private boolean implementsASensedType(Class<?> type) {
+        try {
+            for (ModuleHook mh : sensorsOnImplementations) {
+                if (hasSuperTypeNamed(type, mh.hook().type(), 0)) {
+                    return true;
+                }
+            }
             return false;
+        } catch (RuntimeException | LinkageError unknown) {
+            return true; // ByteBuddy's full match decides
         }
-        for (ModuleHook mh : sensorsOnImplementations) {
-            if (name.contains(mh.hook().namePart())) {
+    }
+
+    private static boolean hasSuperTypeNamed(Class<?> type, String name, int depth) {
+        if (type == null || depth > 64) {
+            return type != null;
+        }
+        if (type.getName().equals(name)) {
+            return true;
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            if (hasSuperTypeNamed(i, name, depth + 1)) {
                 return true;
             }
         }
-        return false;
+        return hasSuperTypeNamed(type.getSuperclass(), name, depth + 1);
     }
 
     /**
@@ -294,7 +325,8 @@ public final class ToolInstaller {
      */
     boolean mayMatch(ClassLoader loader, String internalName, byte[] classFile) {
         String name = internalName.replace('/', '.');
-        if (sensorsByType.containsKey(name) || egressFusesByType.containsKey(name) || mayImplementASensedType(name)) {
+        if (sensorsByType.containsKey(name) || egressFusesByType.containsKey(name)
+                || (mayImplementASensedType(name) && implementations.mayImplement(loader, name, classFile))) {
             return !startsWithAny(name, NEVER_INSTRUMENTED);
         }
         if (loader == null || startsWithAny(name, NEVER_TOOLS)) {
@@ -325,8 +357,13 @@ public final class ToolInstaller {
 
     private DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                              JavaModule module, java.security.ProtectionDomain domain) {
-        builder = applySensors(builder, sensorsByType.getOrDefault(type.getName(), List.of()), type, loader);
-        builder = applySensors(builder, implementationSensors(type), type, loader);
+        // one list, so that a sensor both by name and on implementations (mail's Transport) puts its fuse once
+        List<ModuleHook> sensors = sensorsByType.getOrDefault(type.getName(), List.of());
+        List<ModuleHook> onImplementations = implementationSensors(type, loader);
+        if (!onImplementations.isEmpty()) {
+            sensors = java.util.stream.Stream.concat(sensors.stream(), onImplementations.stream()).toList();
+        }
+        builder = applySensors(builder, sensors, type, loader);
         builder = applyEgressFuses(builder, egressFusesByType.getOrDefault(type.getName(), List.of()), loader);
         if (loader == null || NEVER_TOOL_TYPES.matches(type)) {
             return builder; // tools and framework hooks are never looked for in the JDK

@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -67,6 +68,16 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
          * scope of its first exchange from it: that scope is that very request (checked), every later one a hop.
          */
         Object apacheChecked;
+        /**
+         * The message the static {@code Transport.send} last let through on this thread, with its call and the
+         * recipients checked: the transport's {@code sendMessage} it then calls for them is not checked (nor written)
+         * a second time. Never cleared, and never needed to be: what it spares was allowed for that very call.
+         */
+        MailSent mailSent;
+    }
+
+    /** A message {@code Transport.send} let through: for whom, to whom. */
+    private record MailSent(RunningCall call, Object message, List<String> recipients) {
     }
 
     /**
@@ -183,6 +194,9 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                 return subject; // a plain statement's batch: each of its texts was checked when it was added
             }
             EgressRequest request = read(sensor, self, subject);
+            if ("mail-transport".equals(sensor) && sentAlready(thread.mailSent, running, subject, request)) {
+                return subject; // Transport.send checked this message for these recipients a moment ago
+            }
             String tool = running == null ? null : running.tool();
             EgressVerdict v = engine.decideEgress(tool, running == null ? null : running.ctx(), request);
             if (v.allowed() && running != null && kind == EgressKind.HTTP && sensor.endsWith("-hop")) {
@@ -215,6 +229,7 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                 // perhaps on its dispatcher's threads: each is checked against this call where it enters the network
                 case "http-okhttp" -> carriers.put(self, new Carried(running, false, requestOf(self)));
                 case "http-apache5" -> thread.apacheChecked = ((Object[]) subject)[1];
+                case "mail" -> thread.mailSent = new MailSent(running, ((Object[]) subject)[0], request.targets());
                 default -> {
                 }
             }
@@ -233,6 +248,17 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
         } finally {
             thread.busy = false;
         }
+    }
+
+    /**
+     * Whether a transport's {@code sendMessage} is the one {@code Transport.send} makes for a message it let through
+     * on this thread, in the same call (or outside any, as then), to recipients it checked. Anything else a transport
+     * sends is checked: a message sent by a transport the tool got itself, another call's, other recipients.
+     */
+    private static boolean sentAlready(MailSent sent, RunningCall running, Object subject, EgressRequest request) {
+        return sent != null && sent.call() == running && subject instanceof Object[] args && args.length > 0
+                && args[0] == sent.message() && request.problem() == null
+                && sent.recipients().containsAll(request.targets());
     }
 
     /**
@@ -315,7 +341,7 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                 case "http-url-connection-proxy-hop" -> SensedEgress.urlConnectionThrough(self, (java.net.URL) subject);
                 case "http-apache5" -> SensedEgress.apache5(subject);
                 case "http-okhttp" -> SensedEgress.okHttp(subject);
-                case "mail" -> SensedEgress.mail(subject);
+                case "mail", "mail-transport" -> SensedEgress.mail(subject);
                 case "exec" -> SensedEgress.exec(subject);
                 default -> EgressRequest.unreadable(SensedEgress.kindOf(sensor), "unknown sensor " + sensor);
             };

@@ -26,7 +26,7 @@ final class SensedEgress {
     static EgressKind kindOf(String sensor) {
         return switch (sensor) {
             case "jdbc", "jdbc-prepared" -> EgressKind.SQL;
-            case "mail" -> EgressKind.MAIL;
+            case "mail", "mail-transport" -> EgressKind.MAIL;
             case "exec" -> EgressKind.EXEC;
             default -> EgressKind.HTTP;
         };
@@ -74,8 +74,9 @@ final class SensedEgress {
     }
 
     /**
-     * {@code Transport.send(Message[, Address[]][, user, password])}: the addresses given, else the message's every
-     * recipient (To, Cc, Bcc); only the addresses are kept (a display name is no recipient).
+     * {@code Transport.send(Message[, Address[]][, user, password])} and a transport's
+     * {@code sendMessage(Message, Address[])}: the addresses given, else the message's every recipient (To, Cc, Bcc);
+     * only the addresses are kept (a display name is no recipient).
      */
     static EgressRequest mail(Object subject) throws ReflectiveOperationException {
         Object[] args = (Object[]) subject;

@@ -21,17 +21,16 @@ import net.bytebuddy.matcher.ElementMatcher;
  * @param optionalType  true when the type lives in an optional part of the framework (one chat service among
  *                      several): its absence is no mismatch
  * @param implementations true when the hook applies to every class implementing {@code type} (a JDBC driver's
- *                      statements) whose name contains {@code namePart}, rather than to {@code type} itself
- * @param namePart      the cheap name prefilter of an implementations hook (DESIGN: never a subtype check over every
- *                      loaded class), or null
+ *                      statements), whatever it is called, rather than to {@code type} itself; a first test on the
+ *                      class file's super types, read per class loader and kept, passes those on to the full match
+ *                      (DESIGN: never a subtype check over every loaded class)
  */
 public record Hook(Role role, String type, ElementMatcher<MethodDescription> methods, String shape, String advice,
-                   boolean lambdaBodies, String since, String until, boolean optionalType, boolean implementations,
-                   String namePart) {
+                   boolean lambdaBodies, String since, String until, boolean optionalType, boolean implementations) {
 
     public Hook(Role role, String type, ElementMatcher<MethodDescription> methods, String shape, String advice,
                 boolean lambdaBodies, String since, String until, boolean optionalType) {
-        this(role, type, methods, shape, advice, lambdaBodies, since, until, optionalType, false, null);
+        this(role, type, methods, shape, advice, lambdaBodies, since, until, optionalType, false);
     }
 
     /** What a hook does, which decides what its failing to apply means. */
@@ -72,10 +71,10 @@ public record Hook(Role role, String type, ElementMatcher<MethodDescription> met
                 ModuleFuse.class.getName());
     }
 
-    /** A sensor on the methods of every class implementing {@code type} whose name contains {@code namePart}. */
-    public static Hook onImplementations(String type, String namePart, ElementMatcher<MethodDescription> methods,
-                                         String shape, String advice) {
-        return new Hook(Role.SENSES_EGRESS, type, methods, shape, advice, false, null, null, false, true, namePart);
+    /** A sensor on the methods of every class implementing {@code type}, however it is named. */
+    public static Hook onImplementations(String type, ElementMatcher<MethodDescription> methods, String shape,
+                                         String advice) {
+        return new Hook(Role.SENSES_EGRESS, type, methods, shape, advice, false, null, null, false, true);
     }
 
     /** The same hook on compiler-made methods (a lambda's body). */

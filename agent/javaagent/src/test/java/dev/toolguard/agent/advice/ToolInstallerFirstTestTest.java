@@ -32,8 +32,24 @@ class ToolInstallerFirstTestTest {
         }
     }
 
-    /** A JDBC driver's statement, as a sensor on implementations finds it: by a part of its name. */
+    /** A JDBC driver's statement, as a sensor on implementations finds it: by what it implements. */
     public abstract static class AcmeStatement implements java.sql.Statement {
+    }
+
+    /** An old driver's statement named otherwise ({@code org.sqlite.Stmt}): still a statement. */
+    public abstract static class Stmt implements java.sql.Statement {
+    }
+
+    /** A driver's base class, implementing the JDK type a few levels up (through {@code CallableStatement}). */
+    public abstract static class Base implements java.sql.CallableStatement {
+    }
+
+    /** Its subclass: nothing in its own class file says JDBC. */
+    public abstract static class Prep extends Base {
+    }
+
+    /** Neither named like a statement nor implementing one. */
+    public abstract static class Conn implements AutoCloseable {
     }
 
     private final ToolInstaller installer = installer();
@@ -75,8 +91,14 @@ class ToolInstallerFirstTestTest {
     }
 
     @Test
-    void implementationsOfSensedTypesPassByName() throws IOException {
-        assertThat(mayMatch(getClass().getClassLoader(), AcmeStatement.class)).isTrue();
+    void implementationsOfSensedTypesPassByTheirSuperTypesHoweverNamed() throws IOException {
+        ClassLoader app = getClass().getClassLoader();
+        assertThat(mayMatch(app, AcmeStatement.class)).isTrue();
+        assertThat(mayMatch(app, Stmt.class)).as("a statement named Stmt").isTrue();
+        // the super type is read where the loader finds it, under its real name
+        assertThat(installer.mayMatch(app, "com/acme/Prep", bytesOf(Prep.class)))
+                .as("a statement whose JDBC type is two super types up").isTrue();
+        assertThat(mayMatch(app, Conn.class)).as("no JDBC type among its super types").isFalse();
     }
 
     @Test

@@ -26,8 +26,11 @@ import java.util.Properties;
  * Tools whose bodies reach out through JDBC, four HTTP clients, two mail APIs and child processes, as the test asks
  * on standard input, one line per call: {@code <label> <session> <tool or -> <op> <argument...>}. A tool of {@code -}
  * does the same outside any guarded call. Ops: {@code sql <text>} (Statement), {@code psql <text>}
- * (PreparedStatement), {@code jdk|jdk-follow|jdk-follow-async|url|apache|okhttp|okhttp-async <METHOD> <url>} ({@code jdk-follow}: a client
- * that follows redirects; {@code -async}: sent with {@code sendAsync}, {@code enqueue}), {@code jakarta|javax <recipient>},
+ * (PreparedStatement), {@code acme|pacme <text>} (the same through the driver {@code acme.db}, whose classes are
+ * {@code Stmt}, {@code Prep} and {@code Conn}, in a child class loader), {@code jdk|jdk-follow|jdk-follow-async|url|apache|okhttp|okhttp-async <METHOD> <url>} ({@code jdk-follow}: a client
+ * that follows redirects; {@code -async}: sent with {@code sendAsync}, {@code enqueue}), {@code jakarta|javax <recipient>} (the static
+ * {@code Transport.send}), {@code jakarta-transport <recipient>} ({@code sendMessage} on a transport the tool gets),
+ * {@code javax-held <recipient>} ({@code sendMessage} on a transport made at start, outside any call),
  * {@code exec <program>}. Prints {@code call <label>: ok <result>}, {@code call <label>: denied rule=<rule>
  * message=<message>} or {@code call <label>: error <what>}. Args: the JDBC URL, the SMTP port.
  */
@@ -83,6 +86,17 @@ public class EgressApp {
             case "psql" -> {
                 try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
                      PreparedStatement s = c.prepareStatement(argument)) {
+                    yield s.execute() ? "rows" : "updated " + s.getUpdateCount();
+                }
+            }
+            case "acme" -> {
+                try (Connection c = acmeConnection(); Statement s = c.createStatement()) {
+                    boolean rows = s.execute(argument);
+                    yield rows ? "rows" : "updated " + s.getUpdateCount();
+                }
+            }
+            case "pacme" -> {
+                try (Connection c = acmeConnection(); PreparedStatement s = c.prepareStatement(argument)) {
                     yield s.execute() ? "rows" : "updated " + s.getUpdateCount();
                 }
             }
@@ -176,6 +190,41 @@ public class EgressApp {
                 javax.mail.Transport.send(m);
                 yield "sent to " + argument;
             }
+            case "jakarta-transport" -> {
+                // a transport the tool gets and connects itself: sendMessage, never the static send
+                Properties p = new Properties();
+                p.put("mail.smtp.host", "127.0.0.1");
+                p.put("mail.smtp.port", String.valueOf(smtpPort));
+                jakarta.mail.Session session = jakarta.mail.Session.getInstance(p);
+                jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(session);
+                m.setFrom("agent@acme.example");
+                m.setRecipients(jakarta.mail.Message.RecipientType.TO, argument);
+                m.setSubject("accounts");
+                m.setText("rows");
+                try (jakarta.mail.Transport t = session.getTransport("smtp")) {
+                    t.connect();
+                    t.sendMessage(m, m.getAllRecipients());
+                }
+                yield "sent to " + argument;
+            }
+            case "javax-held" -> {
+                // the transport made at start, outside any call
+                javax.mail.internet.MimeMessage m = new javax.mail.internet.MimeMessage(heldSession);
+                m.setFrom("agent@acme.example");
+                m.setRecipients(javax.mail.Message.RecipientType.TO, argument);
+                m.setSubject("accounts");
+                m.setDataHandler(new javax.activation.DataHandler(
+                        new javax.mail.util.ByteArrayDataSource("rows", "text/plain")));
+                synchronized (heldTransport) {
+                    heldTransport.connect();
+                    try {
+                        heldTransport.sendMessage(m, m.getAllRecipients());
+                    } finally {
+                        heldTransport.close();
+                    }
+                }
+                yield "sent to " + argument;
+            }
             case "exec" -> {
                 Process p = new ProcessBuilder(argument.split(" ")).redirectErrorStream(true).start();
                 yield "exit " + p.waitFor();
@@ -186,6 +235,38 @@ public class EgressApp {
             }
             default -> throw new IllegalArgumentException("no op " + op);
         };
+    }
+
+    private static java.sql.Driver acme;
+    /** A javax.mail session and transport made at start, outside any call (the op {@code javax-held}). */
+    static javax.mail.Session heldSession;
+    static javax.mail.Transport heldTransport;
+
+    /**
+     * A connection of the test's own driver {@code acme.db} (classes {@code Conn}, {@code Stmt}, {@code Prep}), loaded
+     * the first time in a child class loader of its own, to the same H2 database.
+     */
+    static synchronized Connection acmeConnection() throws Exception {
+        if (acme == null) {
+            java.net.URL classes = EgressApp.class.getProtectionDomain().getCodeSource().getLocation();
+            ClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {classes}, EgressApp.class.getClassLoader()) {
+                @Override
+                protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                    if (!name.startsWith("acme.db.")) {
+                        return super.loadClass(name, resolve);
+                    }
+                    synchronized (getClassLoadingLock(name)) {
+                        Class<?> c = findLoadedClass(name);
+                        return c != null ? c : findClass(name);
+                    }
+                }
+            };
+            acme = (java.sql.Driver) Class.forName("acme.db.AcmeDriver", true, loader).getConstructor().newInstance();
+        }
+        Properties p = new Properties();
+        p.put("user", "sa");
+        p.put("password", "");
+        return acme.connect("jdbc:acme:" + jdbcUrl.substring("jdbc:h2:".length()), p);
     }
 
     private String call(String tool, String op, String argument) throws Exception {
@@ -206,6 +287,11 @@ public class EgressApp {
         jdbcUrl = args[0];
         smtpPort = Integer.parseInt(args[1]);
         EgressApp app = new EgressApp();
+        Properties mail = new Properties();
+        mail.put("mail.smtp.host", "127.0.0.1");
+        mail.put("mail.smtp.port", String.valueOf(smtpPort));
+        heldSession = javax.mail.Session.getInstance(mail);
+        heldTransport = heldSession.getTransport("smtp");
         System.out.println("ready");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;

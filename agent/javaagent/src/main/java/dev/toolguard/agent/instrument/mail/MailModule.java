@@ -8,11 +8,14 @@ import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * The mail egress sensor (SPEC §18) for one of the two mail APIs, {@code javax.mail} or {@code jakarta.mail}: the
  * static {@code Transport.send} methods, checked (every To, Cc and Bcc address, or the addresses given) before the
- * message is handed to a transport.
+ * message is handed to a transport, and every transport's {@code sendMessage(Message, Address[])} (a tool may hold a
+ * transport of its own), checked before the provider sends a byte. The {@code sendMessage} that {@code send} itself
+ * makes for a message it let through is not checked twice (one decision, one record).
  *
  * <p>Where it does not fit, its fuse goes (beside {@code Transport}'s constructors, which every transport runs) on
  * {@code Session.getTransport(...)}: there the refusal reaches the tool as it is, where a transport's constructor is
@@ -71,6 +74,10 @@ public final class MailModule extends InstrumentationModule {
     @Override
     public List<Hook> hooks() {
         return List.of(Hook.of(Hook.Role.SENSES_EGRESS, packageName + ".Transport", named("send").and(isStatic()),
-                "send(Message, ...)", advice("SendAdvice")));
+                        "send(Message, ...)", advice("SendAdvice")),
+                // what the static send calls, and what a tool holding a transport (session.getTransport) calls itself:
+                // the providers' implementations of the abstract method (SMTPTransport's and any other), however named
+                Hook.onImplementations(packageName + ".Transport", named("sendMessage").and(takesArguments(2)),
+                        "sendMessage(Message, Address[])", advice("SendMessageAdvice")));
     }
 }
