@@ -30,8 +30,9 @@ public record DecisionRecord(String id, String tool, String method, Map<String, 
 
     @Override
     public void writeFields(JsonWriter out) {
-        // the engine hides them already; decisions made outside it (internal errors) are hidden here
-        CallSecrets secrets = out.redaction().secretsOf(args, ctx);
+        // the engine hides them already; decisions made outside it (internal errors) are hidden here, with the values
+        // the engine's walk of these very objects found when it is this thread's last (Redaction#secretsOfDecided)
+        CallSecrets secrets = out.redaction().secretsOfDecided(args, ctx);
         out.fieldOnce("id", id).field("tool", tool).field("method", method);
         out.name("args").value(args);
         out.name("ctx").value(ctx);

@@ -250,34 +250,93 @@ public final class Redaction {
         if (!secretWords && configuredKeys.isEmpty() && valuePatterns.isEmpty()) {
             return CallSecrets.NONE;
         }
-        SecretWalk walk = walks.get();
+        SecretWalk walk = WALKS.get();
         if (walk.busy) {
             walk = new SecretWalk(); // a walk inside a walk (a value's own code calling back): one of its own
         }
         walk.busy = true;
+        boolean whole = false;
+        CallSecrets secrets = CallSecrets.NONE;
         try {
-            walk.collect(args, false, 0);
-            walk.collect(ctx, false, 0);
+            walk.collect(this, args, false, 0);
+            walk.collect(this, ctx, false, 0);
             List<String> found = walk.found == null ? List.of() : walk.found;
-            return found.isEmpty() && valuePatterns.isEmpty() ? CallSecrets.NONE : new CallSecrets(this, found);
+            secrets = found.isEmpty() && valuePatterns.isEmpty() ? CallSecrets.NONE : new CallSecrets(this, found);
+            whole = true;
+            return secrets;
         } finally {
             walk.reset();
+            walk.remember(whole ? this : null, args, ctx, secrets);
         }
     }
 
     /**
-     * Each thread's walk, used again by its next call: its path array is half a kilobyte, and every decision walks
-     * the call's values twice (the engine's reasons, then the record's), so a walk per call was most of what a
-     * guarded call allocated.
+     * As {@link #secretsOf}, for the audit record of a decision: the answer of this thread's last walk when that
+     * walk was over the very same {@code args} and {@code ctx} objects, under the same rules ({@link #sameRules}),
+     * and nothing walked on this thread since; otherwise a walk of its own. The engine walks a call's values to hide
+     * them in its reasons (PolicyEngine#hidingSecrets) just before the record is written on the same thread, and a
+     * second walk of the same objects under the same rules finds the same values: it was a third of what writing
+     * the record cost (docs/performance.md). The same objects are the same values because a call's args and ctx are
+     * ToolGuard's own plain copies (PlainValues, ContextTree), which no application code holds and nothing changes
+     * after they are built. A remembered walk is used at most once.
      */
-    private final ThreadLocal<SecretWalk> walks = ThreadLocal.withInitial(SecretWalk::new);
+    public CallSecrets secretsOfDecided(Map<String, ?> args, Map<String, ?> ctx) {
+        SecretWalk walk = WALKS.get();
+        Redaction by = walk.lastBy;
+        if (!walk.busy && by != null && walk.lastArgs == args && walk.lastCtx == ctx && sameRules(by)) {
+            CallSecrets secrets = walk.lastSecrets;
+            walk.remember(null, null, null, null);
+            return secrets;
+        }
+        return secretsOf(args, ctx);
+    }
+
+    /**
+     * Whether {@code other} hides exactly what this one hides: the same secret words, configured keys, value
+     * patterns and limits. Instances differ where they are built from one configuration more than once (the engine
+     * of each policy load, the audit log).
+     */
+    public boolean sameRules(Redaction other) {
+        if (other == this || other == knownSame) {
+            return true;
+        }
+        boolean same = other != null && secretWords == other.secretWords && maxValueChars == other.maxValueChars
+                && maxDepth == other.maxDepth && maxEntries == other.maxEntries
+                && configuredKeys.equals(other.configuredKeys) && samePatterns(valuePatterns, other.valuePatterns);
+        if (same) {
+            knownSame = other; // an engine is used for many calls: its rules are compared once
+        }
+        return same;
+    }
+
+    /** The last instance found to have the same rules (racy by design: a stale answer only costs a comparison). */
+    private Redaction knownSame;
+
+    private static boolean samePatterns(List<Pattern> a, List<Pattern> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).pattern().equals(b.get(i).pattern()) || a.get(i).flags() != b.get(i).flags()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Each thread's walk, used again by its next call: its path array is half a kilobyte, and a walk per call was
+     * most of what a guarded call allocated. One per thread for every instance (a walk holds no rules), so that the
+     * log's record finds the engine's walk ({@link #secretsOfDecided}).
+     */
+    private static final ThreadLocal<SecretWalk> WALKS = ThreadLocal.withInitial(SecretWalk::new);
 
     /**
      * One walk over a call's values, bounded like the writers' (depth, node count, cycles). It is its own map
      * visitor, so that walking a map allocates no capturing lambda: the key's secrecy and the depth of the entries
      * are fields, saved and restored around each map.
      */
-    private final class SecretWalk implements java.util.function.BiConsumer<Object, Object> {
+    private static final class SecretWalk implements java.util.function.BiConsumer<Object, Object> {
         private static final int MAX_NODES = 100_000;
         /** The secret values met; null until the first (most calls have none). */
         List<String> found;
@@ -286,13 +345,33 @@ public final class Redaction {
         private int nodesLeft = MAX_NODES;
         private boolean entriesSecret;
         private int entriesDepth;
+        /** The rules of the walk being made. */
+        private Redaction rules;
+        /** The last whole walk on this thread, for {@link #secretsOfDecided}: its rules (null: none), values, answer. */
+        Redaction lastBy;
+        Object lastArgs;
+        Object lastCtx;
+        CallSecrets lastSecrets;
+
+        void remember(Redaction by, Object args, Object ctx, CallSecrets secrets) {
+            lastBy = by;
+            lastArgs = args;
+            lastCtx = ctx;
+            lastSecrets = secrets;
+        }
 
         void reset() {
+            rules = null;
             found = null;
             nodesLeft = MAX_NODES;
             busy = false;
             entriesDepth = 0;
             entriesSecret = false;
+        }
+
+        void collect(Redaction rules, Object value, boolean secret, int depth) {
+            this.rules = rules;
+            collect(value, secret, depth);
         }
 
         void collect(Object value, boolean secret, int depth) {
@@ -347,7 +426,7 @@ public final class Redaction {
         public void accept(Object key, Object value) {
             boolean secret = entriesSecret;
             int depth = entriesDepth;
-            collect(value, secret || redacts(String.valueOf(key)), depth);
+            collect(value, secret || rules.redacts(String.valueOf(key)), depth);
         }
     }
 
