@@ -2,8 +2,12 @@ package dev.toolguard.policy.audit;
 
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
+import dev.toolguard.policy.decide.PolicyEngine;
 import dev.toolguard.policy.decide.ToolCall;
 import dev.toolguard.policy.decide.TraceStep;
+import dev.toolguard.policy.load.BundleLoader;
+import dev.toolguard.policy.load.PolicyBundle;
+import dev.toolguard.policy.state.EngineState;
 import dev.toolguard.policy.values.Redaction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +112,53 @@ class AuditSecretReuseTest {
         assertThat(text).doesNotContain(PIN).doesNotContain(TOKEN).doesNotContain("pin-2-secret-x")
                 .doesNotContain("4111-1111")
                 .contains("bad value [REDACTED], [REDACTED], [REDACTED], [REDACTED]").contains("saw [REDACTED]");
+    }
+
+    @Test
+    void theEnginesOwnDecisionsAreWrittenHiddenInEnforcedAndShadowMode() throws Exception {
+        Redaction rules = Redaction.of(List.of("pin"), 2048);
+        for (boolean shadow : new boolean[] {false, true}) {
+            PolicyEngine engine = new PolicyEngine(quotingBundle(), EngineState.inMemory(), shadow,
+                    Redaction.of(List.of("pin"), 2048));
+            ToolCall call = new ToolCall("login", Map.of("pin_code", PIN), Map.of());
+            Decision d = engine.decide(call);
+            assertThat(d.reason()).contains("cannot convert '[REDACTED]' to int");
+
+            String text = write(rules, call, d); // the log's own instance of the same rules: the engine's walk is used
+
+            assertThat(text).doesNotContain(PIN).contains("cannot convert '[REDACTED]' to int")
+                    .contains("\"enforced\":" + !shadow);
+        }
+    }
+
+    @Test
+    void anEngineDecisionUnderWeakerRulesIsHiddenByTheLogsRules() throws Exception {
+        PolicyEngine engine = new PolicyEngine(quotingBundle(), EngineState.inMemory(), false, Redaction.DEFAULT);
+        ToolCall call = new ToolCall("login", Map.of("pin_code", PIN), Map.of());
+        Decision d = engine.decide(call);
+        assertThat(d.reason()).contains(PIN); // not a secret to the engine's rules
+
+        String text = write(Redaction.of(List.of("pin"), 2048), call, d);
+
+        assertThat(text).doesNotContain(PIN).contains("cannot convert '[REDACTED]' to int");
+    }
+
+    /** A bundle whose reason quotes {@code args.pin_code} (an expression error names the value it could not convert). */
+    private static PolicyBundle quotingBundle() {
+        var loaded = BundleLoader.loadTexts(Map.of("policy.yaml", """
+                apiVersion: toolguard.dev/v1
+                kind: Policy
+                metadata: {name: test, version: v1}
+                tools:
+                  login:
+                    rules:
+                      - when: int(args.pin_code) > 3
+                        action: allow
+                      - action: deny
+                        reason: no rule matched
+                """));
+        assertThat(loaded.errors()).isEmpty();
+        return loaded.bundle();
     }
 
     /** A decision made outside the engine, whose reason and error quote {@code value} unhidden. */
