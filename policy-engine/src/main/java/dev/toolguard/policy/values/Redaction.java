@@ -266,7 +266,12 @@ public final class Redaction {
             return secrets;
         } finally {
             walk.reset();
-            walk.remember(whole ? this : null, args, ctx, secrets);
+            // only a whole walk is an answer to give again; a failed one forgets the last
+            if (whole) {
+                walk.remember(this, args, ctx, secrets);
+            } else {
+                walk.remember(null, null, null, null);
+            }
         }
     }
 
