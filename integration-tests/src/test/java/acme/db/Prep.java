@@ -4,167 +4,38 @@ import org.h2.engine.Session;
 
 import java.sql.SQLException;
 
-import static acme.db.Stmt.unsupported;
-
-/** A prepared statement of the driver {@code acme.db}: its SQL runs on the H2 session when it is executed. */
+/**
+ * A prepared statement of the driver {@code acme.db}: its SQL runs on the H2 session when it is executed. What it
+ * shares with a statement is {@link Stmt}'s.
+ */
 @SuppressWarnings("deprecation")
-public class Prep implements java.sql.PreparedStatement {
+public class Prep extends Stmt implements java.sql.PreparedStatement {
 
-    private final Session session;
     private final String sql;
-    private long updateCount = -1;
-    private boolean closed;
 
     Prep(Session session, String sql) {
-        this.session = session;
+        super(session);
         this.sql = sql;
     }
 
     @Override
     public boolean execute() throws SQLException {
-        long[] count = new long[1];
-        boolean query = Stmt.run(session, sql, count);
-        updateCount = count[0];
-        return query;
+        return runCounting(sql);
     }
 
+    /** A prepared statement runs its own SQL only (JDBC): SQL given to it is refused, as the statement's is not. */
     @Override
-    public int getUpdateCount() {
-        return (int) updateCount;
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    @Override
-    public <T> T unwrap(java.lang.Class<T> a0) throws SQLException {
+    public boolean execute(String sql) throws SQLException {
         throw unsupported();
     }
 
     @Override
-    public boolean execute(java.lang.String a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean execute(java.lang.String a0, int a1) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean execute(java.lang.String a0, int[] a1) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean execute(java.lang.String a0, java.lang.String[] a1) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean getMoreResults() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean getMoreResults(int a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean isCloseOnCompletion() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean isPoolable() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean isWrapperFor(java.lang.Class<?> a0) throws SQLException {
+    public int executeUpdate(String sql) throws SQLException {
         throw unsupported();
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int executeUpdate(java.lang.String a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int executeUpdate(java.lang.String a0, int a1) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int executeUpdate(java.lang.String a0, int[] a1) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int executeUpdate(java.lang.String a0, java.lang.String[] a1) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int getFetchDirection() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int getFetchSize() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int getMaxFieldSize() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int getMaxRows() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int getQueryTimeout() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int getResultSetConcurrency() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int getResultSetHoldability() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int getResultSetType() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public int[] executeBatch() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public java.sql.Connection getConnection() throws SQLException {
         throw unsupported();
     }
 
@@ -179,27 +50,7 @@ public class Prep implements java.sql.PreparedStatement {
     }
 
     @Override
-    public java.sql.ResultSet executeQuery(java.lang.String a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public java.sql.ResultSet getGeneratedKeys() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
     public java.sql.ResultSetMetaData getMetaData() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public java.sql.SQLWarning getWarnings() throws SQLException {
         throw unsupported();
     }
 
@@ -450,71 +301,6 @@ public class Prep implements java.sql.PreparedStatement {
 
     @Override
     public void setUnicodeStream(int a0, java.io.InputStream a1, int a2) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void addBatch(java.lang.String a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void cancel() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void clearBatch() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void closeOnCompletion() throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void setCursorName(java.lang.String a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void setEscapeProcessing(boolean a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void setFetchDirection(int a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void setFetchSize(int a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void setMaxFieldSize(int a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void setMaxRows(int a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void setPoolable(boolean a0) throws SQLException {
-        throw unsupported();
-    }
-
-    @Override
-    public void setQueryTimeout(int a0) throws SQLException {
         throw unsupported();
     }
 

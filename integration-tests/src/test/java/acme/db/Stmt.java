@@ -40,6 +40,11 @@ public class Stmt implements java.sql.Statement {
 
     @Override
     public boolean execute(String sql) throws SQLException {
+        return runCounting(sql);
+    }
+
+    /** Runs {@code sql} and keeps its update count: true when it was a query. Not a JDBC method, so not sensed. */
+    boolean runCounting(String sql) {
         long[] count = new long[1];
         boolean query = run(session, sql, count);
         updateCount = count[0];
