@@ -19,8 +19,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * SPEC §13.1/§13.2: a class whose super type is missing (a servlet filter without the servlet API) cannot be defined by
  * the JVM, so its failure to be instrumented is not said on standard error; a class missing any other type is defined
- * unguarded, and that is said; a class whose super type its loader makes without a class file is defined after all,
- * and that is said too, and the class is guarded once loaded.
+ * with each of its methods refusing (it cannot be instrumented, so none of its tools may run undecided), and that is
+ * said; a class whose super type its loader makes without a class file is defined after all, and that is said too,
+ * and the class is guarded once loaded.
  */
 class MissingTypesIT {
 
@@ -44,6 +45,10 @@ class MissingTypesIT {
                         package quiet;
                         public class UsesGone {
                             @dev.toolguard.api.GuardedTool(name = "gone_tool") public String run(Gone g) { return "g"; }
+                            @dev.toolguard.api.GuardedTool(name = "safe_tool") public String safe(String a) {
+                                System.out.println("quiet.UsesGone safe: body ran");
+                                return a;
+                            }
                         }
                         """,
                 "quiet/Sub.java", """
@@ -93,9 +98,14 @@ class MissingTypesIT {
 
             // guarded once loaded: decided by its rule
             assertThat(app.stdoutLines()).contains("quiet.Sub run: denied rule=tools.sub_tool.rules[0]");
+            // not instrumentable: its tools refuse, their bodies never run (SPEC §13.1)
+            assertThat(app.stdoutLines()).as(app.stderr()).contains("quiet.UsesGone safe: denied rule=on_error")
+                    .doesNotContain("quiet.UsesGone safe: body ran");
             assertThat(app.stderr()).doesNotContain("quiet.Filt")
                     .contains("toolguard: could not instrument quiet.UsesGone: ")
-                    .contains("Cannot resolve type description for quiet.Gone");
+                    .contains("Cannot resolve type description for quiet.Gone")
+                    .contains("toolguard: every method of quiet.UsesGone is refused: it may hold tools, and it could not"
+                            + " be instrumented");
         }
     }
 }

@@ -604,6 +604,18 @@ public final class GuardBridge {
         }
     }
 
+    /**
+     * The first instruction of each method of a class that may hold tools but that the agent could not instrument (its
+     * transformation failed; the agent said why on standard error): no decision can be made for such a method, so it
+     * never runs. Counted with the advice's failures.
+     *
+     * @param site the method ({@code com.acme.Tools#refund(J)Ljava/lang/String;})
+     */
+    public static void uninstrumentable(String site) {
+        ADVICE_FAILURES.incrementAndGet();
+        throw new ToolCallDeniedException(null, "on_error", site + " could not be instrumented", UNDECIDED_MESSAGE);
+    }
+
     /** How many times inlined advice failed in this JVM. */
     public static long adviceFailures() {
         return ADVICE_FAILURES.get();

@@ -197,11 +197,11 @@ public final class ToolInstaller {
                 // innermost: a class being loaded that no rule, hook or sensor can match is never described; outermost
                 // the retry with stack to spare, which an overflow in the prefilter reaches too
                 .with(transformer -> new PrefilteredTransformer(transformer, this::mayMatch))
-                .with(new TransformWithStackToSpare.Decorator())
+                .with(new TransformWithStackToSpare.Decorator(this::refusing))
                 // advice is inlined and adds no types, so nothing is ever injected (and no Unsafe is touched)
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(new ErrorListener())
+                .with(errorListener)
                 // a JDK class in a named module (java.base, java.net.http) must read the bridge's unnamed module
                 .assureReadEdgeTo(inst, GuardBridge.class)
                 .ignore(byPrefix(NEVER_INSTRUMENTED))
@@ -334,6 +334,33 @@ public final class ToolInstaller {
         }
         return hooksByType.containsKey(name) || prefilter.mayHoldTools(loader, name, classFile);
     }
+
+    /**
+     * A class that may hold tools and could not be instrumented, with each of its methods refusing
+     * ({@link RefusingMethods}); null for any other class. A sensed or hooked type is left to its module's checks,
+     * which deny its framework's calls or fuse its egress when its instrumentation failed.
+     */
+    byte[] refusing(ClassLoader loader, String internalName, byte[] classFile) {
+        String name = internalName.replace('/', '.');
+        if (loader == null || startsWithAny(name, NEVER_TOOLS) || hooksByType.containsKey(name)
+                || sensorsByType.containsKey(name) || egressFusesByType.containsKey(name)
+                || !prefilter.mayHoldTools(loader, name, classFile)) {
+            return null;
+        }
+        byte[] refusing = RefusingMethods.of(classFile, name);
+        String key = name + "@" + System.identityHashCode(loader);
+        // said once per class; not for a class whose super type has no class file (the JVM cannot define it either:
+        // said with its failure if it is defined after all)
+        if (refusing != null && refusalsSaid.add(key) && !errorListener.heldBack.containsKey(key)) {
+            diagnostics.accept("toolguard: every method of " + name + " is refused: it may hold tools, and it could"
+                    + " not be instrumented");
+        }
+        return refusing;
+    }
+
+    private final ErrorListener errorListener = new ErrorListener();
+    /** The classes ({@code name@loader}) whose refusal was said. */
+    private final java.util.Set<String> refusalsSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A class file as {@code loader} finds it (the API's from the agent jar), or null: what the type pool reads. */
     private static byte[] classFile(ClassLoader loader, String name) {
@@ -538,7 +565,7 @@ public final class ToolInstaller {
                 if (superType != null) {
                     heldBack.put(key, "toolguard: could not instrument " + typeName + " as it loaded (its super type "
                             + superType + " has no class file in its class loader), and it was defined after all: "
-                            + "instrumented once loaded, its tools undecided until then");
+                            + "its methods refuse until it is instrumented once loaded");
                     return;
                 }
             }

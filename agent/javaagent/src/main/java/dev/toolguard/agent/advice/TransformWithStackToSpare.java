@@ -9,42 +9,71 @@ import java.security.ProtectionDomain;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A class whose transformation fails while it is being defined is defined as it is: a tool with no guard, until the
- * installer's resubmission transforms it again once loaded (tens of milliseconds in which its tools could run
- * undecided). Two causes are known: a class loaded with almost no stack left (deep recursion, or an attacker that
- * arranges it) has the transformer overflow; and a transient failure of the transformation itself (a linkage error
- * while ByteBuddy's own classes are still being loaded by another thread at start, say). The transformation is tried
- * on the loading thread as usual; when it failed, it is done again at once on a thread of its own with a large stack,
- * and the loading thread waits for it. Only a failure there too is reported, and left to the resubmission.
+ * A class whose transformation fails while it is being defined would be defined as it is: a tool with no guard, until
+ * the installer's resubmission transforms it again once loaded (tens of milliseconds in which its tools could run
+ * undecided), or for good when the failure is the same every time (a type its methods name is missing, a bug of
+ * ours). Two transient causes are known: a class loaded with almost no stack left (deep recursion, or an attacker
+ * that arranges it) has the transformer overflow; and a linkage error while ByteBuddy's own classes are still being
+ * loaded by another thread at start. The transformation is tried on the loading thread as usual; when it failed, it is
+ * done again at once on a thread of its own with a large stack, and the loading thread waits for it. When that fails
+ * too (or the failure is one that repeats), the class is defined with each of its methods refusing ({@link Refusal}),
+ * if it may hold tools: a tool of it is then denied, never run undecided (SPEC §13.1). The failure is reported, and
+ * the resubmission may still transform the class properly later.
  */
 final class TransformWithStackToSpare extends ResettableClassFileTransformer.WithDelegation {
 
-    /** Set on the loading thread when ByteBuddy reported a failure while transforming: the retry then follows. */
-    private static final ThreadLocal<Boolean> FAILED = new ThreadLocal<>();
+    /**
+     * The class as it is with each of its methods refusing, for a class whose transformation failed; null when the
+     * class may hold no tools (a sensed or hooked type's failure is its module's to handle).
+     */
+    @FunctionalInterface
+    interface Refusal {
+        byte[] refusing(ClassLoader loader, String internalName, byte[] classFile);
+    }
+
+    /** How the attempt of this thread's innermost transformation went, as the error listener learnt it. */
+    private enum Attempt { CLEAN, FAILED, FAILED_FOR_GOOD }
+
+    /** Set on a thread inside this transformer; the error listener marks a failure in it ({@link #retries}). */
+    private static final ThreadLocal<Attempt> ATTEMPT = new ThreadLocal<>();
     private static final long RETRY_STACK_BYTES = 16L << 20;
     private static final String RETRY_THREAD = "toolguard-transform";
 
-    private TransformWithStackToSpare(ResettableClassFileTransformer delegate) {
+    private final Refusal refusal;
+
+    private TransformWithStackToSpare(ResettableClassFileTransformer delegate, Refusal refusal) {
         super(delegate);
+        this.refusal = refusal;
     }
 
     /** Wraps ByteBuddy's transformer. */
     static final class Decorator implements AgentBuilder.TransformerDecorator {
+        private final Refusal refusal;
+
+        Decorator(Refusal refusal) {
+            this.refusal = refusal;
+        }
+
         @Override
         public ResettableClassFileTransformer decorate(ResettableClassFileTransformer transformer) {
-            return new TransformWithStackToSpare(transformer);
+            return new TransformWithStackToSpare(transformer, refusal);
         }
     }
 
     /**
      * Called by the error listener: true when the failure happened on a loading thread inside this transformer, where
-     * it is retried at once, and so is no error to report yet. A failure on the retry thread is reported.
+     * it is retried at once, and so is no error to report yet. A failure on the retry thread, or one that would repeat,
+     * is reported (and the class refused if it may hold tools).
      */
     static boolean retries(Throwable failure) {
-        if (RETRY_THREAD.equals(Thread.currentThread().getName()) || FAILED.get() == null || missingType(failure)) {
+        if (ATTEMPT.get() == null) {
             return false;
         }
-        FAILED.set(Boolean.TRUE);
+        if (RETRY_THREAD.equals(Thread.currentThread().getName()) || missingType(failure)) {
+            ATTEMPT.set(Attempt.FAILED_FOR_GOOD);
+            return false;
+        }
+        ATTEMPT.set(Attempt.FAILED);
         return true;
     }
 
@@ -64,46 +93,74 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
     @Override
     public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
             throws IllegalClassFormatException {
-        // inside this transformer a reported failure is retried; a class loaded while transforming another one
-        // comes through here too, so the outer transformation's flag is put back afterwards
-        Boolean outer = FAILED.get();
-        FAILED.set(Boolean.FALSE);
-        try {
-            byte[] transformed = classFileTransformer.transform(loader, name, redefined, domain, bytes);
-            if (FAILED.get() != Boolean.TRUE) {
-                return transformed;
-            }
-        } catch (StackOverflowError overflowed) {
-            // below: again, with stack to spare
-        } finally {
-            restore(outer);
-        }
-        return withStackToSpare(() -> classFileTransformer.transform(loader, name, redefined, domain, bytes));
+        return transformOrRefuse(() -> classFileTransformer.transform(loader, name, redefined, domain, bytes),
+                loader, name, bytes);
     }
 
     @Override
     public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                             byte[] bytes) throws IllegalClassFormatException {
-        Boolean outer = FAILED.get(); // as above
-        FAILED.set(Boolean.FALSE);
+        return transformOrRefuse(() -> classFileTransformer.transform(module, loader, name, redefined, domain, bytes),
+                loader, name, bytes);
+    }
+
+    private byte[] transformOrRefuse(Transformation transformation, ClassLoader loader, String name, byte[] bytes)
+            throws IllegalClassFormatException {
+        // inside this transformer a reported failure is retried; a class loaded while transforming another one
+        // comes through here too, so the outer transformation's state is put back afterwards
+        Attempt outer = ATTEMPT.get();
+        ATTEMPT.set(Attempt.CLEAN);
+        Attempt attempt;
         try {
-            byte[] transformed = classFileTransformer.transform(module, loader, name, redefined, domain, bytes);
-            if (FAILED.get() != Boolean.TRUE) {
+            byte[] transformed = transformation.run();
+            attempt = ATTEMPT.get();
+            if (attempt == Attempt.CLEAN) {
                 return transformed;
             }
-        } catch (StackOverflowError overflowed) {
-            // below: again, with stack to spare
+        } catch (IllegalClassFormatException e) {
+            throw e;
+        } catch (RuntimeException | Error failed) {
+            // ByteBuddy throws after it reported the failure ("Failed transformation of ..."); an overflow is
+            // thrown unreported: either way the class would be defined as it is
+            attempt = ATTEMPT.get() == Attempt.FAILED_FOR_GOOD ? Attempt.FAILED_FOR_GOOD : Attempt.FAILED;
         } finally {
             restore(outer);
         }
-        return withStackToSpare(() -> classFileTransformer.transform(module, loader, name, redefined, domain, bytes));
+        boolean retry = attempt == Attempt.FAILED;
+        return withStackToSpare(() -> {
+            if (retry) {
+                Object again = transformedCleanly(transformation);
+                if (again != FAILED_RETRY) {
+                    return (byte[]) again;
+                }
+            }
+            return name == null || bytes == null ? null : refusal.refusing(loader, name, bytes);
+        });
     }
 
-    private static void restore(Boolean outer) {
+    /**
+     * The retry, on the retry thread: its class file (null for "as it is") when it went through with no failure
+     * reported; otherwise {@link #FAILED_RETRY}.
+     */
+    private static Object transformedCleanly(Transformation transformation) {
+        ATTEMPT.set(Attempt.CLEAN);
+        try {
+            byte[] transformed = transformation.run();
+            return ATTEMPT.get() == Attempt.CLEAN ? transformed : FAILED_RETRY;
+        } catch (IllegalClassFormatException | RuntimeException | Error failed) {
+            return FAILED_RETRY;
+        } finally {
+            ATTEMPT.remove();
+        }
+    }
+
+    private static final Object FAILED_RETRY = new Object();
+
+    private static void restore(Attempt outer) {
         if (outer == null) {
-            FAILED.remove();
+            ATTEMPT.remove();
         } else {
-            FAILED.set(outer);
+            ATTEMPT.set(outer);
         }
     }
 

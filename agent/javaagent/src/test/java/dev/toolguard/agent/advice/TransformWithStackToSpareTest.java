@@ -27,6 +27,14 @@ class TransformWithStackToSpareTest {
 
     private static final byte[] ORIGINAL = {1};
     private static final byte[] GUARDED = {2};
+    private static final byte[] REFUSING = {3};
+    private static final TransformWithStackToSpare.Refusal NO_REFUSAL = (loader, name, bytes) -> null;
+    /** Plays the installer's refusal of a class that may hold tools, recording the thread it ran on. */
+    private final List<String> refusedOn = Collections.synchronizedList(new ArrayList<>());
+    private final TransformWithStackToSpare.Refusal refusal = (loader, name, bytes) -> {
+        refusedOn.add(Thread.currentThread().getName());
+        return bytes == ORIGINAL ? REFUSING : null;
+    };
 
     /** What one attempt of the delegate does, given its thread; records each attempt's thread name. */
     private static final class Delegate extends ResettableClassFileTransformer.AbstractBase {
@@ -34,6 +42,8 @@ class TransformWithStackToSpareTest {
         final List<Boolean> reported = Collections.synchronizedList(new ArrayList<>());
         private final Function<Integer, Throwable> failureOfAttempt;
         ClassFileTransformer whileTransforming;
+        /** As ByteBuddy does: after reporting a failure, throw "Failed transformation of ...". */
+        boolean throwsAfterReporting;
 
         Delegate(Function<Integer, Throwable> failureOfAttempt) {
             this.failureOfAttempt = failureOfAttempt;
@@ -59,6 +69,9 @@ class TransformWithStackToSpareTest {
             }
             // as the installer's error listener: a failure not retried is an error to report
             reported.add(!TransformWithStackToSpare.retries(failure));
+            if (throwsAfterReporting) {
+                throw new IllegalStateException("Failed transformation of " + name, failure);
+            }
             return null;
         }
 
@@ -86,7 +99,7 @@ class TransformWithStackToSpareTest {
     void aTransientFailureWhileDefiningIsRetriedAtOnceAndTheClassIsDefinedGuarded() throws Exception {
         Delegate delegate = new Delegate(attempt -> attempt == 0 ? new LinkageError("loaded twice") : null);
 
-        byte[] defined = load(new TransformWithStackToSpare.Decorator().decorate(delegate));
+        byte[] defined = load(new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(delegate));
 
         assertThat(defined).isEqualTo(GUARDED);
         assertThat(delegate.attempts).hasSize(2);
@@ -98,25 +111,55 @@ class TransformWithStackToSpareTest {
     void anOverflowIsRetriedWithStackToSpare() throws Exception {
         Delegate delegate = new Delegate(attempt -> attempt == 0 ? new StackOverflowError() : null);
 
-        assertThat(load(new TransformWithStackToSpare.Decorator().decorate(delegate))).isEqualTo(GUARDED);
+        assertThat(load(new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(delegate))).isEqualTo(GUARDED);
         assertThat(delegate.attempts).hasSize(2);
     }
 
     @Test
-    void aFailureOfTheRetryTooIsReportedAndLeftToTheResubmission() throws Exception {
+    void aFailureOfTheRetryTooIsReportedAndTheClassDefinedRefusing() throws Exception {
         Delegate delegate = new Delegate(attempt -> new IllegalStateException("always"));
 
-        assertThat(load(new TransformWithStackToSpare.Decorator().decorate(delegate))).isNull();
+        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(delegate))).isEqualTo(REFUSING);
         assertThat(delegate.attempts).hasSize(2);
         assertThat(delegate.reported).containsExactly(false, true);
+        assertThat(refusedOn).containsExactly("toolguard-transform");
+    }
+
+    @Test
+    void aFailureByteBuddyThrowsAfterReportingIsRetriedAndThenRefusedToo() throws Exception {
+        Delegate transient_ = new Delegate(attempt -> attempt == 0 ? new LinkageError("loaded twice") : null);
+        transient_.throwsAfterReporting = true;
+        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(transient_))).isEqualTo(GUARDED);
+
+        Delegate always = new Delegate(attempt -> new IllegalStateException("always"));
+        always.throwsAfterReporting = true;
+        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(always))).isEqualTo(REFUSING);
+        assertThat(always.attempts).hasSize(2);
+        assertThat(always.reported).containsExactly(false, true);
+    }
+
+    @Test
+    void aClassThatMayHoldNoToolsIsDefinedAsItIsWhenItsTransformationFails() throws Exception {
+        Delegate delegate = new Delegate(attempt -> new IllegalStateException("always"));
+
+        assertThat(load(new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(delegate))).isNull();
+        assertThat(delegate.reported).containsExactly(false, true);
+    }
+
+    @Test
+    void aCleanTransformationIsNeverRefused() throws Exception {
+        Delegate delegate = new Delegate(attempt -> null);
+
+        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(delegate))).isEqualTo(GUARDED);
+        assertThat(refusedOn).isEmpty();
     }
 
     @Test
     void aClassLoadedWhileTransformingAnotherLeavesTheOuterFailureToBeRetried() throws Exception {
         Delegate inner = new Delegate(attempt -> null);
         Delegate outer = new Delegate(attempt -> attempt == 0 ? new LinkageError("outer") : null);
-        ResettableClassFileTransformer wrapped = new TransformWithStackToSpare.Decorator().decorate(outer);
-        outer.whileTransforming = new TransformWithStackToSpare.Decorator().decorate(inner);
+        ResettableClassFileTransformer wrapped = new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(outer);
+        outer.whileTransforming = new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(inner);
 
         assertThat(load(wrapped)).isEqualTo(GUARDED);
         assertThat(inner.attempts).hasSize(1);
@@ -124,11 +167,11 @@ class TransformWithStackToSpareTest {
     }
 
     @Test
-    void aTypeMissingFromTheClassPathIsReportedAtOnceNotRetried() throws Exception {
+    void aTypeMissingFromTheClassPathIsReportedAtOnceNotRetriedAndTheClassRefused() throws Exception {
         Delegate delegate = new Delegate(attempt -> new IllegalStateException("resolving",
                 new net.bytebuddy.pool.TypePool.Resolution.NoSuchTypeException("jakarta.servlet.Filter")));
 
-        assertThat(load(new TransformWithStackToSpare.Decorator().decorate(delegate))).isNull();
+        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(delegate))).isEqualTo(REFUSING);
         assertThat(delegate.attempts).hasSize(1);
         assertThat(delegate.reported).containsExactly(true);
     }

@@ -15,7 +15,9 @@ import java.nio.file.Path;
  * {@code jakarta.servlet.Filter}, which is not there (the JVM cannot define it); {@code quiet.UsesGone} names a
  * {@code quiet.Gone} that is not there in a method (the JVM defines it); {@code quiet.Sub} extends {@code quiet.Hidden},
  * which the loader makes from bytes it holds, with no class file to read. After a line on standard input, the tool of
- * {@code quiet.Sub} is called. Arguments: the classes' directory, the file of {@code quiet.Hidden}'s bytes.
+ * {@code quiet.Sub} is called, then {@code quiet.UsesGone}'s {@code safe} (through a method handle: reflection would
+ * resolve the missing type of its other method). Arguments: the classes' directory, the file of {@code quiet.Hidden}'s
+ * bytes.
  */
 public class MissingTypesApp {
 
@@ -44,6 +46,17 @@ public class MissingTypesApp {
         } catch (InvocationTargetException e) {
             System.out.println(e.getCause() instanceof ToolCallDeniedException d
                     ? "quiet.Sub run: denied rule=" + d.rule() : "quiet.Sub run: failed " + e.getCause());
+        }
+        Class<?> usesGone = Class.forName("quiet.UsesGone", true, loader);
+        try {
+            Object result = java.lang.invoke.MethodHandles.publicLookup().findVirtual(usesGone, "safe",
+                    java.lang.invoke.MethodType.methodType(String.class, String.class))
+                    .invoke(usesGone.getConstructor().newInstance(), "x");
+            System.out.println("quiet.UsesGone safe: ok " + result);
+        } catch (ToolCallDeniedException d) {
+            System.out.println("quiet.UsesGone safe: denied rule=" + d.rule());
+        } catch (Throwable t) {
+            System.out.println("quiet.UsesGone safe: failed " + t);
         }
         System.out.println("done");
     }
