@@ -414,10 +414,22 @@ public final class ToolInstaller {
             }
             int id = registry.register(match.tool());
             builder = builder.visit(Advice.withCustomMapping().bind(ToolAdvice.ToolId.class, id)
-                    .to(ToolAdvice.class).withExceptionHandler(reportFailureAt(match.tool().signature()))
+                    .to(ToolAdviceFile.TYPE, ToolAdviceFile.LOCATOR)
+                    .withExceptionHandler(reportFailureAt(match.tool().signature()))
                     .on(named(match.method().getName()).and(hasDescriptor(match.method().getDescriptor()))));
         }
         return builder;
+    }
+
+    /**
+     * The tool advice, described once from its class file, as the hooks' advice is. Described from the loaded class,
+     * its annotations were read by reflection, which makes a proxy class per annotation type: at start, on the
+     * loading thread of the first class with tools, about ten classes written (and their frames computed) by the JDK.
+     */
+    private static final class ToolAdviceFile {
+        static final ClassFileLocator LOCATOR = new ClassFileLocator.Compound(
+                ClassFileLocator.ForClassLoader.of(ToolInstaller.class.getClassLoader()), API_CLASS_FILES);
+        static final TypeDescription TYPE = TypePool.Default.of(LOCATOR).describe(ToolAdvice.class.getName()).resolve();
     }
 
     /** The tools of a class, and as tools of their own name every other public method it declares. */
