@@ -39,24 +39,38 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
     private static final long RETRY_STACK_BYTES = 16L << 20;
     private static final String RETRY_THREAD = "toolguard-transform";
 
-    private final Refusal refusal;
+    /** Starts the retry's thread (the tests' own starter fails as a process out of threads would). */
+    @FunctionalInterface
+    interface Starter {
+        void start(Thread thread);
+    }
 
-    private TransformWithStackToSpare(ResettableClassFileTransformer delegate, Refusal refusal) {
+    private final Refusal refusal;
+    private final Starter starter;
+
+    private TransformWithStackToSpare(ResettableClassFileTransformer delegate, Refusal refusal, Starter starter) {
         super(delegate);
         this.refusal = refusal;
+        this.starter = starter;
     }
 
     /** Wraps ByteBuddy's transformer. */
     static final class Decorator implements AgentBuilder.TransformerDecorator {
         private final Refusal refusal;
+        private final Starter starter;
 
         Decorator(Refusal refusal) {
+            this(refusal, Thread::start);
+        }
+
+        Decorator(Refusal refusal, Starter starter) {
             this.refusal = refusal;
+            this.starter = starter;
         }
 
         @Override
         public ResettableClassFileTransformer decorate(ResettableClassFileTransformer transformer) {
-            return new TransformWithStackToSpare(transformer, refusal);
+            return new TransformWithStackToSpare(transformer, refusal, starter);
         }
     }
 
@@ -127,15 +141,30 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
             restore(outer);
         }
         boolean retry = attempt == Attempt.FAILED;
-        return withStackToSpare(() -> {
-            if (retry) {
-                Object again = transformedCleanly(transformation);
-                if (again != FAILED_RETRY) {
-                    return (byte[]) again;
+        Transformation refused = () -> name == null || bytes == null ? null : refusal.refusing(loader, name, bytes);
+        try {
+            return withStackToSpare(() -> {
+                if (retry) {
+                    Object again = transformedCleanly(transformation);
+                    if (again != FAILED_RETRY) {
+                        return (byte[]) again;
+                    }
                 }
-            }
-            return name == null || bytes == null ? null : refusal.refusing(loader, name, bytes);
-        });
+                return refused.run();
+            });
+        } catch (NoThreadToSpare noThread) {
+            // the process has no thread to give (out of threads or memory): refused here, without the retry
+            return refused.run();
+        }
+    }
+
+    /** The retry's thread could not be started. */
+    private static final class NoThreadToSpare extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoThreadToSpare(Throwable cause) {
+            super(cause);
+        }
     }
 
     /**
@@ -168,7 +197,8 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
         byte[] run() throws IllegalClassFormatException;
     }
 
-    private static byte[] withStackToSpare(Transformation transformation) throws IllegalClassFormatException {
+    private byte[] withStackToSpare(Transformation transformation)
+            throws IllegalClassFormatException, NoThreadToSpare {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread retry = new Thread(null, () -> {
             try {
@@ -178,7 +208,11 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
             }
         }, RETRY_THREAD, RETRY_STACK_BYTES);
         retry.setDaemon(true);
-        retry.start();
+        try {
+            starter.start(retry);
+        } catch (OutOfMemoryError | RuntimeException cannotStart) {
+            throw new NoThreadToSpare(cannotStart);
+        }
         boolean interrupted = false;
         while (true) {
             try {

@@ -139,6 +139,19 @@ class TransformWithStackToSpareTest {
     }
 
     @Test
+    void withNoThreadToBeHadTheClassIsRefusedOnTheLoadingThread() throws Exception {
+        Delegate delegate = new Delegate(attempt -> new IllegalStateException("always"));
+        delegate.throwsAfterReporting = true;
+        TransformWithStackToSpare.Starter outOfThreads = thread -> {
+            throw new OutOfMemoryError("unable to create native thread");
+        };
+
+        assertThat(load(new TransformWithStackToSpare.Decorator(refusal, outOfThreads).decorate(delegate)))
+                .isEqualTo(REFUSING);
+        assertThat(refusedOn).containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
     void aClassThatMayHoldNoToolsIsDefinedAsItIsWhenItsTransformationFails() throws Exception {
         Delegate delegate = new Delegate(attempt -> new IllegalStateException("always"));
 
