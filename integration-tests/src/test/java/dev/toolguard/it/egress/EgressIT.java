@@ -287,7 +287,7 @@ class EgressIT {
 
     @Test
     void aPostToAHostNotInTheToolsListIsRefusedBeforeTheServerReceivesAnythingForEachClient() throws Exception {
-        for (String client : List.of("jdk", "url", "apache", "okhttp")) {
+        for (String client : List.of("jdk", "url", "apache", "apache-async", "apache-minimal", "okhttp")) {
             String out = call("s2", "crm.read_account", client + " POST http://outside.example:" + httpPort
                     + "/steal-" + client);
             assertThat(out).as(client).startsWith("denied rule=tools.crm.read_account.egress.http")
@@ -404,7 +404,7 @@ class EgressIT {
     @Test
     void aCredentialGoesOnlyIntoRequestsToItsHostsInsideAllowedCallsOfItsToolsAndIsWrittenNowhere() throws Exception {
         String base = "http://crm.internal:" + httpPort;
-        for (String client : List.of("jdk", "url", "apache")) {
+        for (String client : List.of("jdk", "url", "apache", "apache-async", "apache-minimal")) {
             assertThat(call("s6", "crm.read_account", client + " GET " + base + "/in-call-" + client))
                     .isEqualTo("ok status 200 hello");
             assertThat(call("s6", "report.export", client + " GET " + base + "/other-tool-" + client))
@@ -447,7 +447,8 @@ class EgressIT {
     void aRedirectToAHostTheToolMayNotReachIsNeverSentByAnyClientWhileOneToAnAllowedHostIsFollowed() throws Exception {
         String base = "http://crm.internal:" + httpPort;
         // sync and async sending: the JDK client and OkHttp's enqueue follow redirects on threads of their own
-        for (String client : List.of("jdk-follow", "jdk-follow-async", "url", "apache", "okhttp", "okhttp-async")) {
+        for (String client : List.of("jdk-follow", "jdk-follow-async", "url", "apache", "apache-async", "okhttp",
+                "okhttp-async")) {
             // 302 turns a GET into a GET, 307 sends the POST (and its body) on
             for (String[] redirect : List.of(new String[] {"302", "GET"}, new String[] {"307", "POST"})) {
                 String tag = client + "-" + redirect[0];
@@ -478,6 +479,17 @@ class EgressIT {
             assertThat(r.path("rule").asText()).isEqualTo("tools.ledger.push.egress.http");
             assertThat(r.path("reason").asText()).contains("the request is one OkHttp made by itself");
         });
+        // the async Apache client follows it on its I/O reactor's thread, where no call runs: checked against the call
+        JsonNode apacheAsync = decisionFor("POST " + base + "/hop-out/307/apache-async-307");
+        assertThat(egressRecords()).anySatisfy(r -> {
+            assertThat(r.path("id").asText()).isEqualTo(apacheAsync.path("id").asText());
+            assertThat(r.path("tool").asText()).isEqualTo("ledger.push");
+            assertThat(r.path("target").asText()).isEqualTo("POST outside.example:" + outsidePort);
+            assertThat(r.path("action").asText()).isEqualTo("deny");
+            assertThat(r.path("rule").asText()).isEqualTo("tools.ledger.push.egress.http");
+            assertThat(r.path("reason").asText()).endsWith("the request is one the Apache HttpClient async client made"
+                    + " by itself (a redirect it follows, or a retry)");
+        });
         JsonNode jdk = decisionFor("GET " + base + "/hop-out/302/jdk-follow-async-302");
         assertThat(egressRecords()).anySatisfy(r -> {
             assertThat(r.path("id").asText()).isEqualTo(jdk.path("id").asText());
@@ -505,6 +517,55 @@ class EgressIT {
         // to crm.internal, which the credential is for, the redirect goes
         assertThat(call("s10", "ledger.sync", "apache GET http://crm.internal:" + httpPort + "/hop-in/302/ledger-key"))
                 .isEqualTo("ok status 200 hello");
+        // the async client copies the first request's headers into the redirect too: checked where it is sent, on the
+        // I/O reactor's thread, against the call
+        String async = call("s10", "ledger.sync", "apache-async GET http://crm.internal:" + httpPort
+                + "/hop-out/302/ledger-key-async");
+        assertThat(async).startsWith("denied rule=credentials.ledger_key message=Denied by policy egress-it: the request"
+                + " (GET outside.example:" + outsidePort + ") would carry credential ledger_key, which is not released"
+                + " to it; the request is one the Apache HttpClient async client made by itself").doesNotContain(SECRET);
+        assertThat(outsideRequests).noneMatch(r -> r.contains("ledger-key"));
+        assertThat(call("s10", "ledger.sync", "apache-async GET http://crm.internal:" + httpPort
+                + "/hop-in/302/ledger-key-async")).isEqualTo("ok status 200 hello");
+        assertThat(requests).anyMatch(r -> r.startsWith("GET /landed-ledger-key-async "));
+    }
+
+    // ---- 8. the Apache async clients, checked on the calling thread ----
+
+    @Test
+    void anApacheAsyncRequestIsCheckedOnTheCallingThreadBeforeAnythingIsSentAndARefusalIsWhatExecuteThrows()
+            throws Exception {
+        String base = "http://crm.internal:" + httpPort;
+        for (String client : List.of("apache-async", "apache-minimal")) {
+            // a host the tool may reach, with a method it may not use
+            String refused = call("s11", "crm.read_account", client + " DELETE " + base + "/erase-" + client);
+            assertThat(refused).as(client).isEqualTo("denied rule=tools.crm.read_account.egress.http message=Denied by"
+                    + " policy egress-it: tool 'crm.read_account' may not make this http egress (method DELETE is not"
+                    + " among [GET, POST]) [tools.crm.read_account.egress.http]");
+            JsonNode denied = decisionFor("DELETE " + base + "/erase-" + client);
+            assertThat(egressRecords()).filteredOn(r -> r.path("id").asText().equals(denied.path("id").asText()))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.path("tool").asText()).isEqualTo("crm.read_account");
+                        assertThat(r.path("kind").asText()).isEqualTo("http");
+                        assertThat(r.path("target").asText()).isEqualTo("DELETE crm.internal:" + httpPort);
+                        assertThat(r.path("action").asText()).isEqualTo("deny");
+                        assertThat(r.path("rule").asText()).isEqualTo("tools.crm.read_account.egress.http");
+                    });
+            // execute threw the refusal itself, in the body: the body's own error, as the model reads it
+            assertThat(AuditFile.ofType(scenario.audit(), "outcome")).anySatisfy(o -> {
+                assertThat(o.path("id").asText()).isEqualTo(denied.path("id").asText());
+                assertThat(o.path("error").asText()).isEqualTo("dev.toolguard.api.ToolCallDeniedException");
+            });
+
+            long before = allowedHttpEgress();
+            assertThat(call("s11", "crm.read_account", client + " GET " + base + "/fetch-" + client))
+                    .isEqualTo("ok status 200 hello");
+            // one check for the one request: its exchange, sent after the check, is not checked a second time
+            assertThat(allowedHttpEgress() - before).as(client).isEqualTo(1);
+        }
+        assertThat(requests).noneMatch(r -> r.contains("/erase-"))
+                .anyMatch(r -> r.startsWith("GET /fetch-apache-async "))
+                .anyMatch(r -> r.startsWith("GET /fetch-apache-minimal "));
     }
 
     // ---- helpers ----
@@ -526,6 +587,14 @@ class EgressIT {
         // an internal error is never an expected outcome here: what the agent said about it belongs in the report
         assertThat(outcome).as(app.stderr()).doesNotContain("[on_error]");
         return outcome;
+    }
+
+    /** The agent's count of allowed http egress so far, from its metrics. */
+    static long allowedHttpEgress() throws Exception {
+        String metrics = dev.toolguard.it.agent.AdminClient.of(app, ADMIN_TOKEN).get("/metrics").body();
+        String line = "toolguard_egress_total{kind=\"http\",outcome=\"allowed\"} ";
+        return metrics.lines().filter(l -> l.startsWith(line)).mapToLong(l -> (long) Double.parseDouble(
+                l.substring(line.length()).trim())).findFirst().orElse(0);
     }
 
     static List<JsonNode> egressRecords() {

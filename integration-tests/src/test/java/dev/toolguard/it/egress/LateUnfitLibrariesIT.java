@@ -140,6 +140,10 @@ class LateUnfitLibrariesIT {
         assertThat(out).anySatisfy(l -> assertThat(l).startsWith("report apache: refused rule=on_error")
                 .contains("apache-httpclient-5 egress sensor does not fit").contains("ExecChain$Scope")
                 .contains("http egress of tool 'late_report'"));
+        // the async client too: its execute is refused where the sensor does not fit, before the request is produced
+        assertThat(out).anySatisfy(l -> assertThat(l).startsWith("report apache async: refused rule=on_error")
+                .contains("apache-httpclient-5 egress sensor does not fit").contains("ExecChain$Scope")
+                .contains("http egress of tool 'late_report'"));
         assertThat(out).anySatisfy(l -> assertThat(l).startsWith("report okhttp: refused rule=on_error")
                 .contains("okhttp egress sensor does not fit")
                 .contains("finds no class okhttp3.internal.connection.RealCall")
@@ -148,12 +152,12 @@ class LateUnfitLibrariesIT {
         assertThat(app.stderr()).contains("toolguard: okhttp (version unknown): not applied");
         assertThat(out).anySatisfy(l -> assertThat(l).startsWith("report okhttp enqueue: refused rule=on_error")
                 .contains("okhttp egress sensor does not fit"));
-        assertThat(received).as("what the HTTP server received").doesNotContain("/report-apache", "/report-okhttp",
-                "/report-okhttp-enqueue");
+        assertThat(received).as("what the HTTP server received").doesNotContain("/report-apache",
+                "/report-apache-async", "/report-okhttp", "/report-okhttp-enqueue");
 
         List<JsonNode> refused = AuditFile.ofType(scenario.audit(), "egress").stream()
                 .filter(e -> e.path("tool").asText().equals("late_report")).toList();
-        assertThat(refused).filteredOn(e -> e.path("kind").asText().equals("http")).hasSizeGreaterThanOrEqualTo(3)
+        assertThat(refused).filteredOn(e -> e.path("kind").asText().equals("http")).hasSizeGreaterThanOrEqualTo(4)
                 .allSatisfy(e -> {
                     assertThat(e.path("action").asText()).isEqualTo("deny");
                     assertThat(e.path("enforced").asBoolean()).isTrue();
@@ -187,9 +191,10 @@ class LateUnfitLibrariesIT {
 
     @Test
     void aToolFreeToUseEveryKindReachesEachAndTheLaterCallOfTheRestrictingToolIsDeniedBeforeItsBody() {
-        assertThat(out).contains("free apache: ok HTTP 200", "free okhttp: ok HTTP 200",
+        assertThat(out).contains("free apache: ok HTTP 200", "free apache async: ok HTTP 200", "free okhttp: ok HTTP 200",
                 "free okhttp enqueue: ok HTTP 200", "free sql: ok updated 1", "free mail: ok sent");
-        assertThat(received).containsExactlyInAnyOrder("/free-apache", "/free-okhttp", "/free-okhttp-enqueue");
+        assertThat(received).containsExactlyInAnyOrder("/free-apache", "/free-apache-async", "/free-okhttp",
+                "/free-okhttp-enqueue");
         assertThat(out).anySatisfy(l -> assertThat(l).startsWith("report 2: denied rule=on_error")
                 .contains("egress sensor does not fit"));
     }

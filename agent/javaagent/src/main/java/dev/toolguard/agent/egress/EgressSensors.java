@@ -69,6 +69,11 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
          */
         Object apacheChecked;
         /**
+         * The scope of an Apache async client's request this thread just checked, until its first exchange reaches the
+         * step that leases its connection (next, on this thread): that exchange is the request checked, not a hop.
+         */
+        Object apacheAsyncFirst;
+        /**
          * The message the static {@code Transport.send} last let through on this thread, with its call and the
          * recipients checked: the transport's {@code sendMessage} it then calls for them is not checked (nor written)
          * a second time. Never cleared, and never needed to be: what it spares was allowed for that very call.
@@ -136,6 +141,10 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
 
     @Override
     public void hop(String sensor, Object carrier, Object request) {
+        if ("http-apache5-async-hop".equals(sensor)) {
+            apacheAsyncHop(carrier, request);
+            return;
+        }
         Carried c = carriers.get(carrier);
         if (c != null && c.last == request) {
             return; // the request let through already, sent again
@@ -148,6 +157,9 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
 
     @Override
     public Object check(String sensor, Object self, Object subject, RunningCall running, boolean agentsOwn) {
+        if ("http-apache5-async".equals(sensor)) {
+            return apacheAsync(self, subject, running, agentsOwn);
+        }
         if (!"http-jdk".equals(sensor)) {
             return decide(sensor, self, subject, running, agentsOwn);
         }
@@ -160,6 +172,50 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
             thread.jdkRedirects = new Carried(running, agentsOwn || (running == null && agentThread()), null);
         }
         return out;
+    }
+
+    /**
+     * The scope of an Apache async client's request ({@code AsyncExecChain.Scope}, its constructor's arguments): the
+     * first, made on the calling thread from the application's request before anything is sent, is checked like a
+     * classic client's request; the request's exchanges are tied to the call through its future (the scope's
+     * {@code cancellableDependency}, which every later scope of the request shares), so that those the client makes by
+     * itself on its own threads are checked against that call ({@link #apacheAsyncHop}). A later scope (a redirect's)
+     * is left to that check.
+     */
+    private Object apacheAsync(Object scope, Object subject, RunningCall running, boolean agentsOwn) {
+        Object exchange = ((Object[]) subject)[3];
+        if (exchange != null && carriers.get(exchange) != null) {
+            return subject; // a scope the redirect handling made, or the one just checked made again by its other constructor
+        }
+        SensorThread thread = threads.get();
+        thread.apacheAsyncFirst = null;
+        Object out = decide("http-apache5-async", scope, subject, running, agentsOwn); // throws when refused
+        thread.apacheAsyncFirst = scope;
+        if (exchange != null) {
+            carriers.put(exchange, new Carried(running, agentsOwn || (running == null && agentThread()), null));
+        }
+        return out;
+    }
+
+    /**
+     * An exchange of an Apache async client's request about to lease its connection: the first, on the thread that
+     * checked its scope a moment ago, passes; any other (a redirect, a retry, on the client's own threads) is checked
+     * against the call the request was checked for. A scope whose request cannot be told is refused (by the bridge).
+     */
+    private void apacheAsyncHop(Object scope, Object request) {
+        SensorThread thread = threads.get();
+        if (scope != null && thread.apacheAsyncFirst == scope) {
+            thread.apacheAsyncFirst = null;
+            return;
+        }
+        Object exchange;
+        try {
+            exchange = SensedEgress.apache5AsyncExchange(scope);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the exchange of an Apache async request cannot be read", e);
+        }
+        Carried c = exchange == null ? null : carriers.get(exchange);
+        decide("http-apache5-async-hop", scope, request, c == null ? null : c.call, c != null && c.agentsOwn);
     }
 
     private Object decide(String sensor, Object self, Object subject, RunningCall running, boolean agentsOwn) {
@@ -271,6 +327,8 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
             case "http-okhttp-hop" -> "the request is one OkHttp made by itself (a redirect it follows, or an"
                     + " interceptor's rewrite)";
             case "http-apache5-hop" -> "the request is a redirect Apache HttpClient followed by itself";
+            case "http-apache5-async-hop" -> "the request is one the Apache HttpClient async client made by itself (a"
+                    + " redirect it follows, or a retry)";
             case "http-url-connection-proxy-hop" -> "the request is to go through the proxy a 305 Use Proxy answer named,"
                     + " which the HttpURLConnection follows by itself";
             case "http-url-connection", "http-url-connection-socket" -> connections.redirected(self)
@@ -340,6 +398,10 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                 case "http-url-connection", "http-url-connection-socket" -> SensedEgress.urlConnection(subject);
                 case "http-url-connection-proxy-hop" -> SensedEgress.urlConnectionThrough(self, (java.net.URL) subject);
                 case "http-apache5" -> SensedEgress.apache5(subject);
+                case "http-apache5-async" -> SensedEgress.apache5Scope(((Object[]) subject)[1], ((Object[]) subject)[2]);
+                case "http-apache5-async-hop" -> SensedEgress.apache5Scope(SensedEgress.apache5AsyncRoute(self), subject);
+                case "http-apache5-minimal" -> SensedEgress.apache5(new Object[] {null,
+                        SensedEgress.apache5MinimalRequest(subject)});
                 case "http-okhttp" -> SensedEgress.okHttp(subject);
                 case "mail", "mail-transport" -> SensedEgress.mail(subject);
                 case "exec" -> SensedEgress.exec(subject);

@@ -100,7 +100,7 @@ public final class ReleasedCredentials implements Credentials {
      */
     @Override
     public String carriedAway(String sensor, Object subject, EgressRequest request, String tool) {
-        if (!"http-apache5-hop".equals(sensor)) {
+        if (!"http-apache5-hop".equals(sensor) && !"http-apache5-async-hop".equals(sensor)) {
             return null;
         }
         for (Ready c : ready) {
@@ -159,10 +159,16 @@ public final class ReleasedCredentials implements Credentials {
                 connection.setInstanceFollowRedirects(false);
                 return subject;
             }
-            case "http-apache5" -> {
-                Object[] args = (Object[]) subject;
+            case "http-apache5", "http-apache5-async", "http-apache5-minimal" -> {
                 try {
-                    args[1].getClass().getMethod("setHeader", String.class, Object.class).invoke(args[1], c.header(),
+                    // the request itself: the classic client sends it; the async one copies it into the request it
+                    // sends after the check, and into each redirect (which the hop's check then looks at)
+                    Object request = switch (sensor) {
+                        case "http-apache5" -> ((Object[]) subject)[1];
+                        case "http-apache5-async" -> ((Object[]) subject)[2];
+                        default -> SensedEgress.apache5MinimalRequest(subject);
+                    };
+                    request.getClass().getMethod("setHeader", String.class, Object.class).invoke(request, c.header(),
                             c.value());
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException("the credential " + c.name() + " cannot be added to an Apache"

@@ -136,6 +136,46 @@ final class SensedEgress {
         return apache5(new Object[] {target, request});
     }
 
+    /** Apache HttpClient 5's async client: the route of an {@code AsyncExecChain.Scope} (its public field). */
+    static Object apache5AsyncRoute(Object scope) throws ReflectiveOperationException {
+        return scope.getClass().getField("route").get(scope);
+    }
+
+    /**
+     * Apache HttpClient 5's async client: the future of the request an {@code AsyncExecChain.Scope} is for (its public
+     * field {@code cancellableDependency}), which the scopes of the request's every exchange share.
+     */
+    static Object apache5AsyncExchange(Object scope) throws ReflectiveOperationException {
+        return scope.getClass().getField("cancellableDependency").get(scope);
+    }
+
+    /**
+     * Apache HttpClient 5's minimal async clients: the request of the exchange handler their {@code execute} is given,
+     * which every {@code execute} of a producer makes ({@code BasicClientExchangeHandler} of a
+     * {@code BasicRequestProducer}, what {@code SimpleRequestProducer} and {@code AsyncRequestBuilder} make). Those keep
+     * it in private fields; a handler or producer of another kind cannot be read.
+     */
+    static Object apache5MinimalRequest(Object handler) throws ReflectiveOperationException {
+        Object producer = privateField(handler, "org.apache.hc.core5.http.nio.support.BasicClientExchangeHandler",
+                "requestProducer");
+        return privateField(producer, "org.apache.hc.core5.http.nio.support.BasicRequestProducer", "request");
+    }
+
+    private static Object privateField(Object o, String declaredIn, String name) throws ReflectiveOperationException {
+        for (Class<?> c = o == null ? null : o.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(declaredIn)) {
+                java.lang.reflect.Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                Object value = f.get(o);
+                if (value == null) {
+                    throw new NoSuchFieldException(declaredIn + "." + name + " is null");
+                }
+                return value;
+            }
+        }
+        throw new NoSuchFieldException((o == null ? "null" : o.getClass().getName()) + " is no " + declaredIn);
+    }
+
     /** OkHttp: the call's {@code request()}, its {@code method()} and {@code url()}'s host and port. */
     static EgressRequest okHttp(Object call) throws ReflectiveOperationException {
         return okHttpRequestOf(okHttpRequest(call));

@@ -27,8 +27,9 @@ import java.util.Properties;
  * on standard input, one line per call: {@code <label> <session> <tool or -> <op> <argument...>}. A tool of {@code -}
  * does the same outside any guarded call. Ops: {@code sql <text>} (Statement), {@code psql <text>}
  * (PreparedStatement), {@code acme|pacme <text>} (the same through the driver {@code acme.db}, whose classes are
- * {@code Stmt}, {@code Prep} and {@code Conn}, in a child class loader), {@code jdk|jdk-follow|jdk-follow-async|url|apache|okhttp|okhttp-async <METHOD> <url>} ({@code jdk-follow}: a client
- * that follows redirects; {@code -async}: sent with {@code sendAsync}, {@code enqueue}), {@code jakarta|javax <recipient>} (the static
+ * {@code Stmt}, {@code Prep} and {@code Conn}, in a child class loader), {@code jdk|jdk-follow|jdk-follow-async|url|apache|apache-async|apache-minimal|okhttp|okhttp-async <METHOD> <url>}
+ * ({@code jdk-follow}: a client that follows redirects; {@code -async}: sent with {@code sendAsync}, {@code enqueue},
+ * Apache HttpClient's async client; {@code apache-minimal}: its minimal async client), {@code jakarta|javax <recipient>} (the static
  * {@code Transport.send}), {@code jakarta-transport <recipient>} ({@code sendMessage} on a transport the tool gets),
  * {@code javax-held <recipient>} ({@code sendMessage} on a transport made at start, outside any call),
  * {@code exec <program>}. Prints {@code call <label>: ok <result>}, {@code call <label>: denied rule=<rule>
@@ -130,6 +131,23 @@ public class EgressApp {
                     request.setEntity(new org.apache.hc.core5.http.io.entity.StringEntity("rows"));
                     yield client.execute(request, response -> "status " + response.getCode() + " "
                             + org.apache.hc.core5.http.io.entity.EntityUtils.toString(response.getEntity()));
+                }
+            }
+            case "apache-async", "apache-minimal" -> {
+                var client = op.equals("apache-async")
+                        ? org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault()
+                        : org.apache.hc.client5.http.impl.async.HttpAsyncClients.createMinimal();
+                try {
+                    client.start();
+                    var request = org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.create(w[0]).setUri(w[1]);
+                    if (!w[0].equals("GET")) {
+                        request.setBody("rows", org.apache.hc.core5.http.ContentType.TEXT_PLAIN);
+                    }
+                    // a refused request is thrown by execute; a refused redirect fails the future
+                    var response = client.execute(request.build(), null).get();
+                    yield "status " + response.getCode() + " " + response.getBodyText();
+                } finally {
+                    client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
                 }
             }
             case "okhttp" -> {
