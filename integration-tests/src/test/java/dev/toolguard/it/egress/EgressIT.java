@@ -563,7 +563,15 @@ class EgressIT {
             // one check for the one request: its exchange, sent after the check, is not checked a second time
             assertThat(allowedHttpEgress() - before).as(client).isEqualTo(1);
         }
-        assertThat(requests).noneMatch(r -> r.contains("/erase-"))
+        // an endpoint leased from the minimal client sends past execute: the lease is refused where http is restricted
+        assertThat(call("s11", "crm.read_account", "apache-lease GET " + base + "/leased")).startsWith(
+                "denied rule=tools.crm.read_account.egress.http message=Denied by policy egress-it: tool"
+                        + " 'crm.read_account' may not make this http egress (the http cannot be read (an endpoint leased"
+                        + " from Apache HttpClient's minimal async client, to http://crm.internal:" + httpPort + ", sends"
+                        + " requests that cannot be checked one by one), and http is restricted)");
+        assertThat(call("s11", "-", "apache-lease GET " + base + "/leased-outside")).isEqualTo("ok status 200 hello");
+        assertThat(requests).noneMatch(r -> r.contains("/erase-") || r.startsWith("GET /leased "))
+                .anyMatch(r -> r.startsWith("GET /leased-outside "))
                 .anyMatch(r -> r.startsWith("GET /fetch-apache-async "))
                 .anyMatch(r -> r.startsWith("GET /fetch-apache-minimal "));
     }

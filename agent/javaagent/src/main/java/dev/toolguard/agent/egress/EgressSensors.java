@@ -400,6 +400,9 @@ public final class EgressSensors implements Dispatcher.EgressCheck {
                 case "http-apache5" -> SensedEgress.apache5(subject);
                 case "http-apache5-async" -> SensedEgress.apache5Scope(((Object[]) subject)[1], ((Object[]) subject)[2]);
                 case "http-apache5-async-hop" -> SensedEgress.apache5Scope(SensedEgress.apache5AsyncRoute(self), subject);
+                case "http-apache5-lease" -> EgressRequest.unreadable(EgressKind.HTTP, "an endpoint leased from Apache"
+                        + " HttpClient's minimal async client, to " + subject + ", sends requests that cannot be checked"
+                        + " one by one");
                 case "http-apache5-minimal" -> SensedEgress.apache5(new Object[] {null,
                         SensedEgress.apache5MinimalRequest(subject)});
                 case "http-okhttp" -> SensedEgress.okHttp(subject);

@@ -27,9 +27,11 @@ import java.util.Properties;
  * on standard input, one line per call: {@code <label> <session> <tool or -> <op> <argument...>}. A tool of {@code -}
  * does the same outside any guarded call. Ops: {@code sql <text>} (Statement), {@code psql <text>}
  * (PreparedStatement), {@code acme|pacme <text>} (the same through the driver {@code acme.db}, whose classes are
- * {@code Stmt}, {@code Prep} and {@code Conn}, in a child class loader), {@code jdk|jdk-follow|jdk-follow-async|url|apache|apache-async|apache-minimal|okhttp|okhttp-async <METHOD> <url>}
+ * {@code Stmt}, {@code Prep} and {@code Conn}, in a child class loader), {@code jdk|jdk-follow|jdk-follow-async|url|apache|apache-async|apache-minimal|apache-lease|okhttp|okhttp-async
+ * <METHOD> <url>}
  * ({@code jdk-follow}: a client that follows redirects; {@code -async}: sent with {@code sendAsync}, {@code enqueue},
- * Apache HttpClient's async client; {@code apache-minimal}: its minimal async client), {@code jakarta|javax <recipient>} (the static
+ * Apache HttpClient's async client; {@code apache-minimal}: its minimal async client; {@code apache-lease}: an endpoint leased from that
+ * one), {@code jakarta|javax <recipient>} (the static
  * {@code Transport.send}), {@code jakarta-transport <recipient>} ({@code sendMessage} on a transport the tool gets),
  * {@code javax-held <recipient>} ({@code sendMessage} on a transport made at start, outside any call),
  * {@code exec <program>}. Prints {@code call <label>: ok <result>}, {@code call <label>: denied rule=<rule>
@@ -146,6 +148,27 @@ public class EgressApp {
                     // a refused request is thrown by execute; a refused redirect fails the future
                     var response = client.execute(request.build(), null).get();
                     yield "status " + response.getCode() + " " + response.getBodyText();
+                } finally {
+                    client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+                }
+            }
+            case "apache-lease" -> {
+                // an endpoint leased from the minimal async client, which sends past the client's execute
+                var client = org.apache.hc.client5.http.impl.async.HttpAsyncClients.createMinimal();
+                try {
+                    client.start();
+                    URI uri = URI.create(w[1]);
+                    var endpoint = client.lease(new org.apache.hc.core5.http.HttpHost(uri.getScheme(), uri.getHost(),
+                            uri.getPort()), null).get();
+                    try {
+                        var response = endpoint.execute(org.apache.hc.client5.http.async.methods.SimpleRequestProducer
+                                        .create(org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.create(w[0])
+                                                .setUri(uri).build()),
+                                org.apache.hc.client5.http.async.methods.SimpleResponseConsumer.create(), null).get();
+                        yield "status " + response.getCode() + " " + response.getBodyText();
+                    } finally {
+                        endpoint.releaseAndDiscard();
+                    }
                 } finally {
                     client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
                 }

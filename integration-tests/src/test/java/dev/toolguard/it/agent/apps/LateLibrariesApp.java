@@ -20,7 +20,7 @@ import java.util.function.BiFunction;
  * met while a guarded call's body is already running, through objects made outside that call. The body of
  * {@code late_report} (whose policy restricts http, sql and mail) asks a thread of the application's, started before
  * any call, to make the clients ({@code apps.late.LateLibraries}: the libraries load there), then tries each: an
- * Apache GET (classic, then async), an OkHttp GET, an OkHttp call made with the clients run by {@code enqueue}, an SQL insert, a mail. Then {@code late_free} (free to use all three) does the same, then
+ * Apache GET (classic, async, minimal async), an OkHttp GET, an OkHttp call made with the clients run by {@code enqueue}, an SQL insert, a mail. Then {@code late_free} (free to use all three) does the same, then
  * {@code late_report} once more. Each attempt and each call prints its outcome; last the rows of the notes table, read
  * outside any call. Arguments: the libraries' jars (path-separated), the HTTP server's base URL, the JDBC URL, the
  * SMTP port.
@@ -49,6 +49,7 @@ public class LateLibrariesApp {
         BiFunction<String, String, String> l = libraries();
         attempt(label + " apache", () -> l.apply("apache", url + "/" + label + "-apache"));
         attempt(label + " apache async", () -> l.apply("apache-async", url + "/" + label + "-apache-async"));
+        attempt(label + " apache minimal", () -> l.apply("apache-minimal", url + "/" + label + "-apache-minimal"));
         attempt(label + " okhttp", () -> l.apply("okhttp", url + "/" + label + "-okhttp"));
         attempt(label + " okhttp enqueue", () -> l.apply("okhttp-enqueue", label));
         attempt(label + " sql", () -> l.apply("sql", "INSERT INTO notes VALUES ('" + label + "')"));

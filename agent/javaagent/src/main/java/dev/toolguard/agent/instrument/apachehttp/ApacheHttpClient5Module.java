@@ -28,7 +28,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * reactor's threads; each passes {@code AsyncConnectExec}, which leases its connection, and is checked there against
  * the call of the first ({@link AsyncConnectAdvice}); a refusal fails the request's future and callback. The minimal
  * async clients ({@code createMinimal()}, {@code createHttp2Minimal()}) follow no redirect: their
- * {@code execute(AsyncClientExchangeHandler, ...)} is checked ({@link MinimalAsyncAdvice}).
+ * {@code execute(AsyncClientExchangeHandler, ...)} is checked ({@link MinimalAsyncAdvice}). An endpoint leased from the
+ * minimal client ({@code lease}) sends past {@code execute}: the lease is refused where the tool restricts http
+ * ({@link LeaseAdvice}).
  *
  * <p>Where it does not fit, its fuse goes (beside the hooked types' constructors) on every {@code execute} of
  * {@code CloseableHttpClient} and of {@code CloseableHttpAsyncClient}, the entry points of every 5.x, on the minimal
@@ -102,6 +104,8 @@ public final class ApacheHttpClient5Module extends InstrumentationModule {
                 Hook.of(Hook.Role.SENSES_EGRESS, ASYNC + "MinimalHttpAsyncClient", named("execute").and(takesArguments(3)),
                         "execute(AsyncClientExchangeHandler, HandlerFactory, HttpContext)", advice("MinimalAsyncAdvice")),
                 Hook.of(Hook.Role.SENSES_EGRESS, ASYNC + "MinimalH2AsyncClient", named("execute").and(takesArguments(3)),
-                        "execute(AsyncClientExchangeHandler, HandlerFactory, HttpContext)", advice("MinimalAsyncAdvice")));
+                        "execute(AsyncClientExchangeHandler, HandlerFactory, HttpContext)", advice("MinimalAsyncAdvice")),
+                Hook.of(Hook.Role.SENSES_EGRESS, ASYNC + "MinimalHttpAsyncClient", named("lease").and(takesArguments(3)),
+                        "lease(HttpHost, HttpContext, FutureCallback)", advice("LeaseAdvice")));
     }
 }

@@ -21,9 +21,9 @@ import java.util.function.BiFunction;
 
 /**
  * What {@code LateLibrariesApp}'s tools do with four libraries that live in a child class loader of their own (this
- * class is loaded there too, child-first, so it can name them): an Apache HttpClient 5 minimal client and async client
- * (started), an OkHttp client, an H2 connection and a javax.mail session, each made when this object is made, on a
- * thread of the application's outside any guarded call. Operations: {@code apache <url>}, {@code apache-async <url>},
+ * class is loaded there too, child-first, so it can name them): an Apache HttpClient 5 minimal client, async client and
+ * minimal async client (started), an OkHttp client, an H2 connection and a javax.mail session, each made when this object is made, on a
+ * thread of the application's outside any guarded call. Operations: {@code apache <url>}, {@code apache-async|apache-minimal <url>},
  * {@code okhttp <url>}, {@code sql <text>},
  * {@code okhttp-enqueue <label>} (runs a call made with this object, to {@code <base>/<label>-okhttp-enqueue}),
  * {@code count <table>} and {@code mail <subject>} (to {@code ceo@partner.example}).
@@ -33,6 +33,8 @@ public final class LateLibraries implements BiFunction<String, String, String> {
     private final CloseableHttpClient apache = HttpClients.createMinimal();
     private final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient apacheAsync =
             org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault();
+    private final org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient apacheMinimal =
+            org.apache.hc.client5.http.impl.async.HttpAsyncClients.createMinimal();
     private final OkHttpClient okHttp = new OkHttpClient();
     private final Connection db;
     private final Session mail;
@@ -41,6 +43,7 @@ public final class LateLibraries implements BiFunction<String, String, String> {
 
     public LateLibraries(String baseUrl, String jdbcUrl, String smtpPort) throws Exception {
         apacheAsync.start();
+        apacheMinimal.start();
         for (String label : new String[] {"report", "free"}) {
             calls.put(label, okHttp.newCall(new Request.Builder().url(baseUrl + "/" + label + "-okhttp-enqueue").build()));
         }
@@ -64,8 +67,8 @@ public final class LateLibraries implements BiFunction<String, String, String> {
                         yield "HTTP " + r.getCode();
                     }
                 }
-                case "apache-async" -> {
-                    var response = apacheAsync.execute(
+                case "apache-async", "apache-minimal" -> {
+                    var response = (operation.equals("apache-async") ? apacheAsync : apacheMinimal).execute(
                             org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(argument).build(), null)
                             .get(30, java.util.concurrent.TimeUnit.SECONDS);
                     yield "HTTP " + response.getCode();
