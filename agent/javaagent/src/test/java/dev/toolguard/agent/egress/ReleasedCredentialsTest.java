@@ -96,4 +96,42 @@ class ReleasedCredentialsTest {
         assertThat(credentials.carriedAway("http-apache5-hop", hop, EgressRequest.http("GET", "evil.example", 80),
                 "crm.read_account")).isNull();
     }
+
+    @Test
+    void an_apache_async_redirect_carrying_the_credential_to_another_host_is_named_too() {
+        var hop = new org.apache.hc.core5.http.message.BasicHttpRequest("GET", URI.create("http://evil.example/x"));
+        hop.setHeader("Authorization", "Bearer " + SECRET);
+
+        assertThat(credentials.carriedAway("http-apache5-async-hop", hop, EgressRequest.http("GET", "evil.example", 80),
+                "crm.read_account")).isEqualTo("crm_api");
+        assertThat(credentials.carriedAway("http-apache5-async-hop", hop, EgressRequest.http("GET", "crm.internal", 80),
+                "crm.read_account")).isNull();
+    }
+
+    @Test
+    void an_apache_async_request_gets_the_header_in_the_request_its_scope_was_made_from_and_a_minimal_ones_in_its_own() {
+        // the async client's scope arguments: exchange id, route, the application's request, its future, ...
+        var request = org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get("http://crm.internal/a")
+                .addHeader("Authorization", "Bearer the-apps-own").build();
+        Object[] scope = {"ex-1", null, request, null, null, null, null, null};
+        assertThat(credentials.release("http-apache5-async", null, scope, EgressRequest.http("GET", "crm.internal", 80),
+                "crm.read_account")).isSameAs(scope);
+        assertThat(request.getHeaders("Authorization")).extracting(h -> h.getValue())
+                .containsExactly("Bearer " + SECRET);
+
+        // the minimal client's exchange handler, as its execute(SimpleHttpRequest, ...) makes it
+        var minimal = org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get("http://crm.internal/b").build();
+        var handler = new org.apache.hc.core5.http.nio.support.BasicClientExchangeHandler<>(
+                org.apache.hc.client5.http.async.methods.SimpleRequestProducer.create(minimal),
+                org.apache.hc.client5.http.async.methods.SimpleResponseConsumer.create(), null);
+        credentials.release("http-apache5-minimal", null, handler, EgressRequest.http("GET", "crm.internal", 80),
+                "crm.read_account");
+        assertThat(minimal.getFirstHeader("Authorization").getValue()).isEqualTo("Bearer " + SECRET);
+
+        // another tool's request is left alone
+        var other = org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get("http://crm.internal/c").build();
+        credentials.release("http-apache5-async", null, new Object[] {"ex-2", null, other, null, null, null, null, null},
+                EgressRequest.http("GET", "crm.internal", 80), "report.export");
+        assertThat(other.getFirstHeader("Authorization")).isNull();
+    }
 }

@@ -25,7 +25,10 @@ class EgressFusePlacesTest {
         List<EgressFuse.At> here = places.stream().filter(at -> pool.describe(at.type()).isResolved()).toList();
         assertThat(here).extracting(EgressFuse.At::type).containsExactlyInAnyOrder(
                 "org.apache.hc.client5.http.impl.classic.CloseableHttpClient",
-                "org.apache.hc.client5.http.impl.classic.InternalExecRuntime", "okhttp3.OkHttpClient",
+                "org.apache.hc.client5.http.impl.classic.InternalExecRuntime",
+                "org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient",
+                "org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient",
+                "org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient", "okhttp3.OkHttpClient",
                 "okhttp3.internal.http.RealInterceptorChain",
                 "okhttp3.internal.connection.RealCall");
         assertThat(here).allSatisfy(at -> {
