@@ -1,5 +1,13 @@
 package dev.toolguard.agent.egress;
 
+import com.sun.net.httpserver.HttpServer;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.io.CloseMode;
 import dev.toolguard.agent.admin.Metrics;
 import dev.toolguard.agent.reload.ActivePolicy;
 import dev.toolguard.agent.runtime.RunningCall;
@@ -14,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,13 +33,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SPEC §18 on redirects: a request an HTTP client makes by itself (a hop of a redirect it follows) is checked against
  * the guarded call its first request was sent for, wherever and whenever the client makes it, and refused and written
- * like any egress; one sent outside calls is decided as egress outside calls, one of the agent's own passes.
+ * like any egress; one sent outside calls is decided as egress outside calls, one of the agent's own passes. For the
+ * Apache async client: the scope of a request, made on the calling thread, is checked against the call running there;
+ * its first exchange, sent next on that thread, is not checked again; every other exchange of the request (a redirect,
+ * on the I/O reactor's thread) is checked against that call, and a scope the redirect handling makes is left to that
+ * check. Its scopes are real ones, captured from a real client's exec chain on its way to a real server.
  */
 class EgressHopsTest {
 
@@ -41,6 +55,7 @@ class EgressHopsTest {
     private EgressSensors sensors;
     private PolicyEngine engine;
     private final List<String> said = new ArrayList<>();
+    private final Metrics metrics = new Metrics();
 
     @BeforeEach
     void sensors() throws Exception {
@@ -58,7 +73,7 @@ class EgressHopsTest {
         active.swap(engine);
         file = dir.resolve("audit.jsonl");
         audit = AuditLog.open(AuditConfig.toFile(file.toString()), Map.of());
-        sensors = new EgressSensors(active, PolicyEngine.noPolicy(), audit, new Metrics(), Credentials.NONE, false,
+        sensors = new EgressSensors(active, PolicyEngine.noPolicy(), audit, metrics, Credentials.NONE, false,
                 said::add);
     }
 
@@ -150,5 +165,106 @@ class EgressHopsTest {
         sensors.hop("http-jdk-hop", never, get("http://outside.example/a"));
         sensors.hop("http-jdk-hop", unchecked, get("http://outside.example/b"));
         assertThat(egressRecords()).hasSize(2).allSatisfy(r -> assertThat(r).contains("\"id\":null"));
+    }
+
+    /** The scope a real async client makes for a GET to a real server, as its exec chain hands it on. */
+    private static AsyncExecChain.Scope realScope() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        CompletableFuture<AsyncExecChain.Scope> captured = new CompletableFuture<>();
+        var client = HttpAsyncClients.custom().addExecInterceptorFirst("capture", (request, producer, scope, chain, callback) -> {
+            captured.complete(scope);
+            chain.proceed(request, producer, scope, callback);
+        }).build();
+        try {
+            client.start();
+            client.execute(SimpleRequestBuilder.get("http://127.0.0.1:" + server.getAddress().getPort() + "/a").build(),
+                    null).get(30, TimeUnit.SECONDS);
+            return captured.get();
+        } finally {
+            client.close(CloseMode.IMMEDIATE);
+            server.stop(0);
+        }
+    }
+
+    /** What the scope's constructor was given. */
+    private static Object[] made(AsyncExecChain.Scope s) {
+        return new Object[] {s.exchangeId, s.route, s.originalRequest, s.cancellableDependency, s.clientContext,
+                s.execRuntime, s.scheduler, s.execCount};
+    }
+
+    /** A scope the redirect handling makes for the same request: same future, another route. */
+    private static AsyncExecChain.Scope redirected(AsyncExecChain.Scope s, String url) {
+        URI to = URI.create(url);
+        return new AsyncExecChain.Scope(s.exchangeId, new HttpRoute(new HttpHost(to.getScheme(), to.getHost(),
+                to.getPort())), new BasicHttpRequest("GET", to), s.cancellableDependency, s.clientContext, s.execRuntime,
+                s.scheduler, s.execCount);
+    }
+
+    private String allowedCount() {
+        StringBuilder out = new StringBuilder();
+        metrics.writePrometheus(out);
+        return out.toString().lines().filter(l -> l.startsWith("toolguard_egress_total{kind=\"http\",outcome=\"allowed\"}"))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void theFirstExchangeIsCheckedOnceAndARedirectOnTheReactorsThreadIsCheckedAgainstTheCall() throws Exception {
+        // the real request went to the test's server; the scope is made again as though it went to crm.internal
+        AsyncExecChain.Scope scope = redirected(realScope(), "http://crm.internal:80/a");
+
+        sensors.check("http-apache5-async", scope, made(scope), call(), false);
+        // the first exchange reaches the connect step next, on this thread: the request just checked
+        sensors.hop("http-apache5-async-hop", scope, scope.originalRequest);
+        assertThat(allowedCount()).endsWith(" 1");
+
+        // the redirect handling makes a scope of its own: left to the check where its exchange is sent
+        AsyncExecChain.Scope redirect = redirected(scope, "http://outside.example:8443/exfil");
+        sensors.check("http-apache5-async", redirect, made(redirect), null, false);
+        assertThat(egressRecords()).isEmpty();
+
+        // which is on the reactor's thread, with no call of its own
+        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        Thread reactor = new Thread(() -> {
+            try {
+                sensors.hop("http-apache5-async-hop", redirect, redirect.originalRequest);
+                thrown.complete(null);
+            } catch (Throwable t) {
+                thrown.complete(t);
+            }
+        }, "httpclient-dispatch-1");
+        reactor.start();
+        reactor.join();
+
+        assertThat(thrown.get()).isInstanceOf(ToolCallDeniedException.class)
+                .hasMessage("Denied by policy hops: tool 'ledger.push' may not make this http egress (host"
+                        + " outside.example:8443 is not among [crm.internal]); the request is one the Apache HttpClient"
+                        + " async client made by itself (a redirect it follows, or a retry) [tools.ledger.push.egress.http]");
+        assertThat(egressRecords()).singleElement().asString().contains("\"id\":\"call-7\"")
+                .contains("\"target\":\"GET outside.example:8443\"").contains("\"action\":\"deny\"");
+        // and the first exchange, sent again on another thread (a retry), is checked against the call: allowed
+        Thread retry = new Thread(() -> sensors.hop("http-apache5-async-hop", scope, scope.originalRequest));
+        retry.start();
+        retry.join();
+        assertThat(allowedCount()).endsWith(" 2");
+    }
+
+    @Test
+    void aFirstScopeRefusedOnTheCallingThreadThrowsAndTiesNothing() throws Exception {
+        AsyncExecChain.Scope scope = redirected(realScope(), "http://outside.example:80/first");
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() ->
+                sensors.check("http-apache5-async", scope, made(scope), call(), false));
+
+        assertThat(refused).isInstanceOf(ToolCallDeniedException.class).hasMessageContaining("host outside.example:80"
+                + " is not among [crm.internal]");
+        assertThat(egressRecords()).singleElement().asString().contains("\"id\":\"call-7\"");
+        // nothing was tied to its future: a later exchange of it (there is none) would be decided as outside egress
+        sensors.hop("http-apache5-async-hop", scope, scope.originalRequest);
+        assertThat(egressRecords()).hasSize(2).last().asString().contains("\"id\":null")
+                .contains("\"rule\":\"egress.outside_tools\"");
     }
 }
