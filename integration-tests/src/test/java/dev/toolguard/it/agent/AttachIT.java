@@ -1,6 +1,7 @@
 package dev.toolguard.it.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolguard.it.agent.apps.AttachNestedLoadApp;
 import dev.toolguard.it.agent.apps.AttachTargetApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,5 +47,27 @@ class AttachIT {
             assertThat(d.path("rule").asText()).isEqualTo("tools.issue_refund.rules[1]");
         });
         assertThat(AuditFile.ofType(s.audit(), "start").get(0).path("attached").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aToolClassFirstLoadedWhileTheAttachRetransformsAnotherClassIsGuarded() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("");
+        Path go = dir.resolve("go");
+        try (AgentProcess app = s.app().withoutAgent().main(AttachNestedLoadApp.class, go.toString()).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().contains("ready"));
+
+            AgentProcess.CliResult attach = AgentProcess.cli(dir, "attach", Long.toString(app.pid()),
+                    "config=" + config);
+            assertThat(attach.exitCode()).as(attach.output()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stderr().contains("ToolGuard "));
+
+            Files.writeString(go, "go");
+            assertThat(app.waitFor(Duration.ofSeconds(30))).isZero();
+            assertThat(app.stdoutLines()).as(app.stderr())
+                    .contains("call: denied rule=tools.issue_refund.rules[1]", "done")
+                    .noneMatch(l -> l.startsWith("body ran"));
+        }
     }
 }

@@ -177,6 +177,8 @@ public final class ToolInstaller {
             t.setDaemon(true);
             return t;
         });
+        TransformWithStackToSpare.Decorator spare = new TransformWithStackToSpare.Decorator(this::refusing,
+                this::mayMatch);
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -197,7 +199,8 @@ public final class ToolInstaller {
                 // innermost: a class being loaded that no rule, hook or sensor can match is never described; outermost
                 // the retry with stack to spare, which an overflow in the prefilter reaches too
                 .with(transformer -> new PrefilteredTransformer(transformer, this::mayMatch))
-                .with(new TransformWithStackToSpare.Decorator(this::refusing))
+                .with(spare)
+                .with(spare.circularityLock())
                 // advice is inlined and adds no types, so nothing is ever injected (and no Unsafe is touched)
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)

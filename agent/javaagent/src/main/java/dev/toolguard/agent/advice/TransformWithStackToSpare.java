@@ -45,32 +45,75 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
         void start(Thread thread);
     }
 
-    private final Refusal refusal;
-    private final Starter starter;
+    /**
+     * ByteBuddy's guard against circularity, as its default one (per thread), but one this transformer can ask: while
+     * a thread holds it (it is transforming a class, or installing, which matches the loaded classes by reflection),
+     * ByteBuddy transforms nothing else on that thread, and says nothing of it.
+     */
+    static final class CircularityLock implements AgentBuilder.CircularityLock {
+        private final ThreadLocal<Boolean> held = new ThreadLocal<>();
 
-    private TransformWithStackToSpare(ResettableClassFileTransformer delegate, Refusal refusal, Starter starter) {
+        @Override
+        public boolean acquire() {
+            if (held.get() != null) {
+                return false;
+            }
+            held.set(Boolean.TRUE);
+            return true;
+        }
+
+        @Override
+        public void release() {
+            held.remove();
+        }
+
+        boolean heldHere() {
+            return held.get() != null;
+        }
+    }
+
+    private final Refusal refusal;
+    private final PrefilteredTransformer.FirstTest firstTest;
+    private final Starter starter;
+    private final CircularityLock circularityLock;
+
+    private TransformWithStackToSpare(ResettableClassFileTransformer delegate, Decorator decorator) {
         super(delegate);
-        this.refusal = refusal;
-        this.starter = starter;
+        this.refusal = decorator.refusal;
+        this.firstTest = decorator.firstTest;
+        this.starter = decorator.starter;
+        this.circularityLock = decorator.circularityLock;
     }
 
     /** Wraps ByteBuddy's transformer. */
     static final class Decorator implements AgentBuilder.TransformerDecorator {
         private final Refusal refusal;
+        private final PrefilteredTransformer.FirstTest firstTest;
         private final Starter starter;
+        private final CircularityLock circularityLock = new CircularityLock();
 
-        Decorator(Refusal refusal) {
-            this(refusal, Thread::start);
+        /**
+         * @param firstTest whether a class may be matched at all (the installer's first test): a class loaded while
+         *                  another is being transformed is transformed on a thread of its own only then
+         */
+        Decorator(Refusal refusal, PrefilteredTransformer.FirstTest firstTest) {
+            this(refusal, firstTest, Thread::start);
         }
 
-        Decorator(Refusal refusal, Starter starter) {
+        Decorator(Refusal refusal, PrefilteredTransformer.FirstTest firstTest, Starter starter) {
             this.refusal = refusal;
+            this.firstTest = firstTest;
             this.starter = starter;
+        }
+
+        /** The guard against circularity ByteBuddy is to use: the one the transformer asks. */
+        CircularityLock circularityLock() {
+            return circularityLock;
         }
 
         @Override
         public ResettableClassFileTransformer decorate(ResettableClassFileTransformer transformer) {
-            return new TransformWithStackToSpare(transformer, refusal, starter);
+            return new TransformWithStackToSpare(transformer, this);
         }
     }
 
@@ -108,20 +151,27 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
     public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
             throws IllegalClassFormatException {
         return transformOrRefuse(() -> classFileTransformer.transform(loader, name, redefined, domain, bytes),
-                loader, name, bytes);
+                loader, name, redefined, bytes);
     }
 
     @Override
     public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                             byte[] bytes) throws IllegalClassFormatException {
         return transformOrRefuse(() -> classFileTransformer.transform(module, loader, name, redefined, domain, bytes),
-                loader, name, bytes);
+                loader, name, redefined, bytes);
     }
 
-    private byte[] transformOrRefuse(Transformation transformation, ClassLoader loader, String name, byte[] bytes)
-            throws IllegalClassFormatException {
+    private byte[] transformOrRefuse(Transformation transformation, ClassLoader loader, String name,
+                                     Class<?> redefined, byte[] bytes) throws IllegalClassFormatException {
         // inside this transformer a reported failure is retried; a class loaded while transforming another one
         // comes through here too, so the outer transformation's state is put back afterwards
+        if (circularityLock.heldHere() && redefined == null && mayMatch(loader, name, bytes)) {
+            // loaded while ByteBuddy is busy on this thread (describing a loaded class by reflection, at an attach's
+            // retransformation, loads the types its methods name): ByteBuddy transforms nothing then, so the class
+            // would be defined as it is; it is transformed on a thread of its own, where the guard is free, and this
+            // one waits
+            return onThreadOfItsOwn(transformation, true, loader, name, bytes);
+        }
         Attempt outer = ATTEMPT.get();
         ATTEMPT.set(Attempt.CLEAN);
         Attempt attempt;
@@ -140,7 +190,23 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
         } finally {
             restore(outer);
         }
-        boolean retry = attempt == Attempt.FAILED;
+        return onThreadOfItsOwn(transformation, attempt == Attempt.FAILED, loader, name, bytes);
+    }
+
+    private boolean mayMatch(ClassLoader loader, String name, byte[] bytes) {
+        try {
+            return name != null && bytes != null && firstTest.mayMatch(loader, name, bytes);
+        } catch (RuntimeException | StackOverflowError bug) {
+            return true; // as the prefilter: a failed test passes the class on
+        }
+    }
+
+    /**
+     * The transformation tried (again) on a thread with stack to spare, then, if it failed, the class refused if it
+     * may hold tools; without a thread to be had, refused on this one.
+     */
+    private byte[] onThreadOfItsOwn(Transformation transformation, boolean retry, ClassLoader loader, String name,
+                                    byte[] bytes) throws IllegalClassFormatException {
         Transformation refused = () -> name == null || bytes == null ? null : refusal.refusing(loader, name, bytes);
         try {
             return withStackToSpare(() -> {

@@ -29,6 +29,8 @@ class TransformWithStackToSpareTest {
     private static final byte[] GUARDED = {2};
     private static final byte[] REFUSING = {3};
     private static final TransformWithStackToSpare.Refusal NO_REFUSAL = (loader, name, bytes) -> null;
+    /** The installer's first test, for a class no rule, hook or sensor can match. */
+    private static final PrefilteredTransformer.FirstTest NONE_MATCH = (loader, name, bytes) -> false;
     /** Plays the installer's refusal of a class that may hold tools, recording the thread it ran on. */
     private final List<String> refusedOn = Collections.synchronizedList(new ArrayList<>());
     private final TransformWithStackToSpare.Refusal refusal = (loader, name, bytes) -> {
@@ -42,6 +44,10 @@ class TransformWithStackToSpareTest {
         final List<Boolean> reported = Collections.synchronizedList(new ArrayList<>());
         private final Function<Integer, Throwable> failureOfAttempt;
         ClassFileTransformer whileTransforming;
+        /** What the class loaded while transforming was defined as. */
+        byte[] nestedDefinedAs;
+        /** As ByteBuddy's transformer: held while transforming; when held already, no transformation. */
+        AgentBuilder.CircularityLock lock;
         /** As ByteBuddy does: after reporting a failure, throw "Failed transformation of ...". */
         boolean throwsAfterReporting;
 
@@ -52,13 +58,28 @@ class TransformWithStackToSpareTest {
         @Override
         public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                                 byte[] bytes) {
+            if (lock == null) {
+                return attempt(loader, name, domain, bytes);
+            }
+            if (!lock.acquire()) {
+                return null;
+            }
+            try {
+                return attempt(loader, name, domain, bytes);
+            } finally {
+                lock.release();
+            }
+        }
+
+        private byte[] attempt(ClassLoader loader, String name, ProtectionDomain domain, byte[] bytes) {
             int attempt = attempts.size();
             attempts.add(Thread.currentThread().getName());
             if (whileTransforming != null && attempt == 0) {
                 ClassFileTransformer nested = whileTransforming;
                 whileTransforming = null;
                 try {
-                    nested.transform(loader, "Nested", null, domain, bytes); // a class loaded while transforming
+                    // a class loaded while transforming
+                    nestedDefinedAs = nested.transform(loader, "Nested", null, domain, bytes);
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
@@ -99,7 +120,7 @@ class TransformWithStackToSpareTest {
     void aTransientFailureWhileDefiningIsRetriedAtOnceAndTheClassIsDefinedGuarded() throws Exception {
         Delegate delegate = new Delegate(attempt -> attempt == 0 ? new LinkageError("loaded twice") : null);
 
-        byte[] defined = load(new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(delegate));
+        byte[] defined = load(decorator(NO_REFUSAL, NONE_MATCH).decorate(delegate));
 
         assertThat(defined).isEqualTo(GUARDED);
         assertThat(delegate.attempts).hasSize(2);
@@ -111,7 +132,7 @@ class TransformWithStackToSpareTest {
     void anOverflowIsRetriedWithStackToSpare() throws Exception {
         Delegate delegate = new Delegate(attempt -> attempt == 0 ? new StackOverflowError() : null);
 
-        assertThat(load(new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(delegate))).isEqualTo(GUARDED);
+        assertThat(load(decorator(NO_REFUSAL, NONE_MATCH).decorate(delegate))).isEqualTo(GUARDED);
         assertThat(delegate.attempts).hasSize(2);
     }
 
@@ -119,7 +140,7 @@ class TransformWithStackToSpareTest {
     void aFailureOfTheRetryTooIsReportedAndTheClassDefinedRefusing() throws Exception {
         Delegate delegate = new Delegate(attempt -> new IllegalStateException("always"));
 
-        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(delegate))).isEqualTo(REFUSING);
+        assertThat(load(decorator(refusal, NONE_MATCH).decorate(delegate))).isEqualTo(REFUSING);
         assertThat(delegate.attempts).hasSize(2);
         assertThat(delegate.reported).containsExactly(false, true);
         assertThat(refusedOn).containsExactly("toolguard-transform");
@@ -129,11 +150,11 @@ class TransformWithStackToSpareTest {
     void aFailureByteBuddyThrowsAfterReportingIsRetriedAndThenRefusedToo() throws Exception {
         Delegate transient_ = new Delegate(attempt -> attempt == 0 ? new LinkageError("loaded twice") : null);
         transient_.throwsAfterReporting = true;
-        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(transient_))).isEqualTo(GUARDED);
+        assertThat(load(decorator(refusal, NONE_MATCH).decorate(transient_))).isEqualTo(GUARDED);
 
         Delegate always = new Delegate(attempt -> new IllegalStateException("always"));
         always.throwsAfterReporting = true;
-        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(always))).isEqualTo(REFUSING);
+        assertThat(load(decorator(refusal, NONE_MATCH).decorate(always))).isEqualTo(REFUSING);
         assertThat(always.attempts).hasSize(2);
         assertThat(always.reported).containsExactly(false, true);
     }
@@ -146,7 +167,7 @@ class TransformWithStackToSpareTest {
             throw new OutOfMemoryError("unable to create native thread");
         };
 
-        assertThat(load(new TransformWithStackToSpare.Decorator(refusal, outOfThreads).decorate(delegate)))
+        assertThat(load(new TransformWithStackToSpare.Decorator(refusal, NONE_MATCH, outOfThreads).decorate(delegate)))
                 .isEqualTo(REFUSING);
         assertThat(refusedOn).containsExactly(Thread.currentThread().getName());
     }
@@ -155,7 +176,7 @@ class TransformWithStackToSpareTest {
     void aClassThatMayHoldNoToolsIsDefinedAsItIsWhenItsTransformationFails() throws Exception {
         Delegate delegate = new Delegate(attempt -> new IllegalStateException("always"));
 
-        assertThat(load(new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(delegate))).isNull();
+        assertThat(load(decorator(NO_REFUSAL, NONE_MATCH).decorate(delegate))).isNull();
         assertThat(delegate.reported).containsExactly(false, true);
     }
 
@@ -163,7 +184,7 @@ class TransformWithStackToSpareTest {
     void aCleanTransformationIsNeverRefused() throws Exception {
         Delegate delegate = new Delegate(attempt -> null);
 
-        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(delegate))).isEqualTo(GUARDED);
+        assertThat(load(decorator(refusal, NONE_MATCH).decorate(delegate))).isEqualTo(GUARDED);
         assertThat(refusedOn).isEmpty();
     }
 
@@ -171,8 +192,8 @@ class TransformWithStackToSpareTest {
     void aClassLoadedWhileTransformingAnotherLeavesTheOuterFailureToBeRetried() throws Exception {
         Delegate inner = new Delegate(attempt -> null);
         Delegate outer = new Delegate(attempt -> attempt == 0 ? new LinkageError("outer") : null);
-        ResettableClassFileTransformer wrapped = new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(outer);
-        outer.whileTransforming = new TransformWithStackToSpare.Decorator(NO_REFUSAL).decorate(inner);
+        ResettableClassFileTransformer wrapped = decorator(NO_REFUSAL, NONE_MATCH).decorate(outer);
+        outer.whileTransforming = decorator(NO_REFUSAL, NONE_MATCH).decorate(inner);
 
         assertThat(load(wrapped)).isEqualTo(GUARDED);
         assertThat(inner.attempts).hasSize(1);
@@ -180,11 +201,43 @@ class TransformWithStackToSpareTest {
     }
 
     @Test
+    void aClassThatMayMatchLoadedWhileByteBuddyIsBusyOnTheThreadIsTransformedOnAThreadOfItsOwn() throws Exception {
+        TransformWithStackToSpare.Decorator decorator = decorator(NO_REFUSAL, (loader, name, bytes) -> true);
+        Delegate delegate = new Delegate(attempt -> null);
+        delegate.lock = decorator.circularityLock();
+        ResettableClassFileTransformer wrapped = decorator.decorate(delegate);
+        delegate.whileTransforming = wrapped;
+
+        assertThat(load(wrapped)).isEqualTo(GUARDED);
+        // on the loading thread ByteBuddy's guard against circularity would have transformed nothing
+        assertThat(delegate.attempts).containsExactly(Thread.currentThread().getName(), "toolguard-transform");
+        assertThat(delegate.nestedDefinedAs).isEqualTo(GUARDED);
+    }
+
+    @Test
+    void aClassNothingCanMatchLoadedWhileByteBuddyIsBusyStaysOnItsThread() throws Exception {
+        TransformWithStackToSpare.Decorator decorator = decorator(NO_REFUSAL, NONE_MATCH);
+        Delegate delegate = new Delegate(attempt -> null);
+        delegate.lock = decorator.circularityLock();
+        ResettableClassFileTransformer wrapped = decorator.decorate(delegate);
+        delegate.whileTransforming = wrapped;
+
+        assertThat(load(wrapped)).isEqualTo(GUARDED);
+        assertThat(delegate.attempts).containsExactly(Thread.currentThread().getName());
+        assertThat(delegate.nestedDefinedAs).as("ByteBuddy's answer while busy: no transformation").isNull();
+    }
+
+    private static TransformWithStackToSpare.Decorator decorator(TransformWithStackToSpare.Refusal refusal,
+                                                                 PrefilteredTransformer.FirstTest firstTest) {
+        return new TransformWithStackToSpare.Decorator(refusal, firstTest);
+    }
+
+    @Test
     void aTypeMissingFromTheClassPathIsReportedAtOnceNotRetriedAndTheClassRefused() throws Exception {
         Delegate delegate = new Delegate(attempt -> new IllegalStateException("resolving",
                 new net.bytebuddy.pool.TypePool.Resolution.NoSuchTypeException("jakarta.servlet.Filter")));
 
-        assertThat(load(new TransformWithStackToSpare.Decorator(refusal).decorate(delegate))).isEqualTo(REFUSING);
+        assertThat(load(decorator(refusal, NONE_MATCH).decorate(delegate))).isEqualTo(REFUSING);
         assertThat(delegate.attempts).hasSize(1);
         assertThat(delegate.reported).containsExactly(true);
     }
