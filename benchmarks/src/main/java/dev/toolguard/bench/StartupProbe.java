@@ -32,7 +32,26 @@ public final class StartupProbe {
     private StartupProbe() {
     }
 
-    public static void main(String[] argv) throws Exception {
+    static final String USAGE = """
+            usage: StartupProbe --runs N --marker TEXT --agent JVM_FLAGS [--also JVM_FLAGS]... --out FILE -- java ...
+
+            Times the command from process start to the first standard-output line containing TEXT, without and
+            with JVM_FLAGS (the -javaagent flag), N times each, interleaved, and writes the medians as JSON to FILE.
+              --runs N          runs per variant (default 7)
+              --marker TEXT     the line that ends a run (the sample's first tool call)
+              --agent FLAGS     the agent's JVM flags; several flags in one argument are split where a flag begins
+              --also FLAGS      a further variant in the same runs (repeatable): median_also_<i>_ms
+              --out FILE        where the JSON goes
+              -h, --help        this text
+            """;
+
+    /** What the command line asks for; {@code help} when it asks for the usage text only. */
+    record Options(int runs, String marker, String agent, List<String> also, Path out, List<String> command,
+                   boolean help) {
+    }
+
+    /** The command line read, or an {@link IllegalArgumentException} saying what is wrong with it. */
+    static Options parse(String[] argv) {
         int runs = 7;
         String marker = null;
         String agent = null;
@@ -40,23 +59,79 @@ public final class StartupProbe {
         Path out = null;
         List<String> command = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
-            switch (argv[i]) {
-                case "--runs" -> runs = Integer.parseInt(argv[++i]);
-                case "--marker" -> marker = argv[++i];
-                case "--agent" -> agent = argv[++i];
-                case "--also" -> also.add(argv[++i]);
-                case "--out" -> out = Path.of(argv[++i]);
+            String option = argv[i];
+            switch (option) {
+                case "-h", "--help" -> {
+                    return new Options(runs, marker, agent, also, out, command, true);
+                }
+                case "--runs" -> {
+                    String n = valueOf(argv, ++i, option);
+                    try {
+                        runs = Integer.parseInt(n);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--runs takes a whole number, not '" + n + "'");
+                    }
+                    if (runs < 1) {
+                        throw new IllegalArgumentException("--runs takes a number of at least 1, not " + runs);
+                    }
+                }
+                case "--marker" -> marker = valueOf(argv, ++i, option);
+                case "--agent" -> agent = valueOf(argv, ++i, option);
+                case "--also" -> also.add(valueOf(argv, ++i, option));
+                case "--out" -> out = Path.of(valueOf(argv, ++i, option));
                 case "--" -> {
                     command.addAll(Arrays.asList(argv).subList(i + 1, argv.length));
                     i = argv.length;
                 }
-                default -> throw new IllegalArgumentException("unknown option " + argv[i]);
+                default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        if (marker == null || agent == null || out == null || command.isEmpty()) {
-            System.err.println("usage: StartupProbe --runs N --marker TEXT --agent JVM_FLAG [--also JVM_FLAG]... --out FILE -- java ...");
-            System.exit(2);
+        List<String> missing = new ArrayList<>();
+        if (marker == null) {
+            missing.add("--marker");
         }
+        if (agent == null) {
+            missing.add("--agent");
+        }
+        if (out == null) {
+            missing.add("--out");
+        }
+        if (command.isEmpty()) {
+            missing.add("the command after --");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("missing " + String.join(", ", missing));
+        }
+        return new Options(runs, marker, agent, also, out, command, false);
+    }
+
+    private static String valueOf(String[] argv, int i, String option) {
+        if (i >= argv.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return argv[i];
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Options options;
+        try {
+            options = parse(argv);
+        } catch (IllegalArgumentException e) {
+            System.err.println("StartupProbe: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(USAGE);
+            return;
+        }
+        int runs = options.runs();
+        String marker = options.marker();
+        String agent = options.agent();
+        List<String> also = options.also();
+        Path out = options.out();
+        List<String> command = options.command();
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
         List<List<Double>> alsoTimes = new ArrayList<>();
