@@ -351,7 +351,7 @@ public final class ToolInstaller {
             return null;
         }
         byte[] refusing = RefusingMethods.of(classFile, name);
-        String key = name + "@" + System.identityHashCode(loader);
+        String key = heldBackKey(name, loader);
         // said once per class; not for a class whose super type has no class file (the JVM cannot define it either:
         // said with its failure if it is defined after all)
         if (refusing != null && refusalsSaid.add(key) && !errorListener.heldBack.containsKey(key)) {
@@ -552,6 +552,11 @@ public final class ToolInstaller {
         }
     }
 
+    /** How a class is named among the failures held back and the refusals said: {@code name@loader}. */
+    private static String heldBackKey(String name, ClassLoader loader) {
+        return name + "@" + System.identityHashCode(loader);
+    }
+
     /** Most failures held back at once ({@link ErrorListener}); past it, each is said as it happens. */
     private static final int MOST_HELD_BACK = 10_000;
 
@@ -573,7 +578,7 @@ public final class ToolInstaller {
             if (TransformWithStackToSpare.retries(throwable)) {
                 return; // transformed again at once, with stack to spare: not an error yet
             }
-            String key = typeName + "@" + System.identityHashCode(classLoader);
+            String key = heldBackKey(typeName, classLoader);
             if (!loaded && heldBack.size() < MOST_HELD_BACK && !sensorsByType.containsKey(typeName)
                     && !hooksByType.containsKey(typeName)) {
                 String superType = MissingSuperType.of(typeName, classLoader, throwable, ToolInstaller::classFile);
@@ -613,7 +618,7 @@ public final class ToolInstaller {
         /** A class whose failure was held back was defined after all: the failure is said now. */
         private void sayIfHeldBack(String typeName, ClassLoader classLoader, boolean loaded) {
             if (loaded && !heldBack.isEmpty()) {
-                String said = heldBack.remove(typeName + "@" + System.identityHashCode(classLoader));
+                String said = heldBack.remove(heldBackKey(typeName, classLoader));
                 if (said != null) {
                     errors.incrementAndGet();
                     diagnostics.accept(said);

@@ -203,45 +203,17 @@ public class EgressApp {
                 yield done.get();
             }
             case "jakarta" -> {
-                Properties p = new Properties();
-                p.put("mail.smtp.host", "127.0.0.1");
-                p.put("mail.smtp.port", String.valueOf(smtpPort));
-                jakarta.mail.Session session = jakarta.mail.Session.getInstance(p);
-                jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(session);
-                m.setFrom("agent@acme.example");
-                m.setRecipients(jakarta.mail.Message.RecipientType.TO, argument);
-                m.setSubject("accounts");
-                m.setText("rows");
-                jakarta.mail.Transport.send(m);
+                jakarta.mail.Transport.send(jakartaMessage(jakarta.mail.Session.getInstance(smtp()), argument));
                 yield "sent to " + argument;
             }
             case "javax" -> {
-                Properties p = new Properties();
-                p.put("mail.smtp.host", "127.0.0.1");
-                p.put("mail.smtp.port", String.valueOf(smtpPort));
-                javax.mail.Session session = javax.mail.Session.getInstance(p);
-                javax.mail.internet.MimeMessage m = new javax.mail.internet.MimeMessage(session);
-                m.setFrom("agent@acme.example");
-                m.setRecipients(javax.mail.Message.RecipientType.TO, argument);
-                m.setSubject("accounts");
-                // the body from a data source: with Jakarta Mail on the same class path, javax.activation would pick
-                // Jakarta's text handlers for setText
-                m.setDataHandler(new javax.activation.DataHandler(
-                        new javax.mail.util.ByteArrayDataSource("rows", "text/plain")));
-                javax.mail.Transport.send(m);
+                javax.mail.Transport.send(javaxMessage(javax.mail.Session.getInstance(smtp()), argument));
                 yield "sent to " + argument;
             }
             case "jakarta-transport" -> {
                 // a transport the tool gets and connects itself: sendMessage, never the static send
-                Properties p = new Properties();
-                p.put("mail.smtp.host", "127.0.0.1");
-                p.put("mail.smtp.port", String.valueOf(smtpPort));
-                jakarta.mail.Session session = jakarta.mail.Session.getInstance(p);
-                jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(session);
-                m.setFrom("agent@acme.example");
-                m.setRecipients(jakarta.mail.Message.RecipientType.TO, argument);
-                m.setSubject("accounts");
-                m.setText("rows");
+                jakarta.mail.Session session = jakarta.mail.Session.getInstance(smtp());
+                jakarta.mail.internet.MimeMessage m = jakartaMessage(session, argument);
                 try (jakarta.mail.Transport t = session.getTransport("smtp")) {
                     t.connect();
                     t.sendMessage(m, m.getAllRecipients());
@@ -250,12 +222,7 @@ public class EgressApp {
             }
             case "javax-held" -> {
                 // the transport made at start, outside any call
-                javax.mail.internet.MimeMessage m = new javax.mail.internet.MimeMessage(heldSession);
-                m.setFrom("agent@acme.example");
-                m.setRecipients(javax.mail.Message.RecipientType.TO, argument);
-                m.setSubject("accounts");
-                m.setDataHandler(new javax.activation.DataHandler(
-                        new javax.mail.util.ByteArrayDataSource("rows", "text/plain")));
+                javax.mail.internet.MimeMessage m = javaxMessage(heldSession, argument);
                 synchronized (heldTransport) {
                     heldTransport.connect();
                     try {
@@ -276,6 +243,39 @@ public class EgressApp {
             }
             default -> throw new IllegalArgumentException("no op " + op);
         };
+    }
+
+    /** The test's SMTP server, as mail sessions are configured. */
+    private static Properties smtp() {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(smtpPort));
+        return p;
+    }
+
+    /** The message every mail case sends, with Jakarta Mail. */
+    private static jakarta.mail.internet.MimeMessage jakartaMessage(jakarta.mail.Session session, String to)
+            throws jakarta.mail.MessagingException {
+        jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(session);
+        m.setFrom("agent@acme.example");
+        m.setRecipients(jakarta.mail.Message.RecipientType.TO, to);
+        m.setSubject("accounts");
+        m.setText("rows");
+        return m;
+    }
+
+    /** The same message with javax Mail. */
+    private static javax.mail.internet.MimeMessage javaxMessage(javax.mail.Session session, String to)
+            throws javax.mail.MessagingException, java.io.IOException {
+        javax.mail.internet.MimeMessage m = new javax.mail.internet.MimeMessage(session);
+        m.setFrom("agent@acme.example");
+        m.setRecipients(javax.mail.Message.RecipientType.TO, to);
+        m.setSubject("accounts");
+        // the body from a data source: with Jakarta Mail on the same class path, javax.activation would pick
+        // Jakarta's text handlers for setText
+        m.setDataHandler(new javax.activation.DataHandler(
+                new javax.mail.util.ByteArrayDataSource("rows", "text/plain")));
+        return m;
     }
 
     private static java.sql.Driver acme;
@@ -328,10 +328,7 @@ public class EgressApp {
         jdbcUrl = args[0];
         smtpPort = Integer.parseInt(args[1]);
         EgressApp app = new EgressApp();
-        Properties mail = new Properties();
-        mail.put("mail.smtp.host", "127.0.0.1");
-        mail.put("mail.smtp.port", String.valueOf(smtpPort));
-        heldSession = javax.mail.Session.getInstance(mail);
+        heldSession = javax.mail.Session.getInstance(smtp());
         heldTransport = heldSession.getTransport("smtp");
         System.out.println("ready");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
