@@ -83,4 +83,79 @@ class RulesFileTest {
         assertThat(r.problems().get(0).source()).isEqualTo("rules.yaml");
         assertThat(r.problems().get(0).line()).isPositive();
     }
+
+    /** A salvaged rule as {@code class A issueRefund @rules.yaml:2:3}, {@code annotation B *}. */
+    private static String described(dev.toolguard.instrumentation.rule.ToolRule r) {
+        if (r instanceof AnnotatedToolRule a) {
+            return "annotation " + a.annotation();
+        }
+        return r.entry() + " " + r.methodGlob() + " @" + r.origin();
+    }
+
+    @Test
+    void aFileThatDoesNotParseIsStillReadForTheEntriesItNames() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", """
+                tools:
+                  - class: com.acme.billing.RefundService   # refunds
+                    method: "issueRefund"
+                    parameters: [customer_id, amount
+                  - implements: com.acme.agent.AgentTool
+                	method: execute
+                  - {annotation: com.acme.ai.AgentAction, name_from: value}
+                """);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.rules()).isEmpty();
+        assertThat(r.salvaged()).extracting(RulesFileTest::described).containsExactly(
+                "class com.acme.billing.RefundService issueRefund @rules.yaml:2:3",
+                "implements com.acme.agent.AgentTool execute @rules.yaml:5:3",
+                "annotation com.acme.ai.AgentAction");
+    }
+
+    @Test
+    void aMistypedKeyIsReadAsTheKeyItIsNearestAndAnEntryWithoutAMethodNamesEveryMethod() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", """
+                tools:
+                  - clas: com.acme.RefundService
+                    methd: issueRefund
+                  - class: com.acme.CrmClient
+                    name: update_account
+                  - implments: com.acme.agent.AgentTool
+                    parameters:
+                      - query
+                    metod: execute
+                """);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.salvaged()).extracting(RulesFileTest::described).containsExactly(
+                "class com.acme.RefundService issueRefund @rules.yaml:2:3",
+                "class com.acme.CrmClient * @rules.yaml:4:3",
+                "implements com.acme.agent.AgentTool execute @rules.yaml:6:3");
+    }
+
+    @Test
+    void whatCannotBeANameIsNotTakenForOne() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", """
+                tools:
+                  - class: [com.acme.A
+                    method: run
+                  - class: com.acme.B
+                    method: a b c
+                  - name: orphan
+                    method: lonely
+                """);
+
+        // the first entry's class is no name; the second's method none either, so every method of B;
+        // an entry with nothing to find its classes by guards nothing
+        assertThat(r.salvaged()).extracting(RulesFileTest::described).containsExactly(
+                "class com.acme.B * @rules.yaml:4:3");
+    }
+
+    @Test
+    void aFileWithoutProblemsHasNothingSalvaged() {
+        RulesFile.Result r = RulesFile.read("rules.yaml", "tools:\n  - class: A\n    method: run\n");
+
+        assertThat(r.ok()).isTrue();
+        assertThat(r.salvaged()).isEmpty();
+    }
 }

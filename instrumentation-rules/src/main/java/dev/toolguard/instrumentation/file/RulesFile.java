@@ -4,6 +4,7 @@ import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
 import dev.toolguard.instrumentation.rule.ClassToolRule;
 import dev.toolguard.instrumentation.rule.SubtypeToolRule;
 import dev.toolguard.instrumentation.rule.ToolRule;
+import dev.toolguard.policy.values.KeyLines;
 import dev.toolguard.policy.values.LocatedList;
 import dev.toolguard.policy.values.LocatedMap;
 import dev.toolguard.policy.values.LocatedNode;
@@ -17,7 +18,8 @@ import java.util.List;
 
 /**
  * Reads {@code rules.yaml} (SPEC §7): methods made tools without touching their code. Every problem comes
- * back with file, line and column; a file with problems contributes no rule at all.
+ * back with file, line and column; a file with problems contributes no rule at all, only the entries it can still be
+ * read to name ({@link Result#salvaged()}), which the agent guards, and denies, until the file is fixed.
  *
  * <pre>
  * tools:
@@ -29,8 +31,14 @@ import java.util.List;
  */
 public final class RulesFile {
 
-    /** The rules of a file, or every problem found in it. */
-    public record Result(List<ToolRule> rules, List<SourceProblem> problems) {
+    /**
+     * The rules of a file, or every problem found in it.
+     *
+     * @param salvaged for a file with problems, the entries it can still be read to name ({@link RulesFileSalvage}):
+     *                 to be guarded and denied, never allowed, so that a mistake in the file leaves no tool it meant
+     *                 undecided; empty for a file without problems
+     */
+    public record Result(List<ToolRule> rules, List<SourceProblem> problems, List<ToolRule> salvaged) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -41,18 +49,18 @@ public final class RulesFile {
 
     public static Result read(Path file) {
         LocatedReader.ReadResult read = LocatedReader.readFile(file);
-        if (!read.ok()) {
-            return new Result(List.of(), read.problems());
-        }
-        return parse(read.root());
+        Result parsed = read.ok() ? parse(read.root()) : new Result(List.of(), read.problems(), List.of());
+        return parsed.ok() ? parsed : withSalvage(parsed, file.toString(), KeyLines.of(file));
     }
 
     public static Result read(String sourceName, String text) {
         LocatedReader.ReadResult read = LocatedReader.read(sourceName, text);
-        if (!read.ok()) {
-            return new Result(List.of(), read.problems());
-        }
-        return parse(read.root());
+        Result parsed = read.ok() ? parse(read.root()) : new Result(List.of(), read.problems(), List.of());
+        return parsed.ok() ? parsed : withSalvage(parsed, sourceName, KeyLines.of(text));
+    }
+
+    private static Result withSalvage(Result parsed, String sourceName, List<KeyLines.Line> lines) {
+        return new Result(List.of(), parsed.problems(), RulesFileSalvage.of(sourceName, lines));
     }
 
     private static Result parse(LocatedNode root) {
@@ -77,7 +85,8 @@ public final class RulesFile {
                 }
             }
         }
-        return problems.isEmpty() ? new Result(List.copyOf(rules), List.of()) : new Result(List.of(), problems.list());
+        return problems.isEmpty() ? new Result(List.copyOf(rules), List.of(), List.of())
+                : new Result(List.of(), problems.list(), List.of());
     }
 
     private static ToolRule entry(LocatedMap e, Problems problems) {

@@ -5,6 +5,7 @@ import dev.toolguard.it.adversarial.apps.LangChain4jLookupApp;
 import dev.toolguard.it.agent.AdminClient;
 import dev.toolguard.it.agent.AgentProcess;
 import dev.toolguard.it.agent.AuditFile;
+import dev.toolguard.it.agent.FaultyAgent;
 import dev.toolguard.it.agent.PrometheusText;
 import dev.toolguard.it.agent.Scenario;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +91,29 @@ class ReshapedFrameworkIT {
             assertThat(d.path("rule").asText()).isEqualTo("on_error");
             assertThat(d.path("action").asText()).isEqualTo("deny");
         });
+    }
+
+    /**
+     * SPEC §13.5 beside §13.4: when the agent cannot start, its denying guard still knows which modules do not fit,
+     * so the fuse refuses the request that only the missing hook could have decided.
+     */
+    @Test
+    void onAFailedStartTheFuseOfAModuleThatDoesNotFitStillRefuses() throws Exception {
+        Path failed = Files.createDirectories(dir.resolve("failed-start"));
+        Scenario s = new Scenario(failed);
+        Path config = s.config("");
+        List<Path> langChain4j = StubLangChain4j.build(failed.resolve("lib"), RESHAPED_VERSION, "runToolCall");
+        try (AgentProcess app = s.app().agentOptions("config=" + config).agentJar(FaultyAgent.failingToStart(failed))
+                .alsoOnClasspath(langChain4j).main(LangChain4jLookupApp.class).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.stdoutLines().contains("waiting") || !app.alive());
+            app.send("done");
+            assertThat(app.waitFor(Duration.ofSeconds(30))).as(app.stderr()).isZero();
+            assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
+                    .startsWith("toolguard: the agent failed to start, so every guarded call is denied: "));
+            assertThat(app.stdoutLines()).as(app.stderr()).doesNotContain("request made for send_email", "body ran")
+                    .anySatisfy(l -> assertThat(l).startsWith("request refused rule=on_error message=Denied by ToolGuard: "
+                            + "the langchain4j integration does not fit langchain4j " + RESHAPED_VERSION));
+        }
     }
 
     /** The control: LangChain4j of the shape the hook was built for, where the same call is allowed. */

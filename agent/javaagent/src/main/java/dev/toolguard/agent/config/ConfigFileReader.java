@@ -2,7 +2,9 @@ package dev.toolguard.agent.config;
 
 import dev.toolguard.agent.admin.AdminLimits;
 import dev.toolguard.agent.admin.AdminRole;
+import dev.toolguard.policy.load.Nearest;
 import dev.toolguard.policy.values.Durations;
+import dev.toolguard.policy.values.KeyLines;
 import dev.toolguard.policy.values.LocatedList;
 import dev.toolguard.policy.values.LocatedMap;
 import dev.toolguard.policy.values.LocatedNode;
@@ -38,6 +40,8 @@ final class ConfigFileReader {
 
     private static final Set<String> TOP_KEYS = Set.of("policy", "mode", "on_error", "instrumentation", "context",
             "audit", "approvals", "admin", "arguments", "state", "credentials");
+    private static final Set<String> INSTRUMENTATION_KEYS = Set.of("builtin", "rules", "filter_discovery",
+            "require_matches", "match_grace");
 
     private final Path file;
     private final String shownName;
@@ -57,6 +61,49 @@ final class ConfigFileReader {
     }
 
     private void readInto(ConfigBuilder b) {
+        int before = problems.size();
+        readChecked(b);
+        if (problems.size() > before) {
+            rulesFilesAnyway(b);
+        }
+    }
+
+    /**
+     * A config with problems is not trusted to say which {@code rules.yaml} files it meant either: a syntax error
+     * anywhere in it, or a mistyped {@code rules} key, would leave every method those files name undecided. So the
+     * files named under any key that is, or is a few letters from, {@code rules} are read too, from the file's lines
+     * ({@link KeyLines}); their tools are guarded and, the config being broken, denied (SPEC §13.1). Only files
+     * that exist are taken: a guess never adds a problem of its own.
+     */
+    private void rulesFilesAnyway(ConfigBuilder b) {
+        List<KeyLines.Line> lines = KeyLines.of(file);
+        List<String> keys = new ArrayList<>(TOP_KEYS);
+        keys.addAll(INSTRUMENTATION_KEYS);
+        for (int i = 0; i < lines.size(); i++) {
+            KeyLines.Line line = lines.get(i);
+            if (line.key() == null || !(line.key().equals("rules")
+                    || Nearest.names(line.key(), keys).stream().findFirst().orElse("").equals("rules"))) {
+                continue;
+            }
+            List<String> named = new ArrayList<>(KeyLines.inlineList(line.value()));
+            for (int j = i + 1; j < lines.size() && lines.get(j).key() == null && lines.get(j).item(); j++) {
+                named.add(lines.get(j).value());
+            }
+            for (String name : named) {
+                try {
+                    Path rules = dir.resolve(name).normalize();
+                    if (java.nio.file.Files.isRegularFile(rules) && !b.rulesFiles.contains(rules)) {
+                        b.rulesFiles = new ArrayList<>(b.rulesFiles);
+                        b.rulesFiles.add(rules);
+                    }
+                } catch (InvalidPathException notAPath) {
+                    // a value no path can be made of names no file
+                }
+            }
+        }
+    }
+
+    private void readChecked(ConfigBuilder b) {
         LocatedReader.ReadResult read = LocatedReader.readFile(file, LocatedReader.MAX_FILE_BYTES, "the config file");
         if (read.root() == null && isEmptyDocument(read)) {
             b.configFile = file.toAbsolutePath(); // an empty file is an empty config
@@ -239,8 +286,7 @@ final class ConfigFileReader {
     }
 
     private void readInstrumentation(LocatedNode node, ConfigBuilder b) {
-        forEachKey(node, "instrumentation.", Set.of("builtin", "rules", "filter_discovery", "require_matches",
-                "match_grace"), (key, value) -> {
+        forEachKey(node, "instrumentation.", INSTRUMENTATION_KEYS, (key, value) -> {
             switch (key) {
                 case "builtin" -> {
                     List<String> sets = stringList(value, "instrumentation.builtin");

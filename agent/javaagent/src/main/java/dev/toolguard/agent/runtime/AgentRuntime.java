@@ -134,10 +134,13 @@ public final class AgentRuntime {
                 List<ToolRule> fileRules = List.of();
                 boolean filterDiscovery = true;
                 try {
-                    AgentConfig config = ConfigResolver.resolve(agentArgs).config();
-                    builtin = config.builtinRuleSets();
+                    ConfigResolver.Result resolved = ConfigResolver.resolve(agentArgs);
+                    AgentConfig config = resolved.config();
+                    List<String> problems = new ArrayList<>();
                     filterDiscovery = config.filterDiscovery();
-                    fileRules = readRules(config, new ArrayList<>());
+                    fileRules = readRules(config, problems);
+                    builtin = modulesGuarding(config, !resolved.ok() || !problems.isEmpty(), List.of()).stream()
+                            .map(InstrumentationModule::name).toList();
                 } catch (Throwable e) {
                     diagnostics.accept("toolguard: the config cannot be read either, so every built-in module guards: " + e);
                 }
@@ -156,15 +159,41 @@ public final class AgentRuntime {
         }
     }
 
-    /** The tools of the config's {@code rules.yaml} files; a file that cannot be read adds its problems. */
+    /**
+     * The tools of the config's {@code rules.yaml} files. A file with problems adds its problems, and the entries it
+     * can still be read to name ({@link RulesFile.Result#salvaged()}): with problems every guarded call is denied, and
+     * those methods must be guarded to be denied rather than run undecided (SPEC §13.1).
+     */
     private static List<ToolRule> readRules(AgentConfig config, List<String> problems) {
         List<ToolRule> rules = new ArrayList<>();
         for (Path file : config.rulesFiles()) {
             RulesFile.Result read = RulesFile.read(file);
             read.problems().forEach(p -> problems.add(p.toString()));
-            rules.addAll(read.rules());
+            rules.addAll(read.ok() ? read.rules() : read.salvaged());
         }
         return rules;
+    }
+
+    /**
+     * The built-in modules that guard: those the config names, or every one when the config has problems. A broken
+     * config is not trusted to say what to leave unguarded either: a mistyped name in {@code instrumentation.builtin}
+     * would otherwise leave that framework's tools undecided while every other guarded call is denied.
+     *
+     * @param fileRules the rules files' tools, counted in what is said when the config is broken
+     */
+    private List<InstrumentationModule> modulesGuarding(AgentConfig config, boolean broken, List<ToolRule> fileRules) {
+        if (!broken) {
+            return Modules.named(config.builtinRuleSets());
+        }
+        if (!fileRules.isEmpty()) {
+            diagnostics.accept("toolguard: with the config broken, every built-in module guards, and so do the "
+                    + fileRules.size() + " rules.yaml entries its files can be read to name; every guarded call is"
+                    + " denied until the config is fixed");
+        } else {
+            diagnostics.accept("toolguard: with the config broken, every built-in module guards; every guarded call"
+                    + " is denied until the config is fixed");
+        }
+        return Modules.ALL;
     }
 
     /**
@@ -271,7 +300,6 @@ public final class AgentRuntime {
         AgentConfig config = resolved.config();
 
         List<ToolRule> fileRules = readRules(config, problems);
-        List<InstrumentationModule> modules = Modules.named(config.builtinRuleSets());
         ContextSourceRegistry contextSources = ContextSourceRegistry.standard(System.getenv());
         for (InstrumentationModule m : Modules.ALL) {
             m.contextSources().forEach(contextSources::register);
@@ -286,6 +314,7 @@ public final class AgentRuntime {
             // a configuration we cannot trust decides nothing: every guarded call is denied
             config = config.withoutPolicy();
         }
+        List<InstrumentationModule> modules = modulesGuarding(config, !problems.isEmpty(), fileRules);
         boolean shadow = config.mode() == EnforcementMode.SHADOW;
 
         Redaction redaction = redactionOf(config);
