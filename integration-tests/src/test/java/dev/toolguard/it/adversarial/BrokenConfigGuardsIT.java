@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SPEC §13.1 and §7: a mistake in {@code toolguard.yaml} or {@code rules.yaml} leaves no tool undecided. A config
  * with problems denies every guarded call; these check that the tools the broken files meant are guarded at all,
  * so that they are among the denied: a rules file that does not parse, a mistyped key in an entry, a config that
- * does not parse, a mistyped {@code rules} key, a mistyped built-in module. Before, each of these ran the tools'
+ * does not parse, a mistyped {@code rules} key, a mistyped {@code config} agent option, a mistyped built-in module. Before, each of these ran the tools'
  * bodies with no decision while the agent said "config error".
  */
 class BrokenConfigGuardsIT {
@@ -28,11 +28,16 @@ class BrokenConfigGuardsIT {
 
     /** The legacy app (tools by class glob, by implements, by its own annotation) under the given files. */
     private AgentProcess legacy(String rules, String config) throws Exception {
+        return legacy(rules, config, "config");
+    }
+
+    /** The same, with the config file given by the agent option {@code option}. */
+    private AgentProcess legacy(String rules, String config, String option) throws Exception {
         Scenario s = new Scenario(dir);
         s.policy("legacy.yaml");
         s.write("rules.yaml", rules);
         Path file = s.write("toolguard.yaml", config);
-        return s.app().agentOptions("config=" + file).property("app.user", "u-prop").main(LegacyToolsApp.class).run();
+        return s.app().agentOptions(option + "=" + file).property("app.user", "u-prop").main(LegacyToolsApp.class).run();
     }
 
     private static final String CONFIG = """
@@ -114,6 +119,15 @@ class BrokenConfigGuardsIT {
         everyToolOfTheRulesFileIsDenied(app);
         assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("toolguard: config error: ")
                 .contains("rule"));
+    }
+
+    @Test
+    void aMistypedConfigOptionStillHasTheToolsOfTheRulesFilesOfItsFileDenied() throws Exception {
+        AgentProcess app = legacy(RULES, CONFIG, "confg");
+
+        everyToolOfTheRulesFileIsDenied(app);
+        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("toolguard: config error: ")
+                .contains("unknown agent option 'confg'"));
     }
 
     @Test

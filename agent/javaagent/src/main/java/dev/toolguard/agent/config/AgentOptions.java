@@ -20,9 +20,12 @@ public final class AgentOptions {
     }
 
     private final Map<String, Setting> settings;
+    /** Agent options of unknown keys, by key, in order: a problem each, and read only to guard more. */
+    private final Map<String, String> unknown;
 
-    private AgentOptions(Map<String, Setting> settings) {
+    private AgentOptions(Map<String, Setting> settings, Map<String, String> unknown) {
         this.settings = settings;
+        this.unknown = unknown;
     }
 
     /**
@@ -32,6 +35,7 @@ public final class AgentOptions {
     public static AgentOptions collect(String agentArgs, Properties systemProperties, Map<String, String> env,
                                        List<ConfigProblem> problems) {
         Map<String, Setting> out = new LinkedHashMap<>();
+        Map<String, String> unknown = new LinkedHashMap<>();
         for (String key : KEYS) {
             String env1 = blankToNull(env.get("TOOLGUARD_" + key.toUpperCase(Locale.ROOT)));
             if (env1 != null) {
@@ -51,6 +55,9 @@ public final class AgentOptions {
                 String key = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
                 String value = eq < 0 ? null : blankToNull(pair.substring(eq + 1).trim());
                 if (!KEYS.contains(key)) {
+                    if (value != null) {
+                        unknown.put(key, value);
+                    }
                     problems.add(new ConfigProblem("agent option", "unknown agent option '" + key
                             + "' (expected " + String.join(", ", KEYS) + ")"));
                 } else if (value == null) {
@@ -60,7 +67,25 @@ public final class AgentOptions {
                 }
             }
         }
-        return new AgentOptions(out);
+        return new AgentOptions(out, unknown);
+    }
+
+    /**
+     * The value of an unknown agent option that is a few letters from {@code key} ({@code confg=...} for
+     * {@code config}), when {@code key} itself is not set; null otherwise. The option is a problem either way: this
+     * is only for reading what a broken configuration may have meant, to guard more.
+     */
+    public String mistypedFor(String key) {
+        if (settings.containsKey(key)) {
+            return null;
+        }
+        for (Map.Entry<String, String> e : unknown.entrySet()) {
+            List<String> near = dev.toolguard.policy.load.Nearest.names(e.getKey(), KEYS);
+            if (!near.isEmpty() && near.get(0).equals(key)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /** The winning setting for a key, or null when none of the three places sets it. */

@@ -84,6 +84,21 @@ public final class ConfigResolver {
         }
     }
 
+    /**
+     * {@code confg=toolguard.yaml}: the option is a problem, so no policy loads and every guarded call is denied; the
+     * rules files of the file it names are read all the same, and nothing else of it, so that their tools are guarded
+     * and among the denied rather than run undecided (SPEC §13.1). A file that is not there adds nothing.
+     */
+    private static void rulesFilesOfAMistypedConfigOption(Path file, ConfigBuilder b) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        ConfigBuilder meant = new ConfigBuilder();
+        // its problems are not reported: the file was not given as the config, and the option's problem says why
+        ConfigFileReader.read(file, meant, new ArrayList<>());
+        meant.rulesFiles.stream().filter(f -> !b.rulesFiles.contains(f)).forEach(b.rulesFiles::add);
+    }
+
     public static Result resolve(String agentArgs, Properties systemProperties, Map<String, String> env, Path workingDir) {
         List<ConfigProblem> problems = new ArrayList<>();
         AgentOptions options = AgentOptions.collect(agentArgs, systemProperties, env, problems);
@@ -99,6 +114,8 @@ public final class ConfigResolver {
                 ConfigFileReader.read(file, b, problems);
                 baseDir = file.getParent();
             }
+        } else if (options.mistypedFor("config") != null) {
+            rulesFilesOfAMistypedConfigOption(workingDir.resolve(options.mistypedFor("config")).normalize(), b);
         }
 
         AgentOptions.Setting policy = options.get("policy");

@@ -56,4 +56,31 @@ class RulesFilesAnywayConfigTest {
         assertThat(r.ok()).isTrue();
         assertThat(r.config().rulesFiles()).containsExactly(dir.resolve("rules.yaml"));
     }
+
+    @Test
+    void aMistypedConfigOptionIsAProblemAndItsFileIsReadForItsRulesFilesAlone() throws IOException {
+        Files.writeString(dir.resolve("rules.yaml"), "tools: []\n");
+        Files.writeString(dir.resolve("meant.yaml"), "mode: shadow\ninstrumentation:\n  rules: [rules.yaml]\n");
+
+        ConfigResolver.Result r = ConfigResolver.resolve("confg=meant.yaml", new java.util.Properties(),
+                java.util.Map.of(), dir);
+
+        assertThat(r.problems()).extracting(ConfigProblem::toString)
+                .anySatisfy(p -> assertThat(p).contains("unknown agent option 'confg'"));
+        assertThat(r.config().rulesFiles()).containsExactly(dir.resolve("rules.yaml"));
+        // nothing else of the file is taken: it was not given as the config
+        assertThat(r.config().mode()).isEqualTo(EnforcementMode.ENFORCE);
+    }
+
+    @Test
+    void anUnknownOptionFarFromConfigNamesNoFile() throws IOException {
+        Files.writeString(dir.resolve("rules.yaml"), "tools: []\n");
+        Files.writeString(dir.resolve("meant.yaml"), "instrumentation:\n  rules: [rules.yaml]\n");
+
+        ConfigResolver.Result r = ConfigResolver.resolve("rules=meant.yaml", new java.util.Properties(),
+                java.util.Map.of(), dir);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.config().rulesFiles()).isEmpty();
+    }
 }
