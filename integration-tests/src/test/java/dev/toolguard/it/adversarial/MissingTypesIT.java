@@ -1,6 +1,7 @@
 package dev.toolguard.it.adversarial;
 
 import dev.toolguard.it.agent.AgentProcess;
+import dev.toolguard.it.agent.AuditFile;
 import dev.toolguard.it.agent.Scenario;
 import dev.toolguard.it.agent.apps.MissingTypesApp;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,15 @@ class MissingTypesIT {
                     .contains("Cannot resolve type description for quiet.Gone")
                     .contains("toolguard: every method of quiet.UsesGone is refused: it may hold tools, and it could not"
                             + " be instrumented");
+            // and audited: the attempt is in the log, denied, under the method's name (no tool name can be known)
+            assertThat(AuditFile.ofType(s.audit(), "decision")).anySatisfy(d -> {
+                assertThat(d.path("tool").asText()).isEqualTo("quiet.UsesGone#safe");
+                assertThat(d.path("action").asText()).isEqualTo("deny");
+                assertThat(d.path("rule").asText()).isEqualTo("on_error");
+                assertThat(d.path("enforced").asBoolean()).isTrue();
+                assertThat(d.path("reason").asText()).contains("its class could not be instrumented");
+                assertThat(d.path("method").asText()).startsWith("quiet.UsesGone#safe(");
+            });
         }
     }
 }

@@ -79,6 +79,16 @@ public final class GuardBridge {
         }
 
         /**
+         * A method of a class that could not be instrumented was called, and is refused ({@link #uninstrumentable}):
+         * the guard writes a denied decision record for it, so that the attempt is in the audit log. Never lets
+         * the call run, and never throws: the refusal is thrown by the bridge whatever this does.
+         *
+         * @param site the method ({@code com.acme.Tools#refund(J)Ljava/lang/String;})
+         */
+        default void refusedUninstrumentable(String site) {
+        }
+
+        /**
          * An egress sensor saw {@code subject} about to leave (SPEC §18): checks it against the guarded call running
          * on this thread (or carried to it), writes the egress record, and returns what the instrumented method
          * should go on with: {@code subject} itself, or a copy that carries a credential.
@@ -613,6 +623,14 @@ public final class GuardBridge {
      */
     public static void uninstrumentable(String site) {
         ADVICE_FAILURES.incrementAndGet();
+        Guard g = guard;
+        if (g != null) {
+            try {
+                g.refusedUninstrumentable(site);
+            } catch (Throwable recordNotWritten) {
+                // the refusal below stands whatever the record did; the log says its own failures
+            }
+        }
         throw new ToolCallDeniedException(null, "on_error", site + " could not be instrumented", UNDECIDED_MESSAGE);
     }
 

@@ -43,6 +43,8 @@ public final class Dispatcher implements GuardBridge.Guard {
     }
 
     /** What a call names when the agent cannot tell which tool it is: decided as an internal error, and audited. */
+    /** The rule set named in the record of a call refused because its class could not be instrumented. */
+    static final String UNINSTRUMENTABLE = "(uninstrumentable)";
     private static final ToolMethod UNKNOWN = new ToolMethod("(unknown tool)", "(unknown)", "(unknown)", "(unknown)",
             java.util.List.of(), "(unknown)");
 
@@ -250,6 +252,32 @@ public final class Dispatcher implements GuardBridge.Guard {
     @Override
     public String unfit(String module) {
         return guard.unfit(module);
+    }
+
+    /**
+     * The audit log's record of a call refused because its class could not be instrumented: a denied decision with
+     * rule {@code on_error} under the method's {@code Class#method} (no tool name can be known without the class's
+     * instrumentation), so that an auditor sees the attempt. Not while deciding: a class our deciding used would
+     * otherwise write records from inside another call's decision.
+     */
+    @Override
+    public void refusedUninstrumentable(String site) {
+        ThreadState s = state.get();
+        if (s.deciding) {
+            return;
+        }
+        int hash = site.indexOf('#');
+        int paren = site.indexOf('(', Math.max(hash, 0));
+        String className = hash < 0 ? site : site.substring(0, hash);
+        String methodName = hash < 0 ? "(unknown)" : site.substring(hash + 1, paren < 0 ? site.length() : paren);
+        ToolMethod method = new ToolMethod(className + "#" + methodName, className, methodName, site,
+                java.util.List.of(), UNINSTRUMENTABLE);
+        s.deciding = true;
+        try {
+            guard.refused(method, "its class could not be instrumented, so none of its methods may run");
+        } finally {
+            s.deciding = false;
+        }
     }
 
     @Override

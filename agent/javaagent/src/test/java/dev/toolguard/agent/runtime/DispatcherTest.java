@@ -210,4 +210,21 @@ class DispatcherTest {
         assertThat(guard.events.get(2)).startsWith("before lookup null");
         assertThat(broken).isNotInstanceOf(Throwable.class);
     }
+
+    @Test
+    void aCallOfAnUninstrumentableClassIsRecordedAsRefusedUnderItsMethod() {
+        dispatcher.refusedUninstrumentable("com.acme.Tools#refund(JLjava/lang/String;)Ljava/lang/String;");
+
+        assertThat(guard.events).containsExactly("refused com.acme.Tools#refund its class could not be instrumented,"
+                + " so none of its methods may run");
+    }
+
+    @Test
+    void aCallOfAnUninstrumentableClassMadeWhileDecidingWritesNoRecordFromInsideTheDecision() {
+        guard.whileDeciding = () -> dispatcher.refusedUninstrumentable("com.acme.Used#get()V");
+
+        dispatcher.enter(tool("ping"), null, new Object[]{"a"});
+
+        assertThat(guard.events).containsExactly("before ping {x=a}");
+    }
 }
