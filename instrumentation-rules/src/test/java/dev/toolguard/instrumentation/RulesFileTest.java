@@ -158,4 +158,21 @@ class RulesFileTest {
         assertThat(r.ok()).isTrue();
         assertThat(r.salvaged()).isEmpty();
     }
+
+    @Test
+    void aRulesFileThatIsNotThereOffersTheNearestFileBesideItAndSalvagesItsEntries(@org.junit.jupiter.api.io.TempDir
+                                                                                  java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("rules.yaml"), "tools:\n  - class: com.acme.A\n    method: run\n");
+        java.nio.file.Files.writeString(dir.resolve("policy.yaml"), "tools: {}\n");
+
+        RulesFile.Result r = RulesFile.read(dir.resolve("rule.yaml"));
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.problems()).extracting(SourceProblem::message)
+                .anySatisfy(m -> assertThat(m).contains("no such file"))
+                .anySatisfy(m -> assertThat(m).startsWith("did you mean rules.yaml?"));
+        assertThat(r.salvaged()).extracting(RulesFileTest::described)
+                .containsExactly("class com.acme.A run @" + dir.resolve("rules.yaml") + ":2:5");
+        assertThat(RulesFile.read(dir.resolve("nothing-like-it.yaml")).salvaged()).isEmpty();
+    }
 }

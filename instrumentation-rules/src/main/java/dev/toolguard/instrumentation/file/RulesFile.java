@@ -4,14 +4,17 @@ import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
 import dev.toolguard.instrumentation.rule.ClassToolRule;
 import dev.toolguard.instrumentation.rule.SubtypeToolRule;
 import dev.toolguard.instrumentation.rule.ToolRule;
+import dev.toolguard.policy.load.Nearest;
 import dev.toolguard.policy.values.KeyLines;
 import dev.toolguard.policy.values.LocatedList;
 import dev.toolguard.policy.values.LocatedMap;
 import dev.toolguard.policy.values.LocatedNode;
 import dev.toolguard.policy.values.LocatedReader;
 import dev.toolguard.policy.values.Problems;
+import dev.toolguard.policy.values.SourcePosition;
 import dev.toolguard.policy.values.SourceProblem;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +51,44 @@ public final class RulesFile {
     }
 
     public static Result read(Path file) {
+        if (!Files.exists(file)) {
+            return nearestOfMissing(file);
+        }
         LocatedReader.ReadResult read = LocatedReader.readFile(file);
         Result parsed = read.ok() ? parse(read.root()) : new Result(List.of(), read.problems(), List.of());
         return parsed.ok() ? parsed : withSalvage(parsed, file.toString(), KeyLines.of(file));
+    }
+
+    /**
+     * A rules file that is not there: most often its name was mistyped in the config ({@code rule.yaml}). Its
+     * problem names the nearest files beside it, and their entries are what it salvages: the tools meant are
+     * guarded, and denied, rather than run undecided while the config is broken.
+     */
+    private static Result nearestOfMissing(Path file) {
+        LocatedReader.ReadResult missing = LocatedReader.readFile(file);
+        Path dir = file.toAbsolutePath().getParent();
+        List<String> siblings = new ArrayList<>();
+        if (dir != null && Files.isDirectory(dir)) {
+            try (var listed = Files.list(dir)) {
+                listed.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")).forEach(siblings::add);
+            } catch (java.io.IOException | RuntimeException unlisted) {
+                // nothing beside it to offer
+            }
+        }
+        List<String> nearest = Nearest.names(file.getFileName().toString(), siblings);
+        if (nearest.isEmpty()) {
+            return new Result(List.of(), missing.problems(), List.of());
+        }
+        List<SourceProblem> problems = new ArrayList<>(missing.problems());
+        problems.add(new SourceProblem(SourcePosition.startOf(file.toString()), "did you mean " + String.join(", ", nearest)
+                + "? their entries are guarded, and denied, while the config names a file that is not there"));
+        List<ToolRule> salvaged = new ArrayList<>();
+        for (String name : nearest) {
+            Result near = read(dir.resolve(name));
+            salvaged.addAll(near.ok() ? near.rules() : near.salvaged());
+        }
+        return new Result(List.of(), problems, List.copyOf(salvaged));
     }
 
     public static Result read(String sourceName, String text) {

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SPEC §13.1 and §7: a mistake in {@code toolguard.yaml} or {@code rules.yaml} leaves no tool undecided. A config
  * with problems denies every guarded call; these check that the tools the broken files meant are guarded at all,
  * so that they are among the denied: a rules file that does not parse, a mistyped key in an entry, a config that
- * does not parse, a mistyped {@code rules} key, a mistyped {@code config} agent option, a mistyped built-in module. Before, each of these ran the tools'
+ * does not parse, a mistyped {@code rules} key or file name, a mistyped {@code config} agent option, a mistyped
+ * built-in module. Before, each of these ran the tools'
  * bodies with no decision while the agent said "config error".
  */
 class BrokenConfigGuardsIT {
@@ -119,6 +120,15 @@ class BrokenConfigGuardsIT {
         everyToolOfTheRulesFileIsDenied(app);
         assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("toolguard: config error: ")
                 .contains("rule"));
+    }
+
+    @Test
+    void aMistypedRulesFileNameStillHasTheToolsOfTheNearestFileDenied() throws Exception {
+        AgentProcess app = legacy(RULES, CONFIG.replace("rules: [rules.yaml]", "rules: [rule.yaml]"));
+
+        everyToolOfTheRulesFileIsDenied(app);
+        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("toolguard: config error: "
+                + dir.resolve("rule.yaml")).contains("did you mean rules.yaml?"));
     }
 
     @Test
