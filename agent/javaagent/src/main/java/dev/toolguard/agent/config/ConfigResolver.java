@@ -85,7 +85,7 @@ public final class ConfigResolver {
     }
 
     /**
-     * {@code confg=toolguard.yaml}: the option is a problem, so no policy loads and every guarded call is denied; the
+     * {@code confg=toolguard.yaml}, or {@code config=toolgaurd.yaml} beside a {@code toolguard.yaml}: the option is a problem, so no policy loads and every guarded call is denied; the
      * rules files of the file it names are read all the same, and nothing else of it, so that their tools are guarded
      * and among the denied rather than run undecided (SPEC §13.1). A file that is not there adds nothing.
      */
@@ -99,6 +99,22 @@ public final class ConfigResolver {
         meant.rulesFiles.stream().filter(f -> !b.rulesFiles.contains(f)).forEach(b.rulesFiles::add);
     }
 
+    /** The file beside a config file that is not there whose name is nearest its name, or null. */
+    private static Path nearestBeside(Path file) {
+        Path dir = file.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return null;
+        }
+        try (var listed = Files.list(dir)) {
+            List<String> names = listed.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml")).toList();
+            List<String> near = dev.toolguard.policy.load.Nearest.names(file.getFileName().toString(), names);
+            return near.isEmpty() ? null : dir.resolve(near.get(0));
+        } catch (java.io.IOException | RuntimeException unlisted) {
+            return null;
+        }
+    }
+
     public static Result resolve(String agentArgs, Properties systemProperties, Map<String, String> env, Path workingDir) {
         List<ConfigProblem> problems = new ArrayList<>();
         AgentOptions options = AgentOptions.collect(agentArgs, systemProperties, env, problems);
@@ -109,7 +125,13 @@ public final class ConfigResolver {
         if (config != null) {
             Path file = workingDir.resolve(config.value()).normalize();
             if (!Files.isRegularFile(file)) {
-                problems.add(new ConfigProblem(config.origin(), "config file " + file + " does not exist"));
+                Path nearest = nearestBeside(file);
+                problems.add(new ConfigProblem(config.origin(), "config file " + file + " does not exist"
+                        + (nearest == null ? "" : " (did you mean " + nearest.getFileName() + "? its rules files are"
+                        + " guarded, and denied, until the config is found)")));
+                if (nearest != null) {
+                    rulesFilesOfAMistypedConfigOption(nearest, b);
+                }
             } else {
                 ConfigFileReader.read(file, b, problems);
                 baseDir = file.getParent();

@@ -83,4 +83,18 @@ class RulesFilesAnywayConfigTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.config().rulesFiles()).isEmpty();
     }
+
+    @Test
+    void aConfigFileThatIsNotThereOffersTheNearestBesideItAndReadsItsRulesFilesAlone() throws IOException {
+        Files.writeString(dir.resolve("rules.yaml"), "tools: []\n");
+        Files.writeString(dir.resolve("toolguard.yaml"), "mode: shadow\ninstrumentation:\n  rules: [rules.yaml]\n");
+
+        ConfigResolver.Result r = ConfigResolver.resolve("config=toolgaurd.yaml", new java.util.Properties(),
+                java.util.Map.of(), dir);
+
+        assertThat(r.problems()).extracting(ConfigProblem::toString).anySatisfy(p -> assertThat(p)
+                .contains("toolgaurd.yaml does not exist (did you mean toolguard.yaml?"));
+        assertThat(r.config().rulesFiles()).containsExactly(dir.resolve("rules.yaml"));
+        assertThat(r.config().mode()).isEqualTo(EnforcementMode.ENFORCE);
+    }
 }
