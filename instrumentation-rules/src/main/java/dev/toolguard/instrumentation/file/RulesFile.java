@@ -66,27 +66,18 @@ public final class RulesFile {
      */
     private static Result nearestOfMissing(Path file) {
         LocatedReader.ReadResult missing = LocatedReader.readFile(file);
-        Path dir = file.toAbsolutePath().getParent();
-        List<String> siblings = new ArrayList<>();
-        if (dir != null && Files.isDirectory(dir)) {
-            try (var listed = Files.list(dir)) {
-                listed.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                        .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")).forEach(siblings::add);
-            } catch (java.io.IOException | RuntimeException unlisted) {
-                // nothing beside it to offer
-            }
-        }
-        List<String> nearest = Nearest.names(file.getFileName().toString(), siblings);
+        List<Path> nearest = Nearest.filesBeside(file, List.of(".yaml", ".yml", ".json"));
         if (nearest.isEmpty()) {
             return new Result(List.of(), missing.problems(), List.of());
         }
         List<SourceProblem> problems = new ArrayList<>(missing.problems());
-        problems.add(new SourceProblem(SourcePosition.startOf(file.toString()), "did you mean " + String.join(", ", nearest)
+        problems.add(new SourceProblem(SourcePosition.startOf(file.toString()), "did you mean "
+                + String.join(", ", nearest.stream().map(p -> p.getFileName().toString()).toList())
                 + "? their entries are guarded, and denied, while the config names a file that is not there"));
         List<ToolRule> salvaged = new ArrayList<>();
-        for (String name : nearest) {
-            Result near = read(dir.resolve(name));
-            salvaged.addAll(near.ok() ? near.rules() : near.salvaged());
+        for (Path near : nearest) {
+            Result read = read(near);
+            salvaged.addAll(read.ok() ? read.rules() : read.salvaged());
         }
         return new Result(List.of(), problems, List.copyOf(salvaged));
     }

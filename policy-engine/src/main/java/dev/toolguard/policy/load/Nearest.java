@@ -25,6 +25,26 @@ public final class Nearest {
         return near.size() > 3 ? List.copyOf(near.subList(0, 3)) : List.copyOf(near);
     }
 
+    /**
+     * The files beside {@code missing} (a file that is not there) whose names are nearest its name, among those ending
+     * in one of {@code extensions}, nearest first; none when its directory cannot be listed. For a mistyped file name
+     * in a config: what it most likely meant.
+     */
+    public static List<java.nio.file.Path> filesBeside(java.nio.file.Path missing, List<String> extensions) {
+        java.nio.file.Path dir = missing.toAbsolutePath().getParent();
+        if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<String> siblings = new ArrayList<>();
+        try (var listed = java.nio.file.Files.list(dir)) {
+            listed.filter(java.nio.file.Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> extensions.stream().anyMatch(n::endsWith)).forEach(siblings::add);
+        } catch (java.io.IOException | RuntimeException unlisted) {
+            return List.of();
+        }
+        return names(missing.getFileName().toString(), siblings).stream().map(dir::resolve).toList();
+    }
+
     /** Levenshtein distance. */
     static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];

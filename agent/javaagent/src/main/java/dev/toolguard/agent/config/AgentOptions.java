@@ -1,5 +1,7 @@
 package dev.toolguard.agent.config;
 
+import dev.toolguard.policy.load.Nearest;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +82,7 @@ public final class AgentOptions {
             return null;
         }
         for (Map.Entry<String, String> e : unknown.entrySet()) {
-            List<String> near = dev.toolguard.policy.load.Nearest.names(e.getKey(), KEYS);
+            List<String> near = Nearest.names(e.getKey(), KEYS);
             if (!near.isEmpty() && near.get(0).equals(key)) {
                 return e.getValue();
             }

@@ -1,5 +1,7 @@
 package dev.toolguard.agent.config;
 
+import dev.toolguard.policy.load.Nearest;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,11 +87,12 @@ public final class ConfigResolver {
     }
 
     /**
-     * {@code confg=toolguard.yaml}, or {@code config=toolgaurd.yaml} beside a {@code toolguard.yaml}: the option is a problem, so no policy loads and every guarded call is denied; the
-     * rules files of the file it names are read all the same, and nothing else of it, so that their tools are guarded
-     * and among the denied rather than run undecided (SPEC §13.1). A file that is not there adds nothing.
+     * {@code confg=toolguard.yaml}, or {@code config=toolgaurd.yaml} beside a {@code toolguard.yaml}: the option is a
+     * problem, so no policy loads and every guarded call is denied; the rules files of the file it most likely meant
+     * are read all the same, and nothing else of it, so that their tools are guarded and among the denied rather than
+     * run undecided (SPEC §13.1). A file that is not there adds nothing.
      */
-    private static void rulesFilesOfAMistypedConfigOption(Path file, ConfigBuilder b) {
+    private static void rulesFilesOfTheFileMeant(Path file, ConfigBuilder b) {
         if (!Files.isRegularFile(file)) {
             return;
         }
@@ -97,22 +100,6 @@ public final class ConfigResolver {
         // its problems are not reported: the file was not given as the config, and the option's problem says why
         ConfigFileReader.read(file, meant, new ArrayList<>());
         meant.rulesFiles.stream().filter(f -> !b.rulesFiles.contains(f)).forEach(b.rulesFiles::add);
-    }
-
-    /** The file beside a config file that is not there whose name is nearest its name, or null. */
-    private static Path nearestBeside(Path file) {
-        Path dir = file.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            return null;
-        }
-        try (var listed = Files.list(dir)) {
-            List<String> names = listed.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml")).toList();
-            List<String> near = dev.toolguard.policy.load.Nearest.names(file.getFileName().toString(), names);
-            return near.isEmpty() ? null : dir.resolve(near.get(0));
-        } catch (java.io.IOException | RuntimeException unlisted) {
-            return null;
-        }
     }
 
     public static Result resolve(String agentArgs, Properties systemProperties, Map<String, String> env, Path workingDir) {
@@ -125,19 +112,19 @@ public final class ConfigResolver {
         if (config != null) {
             Path file = workingDir.resolve(config.value()).normalize();
             if (!Files.isRegularFile(file)) {
-                Path nearest = nearestBeside(file);
+                Path nearest = Nearest.filesBeside(file, List.of(".yaml", ".yml")).stream().findFirst().orElse(null);
                 problems.add(new ConfigProblem(config.origin(), "config file " + file + " does not exist"
                         + (nearest == null ? "" : " (did you mean " + nearest.getFileName() + "? its rules files are"
                         + " guarded, and denied, until the config is found)")));
                 if (nearest != null) {
-                    rulesFilesOfAMistypedConfigOption(nearest, b);
+                    rulesFilesOfTheFileMeant(nearest, b);
                 }
             } else {
                 ConfigFileReader.read(file, b, problems);
                 baseDir = file.getParent();
             }
         } else if (options.mistypedFor("config") != null) {
-            rulesFilesOfAMistypedConfigOption(workingDir.resolve(options.mistypedFor("config")).normalize(), b);
+            rulesFilesOfTheFileMeant(workingDir.resolve(options.mistypedFor("config")).normalize(), b);
         }
 
         AgentOptions.Setting policy = options.get("policy");

@@ -42,9 +42,9 @@ public final class Dispatcher implements GuardBridge.Guard {
         }
     }
 
-    /** What a call names when the agent cannot tell which tool it is: decided as an internal error, and audited. */
     /** The rule set named in the record of a call refused because its class could not be instrumented. */
     static final String UNINSTRUMENTABLE = "(uninstrumentable)";
+    /** What a call names when the agent cannot tell which tool it is: decided as an internal error, and audited. */
     private static final ToolMethod UNKNOWN = new ToolMethod("(unknown tool)", "(unknown)", "(unknown)", "(unknown)",
             java.util.List.of(), "(unknown)");
 
