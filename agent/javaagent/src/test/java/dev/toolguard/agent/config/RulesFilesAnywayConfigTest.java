@@ -57,28 +57,31 @@ class RulesFilesAnywayConfigTest {
         assertThat(r.config().rulesFiles()).containsExactly(dir.resolve("rules.yaml"));
     }
 
+    /** Agent options {@code args}, with a {@code rules.yaml} and a config {@code file} written beside them. */
+    private ConfigResolver.Result withOptions(String args, String file, String yaml) throws IOException {
+        Files.writeString(dir.resolve("rules.yaml"), "tools: []\n");
+        Files.writeString(dir.resolve(file), yaml);
+        return ConfigResolver.resolve(args, new java.util.Properties(), java.util.Map.of(), dir);
+    }
+
+    /** Its one problem says {@code problem}, and of the file meant only its rules files were taken, not its mode. */
+    private void onlyTheRulesFilesOfTheFileMeant(ConfigResolver.Result r, String problem) {
+        assertThat(r.problems()).extracting(ConfigProblem::toString).anySatisfy(p -> assertThat(p).contains(problem));
+        assertThat(r.config().rulesFiles()).containsExactly(dir.resolve("rules.yaml"));
+        assertThat(r.config().mode()).isEqualTo(EnforcementMode.ENFORCE);
+    }
+
+    private static final String MEANT = "mode: shadow\ninstrumentation:\n  rules: [rules.yaml]\n";
+
     @Test
     void aMistypedConfigOptionIsAProblemAndItsFileIsReadForItsRulesFilesAlone() throws IOException {
-        Files.writeString(dir.resolve("rules.yaml"), "tools: []\n");
-        Files.writeString(dir.resolve("meant.yaml"), "mode: shadow\ninstrumentation:\n  rules: [rules.yaml]\n");
-
-        ConfigResolver.Result r = ConfigResolver.resolve("confg=meant.yaml", new java.util.Properties(),
-                java.util.Map.of(), dir);
-
-        assertThat(r.problems()).extracting(ConfigProblem::toString)
-                .anySatisfy(p -> assertThat(p).contains("unknown agent option 'confg'"));
-        assertThat(r.config().rulesFiles()).containsExactly(dir.resolve("rules.yaml"));
-        // nothing else of the file is taken: it was not given as the config
-        assertThat(r.config().mode()).isEqualTo(EnforcementMode.ENFORCE);
+        onlyTheRulesFilesOfTheFileMeant(withOptions("confg=meant.yaml", "meant.yaml", MEANT),
+                "unknown agent option 'confg'");
     }
 
     @Test
     void anUnknownOptionFarFromConfigNamesNoFile() throws IOException {
-        Files.writeString(dir.resolve("rules.yaml"), "tools: []\n");
-        Files.writeString(dir.resolve("meant.yaml"), "instrumentation:\n  rules: [rules.yaml]\n");
-
-        ConfigResolver.Result r = ConfigResolver.resolve("rules=meant.yaml", new java.util.Properties(),
-                java.util.Map.of(), dir);
+        ConfigResolver.Result r = withOptions("rules=meant.yaml", "meant.yaml", MEANT);
 
         assertThat(r.ok()).isFalse();
         assertThat(r.config().rulesFiles()).isEmpty();
@@ -86,15 +89,7 @@ class RulesFilesAnywayConfigTest {
 
     @Test
     void aConfigFileThatIsNotThereOffersTheNearestBesideItAndReadsItsRulesFilesAlone() throws IOException {
-        Files.writeString(dir.resolve("rules.yaml"), "tools: []\n");
-        Files.writeString(dir.resolve("toolguard.yaml"), "mode: shadow\ninstrumentation:\n  rules: [rules.yaml]\n");
-
-        ConfigResolver.Result r = ConfigResolver.resolve("config=toolgaurd.yaml", new java.util.Properties(),
-                java.util.Map.of(), dir);
-
-        assertThat(r.problems()).extracting(ConfigProblem::toString).anySatisfy(p -> assertThat(p)
-                .contains("toolgaurd.yaml does not exist (did you mean toolguard.yaml?"));
-        assertThat(r.config().rulesFiles()).containsExactly(dir.resolve("rules.yaml"));
-        assertThat(r.config().mode()).isEqualTo(EnforcementMode.ENFORCE);
+        onlyTheRulesFilesOfTheFileMeant(withOptions("config=toolgaurd.yaml", "toolguard.yaml", MEANT),
+                "toolgaurd.yaml does not exist (did you mean toolguard.yaml?");
     }
 }
