@@ -52,11 +52,12 @@ public final class AgentMain {
         }
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
+        ClassLoader agent = null;
         try {
             // Our relocated ByteBuddy reads its own copy of "net.bytebuddy.safe"; set, it never reaches for
             // sun.misc.Unsafe, which JDK 24+ warns about on stderr. The application's ByteBuddy is untouched.
             System.setProperty("dev.toolguard.shaded.bytebuddy.safe", "true");
-            ClassLoader agent = AgentMain.class.getClassLoader(); // run from classes (a test): all on the class path
+            agent = AgentMain.class.getClassLoader(); // run from classes (a test): all on the class path
             Path agentJar = agentJar();
             if (agentJar != null) {
                 appendApiToBootstrap(agentJar, inst);
@@ -70,9 +71,32 @@ public final class AgentMain {
         } catch (Exception | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
                     ? ite.getCause() : e;
-            System.err.println("toolguard: the agent failed to start, so no tool is guarded: " + cause);
+            String lastResort = lastResort(agent, inst);
+            System.err.println(lastResort == null
+                    ? "toolguard: the agent failed to start: " + cause + "; as a last resort every method annotated as a"
+                    + " tool is refused (rules.yaml entries, inherited annotations and framework hooks are not guarded)"
+                    : "toolguard: the agent failed to start, so no tool is guarded: " + cause + "; then " + lastResort);
         } finally {
             thread.setContextClassLoader(before);
+        }
+    }
+
+    /**
+     * When the runtime cannot be reached, each method annotated as a tool is defined refusing
+     * ({@code LastResort}, in the agent's loader): null when that is in place, else why not.
+     */
+    private static String lastResort(ClassLoader agent, Instrumentation inst) {
+        if (agent == null) {
+            return "the agent's class loader could not be made";
+        }
+        try {
+            Class.forName("dev.toolguard.agent.advice.LastResort", true, agent)
+                    .getMethod("install", Instrumentation.class).invoke(null, inst);
+            return null;
+        } catch (Exception | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
+                    ? ite.getCause() : e;
+            return cause.toString();
         }
     }
 

@@ -117,4 +117,28 @@ class FailClosedIT {
                 .isEqualTo("toolguard: the agent failed to start, so every guarded call is denied:"
                         + " " + FaultyAgent.START_FAILURE);
     }
+
+    /**
+     * SPEC §13.5 where the start fails before the runtime: {@code AgentMain} cannot load it, so no failed start's
+     * guard exists; as a last resort each method annotated as a tool is defined refusing, and the rest of its class
+     * (here {@code main}) runs.
+     */
+    @Test
+    void anAgentThatCannotReachItsRuntimeStillRefusesAnnotatedToolsAndSaysWhatItLeavesUnguarded() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("");
+
+        AgentProcess app = s.app().agentJar(FaultyAgent.failingBeforeItsRuntime(dir)).agentOptions("config=" + config)
+                .main(RefundApp.class, "10").run();
+
+        assertThat(app.exitCode()).isZero();
+        assertThat(app.stdoutLines()).contains("done").anySatisfy(l -> assertThat(l).startsWith("call 10: denied")
+                .contains("rule=on_error").endsWith("message=ToolGuard could not decide this call (internal error) [on_error]"));
+        assertThat(app.stdout()).doesNotContain("body ran");
+        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
+                .startsWith("toolguard: the agent failed to start: java.lang.ClassFormatError: ")
+                .endsWith("; as a last resort every method annotated as a tool is refused (rules.yaml entries,"
+                        + " inherited annotations and framework hooks are not guarded)"));
+    }
 }

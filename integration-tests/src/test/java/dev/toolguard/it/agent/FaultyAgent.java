@@ -30,6 +30,15 @@ public final class FaultyAgent {
         return without(dir.resolve("agent-failing-to-start.jar"), "dev/toolguard/agent/admin/Metrics");
     }
 
+    /**
+     * An agent jar whose launcher cannot reach its runtime at all: {@code AgentRuntime}'s class file is cut short, as
+     * in a damaged jar, so loading it is a {@code ClassFormatError} in {@code AgentMain}, before any failed start's
+     * guard could be installed.
+     */
+    public static Path failingBeforeItsRuntime(Path dir) throws IOException {
+        return copy(dir.resolve("agent-failing-before-its-runtime.jar"), Set.of(), "dev/toolguard/agent/runtime/AgentRuntime");
+    }
+
     /** An agent jar that starts, but whose engine fails on every call it decides. */
     public static Path failingToDecide(Path dir) throws IOException {
         return without(dir.resolve("agent-failing-to-decide.jar"), "dev/toolguard/policy/decide/CallShape");
@@ -37,7 +46,11 @@ public final class FaultyAgent {
 
     /** A copy of the agent jar at {@code target} without the named classes (internal names, no {@code .class}). */
     static Path without(Path target, String... classes) throws IOException {
-        Set<String> left = Set.of(classes);
+        return copy(target, Set.of(classes), null);
+    }
+
+    /** A copy of the agent jar without the classes {@code left} out, and with the class {@code cut} cut short. */
+    private static Path copy(Path target, Set<String> left, String cut) throws IOException {
         try (JarFile jar = new JarFile(AgentProcess.AGENT_JAR.toFile());
              JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), jar.getManifest())) {
             int removed = 0;
@@ -56,12 +69,17 @@ public final class FaultyAgent {
                 }
                 out.putNextEntry(new JarEntry(name));
                 try (InputStream in = jar.getInputStream(entry)) {
-                    in.transferTo(out);
+                    if (className != null && className.equals(cut)) {
+                        out.write(in.readNBytes(64));
+                        removed++;
+                    } else {
+                        in.transferTo(out);
+                    }
                 }
                 out.closeEntry();
             }
-            if (removed != classes.length) {
-                throw new IllegalStateException("the agent jar does not hold every class of " + left);
+            if (removed != left.size() + (cut == null ? 0 : 1)) {
+                throw new IllegalStateException("the agent jar does not hold every class of " + left + " and " + cut);
             }
         }
         return target;

@@ -26,6 +26,15 @@ final class RefusingMethods {
 
     /** The refusing class file, or null when the class file cannot be read. */
     static byte[] of(byte[] classFile, String className) {
+        return of(classFile, className, null);
+    }
+
+    /**
+     * The class file with only the methods that carry one of {@code annotations} (descriptors, {@code Lcom/acme/Tool;})
+     * refusing, or every method when null; null when the class file cannot be read. ASM visits a method's
+     * annotations before its code, so the method is known to be one by then.
+     */
+    static byte[] of(byte[] classFile, String className, java.util.Set<String> annotations) {
         ClassReader reader;
         try {
             reader = new ClassReader(classFile);
@@ -44,9 +53,20 @@ final class RefusingMethods {
                 }
                 String site = className + "#" + name + descriptor;
                 return new MethodVisitor(Opcodes.ASM9, code) {
+                    private boolean annotated;
+
+                    @Override
+                    public net.bytebuddy.jar.asm.AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                        annotated |= annotations != null && annotations.contains(annotation);
+                        return super.visitAnnotation(annotation, visible);
+                    }
+
                     @Override
                     public void visitCode() {
                         super.visitCode();
+                        if (annotations != null && !annotated) {
+                            return;
+                        }
                         super.visitLdcInsn(site);
                         super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "uninstrumentable",
                                 "(Ljava/lang/String;)V", false);

@@ -51,12 +51,17 @@ class RefusingMethodsTest {
     public enum Kind { REFUND, LOOKUP }
 
     private static Class<?> refusing(Class<?> type) throws Exception {
+        return refusing(type, null);
+    }
+
+    /** {@code type} defined with its methods refusing: those that carry one of {@code annotations}, or all for null. */
+    private static Class<?> refusing(Class<?> type, java.util.Set<String> annotations) throws Exception {
         byte[] original;
         String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
         try (InputStream in = type.getResourceAsStream(file)) {
             original = in.readAllBytes();
         }
-        byte[] refusing = RefusingMethods.of(original, type.getName());
+        byte[] refusing = RefusingMethods.of(original, type.getName(), annotations);
         assertThat(refusing).isNotNull().isNotEqualTo(original);
         ClassLoader loader = new ClassLoader(RefusingMethodsTest.class.getClassLoader()) {
             @Override
@@ -118,5 +123,31 @@ class RefusingMethodsTest {
     @Test
     void anUnreadableClassFileIsNoRefusal() {
         assertThat(RefusingMethods.of(new byte[] {1, 2, 3}, "Broken")).isNull();
+    }
+
+    /** Stands for a class whose one tool is annotated (the last resort of a start that cannot reach its runtime). */
+    public static class OneTool {
+        @dev.toolguard.api.GuardedTool(name = "refund")
+        public String refund(AtomicBoolean ran) {
+            ran.set(true);
+            return "refunded";
+        }
+
+        public String describe(AtomicBoolean ran) {
+            ran.set(true);
+            return "described";
+        }
+    }
+
+    @Test
+    void onlyTheMethodsThatCarryTheAnnotationsGivenRefuse() throws Exception {
+        Class<?> oneTool = refusing(OneTool.class, java.util.Set.of("Ldev/toolguard/api/GuardedTool;"));
+        Object self = oneTool.getConstructor().newInstance();
+        AtomicBoolean ran = new AtomicBoolean();
+
+        refusal(oneTool.getMethod("refund", AtomicBoolean.class), self, ran);
+        assertThat(ran).as("the tool's body ran").isFalse();
+        assertThat(oneTool.getMethod("describe", AtomicBoolean.class).invoke(self, ran)).isEqualTo("described");
+        assertThat(ran).isTrue();
     }
 }
