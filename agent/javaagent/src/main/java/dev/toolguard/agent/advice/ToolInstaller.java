@@ -178,7 +178,7 @@ public final class ToolInstaller {
             return t;
         });
         TransformWithStackToSpare.Decorator spare = new TransformWithStackToSpare.Decorator(this::refusing,
-                this::mayMatch);
+                this::transformFailed, this::mayMatch);
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -189,6 +189,8 @@ public final class ToolInstaller {
                 .withResubmission(new AgentBuilder.RedefinitionStrategy.ResubmissionScheduler.AtFixedRate(
                         resubmitter, 50, TimeUnit.MILLISECONDS))
                 .resubmitOnError()
+                // and a class whose transformation the loading thread stopped waiting for, once that one ended
+                .resubmitImmediate(spare.resubmission())
                 .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
                 .with(new CachedTypeDescriptions())
                 // a plugin's loader whose parent is the platform or bootstrap loader cannot read the API's class files
@@ -359,6 +361,14 @@ public final class ToolInstaller {
                     + " not be instrumented");
         }
         return refusing;
+    }
+
+    /**
+     * A transformation that failed without ByteBuddy knowing (the loading thread stopped waiting for it), said and
+     * counted as ByteBuddy's failures are; a hooked or sensed type's module learns of it as of theirs.
+     */
+    void transformFailed(String typeName, ClassLoader loader, Throwable why) {
+        errorListener.failed(typeName, loader, false, why);
     }
 
     private final ErrorListener errorListener = new ErrorListener();
@@ -575,9 +585,13 @@ public final class ToolInstaller {
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
                             Throwable throwable) {
-            if (TransformWithStackToSpare.retries(throwable)) {
-                return; // transformed again at once, with stack to spare: not an error yet
-            }
+            if (!TransformWithStackToSpare.retries(throwable)) {
+                failed(typeName, classLoader, loaded, throwable);
+            } // else transformed again at once, with stack to spare: not an error yet
+        }
+
+        /** A failure to say (unless held back): ByteBuddy's, or one the transformer found itself. */
+        void failed(String typeName, ClassLoader classLoader, boolean loaded, Throwable throwable) {
             String key = heldBackKey(typeName, classLoader);
             if (!loaded && heldBack.size() < MOST_HELD_BACK && !sensorsByType.containsKey(typeName)
                     && !hooksByType.containsKey(typeName)) {

@@ -3,10 +3,14 @@ package dev.toolguard.agent.advice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
-import java.util.concurrent.atomic.AtomicReference;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A class whose transformation fails while it is being defined would be defined as it is: a tool with no guard, until
@@ -19,6 +23,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * too (or the failure is one that repeats), the class is defined with each of its methods refusing ({@link Refusal}),
  * if it may hold tools: a tool of it is then denied, never run undecided (SPEC §13.1). The failure is reported, and
  * the resubmission may still transform the class properly later.
+ *
+ * <p>The loading thread waits for that thread at most {@link #WAIT}: a class loader that is not parallel capable
+ * holds its lock while it loads, and the transformation may need that same lock (to read a class file, or load a
+ * type it names), so the two threads could wait for each other for good. At the bound the loading thread goes on as
+ * after a failed retry: the failure is said ({@link Failure}) and the class refused if it may hold tools. The late
+ * outcome of the other thread is never used; once that thread ends it hands the class to ByteBuddy's resubmission
+ * ({@link Resubmission}), which transforms it properly once it is loaded.
  */
 final class TransformWithStackToSpare extends ResettableClassFileTransformer.WithDelegation {
 
@@ -36,8 +47,62 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
 
     /** Set on a thread inside this transformer; the error listener marks a failure in it ({@link #retries}). */
     private static final ThreadLocal<Attempt> ATTEMPT = new ThreadLocal<>();
+    /** Set on a thread of its own ({@link OwnThread}): its failures are reported at once, or not at all once given up. */
+    private static final ThreadLocal<OwnThread> OWN_THREAD = new ThreadLocal<>();
+    /** Set on a thread handing a class to ByteBuddy's resubmission ({@link Resubmission}): the class's name. */
+    private static final ThreadLocal<String> HANDED_BACK = new ThreadLocal<>();
     private static final long RETRY_STACK_BYTES = 16L << 20;
     private static final String RETRY_THREAD = "toolguard-transform";
+
+    /**
+     * How long a loading thread waits for a transformation on a thread of its own. A cold transformation (the first
+     * of a framework's classes, ByteBuddy and the type pool still loading their own classes) takes well under a second
+     * even on a busy two-core machine, so ten times that never cuts a slow one short; and a host that waits ten seconds
+     * to load a class, with a line on standard error saying why, is stuck visibly rather than for good.
+     */
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    /**
+     * Says a failure the transformer finds itself (a transformation it stopped waiting for) as the installer's error
+     * listener says ByteBuddy's: printed, counted, and the module of a hooked or sensed type told.
+     */
+    @FunctionalInterface
+    interface Failure {
+        void failed(String typeName, ClassLoader loader, Throwable why);
+    }
+
+    /** Why a class was defined without its transformation: the loading thread stopped waiting for it. */
+    static final class Unfinished extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unfinished(String typeName, Duration waited) {
+            super("transforming " + typeName + " did not finish within " + said(waited) + " (its class loader may be"
+                    + " locked by the thread loading it), so it was defined without waiting longer; it is transformed"
+                    + " again once loaded, when that transformation ends", null, false, false);
+        }
+
+        /** Said after "could not instrument <class>: ", as ByteBuddy's failures are: the message alone reads best. */
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+
+        private static String said(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    /**
+     * ByteBuddy's question, before it transforms a class as it loads, whether to leave it to the resubmission instead
+     * (transformed once it is loaded): yes only for the class a transformation that was given up hands back.
+     */
+    static final class Resubmission implements AgentBuilder.RedefinitionListenable.ResubmissionImmediateMatcher {
+        @Override
+        public boolean matches(String typeName, ClassLoader loader, JavaModule module) {
+            String handedBack = HANDED_BACK.get();
+            return handedBack != null && handedBack.equals(typeName);
+        }
+    }
 
     /** Starts the retry's thread (the tests' own starter fails as a process out of threads would). */
     @FunctionalInterface
@@ -73,42 +138,59 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
     }
 
     private final Refusal refusal;
+    private final Failure failure;
     private final PrefilteredTransformer.FirstTest firstTest;
     private final Starter starter;
+    private final Duration wait;
     private final CircularityLock circularityLock;
 
     private TransformWithStackToSpare(ResettableClassFileTransformer delegate, Decorator decorator) {
         super(delegate);
         this.refusal = decorator.refusal;
+        this.failure = decorator.failure;
         this.firstTest = decorator.firstTest;
         this.starter = decorator.starter;
+        this.wait = decorator.wait;
         this.circularityLock = decorator.circularityLock;
     }
 
     /** Wraps ByteBuddy's transformer. */
     static final class Decorator implements AgentBuilder.TransformerDecorator {
         private final Refusal refusal;
+        private final Failure failure;
         private final PrefilteredTransformer.FirstTest firstTest;
         private final Starter starter;
+        private final Duration wait;
         private final CircularityLock circularityLock = new CircularityLock();
+        private final Resubmission resubmission = new Resubmission();
 
         /**
+         * @param failure   where a transformation the loading thread stopped waiting for is said
          * @param firstTest whether a class may be matched at all (the installer's first test): a class loaded while
          *                  another is being transformed is transformed on a thread of its own only then
          */
-        Decorator(Refusal refusal, PrefilteredTransformer.FirstTest firstTest) {
-            this(refusal, firstTest, Thread::start);
+        Decorator(Refusal refusal, Failure failure, PrefilteredTransformer.FirstTest firstTest) {
+            this(refusal, failure, firstTest, Thread::start, WAIT);
         }
 
-        Decorator(Refusal refusal, PrefilteredTransformer.FirstTest firstTest, Starter starter) {
+        /** The tests' own: a starter that fails, a short wait. */
+        Decorator(Refusal refusal, Failure failure, PrefilteredTransformer.FirstTest firstTest, Starter starter,
+                  Duration wait) {
             this.refusal = refusal;
+            this.failure = failure;
             this.firstTest = firstTest;
             this.starter = starter;
+            this.wait = wait;
         }
 
         /** The guard against circularity ByteBuddy is to use: the one the transformer asks. */
         CircularityLock circularityLock() {
             return circularityLock;
+        }
+
+        /** What ByteBuddy's resubmission is to ask ({@code resubmitImmediate}): the classes handed back to it. */
+        Resubmission resubmission() {
+            return resubmission;
         }
 
         @Override
@@ -119,14 +201,24 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
 
     /**
      * Called by the error listener: true when the failure happened on a loading thread inside this transformer, where
-     * it is retried at once, and so is no error to report yet. A failure on the retry thread, or one that would repeat,
-     * is reported (and the class refused if it may hold tools).
+     * it is retried at once, and so is no error to report yet; true too on a thread of its own the loading thread
+     * stopped waiting for, which said so already. A failure on the retry thread, or one that would repeat, is reported
+     * (and the class refused if it may hold tools).
      */
     static boolean retries(Throwable failure) {
+        OwnThread own = OWN_THREAD.get();
+        if (own != null) {
+            // no retry is left on a thread of its own: its failure is said at once, unless the loading thread gave up
+            // on it and said that instead
+            if (ATTEMPT.get() != null) {
+                ATTEMPT.set(Attempt.FAILED_FOR_GOOD);
+            }
+            return !own.mayReport();
+        }
         if (ATTEMPT.get() == null) {
             return false;
         }
-        if (RETRY_THREAD.equals(Thread.currentThread().getName()) || missingType(failure)) {
+        if (missingType(failure)) {
             ATTEMPT.set(Attempt.FAILED_FOR_GOOD);
             return false;
         }
@@ -203,33 +295,63 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
 
     /**
      * The transformation tried (again) on a thread with stack to spare, then, if it failed, the class refused if it
-     * may hold tools; without a thread to be had, refused on this one.
+     * may hold tools; without a thread to be had, refused on this one; when that thread does not finish within the
+     * wait, said and refused on this one, the late outcome handed to the resubmission.
      */
     private byte[] onThreadOfItsOwn(Transformation transformation, boolean retry, ClassLoader loader, String name,
                                     byte[] bytes) throws IllegalClassFormatException {
         Transformation refused = () -> name == null || bytes == null ? null : refusal.refusing(loader, name, bytes);
+        OwnThread own = new OwnThread();
         try {
-            return withStackToSpare(() -> {
+            own.start(starter, () -> {
                 if (retry) {
                     Object again = transformedCleanly(transformation);
                     if (again != FAILED_RETRY) {
                         return (byte[]) again;
                     }
                 }
-                return refused.run();
-            });
+                return own.givenUp() ? null : refused.run(); // given up: refused on the loading thread already
+            }, () -> handBack(transformation, name));
         } catch (NoThreadToSpare noThread) {
             // the process has no thread to give (out of threads or memory): refused here, without the retry
             return refused.run();
         }
+        if (own.finishedWithin(wait)) {
+            return own.result();
+        }
+        // the other thread may be waiting for a lock this one holds: this one goes on as after a failed retry
+        if (!own.failureSaidBefore()) {
+            String typeName = name == null ? "a class without a name" : name.replace('/', '.');
+            failure.failed(typeName, loader, new Unfinished(typeName, wait));
+        }
+        return refused.run();
     }
 
-    /** The retry's thread could not be started. */
+    /** The thread of its own could not be started. */
     private static final class NoThreadToSpare extends Exception {
         private static final long serialVersionUID = 1L;
 
         NoThreadToSpare(Throwable cause) {
             super(cause);
+        }
+    }
+
+    /**
+     * A class whose transformation was given up, handed to ByteBuddy's resubmission once that transformation ended, on
+     * its thread: asked again, ByteBuddy leaves the class to the resubmission ({@link Resubmission}), which transforms
+     * it once it is loaded, whether the late outcome was a failure (then ByteBuddy has it already) or not.
+     */
+    private static void handBack(Transformation transformation, String name) {
+        if (name == null) {
+            return; // no class the resubmission could find
+        }
+        HANDED_BACK.set(name.replace('/', '.'));
+        try {
+            transformation.run();
+        } catch (IllegalClassFormatException | RuntimeException | Error failed) {
+            // said already (at the bound), refused: nothing more to do
+        } finally {
+            HANDED_BACK.remove();
         }
     }
 
@@ -263,38 +385,113 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
         byte[] run() throws IllegalClassFormatException;
     }
 
-    private byte[] withStackToSpare(Transformation transformation)
-            throws IllegalClassFormatException, NoThreadToSpare {
-        AtomicReference<Object> result = new AtomicReference<>();
-        Thread retry = new Thread(null, () -> {
+    /**
+     * Work on a thread with stack to spare, as the loading thread waiting for it and that thread share it: whichever
+     * comes first, the work finishing or the loading thread giving up, decides, and the other one abides by it.
+     */
+    private static final class OwnThread {
+        private static final int RUNNING = 0;
+        /** A failure of the work was reported on its thread. */
+        private static final int FAILURE_SAID = 1;
+        private static final int FINISHED = 2;
+        private static final int GIVEN_UP = 3;
+
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private volatile Object result;
+        /** The loading thread's own note, at the bound. */
+        private boolean failureSaidBefore;
+
+        /**
+         * Starts the work on a thread of its own; {@code afterGivenUp} runs there when the work ends after the loading
+         * thread gave up on it.
+         */
+        void start(Starter starter, Transformation work, Runnable afterGivenUp) throws NoThreadToSpare {
+            Thread thread = new Thread(null, () -> {
+                OWN_THREAD.set(this);
+                Object r;
+                try {
+                    r = work.run();
+                } catch (Throwable t) {
+                    r = t;
+                }
+                if (!finish(r)) {
+                    afterGivenUp.run();
+                }
+            }, RETRY_THREAD, RETRY_STACK_BYTES);
+            thread.setDaemon(true);
             try {
-                result.set(transformation.run());
-            } catch (Throwable t) {
-                result.set(t);
+                starter.start(thread);
+            } catch (OutOfMemoryError | RuntimeException cannotStart) {
+                throw new NoThreadToSpare(cannotStart);
             }
-        }, RETRY_THREAD, RETRY_STACK_BYTES);
-        retry.setDaemon(true);
-        try {
-            starter.start(retry);
-        } catch (OutOfMemoryError | RuntimeException cannotStart) {
-            throw new NoThreadToSpare(cannotStart);
         }
-        boolean interrupted = false;
-        while (true) {
+
+        /** On the work's thread, about to report a failure: false when the loading thread gave up (and said so). */
+        boolean mayReport() {
+            return state.compareAndExchange(RUNNING, FAILURE_SAID) != GIVEN_UP;
+        }
+
+        boolean givenUp() {
+            return state.get() == GIVEN_UP;
+        }
+
+        /** On the work's thread: false when the loading thread gave up, so the result is nobody's. */
+        private boolean finish(Object r) {
+            result = r;
+            for (int s = state.get(); s != GIVEN_UP; s = state.get()) {
+                if (state.compareAndSet(s, FINISHED)) {
+                    finished.countDown();
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * On the loading thread: whether the work finished within {@code wait}; if not, it is given up. An interrupt
+         * does not cut the wait short; the thread's interrupt status is kept.
+         */
+        boolean finishedWithin(Duration wait) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            boolean interrupted = false;
             try {
-                retry.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+                while (true) {
+                    try {
+                        if (finished.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                            return true;
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
+            for (int s = state.get(); s != FINISHED; s = state.get()) {
+                if (state.compareAndSet(s, GIVEN_UP)) {
+                    failureSaidBefore = s == FAILURE_SAID;
+                    return false;
+                }
+            }
+            return true; // finished at the bound
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+
+        /** Whether the work's thread reported a failure before the loading thread gave up (said once, then). */
+        boolean failureSaidBefore() {
+            return failureSaidBefore;
         }
-        Object r = result.get();
-        if (r instanceof IllegalClassFormatException e) {
-            throw e;
+
+        /** The finished work's class file (null for "as it is"). */
+        byte[] result() throws IllegalClassFormatException {
+            Object r = result;
+            if (r instanceof IllegalClassFormatException e) {
+                throw e;
+            }
+            return r instanceof byte[] b ? b : null;
         }
-        return r instanceof byte[] b ? b : null;
     }
 }

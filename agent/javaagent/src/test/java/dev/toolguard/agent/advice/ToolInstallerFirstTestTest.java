@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,18 +53,19 @@ class ToolInstallerFirstTestTest {
     public abstract static class Conn implements AutoCloseable {
     }
 
-    private final ToolInstaller installer = installer();
+    private final ToolInstaller installer = installer(s -> { });
 
-    private static ToolInstaller installer() {
+    /** An installer with every module's annotation rules, saying its diagnostics to {@code diagnostics}. */
+    static ToolInstaller installer(Consumer<String> diagnostics) {
         ClassLoader agent = ToolInstallerFirstTestTest.class.getClassLoader();
         ModuleChecks checks = new ModuleChecks(Modules.ALL, false, agent, s -> { });
         ModuleChecks sensors = new ModuleChecks(Modules.SENSORS, false, agent, s -> { });
         List<ToolRule> rules = new ArrayList<>(Modules.annotationRules(checks.modules()));
         return new ToolInstaller(new ToolRules(rules, Modules.parameterNaming()), checks, sensors,
-                new UnmatchedEntries(false, s -> { }), new ToolRegistry(), s -> { });
+                new UnmatchedEntries(false, s -> { }), new ToolRegistry(), diagnostics);
     }
 
-    private static byte[] bytesOf(Class<?> c) throws IOException {
+    static byte[] bytesOf(Class<?> c) throws IOException {
         try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
             return in.readAllBytes();
         }
