@@ -1,6 +1,7 @@
 package dev.toolguard.it.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolguard.it.agent.apps.AttachLegacyLoaderApp;
 import dev.toolguard.it.agent.apps.AttachNestedLoadApp;
 import dev.toolguard.it.agent.apps.AttachTargetApp;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,42 @@ class AttachIT {
             assertThat(app.stdoutLines()).as(app.stderr())
                     .contains("call: denied rule=tools.issue_refund.rules[1]", "done")
                     .noneMatch(l -> l.startsWith("body ran"));
+        }
+    }
+
+    /**
+     * SPEC §13.1 and a host that never hangs: the attaching thread holds a legacy loader's lock while the tool class
+     * is transformed on a thread of its own that needs the lock. The attach waits 10 s, says so once, defines the
+     * class refusing; once the other thread ends, the resubmission guards the class properly.
+     */
+    @Test
+    void aToolClassWhoseTransformationWaitsForTheLoadersLockIsGivenUpAfterTheBoundAndGuardedLater() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("refunds.yaml");
+        Path config = s.config("");
+        Path go = dir.resolve("go");
+        String lateTool = AttachLegacyLoaderApp.LateTool.class.getName();
+        try (AgentProcess app = s.app().withoutAgent().main(AttachLegacyLoaderApp.class, go.toString()).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().contains("ready"));
+
+            AgentProcess.CliResult attach = AgentProcess.cli(dir, "attach", Long.toString(app.pid()),
+                    "config=" + config);
+            assertThat(attach.exitCode()).as(attach.output()).isZero();
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.stderr().contains("ToolGuard ")
+                    && app.stderr().contains("could not instrument"));
+            assertThat(app.stderrLines()).as(app.stderr())
+                    .filteredOn(l -> l.contains("could not instrument"))
+                    .containsExactly("toolguard: could not instrument " + lateTool + ": transforming " + lateTool
+                            + " did not finish within 10 s (its class loader may be locked by the thread loading"
+                            + " it), so it was defined without waiting longer; it is transformed again once loaded,"
+                            + " when that transformation ends");
+
+            Files.writeString(go, "go");
+            assertThat(app.waitFor(Duration.ofSeconds(60))).isZero();
+            assertThat(app.stdoutLines()).as(app.stderr())
+                    .contains("call: denied rule=tools.issue_refund.rules[1]", "done")
+                    .noneMatch(l -> l.startsWith("body ran") || l.startsWith("call: ok") || l.startsWith("call: failed"));
+            assertThat(app.stderrLines()).filteredOn(l -> l.contains("could not instrument")).hasSize(1);
         }
     }
 }
