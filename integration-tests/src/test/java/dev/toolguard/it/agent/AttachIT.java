@@ -83,7 +83,7 @@ class AttachIT {
         s.policy("refunds.yaml");
         Path config = s.config("");
         Path go = dir.resolve("go");
-        String lateTool = AttachLegacyLoaderApp.LateTool.class.getName();
+        String lateTool = AttachNestedLoadApp.LateTool.class.getName();
         try (AgentProcess app = s.app().withoutAgent().main(AttachLegacyLoaderApp.class, go.toString()).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().contains("ready"));
 

@@ -1,6 +1,5 @@
 package dev.toolguard.it.agent.apps;
 
-import dev.toolguard.api.GuardedTool;
 import dev.toolguard.api.ToolCallDeniedException;
 import dev.toolguard.api.ToolGuard;
 
@@ -12,34 +11,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@link AttachNestedLoadApp}'s case in a legacy class loader: one that is not parallel capable and reads its
- * resources under its own lock, as old application servers' loaders do. Runs without the agent: loads {@link Holder}
- * through that loader, says {@code ready}, waits until the file given as the first argument exists, then calls
- * {@link LateTool}'s tool until the policy decides it (each distinct outcome printed once). An attach in between
- * retransforms {@code Holder}; describing it loads {@code LateTool} on the attaching thread, which holds the loader's
- * lock, while the agent transforms {@code LateTool} on a thread of its own that reads class files through the loader.
+ * resources under its own lock, as old application servers' loaders do. Runs without the agent: loads that app's
+ * {@code Holder} through such a loader, says {@code ready}, waits until the file given as the first argument exists,
+ * then calls {@code LateTool}'s tool until the policy decides it (each distinct outcome printed once). An attach in
+ * between retransforms {@code Holder}; describing it loads {@code LateTool} on the attaching thread, which holds the
+ * loader's lock, while the agent transforms {@code LateTool} on a thread of its own that reads class files through
+ * the loader.
  */
 public class AttachLegacyLoaderApp {
 
-    /** Loaded before the attach; names the tool class in a signature. */
-    public static class Holder {
-        public static String describe(LateTool tool) {
-            return "holder " + (tool == null ? "without a tool" : "with a tool");
-        }
-    }
+    static final String HOLDER = AttachNestedLoadApp.class.getName() + "$Holder";
+    static final String LATE_TOOL = AttachNestedLoadApp.class.getName() + "$LateTool";
 
-    /** First loaded during the attach, while the agent transforms {@link Holder}. */
-    public static class LateTool {
-        @GuardedTool(name = "issue_refund")
-        public String issueRefund(String customer_id, double amount) {
-            System.out.println("body ran " + amount);
-            return "refunded " + amount;
-        }
-    }
-
-    /** Defines this app's nested classes itself; not parallel capable, so loading a class holds its lock. */
+    /** Defines the two classes itself; not parallel capable, so loading a class holds its lock. */
     static final class LegacyLoader extends ClassLoader {
         private final ClassLoader app;
 
@@ -50,8 +38,7 @@ public class AttachLegacyLoaderApp {
 
         @Override
         protected synchronized Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith(AttachLegacyLoaderApp.class.getName() + "$")
-                    || name.endsWith("$" + LegacyLoader.class.getSimpleName())) {
+            if (!Set.of(HOLDER, LATE_TOOL).contains(name)) {
                 return super.loadClass(name, resolve);
             }
             Class<?> c = findLoadedClass(name);
@@ -79,13 +66,13 @@ public class AttachLegacyLoaderApp {
 
     public static void main(String[] args) throws Exception {
         LegacyLoader legacy = new LegacyLoader(AttachLegacyLoaderApp.class.getClassLoader());
-        Class.forName(Holder.class.getName(), true, legacy);
+        Class.forName(HOLDER, true, legacy);
         Path go = Path.of(args[0]);
         System.out.println("ready");
         while (!Files.exists(go)) {
             Thread.sleep(20);
         }
-        Class<?> tool = Class.forName(LateTool.class.getName(), true, legacy);
+        Class<?> tool = Class.forName(LATE_TOOL, true, legacy);
         ToolGuard.runAs(Map.of("user.id", "u1", "user.roles", List.of("support_l1")), () -> {
             String last = null;
             for (int i = 0; i < 600 && !"call: denied rule=tools.issue_refund.rules[1]".equals(last); i++) {
