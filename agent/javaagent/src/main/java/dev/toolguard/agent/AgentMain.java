@@ -71,10 +71,10 @@ public final class AgentMain {
         } catch (Exception | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
                     ? ite.getCause() : e;
-            String lastResort = lastResort(agent, inst);
+            String lastResort = lastResort(agent, inst, args);
             System.err.println(lastResort == null
-                    ? "toolguard: the agent failed to start: " + cause + "; as a last resort every method annotated as a"
-                    + " tool is refused (rules.yaml entries, inherited annotations and framework hooks are not guarded)"
+                    ? "toolguard: the agent failed to start: " + cause + "; as a last resort every method a class's own"
+                    + " file shows to be a tool is refused (inherited annotations and framework hooks are not guarded)"
                     : "toolguard: the agent failed to start, so no tool is guarded: " + cause + "; then " + lastResort);
         } finally {
             thread.setContextClassLoader(before);
@@ -85,13 +85,13 @@ public final class AgentMain {
      * When the runtime cannot be reached, each method annotated as a tool is defined refusing
      * ({@code LastResort}, in the agent's loader): null when that is in place, else why not.
      */
-    private static String lastResort(ClassLoader agent, Instrumentation inst) {
+    private static String lastResort(ClassLoader agent, Instrumentation inst, String args) {
         if (agent == null) {
             return "the agent's class loader could not be made";
         }
         try {
             Class.forName("dev.toolguard.agent.advice.LastResort", true, agent)
-                    .getMethod("install", Instrumentation.class).invoke(null, inst);
+                    .getMethod("install", Instrumentation.class, String.class).invoke(null, inst, args);
             return null;
         } catch (Exception | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null

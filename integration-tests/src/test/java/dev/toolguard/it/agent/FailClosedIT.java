@@ -138,7 +138,34 @@ class FailClosedIT {
         assertThat(app.stdout()).doesNotContain("body ran");
         assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
                 .startsWith("toolguard: the agent failed to start: java.lang.ClassFormatError: ")
-                .endsWith("; as a last resort every method annotated as a tool is refused (rules.yaml entries,"
-                        + " inherited annotations and framework hooks are not guarded)"));
+                .endsWith(LAST_RESORT));
+    }
+
+    static final String LAST_RESORT = "; as a last resort every method a class's own file shows to be a tool is refused"
+            + " (inherited annotations and framework hooks are not guarded)";
+
+    /** The same start, for the tools a {@code rules.yaml} names: by class glob, by implements, by the app's annotation. */
+    @Test
+    void anAgentThatCannotReachItsRuntimeStillRefusesTheToolsOfItsRulesFiles() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("legacy.yaml");
+        try (java.io.InputStream in = getClass().getResourceAsStream("/it-rules/legacy-rules.yaml")) {
+            java.nio.file.Files.copy(in, dir.resolve("rules.yaml"));
+        }
+        Path config = s.config("instrumentation:\n  rules: [rules.yaml]\n");
+
+        AgentProcess app = s.app().agentJar(FaultyAgent.failingBeforeItsRuntime(dir)).agentOptions("config=" + config)
+                .main(dev.toolguard.it.agent.apps.LegacyToolsApp.class).run();
+
+        assertThat(app.exitCode()).as(app.stderr()).isZero();
+        for (int call = 1; call <= 6; call++) {
+            assertThat(app.stdoutLines()).contains("call " + call + ": denied ToolCallDeniedException "
+                    + "ToolGuard could not decide this call (internal error) [on_error]");
+        }
+        assertThat(app.stdoutLines()).noneMatch(l -> l.startsWith("body ran refund") || l.startsWith("body ran lookup")
+                || l.startsWith("body ran archive"));
+        // a method no entry names runs
+        assertThat(app.stdoutLines()).contains("body ran describe t-1", "call 7: ok ticket t-1", "done");
+        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).endsWith(LAST_RESORT));
     }
 }

@@ -1,37 +1,56 @@
 package dev.toolguard.agent.advice;
 
+import dev.toolguard.agent.config.ConfigResolver;
 import dev.toolguard.agent.instrument.Modules;
+import dev.toolguard.instrumentation.file.RulesFile;
 import dev.toolguard.instrumentation.prefilter.ClassFileHeader;
 import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
+import dev.toolguard.instrumentation.rule.ClassToolRule;
+import dev.toolguard.instrumentation.rule.Globs;
+import dev.toolguard.instrumentation.rule.SubtypeToolRule;
+import dev.toolguard.instrumentation.rule.ToolRule;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What still guards tools when the agent's runtime cannot be reached at all: {@code AgentMain} could not load, link or
  * initialize it (a jar missing a class, a class that fails its static initializer), so no pipeline, no ByteBuddy
  * installation and no failed start's guard exist (SPEC §13.5 says a failed start guards everything; this is the
- * start that fails before it can). Rather than leave every tool unguarded, each method annotated with a tool
- * annotation of a built-in module is defined refusing ({@link RefusingMethods}), as a method of a class that cannot be
- * instrumented is; the class's other methods ({@code main} among them) run.
+ * start that fails before it can). Rather than leave every tool unguarded, each method that a class's own file shows
+ * to be a tool is defined refusing ({@link RefusingMethods}), as a method of a class that cannot be instrumented is;
+ * the class's other methods ({@code main} among them) run. A class's own file shows: a tool annotation of a built-in
+ * module or of a {@code rules.yaml} entry on the method, a {@code class:} entry naming the class, an
+ * {@code implements:} entry naming its super class or one of its interfaces (not a type further up).
  *
- * <p>It needs only ASM and the constant-pool reader, both loaded here before it is installed. It covers what can be
- * seen in a class's own file: a method annotated in the class itself. Tools by {@code rules.yaml}, by an annotation on
- * a super type, or through a framework's hooks are not covered, and the agent says so.
+ * <p>It needs ASM and the constant-pool reader, both loaded here before it is installed, and reads the config and its
+ * rules files with the agent's own readers when those load. Tools by an annotation on a super type, by an
+ * {@code implements:} entry further up, or through a framework's hooks are not covered, and the agent says so.
  */
 public final class LastResort {
 
     private LastResort() {
     }
 
-    /** Installs the refusing transformer for classes loaded from now on. */
-    public static void install(Instrumentation inst) {
-        java.util.Set<String> descriptors = Modules.annotationRules(Modules.ALL).stream()
-                .filter(AnnotatedToolRule.class::isInstance).map(r -> ((AnnotatedToolRule) r).annotation())
-                .map(name -> "L" + name.replace('.', '/') + ";").collect(java.util.stream.Collectors.toSet());
-        ClassFileHeader.Needles needles = new ClassFileHeader.Needles(List.copyOf(descriptors));
+    /**
+     * Installs the refusing transformer for classes loaded from now on.
+     *
+     * @param agentArgs the agent's options, to find the config and its {@code rules.yaml} files if they can be read
+     */
+    public static void install(Instrumentation inst, String agentArgs) {
+        java.util.Set<String> descriptors = new java.util.HashSet<>();
+        Modules.annotationRules(Modules.ALL).forEach(r -> descriptors.add(descriptor(((AnnotatedToolRule) r).annotation())));
+        List<ToolRule> entries = rulesFileEntries(agentArgs);
+        entries.stream().filter(AnnotatedToolRule.class::isInstance)
+                .forEach(r -> descriptors.add(descriptor(((AnnotatedToolRule) r).annotation())));
+        List<ClassToolRule> byClass = entries.stream().filter(ClassToolRule.class::isInstance).map(ClassToolRule.class::cast)
+                .toList();
+        List<SubtypeToolRule> bySuperType = entries.stream().filter(SubtypeToolRule.class::isInstance)
+                .map(SubtypeToolRule.class::cast).toList();
+        ClassFileHeader.Needles mentions = new ClassFileHeader.Needles(List.copyOf(descriptors));
         // ASM's classes are loaded now, by refusing a class once (this one's file): a class first needed inside
         // transform, from a jar that is failing, would fail there
         try (java.io.InputStream own = LastResort.class.getResourceAsStream("LastResort.class")) {
@@ -49,12 +68,47 @@ public final class LastResort {
                     return null; // the JDK's own classes, and nothing is retransformed
                 }
                 try {
-                    return ClassFileHeader.read(classFile, needles).mentions()
-                            ? RefusingMethods.of(classFile, name.replace('/', '.'), descriptors) : null;
+                    String binaryName = name.replace('/', '.');
+                    List<Pattern> methods = new java.util.ArrayList<>();
+                    byClass.stream().filter(r -> r.namesClass(binaryName)).forEach(r -> methods.add(Globs.methodName(r.methodGlob())));
+                    ClassFileHeader header = ClassFileHeader.read(classFile, mentions);
+                    if (header == null) {
+                        return null; // no class file ASM could read either
+                    }
+                    List<String> direct = new java.util.ArrayList<>(List.of(header.interfaceNames()));
+                    direct.add(header.superName());
+                    bySuperType.stream().filter(r -> direct.contains(r.superType()))
+                            .forEach(r -> methods.add(Globs.methodName(r.methodGlob())));
+                    if (!header.mentions() && methods.isEmpty()) {
+                        return null;
+                    }
+                    return RefusingMethods.of(classFile, binaryName, descriptors,
+                            method -> methods.stream().anyMatch(p -> p.matcher(method).matches()));
                 } catch (RuntimeException | LinkageError unreadable) {
                     return null;
                 }
             }
         });
+    }
+
+    /**
+     * The entries of the config's {@code rules.yaml} files, read with the agent's own readers if they load (the
+     * entries a broken file can be read to name, too); none when they do not: the start is failing already.
+     */
+    private static List<ToolRule> rulesFileEntries(String agentArgs) {
+        List<ToolRule> entries = new java.util.ArrayList<>();
+        try {
+            for (java.nio.file.Path file : ConfigResolver.resolve(agentArgs).config().rulesFiles()) {
+                RulesFile.Result read = RulesFile.read(file);
+                entries.addAll(read.ok() ? read.rules() : read.salvaged());
+            }
+        } catch (RuntimeException | LinkageError unreadable) {
+            // the annotations alone, then
+        }
+        return entries;
+    }
+
+    private static String descriptor(String annotation) {
+        return "L" + annotation.replace('.', '/') + ";";
     }
 }

@@ -26,15 +26,17 @@ final class RefusingMethods {
 
     /** The refusing class file, or null when the class file cannot be read. */
     static byte[] of(byte[] classFile, String className) {
-        return of(classFile, className, null);
+        return of(classFile, className, null, null);
     }
 
     /**
-     * The class file with only the methods that carry one of {@code annotations} (descriptors, {@code Lcom/acme/Tool;})
-     * refusing, or every method when null; null when the class file cannot be read. ASM visits a method's
-     * annotations before its code, so the method is known to be one by then.
+     * The class file with only some methods refusing: those that carry one of {@code annotations} (descriptors,
+     * {@code Lcom/acme/Tool;}) and those whose names {@code named} accepts; every method when both are null. Null when
+     * the class file cannot be read. ASM visits a method's annotations before its code, so the method is known to be
+     * one by then.
      */
-    static byte[] of(byte[] classFile, String className, java.util.Set<String> annotations) {
+    static byte[] of(byte[] classFile, String className, java.util.Set<String> annotations,
+                     java.util.function.Predicate<String> named) {
         ClassReader reader;
         try {
             reader = new ClassReader(classFile);
@@ -52,6 +54,8 @@ final class RefusingMethods {
                     return code;
                 }
                 String site = className + "#" + name + descriptor;
+                boolean every = annotations == null && named == null;
+                boolean byName = named != null && named.test(name);
                 return new MethodVisitor(Opcodes.ASM9, code) {
                     private boolean annotated;
 
@@ -64,7 +68,7 @@ final class RefusingMethods {
                     @Override
                     public void visitCode() {
                         super.visitCode();
-                        if (annotations != null && !annotated) {
+                        if (!every && !byName && !annotated) {
                             return;
                         }
                         super.visitLdcInsn(site);

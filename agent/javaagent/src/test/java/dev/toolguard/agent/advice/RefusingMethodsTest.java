@@ -51,17 +51,21 @@ class RefusingMethodsTest {
     public enum Kind { REFUND, LOOKUP }
 
     private static Class<?> refusing(Class<?> type) throws Exception {
-        return refusing(type, null);
+        return refusing(type, null, null);
     }
 
-    /** {@code type} defined with its methods refusing: those that carry one of {@code annotations}, or all for null. */
-    private static Class<?> refusing(Class<?> type, java.util.Set<String> annotations) throws Exception {
+    /**
+     * {@code type} defined with its methods refusing: those that carry one of {@code annotations} and those
+     * {@code named} accepts, or all when both are null.
+     */
+    private static Class<?> refusing(Class<?> type, java.util.Set<String> annotations,
+                                     java.util.function.Predicate<String> named) throws Exception {
         byte[] original;
         String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
         try (InputStream in = type.getResourceAsStream(file)) {
             original = in.readAllBytes();
         }
-        byte[] refusing = RefusingMethods.of(original, type.getName(), annotations);
+        byte[] refusing = RefusingMethods.of(original, type.getName(), annotations, named);
         assertThat(refusing).isNotNull().isNotEqualTo(original);
         ClassLoader loader = new ClassLoader(RefusingMethodsTest.class.getClassLoader()) {
             @Override
@@ -141,13 +145,25 @@ class RefusingMethodsTest {
 
     @Test
     void onlyTheMethodsThatCarryTheAnnotationsGivenRefuse() throws Exception {
-        Class<?> oneTool = refusing(OneTool.class, java.util.Set.of("Ldev/toolguard/api/GuardedTool;"));
+        Class<?> oneTool = refusing(OneTool.class, java.util.Set.of("Ldev/toolguard/api/GuardedTool;"), null);
         Object self = oneTool.getConstructor().newInstance();
         AtomicBoolean ran = new AtomicBoolean();
 
         refusal(oneTool.getMethod("refund", AtomicBoolean.class), self, ran);
         assertThat(ran).as("the tool's body ran").isFalse();
         assertThat(oneTool.getMethod("describe", AtomicBoolean.class).invoke(self, ran)).isEqualTo("described");
+        assertThat(ran).isTrue();
+    }
+
+    @Test
+    void onlyTheMethodsNamedRefuseWhenNoAnnotationIsGiven() throws Exception {
+        Class<?> oneTool = refusing(OneTool.class, java.util.Set.of(), "describe"::equals);
+        Object self = oneTool.getConstructor().newInstance();
+        AtomicBoolean ran = new AtomicBoolean();
+
+        refusal(oneTool.getMethod("describe", AtomicBoolean.class), self, ran);
+        assertThat(ran).as("the named method's body ran").isFalse();
+        assertThat(oneTool.getMethod("refund", AtomicBoolean.class).invoke(self, ran)).isEqualTo("refunded");
         assertThat(ran).isTrue();
     }
 }
