@@ -63,6 +63,13 @@ public final class ToolRules {
         return annotations.keySet();
     }
 
+    /** The tool annotations as a class file's constant pool holds them: {@code Lcom/acme/Tool;}. */
+    public java.util.Set<String> annotationDescriptors() {
+        java.util.Set<String> descriptors = new java.util.HashSet<>();
+        annotations.keySet().forEach(a -> descriptors.add("L" + a.replace('.', '/') + ";"));
+        return descriptors;
+    }
+
     /**
      * The JDK's types: no tool annotation lives there, so their methods are never searched for one that a method
      * implements or overrides.

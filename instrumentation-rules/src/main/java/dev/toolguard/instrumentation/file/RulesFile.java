@@ -45,6 +45,11 @@ public final class RulesFile {
         public boolean ok() {
             return problems.isEmpty();
         }
+
+        /** What the agent guards for this file: its rules, or for a file with problems what it salvages. */
+        public List<ToolRule> guarded() {
+            return ok() ? rules : salvaged;
+        }
     }
 
     private RulesFile() {
@@ -77,7 +82,7 @@ public final class RulesFile {
         List<ToolRule> salvaged = new ArrayList<>();
         for (Path near : nearest) {
             Result read = read(near);
-            salvaged.addAll(read.ok() ? read.rules() : read.salvaged());
+            salvaged.addAll(read.guarded());
         }
         return new Result(List.of(), problems, List.copyOf(salvaged));
     }

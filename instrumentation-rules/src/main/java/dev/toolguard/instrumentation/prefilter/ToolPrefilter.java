@@ -57,10 +57,7 @@ public final class ToolPrefilter {
 
     public ToolPrefilter(ToolRules rules, ClassFiles classFiles) {
         this.classFiles = classFiles;
-        List<String> descriptors = new ArrayList<>();
-        for (String annotation : rules.annotationNames()) {
-            descriptors.add("L" + annotation.replace('.', '/') + ";");
-        }
+        List<String> descriptors = new ArrayList<>(rules.annotationDescriptors());
         boolean unknownKind = false;
         for (ToolRule r : rules.rules()) {
             if (r instanceof ClassToolRule c) {

@@ -62,9 +62,14 @@ abstract class MethodsByNameRule implements ToolRule {
         return types;
     }
 
+    /** Whether the entry's method name or glob matches a method of this name. */
+    public final boolean namesMethod(String methodName) {
+        return methods.matcher(methodName).matches();
+    }
+
     @Override
     public final ToolMethod toolFor(TypeDescription type, MethodDescription method, ParameterNaming naming) {
-        if (!ToolMethods.guardable(method) || !methods.matcher(method.getName()).matches()) {
+        if (!ToolMethods.guardable(method) || !namesMethod(method.getName())) {
             return null;
         }
         return ToolMethods.of(name != null ? name : method.getName(), type, method, parameters, ruleSet(), naming, null);

@@ -2,11 +2,10 @@ package dev.toolguard.agent.advice;
 
 import dev.toolguard.agent.config.ConfigResolver;
 import dev.toolguard.agent.instrument.Modules;
+import dev.toolguard.instrumentation.ToolRules;
 import dev.toolguard.instrumentation.file.RulesFile;
 import dev.toolguard.instrumentation.prefilter.ClassFileHeader;
-import dev.toolguard.instrumentation.rule.AnnotatedToolRule;
 import dev.toolguard.instrumentation.rule.ClassToolRule;
-import dev.toolguard.instrumentation.rule.Globs;
 import dev.toolguard.instrumentation.rule.SubtypeToolRule;
 import dev.toolguard.instrumentation.rule.ToolRule;
 
@@ -14,7 +13,6 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What still guards tools when the agent's runtime cannot be reached at all: {@code AgentMain} could not load, link or
@@ -41,11 +39,10 @@ public final class LastResort {
      * @param agentArgs the agent's options, to find the config and its {@code rules.yaml} files if they can be read
      */
     public static void install(Instrumentation inst, String agentArgs) {
-        java.util.Set<String> descriptors = new java.util.HashSet<>();
-        Modules.annotationRules(Modules.ALL).forEach(r -> descriptors.add(descriptor(((AnnotatedToolRule) r).annotation())));
         List<ToolRule> entries = rulesFileEntries(agentArgs);
-        entries.stream().filter(AnnotatedToolRule.class::isInstance)
-                .forEach(r -> descriptors.add(descriptor(((AnnotatedToolRule) r).annotation())));
+        List<ToolRule> rules = new java.util.ArrayList<>(Modules.annotationRules(Modules.ALL));
+        rules.addAll(entries);
+        java.util.Set<String> descriptors = new ToolRules(rules, Modules.parameterNaming()).annotationDescriptors();
         List<ClassToolRule> byClass = entries.stream().filter(ClassToolRule.class::isInstance).map(ClassToolRule.class::cast)
                 .toList();
         List<SubtypeToolRule> bySuperType = entries.stream().filter(SubtypeToolRule.class::isInstance)
@@ -69,21 +66,20 @@ public final class LastResort {
                 }
                 try {
                     String binaryName = name.replace('/', '.');
-                    List<Pattern> methods = new java.util.ArrayList<>();
-                    byClass.stream().filter(r -> r.namesClass(binaryName)).forEach(r -> methods.add(Globs.methodName(r.methodGlob())));
                     ClassFileHeader header = ClassFileHeader.read(classFile, mentions);
                     if (header == null) {
                         return null; // no class file ASM could read either
                     }
                     List<String> direct = new java.util.ArrayList<>(List.of(header.interfaceNames()));
                     direct.add(header.superName());
-                    bySuperType.stream().filter(r -> direct.contains(r.superType()))
-                            .forEach(r -> methods.add(Globs.methodName(r.methodGlob())));
-                    if (!header.mentions() && methods.isEmpty()) {
+                    List<java.util.function.Predicate<String>> named = new java.util.ArrayList<>();
+                    byClass.stream().filter(r -> r.namesClass(binaryName)).forEach(r -> named.add(r::namesMethod));
+                    bySuperType.stream().filter(r -> direct.contains(r.superType())).forEach(r -> named.add(r::namesMethod));
+                    if (!header.mentions() && named.isEmpty()) {
                         return null;
                     }
                     return RefusingMethods.of(classFile, binaryName, descriptors,
-                            method -> methods.stream().anyMatch(p -> p.matcher(method).matches()));
+                            method -> named.stream().anyMatch(n -> n.test(method)));
                 } catch (RuntimeException | LinkageError unreadable) {
                     return null;
                 }
@@ -100,15 +96,11 @@ public final class LastResort {
         try {
             for (java.nio.file.Path file : ConfigResolver.resolve(agentArgs).config().rulesFiles()) {
                 RulesFile.Result read = RulesFile.read(file);
-                entries.addAll(read.ok() ? read.rules() : read.salvaged());
+                entries.addAll(read.guarded());
             }
         } catch (RuntimeException | LinkageError unreadable) {
             // the annotations alone, then
         }
         return entries;
-    }
-
-    private static String descriptor(String annotation) {
-        return "L" + annotation.replace('.', '/') + ";";
     }
 }

@@ -169,7 +169,7 @@ public final class AgentRuntime {
         for (Path file : config.rulesFiles()) {
             RulesFile.Result read = RulesFile.read(file);
             read.problems().forEach(p -> problems.add(p.toString()));
-            rules.addAll(read.ok() ? read.rules() : read.salvaged());
+            rules.addAll(read.guarded());
         }
         return rules;
     }
