@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SPEC §13.1 and §7: a mistake in {@code toolguard.yaml} or {@code rules.yaml} leaves no tool undecided. A config
  * with problems denies every guarded call; these check that the tools the broken files meant are guarded at all,
  * so that they are among the denied: a rules file that does not parse, a mistyped key in an entry, a config that
- * does not parse, a mistyped {@code rules} key or file name, a mistyped {@code config} agent option, a mistyped
- * built-in module. Before, each of these ran the tools'
+ * does not parse, a mistyped {@code rules} key or file name, a mistyped {@code config} agent option or system
+ * property, a mistyped built-in module. Before, each of these ran the tools'
  * bodies with no decision while the agent said "config error".
  */
 class BrokenConfigGuardsIT {
@@ -138,6 +138,20 @@ class BrokenConfigGuardsIT {
         everyToolOfTheRulesFileIsDenied(app);
         assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("toolguard: config error: ")
                 .contains("unknown agent option 'confg'"));
+    }
+
+    @Test
+    void aMistypedConfigSystemPropertyStillHasTheToolsOfTheRulesFilesOfItsFileDenied() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("legacy.yaml");
+        s.write("rules.yaml", RULES);
+        Path file = s.write("toolguard.yaml", CONFIG);
+        AgentProcess app = s.app().property("toolguard.confg", file.toString()).property("app.user", "u-prop")
+                .main(LegacyToolsApp.class).run();
+
+        everyToolOfTheRulesFileIsDenied(app);
+        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("toolguard: config error: ")
+                .contains("system property toolguard.confg: unknown setting, not taken (did you mean toolguard.config?)"));
     }
 
     @Test

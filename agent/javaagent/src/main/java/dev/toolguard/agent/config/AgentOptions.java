@@ -12,6 +12,12 @@ import java.util.Properties;
  * The four settings that can be given outside the config file (SPEC §1): {@code config}, {@code policy},
  * {@code mode}, {@code audit}. For each key the first of agent option, system property {@code toolguard.<key>},
  * environment variable {@code TOOLGUARD_<KEY>} that is set wins.
+ *
+ * <p>A name a few letters from a key ({@code confg=}, {@code -Dtoolguard.confg}, {@code TOOLGUARD_CONFG}) is a
+ * problem wherever it is given: the setting it meant is not taken, and a config not read leaves the tools of its rules
+ * files unguarded, so such a name breaks the configuration (every guarded call denied) and is read only to guard
+ * more ({@link #mistypedFor}). Other {@code toolguard.*} properties and {@code TOOLGUARD_*} variables are left
+ * alone: they may be the deployment's own (a token variable, a test's setting).
  */
 public final class AgentOptions {
 
@@ -69,7 +75,37 @@ public final class AgentOptions {
                 }
             }
         }
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (name.startsWith(PROPERTY_PREFIX)) {
+                mistyped(name.substring(PROPERTY_PREFIX.length()), systemProperties.getProperty(name),
+                        "system property " + name, PROPERTY_PREFIX, unknown, problems);
+            }
+        }
+        env.keySet().stream().filter(name -> name.startsWith(ENV_PREFIX)).sorted().forEach(name ->
+                mistyped(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT), env.get(name),
+                        "environment " + name, ENV_PREFIX, unknown, problems));
         return new AgentOptions(out, unknown);
+    }
+
+    private static final String PROPERTY_PREFIX = "toolguard.";
+    private static final String ENV_PREFIX = "TOOLGUARD_";
+
+    /** {@code key} (a property's or variable's name after its prefix) a few letters from one of {@link #KEYS}. */
+    private static void mistyped(String key, String value, String origin, String prefix, Map<String, String> unknown,
+                                 List<ConfigProblem> problems) {
+        if (KEYS.contains(key)) {
+            return;
+        }
+        List<String> near = Nearest.names(key, KEYS);
+        if (near.isEmpty()) {
+            return;
+        }
+        String meant = prefix.equals(ENV_PREFIX) ? ENV_PREFIX + near.get(0).toUpperCase(Locale.ROOT) : prefix + near.get(0);
+        problems.add(new ConfigProblem(origin, "unknown setting, not taken (did you mean " + meant + "?)"));
+        String v = blankToNull(value);
+        if (v != null) {
+            unknown.putIfAbsent(key, v);
+        }
     }
 
     /**

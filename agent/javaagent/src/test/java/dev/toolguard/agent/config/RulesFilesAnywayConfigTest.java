@@ -92,4 +92,56 @@ class RulesFilesAnywayConfigTest {
         onlyTheRulesFilesOfTheFileMeant(withOptions("config=toolgaurd.yaml", "toolguard.yaml", MEANT),
                 "toolgaurd.yaml does not exist (did you mean toolguard.yaml?");
     }
+
+    /** A config named by system properties {@code props} and environment {@code env}, beside a {@code rules.yaml}. */
+    private ConfigResolver.Result withSettings(java.util.Map<String, String> props, java.util.Map<String, String> env)
+            throws IOException {
+        Files.writeString(dir.resolve("rules.yaml"), "tools: []\n");
+        Files.writeString(dir.resolve("meant.yaml"), MEANT);
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(props);
+        return ConfigResolver.resolve(null, p, env, dir);
+    }
+
+    @Test
+    void aMistypedConfigPropertyIsAProblemAndItsFileIsReadForItsRulesFilesAlone() throws IOException {
+        onlyTheRulesFilesOfTheFileMeant(withSettings(java.util.Map.of("toolguard.confg", "meant.yaml"), java.util.Map.of()),
+                "system property toolguard.confg: unknown setting, not taken (did you mean toolguard.config?)");
+    }
+
+    @Test
+    void aMistypedConfigVariableIsAProblemAndItsFileIsReadForItsRulesFilesAlone() throws IOException {
+        onlyTheRulesFilesOfTheFileMeant(withSettings(java.util.Map.of(), java.util.Map.of("TOOLGUARD_CONFG", "meant.yaml")),
+                "environment TOOLGUARD_CONFG: unknown setting, not taken (did you mean TOOLGUARD_CONFIG?)");
+    }
+
+    @Test
+    void aMistypedModeVariableBreaksTheConfigurationThoughNoFileIsMeant() throws IOException {
+        ConfigResolver.Result r = withSettings(java.util.Map.of(), java.util.Map.of("TOOLGUARD_MODES", "shadow"));
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "environment TOOLGUARD_MODES: unknown setting, not taken (did you mean TOOLGUARD_MODE?)");
+        assertThat(r.config().mode()).isEqualTo(EnforcementMode.ENFORCE);
+    }
+
+    @Test
+    void otherToolguardPropertiesAndVariablesAreTheDeploymentsOwn() throws IOException {
+        ConfigResolver.Result r = withSettings(java.util.Map.of("toolguard.it.sample.dir", "x", "toolguard.config",
+                        dir.resolve("meant.yaml").toString()),
+                java.util.Map.of("TOOLGUARD_ADMIN_TOKEN", "t", "TOOLGUARD_REDIS_PASSWORD", "p", "TOOLGUARD_MODE", "shadow"));
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.config().mode()).isEqualTo(EnforcementMode.SHADOW);
+    }
+
+    @Test
+    void aMistypedPropertyBesideTheRightOneIsStillAProblem() throws IOException {
+        ConfigResolver.Result r = withSettings(java.util.Map.of("toolguard.config", dir.resolve("meant.yaml").toString(),
+                "toolguard.polcy", "policies/"), java.util.Map.of());
+
+        assertThat(r.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "system property toolguard.polcy: unknown setting, not taken (did you mean toolguard.policy?)");
+        assertThat(r.config().rulesFiles()).containsExactly(dir.resolve("rules.yaml"));
+    }
 }
