@@ -19,7 +19,10 @@ public record ReplayedCall(RecordedCall recorded, Decision decision, Change chan
         UNCHANGED("unchanged"),
         ALLOW_TO_DENY("allow-to-deny"),
         DENY_TO_ALLOW("deny-to-allow"),
-        /** Any other difference: another action ({@code require_approval} on either side), or the same action by another rule. */
+        /**
+         * Any other difference: another action ({@code require_approval} on either side), the same action by another
+         * rule, or another action than a recorded decision no policy made ({@code no_policy}, {@code on_error}).
+         */
         OTHER("other"),
         /** The decision read a value the log hid; never counted as unchanged. */
         UNDECIDABLE("undecidable");
@@ -35,9 +38,20 @@ public record ReplayedCall(RecordedCall recorded, Decision decision, Change chan
             return label;
         }
 
+        /**
+         * The rules of decisions the agent made without a policy's verdict: no policy was loaded, or the call could
+         * not be decided (an error, a class that could not be instrumented). A candidate cannot tighten or loosen
+         * them, so a call the candidate decides otherwise is {@link #OTHER}, never {@code deny-to-allow}: a gate on
+         * loosening would otherwise fail on every call made while the agent started without a policy.
+         */
+        static final java.util.Set<String> AGENT_OWN_RULES = java.util.Set.of("no_policy", "on_error");
+
         static Change of(Action before, String ruleBefore, Action after, String ruleAfter) {
             if (before == after) {
                 return java.util.Objects.equals(ruleBefore, ruleAfter) ? UNCHANGED : OTHER;
+            }
+            if (AGENT_OWN_RULES.contains(ruleBefore)) {
+                return OTHER;
             }
             if (before == Action.ALLOW && after == Action.DENY) {
                 return ALLOW_TO_DENY;

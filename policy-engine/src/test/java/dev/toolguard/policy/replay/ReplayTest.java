@@ -4,6 +4,7 @@ import dev.toolguard.policy.audit.ApprovalRecord;
 import dev.toolguard.policy.audit.StateRecord;
 import dev.toolguard.policy.decide.Action;
 import dev.toolguard.policy.decide.Decision;
+import dev.toolguard.policy.decide.PolicyEngine;
 import dev.toolguard.policy.decide.ToolCall;
 import dev.toolguard.policy.load.PolicyBundle;
 import dev.toolguard.policy.values.Redaction;
@@ -108,6 +109,23 @@ class ReplayTest {
 
         assertThat(changes(report)).extracting(c -> c.recorded().call().tool(), ReplayedCall::change)
                 .containsExactly(tuple("issue_refund", DENY_TO_ALLOW), tuple("crm.read_account", OTHER));
+    }
+
+    @Test
+    void aDenialNoPolicyMadeIsOtherWhenTheCandidateAllowsNeverDenyToAllow() throws Exception {
+        try (RecordedDay day = new RecordedDay(log(), RECORDED)) {
+            ToolCall started = new ToolCall("issue_refund", Map.of("amount", 150), user("alice"));
+            day.record("c1", started, PolicyEngine.noPolicy().decide(started));
+            day.call("issue_refund", Map.of("amount", 900), user("alice"));
+        }
+        PolicyBundle candidate = RecordedDay.bundle("2", TOOLS.replace("args.amount <= 200", "args.amount <= 1000"));
+
+        ReplayReport report = Replay.run(candidate, List.of(log()));
+
+        assertThat(changes(report)).extracting(c -> c.recorded().rule(), ReplayedCall::oldAction,
+                        ReplayedCall::newAction, ReplayedCall::change)
+                .containsExactly(tuple("no_policy", Action.DENY, Action.ALLOW, OTHER),
+                        tuple("tools.issue_refund.rules[1]", Action.DENY, Action.ALLOW, DENY_TO_ALLOW));
     }
 
     @Test
