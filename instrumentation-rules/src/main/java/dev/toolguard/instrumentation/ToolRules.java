@@ -207,6 +207,15 @@ public final class ToolRules {
      * @param nearest the class's method names closest to the entry's, for "did you mean"
      */
     public record Miss(ToolRule rule, String className, List<String> nearest) {
+
+        /**
+         * Whether the entry names this one class ({@code class:} without a glob), so it is mistyped, and the class's
+         * public methods are refused for it: the tool it meant is one of them, and which is not known. A glob's or an
+         * {@code implements:} entry's classes may rightly lack the method.
+         */
+        public boolean refusesTheClass() {
+            return rule instanceof dev.toolguard.instrumentation.rule.ClassToolRule c && c.namesOneClass();
+        }
     }
 
     /** The tool {@code m} is by an annotation on a method of a super type that it implements or overrides. */

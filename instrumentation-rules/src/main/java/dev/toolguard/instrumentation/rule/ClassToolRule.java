@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 public final class ClassToolRule extends MethodsByNameRule {
 
     private final java.util.function.Predicate<String> names;
+    private final boolean oneClass;
 
     /** @param name the tool name, or null for the method name */
     public ClassToolRule(String classGlob, String methodGlob, String name, List<String> parameters) {
@@ -22,6 +23,15 @@ public final class ClassToolRule extends MethodsByNameRule {
         super(methodGlob, name, parameters, classes(classGlob), origin, "class " + classGlob);
         Pattern classes = Globs.className(classGlob);
         this.names = Globs.exact(classGlob) ? classGlob::equals : n -> classes.matcher(n).matches();
+        this.oneClass = Globs.exact(classGlob);
+    }
+
+    /**
+     * Whether the entry names one class, not a glob: when that class has no method the entry matches, the entry is
+     * mistyped (a glob's classes may rightly lack the method).
+     */
+    public boolean namesOneClass() {
+        return oneClass;
     }
 
     /** Whether the entry names a class of this binary name (interfaces aside): the prefilter's test, by name alone. */

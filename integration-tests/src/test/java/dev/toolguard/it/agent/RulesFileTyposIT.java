@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §7, unmatched intent is loud: a mistyped method or class in rules.yaml leaves the tools it meant unguarded,
- * so it is said with the entry's place and the nearest names; with {@code instrumentation.require_matches} every
- * guarded call is denied instead, and the class whose method was not found has every public method denied.
+ * SPEC §7, unmatched intent is loud: a mistyped method or class in rules.yaml is said with the entry's place and the
+ * nearest names. A mistyped method of an entry that names one class refuses that class's public methods (the tool it
+ * meant is one of them, and which is not known); a mistyped class cannot be told from a class not loaded yet, so its
+ * tools stay unguarded, said as a warning. With {@code instrumentation.require_matches} every guarded call is denied
+ * as well.
  */
 class RulesFileTyposIT {
 
@@ -43,15 +45,38 @@ class RulesFileTyposIT {
         return s.app().agentOptions("config=" + config).property("app.user", "u-prop").main(LegacyToolsApp.class).run();
     }
 
+    /** What a call of BillingService reads once its entry's method is found mistyped: refused, with the entry's error. */
+    private String refusedForTheEntry() {
+        return "Denied by policy legacy: invalid call: " + dir.resolve("rules.yaml") + ":2:5: class "
+                + "dev.toolguard.it.agent.apps.legacy.BillingService has no method matching 'issueRefnd'"
+                + " (did you mean issueRefund?); none of the class's public methods may run until the entry is mended"
+                + " [on_error]";
+    }
+
     @Test
-    void aMistypedMethodIsAnErrorNamingTheEntryAndTheNearestMethod() throws Exception {
+    void aMistypedMethodIsAnErrorNamingTheEntryAndTheNearestMethodAndRefusesTheClassesPublicMethods() throws Exception {
         AgentProcess app = run("");
 
         assertThat(app.stderrLines()).contains("toolguard: error: " + dir.resolve("rules.yaml") + ":2:5: class "
                 + "dev.toolguard.it.agent.apps.legacy.BillingService has no method matching 'issueRefnd'"
-                + " (did you mean issueRefund?); the tools it meant are not guarded");
-        // without require_matches the mistake costs the guard: said loudly, not silently
-        assertThat(app.stdoutLines()).contains("call 1: ok refunded 150.0");
+                + " (did you mean issueRefund?); none of the class's public methods may run until the entry is mended");
+        // the tool the entry meant (issueRefund, both overloads) is among the refused: no body ran undecided
+        for (int call = 1; call <= 3; call++) {
+            assertThat(app.stdoutLines()).as(app.stderr()).contains("call " + call + ": denied ToolCallDeniedException "
+                    + refusedForTheEntry());
+        }
+        assertThat(app.stdoutLines()).noneMatch(l -> l.startsWith("body ran refund"));
+        // the tools of the other entries are decided by the policy as before, and the application runs on
+        assertThat(app.stdoutLines()).contains("done").anySatisfy(l -> assertThat(l).startsWith(
+                "call 6: denied ToolCallDeniedException Denied by policy legacy: archives are read-only for agents ["));
+        // each refusal is audited: a denied decision with rule on_error and the same reason
+        assertThat(AuditFile.ofType(dir.resolve("audit.jsonl"), "decision"))
+                .filteredOn(r -> r.path("tool").asText().equals("issueRefund"))
+                .hasSize(3).allSatisfy(r -> {
+                    assertThat(r.path("action").asText()).isEqualTo("deny");
+                    assertThat(r.path("rule").asText()).isEqualTo("on_error");
+                    assertThat(r.path("reason").asText()).contains("has no method matching 'issueRefnd'");
+                });
     }
 
     @Test
@@ -70,12 +95,15 @@ class RulesFileTyposIT {
         AgentProcess app = run("  require_matches: true\n");
 
         assertThat(app.exitCode()).isZero();
-        // BillingService's public methods (calls 1 to 3) and the annotated archive (call 6): all denied, none ran
-        for (int call : new int[] {1, 2, 3, 6}) {
-            assertThat(app.stdoutLines()).as(app.stderr()).anySatisfy(l -> assertThat(l)
-                    .startsWith("call " + call + ": denied ToolCallDeniedException Denied by ToolGuard: a rules.yaml entry"
-                            + " matches nothing: ").endsWith("(instrumentation.require_matches) [on_error]"));
+        // BillingService's public methods (calls 1 to 3) refused for its entry, and the annotated archive (call 6)
+        // denied as every guarded call is: none ran
+        for (int call = 1; call <= 3; call++) {
+            assertThat(app.stdoutLines()).as(app.stderr()).contains("call " + call + ": denied ToolCallDeniedException "
+                    + refusedForTheEntry());
         }
+        assertThat(app.stdoutLines()).as(app.stderr()).anySatisfy(l -> assertThat(l)
+                .startsWith("call 6: denied ToolCallDeniedException Denied by ToolGuard: a rules.yaml entry"
+                        + " matches nothing: ").endsWith("(instrumentation.require_matches) [on_error]"));
         assertThat(app.stdoutLines()).noneMatch(l -> l.startsWith("body ran refund") || l.startsWith("body ran archive"));
         assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).startsWith("toolguard: error: ")
                 .endsWith("; every guarded call is denied (instrumentation.require_matches)"));

@@ -413,25 +413,43 @@ public final class ToolInstaller {
         }
         ToolRules.Found found = rules.find(type);
         List<ToolRules.Match> tools = found.tools();
+        List<ToolRules.Match> refused = List.of();
+        String refusal = null;
         if (!found.misses().isEmpty()) {
+            ToolRules.Miss mistyped = found.misses().stream().filter(ToolRules.Miss::refusesTheClass).findFirst().orElse(null);
             found.misses().forEach(unmatched::methodMissing);
-            if (unmatched.required()) {
+            if (mistyped != null) {
+                // an entry naming this very class meant a tool it does not have (a mistyped method): which method it
+                // meant is not known, so none of the class's other public methods runs, decided or not
+                refused = otherPublicMethods(type, tools);
+                refusal = UnmatchedEntries.methodMissingText(mistyped) + "; none of the class's public methods may run"
+                        + " until the entry is mended";
+            } else if (unmatched.required()) {
                 // the tool meant is not known, so nothing of the class runs undecided: its public methods are decided
-                tools = withEveryPublicMethod(type, tools);
+                List<ToolRules.Match> all = new ArrayList<>(tools);
+                all.addAll(otherPublicMethods(type, tools));
+                tools = all;
             }
+        }
+        for (ToolRules.Match match : refused) {
+            builder = withToolAdvice(builder, match, registry.registerRefused(match.tool(), refusal));
         }
         for (ToolRules.Match match : tools) {
             InstrumentationModule owner = modulesByName.get(match.tool().ruleSet());
             if (owner != null) {
                 checks.check(owner, loader); // known before the tool's first call is decided
             }
-            int id = registry.register(match.tool());
-            builder = builder.visit(Advice.withCustomMapping().bind(ToolAdvice.ToolId.class, id)
-                    .to(ToolAdviceFile.TYPE, ToolAdviceFile.LOCATOR)
-                    .withExceptionHandler(reportFailureAt(match.tool().signature()))
-                    .on(named(match.method().getName()).and(hasDescriptor(match.method().getDescriptor()))));
+            builder = withToolAdvice(builder, match, registry.register(match.tool()));
         }
         return builder;
+    }
+
+    /** The tool advice on one method, calling in with the id the method was registered under. */
+    private DynamicType.Builder<?> withToolAdvice(DynamicType.Builder<?> builder, ToolRules.Match match, int id) {
+        return builder.visit(Advice.withCustomMapping().bind(ToolAdvice.ToolId.class, id)
+                .to(ToolAdviceFile.TYPE, ToolAdviceFile.LOCATOR)
+                .withExceptionHandler(reportFailureAt(match.tool().signature()))
+                .on(named(match.method().getName()).and(hasDescriptor(match.method().getDescriptor()))));
     }
 
     /**
@@ -445,9 +463,9 @@ public final class ToolInstaller {
         static final TypeDescription TYPE = TypePool.Default.of(LOCATOR).describe(ToolAdvice.class.getName()).resolve();
     }
 
-    /** The tools of a class, and as tools of their own name every other public method it declares. */
-    private static List<ToolRules.Match> withEveryPublicMethod(TypeDescription type, List<ToolRules.Match> tools) {
-        List<ToolRules.Match> all = new ArrayList<>(tools);
+    /** As tools of their own name, the public methods a class declares besides its tools. */
+    private static List<ToolRules.Match> otherPublicMethods(TypeDescription type, List<ToolRules.Match> tools) {
+        List<ToolRules.Match> all = new ArrayList<>();
         for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
             if (m.isPublic() && ToolMethods.guardable(m) && tools.stream().noneMatch(t -> t.method().equals(m))) {
                 all.add(new ToolRules.Match(m, ToolMethods.of(m.getName(), type, m, List.of(), "rules",

@@ -13,18 +13,43 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ToolRegistry {
 
     private volatile ToolMethod[] byId = new ToolMethod[64];
+    /** By id, why a method registered as refused may not run (see {@link #registerRefused}); null for a tool. */
+    private volatile String[] refusals = new String[64];
     private int size;
     private final ConcurrentHashMap<String, ToolMethod> named = new ConcurrentHashMap<>();
 
     /** Registers a tool method and returns its id. */
     public synchronized int register(ToolMethod tool) {
+        return register(tool, null);
+    }
+
+    /**
+     * Registers a method that is refused whenever it is called, without a decision: a method of a class whose
+     * {@code rules.yaml} entry meant a tool the class does not have, so that no method of it runs on a guess.
+     */
+    public synchronized int registerRefused(ToolMethod method, String why) {
+        return register(method, why);
+    }
+
+    private int register(ToolMethod tool, String refusal) {
         ToolMethod[] current = byId;
+        String[] why = refusals;
         if (size == current.length) {
             current = Arrays.copyOf(current, size * 2);
+            why = Arrays.copyOf(why, size * 2);
         }
         current[size] = tool;
+        why[size] = refusal;
+        // the refusal is published before the tool: whoever sees the tool sees why it is refused
+        refusals = why;
         byId = current;
         return size++;
+    }
+
+    /** Why the method of this id is refused, or null for a tool that is decided (and for an unknown id). */
+    public String refusal(int id) {
+        String[] why = refusals;
+        return id >= 0 && id < why.length ? why[id] : null;
     }
 
     /** The tool with this id, or null for an id this registry never gave out. */
@@ -56,8 +81,14 @@ public final class ToolRegistry {
         return List.copyOf(named.values());
     }
 
-    /** Every instrumented tool method, in the order instrumented. */
+    /** Every instrumented tool method, in the order instrumented; not the refused methods, which are no tools. */
     public synchronized List<ToolMethod> all() {
-        return List.of(Arrays.copyOf(byId, size));
+        List<ToolMethod> tools = new java.util.ArrayList<>(size);
+        for (int id = 0; id < size; id++) {
+            if (refusals[id] == null) {
+                tools.add(byId[id]);
+            }
+        }
+        return List.copyOf(tools);
     }
 }

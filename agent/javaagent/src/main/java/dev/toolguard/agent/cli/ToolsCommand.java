@@ -114,7 +114,8 @@ final class ToolsCommand implements Command {
                     t.ruleSet()));
         }
         for (ToolRules.Miss miss : scan.misses()) {
-            out.println("error: " + UnmatchedEntries.methodMissingText(miss));
+            out.println("error: " + UnmatchedEntries.methodMissingText(miss) + (miss.refusesTheClass()
+                    ? "; the agent refuses the class's public methods until the entry is mended" : ""));
         }
         for (ToolRule r : scan.noClass()) {
             out.println("error: " + UnmatchedEntries.noClassText(r, "class on the class path", scan.classNames()));

@@ -170,6 +170,10 @@ public final class Dispatcher implements GuardBridge.Guard {
         if (tool == null) {
             return guard.refused(UNKNOWN, "tool id " + toolId + " is not known to the agent").denial();
         }
+        String refusal = registry.refusal(toolId);
+        if (refusal != null) {
+            return refuse(tool, refusal);
+        }
         CallSite site = new CallSite(tool, self, args);
         return decide(tool, site, null);
     }
@@ -272,9 +276,18 @@ public final class Dispatcher implements GuardBridge.Guard {
         String methodName = hash < 0 ? "(unknown)" : site.substring(hash + 1, paren < 0 ? site.length() : paren);
         ToolMethod method = new ToolMethod(className + "#" + methodName, className, methodName, site,
                 java.util.List.of(), UNINSTRUMENTABLE);
+        refuse(method, "its class could not be instrumented, so none of its methods may run");
+    }
+
+    /** A call refused without a decision, audited as such; one made while deciding is refused as any tool then is. */
+    private Object refuse(ToolMethod method, String why) {
+        ThreadState s = state.get();
+        if (s.deciding) {
+            return guard.refused(method, "a guarded tool was called while deciding").denial();
+        }
         s.deciding = true;
         try {
-            guard.refused(method, "its class could not be instrumented, so none of its methods may run");
+            return guard.refused(method, why).denial();
         } finally {
             s.deciding = false;
         }

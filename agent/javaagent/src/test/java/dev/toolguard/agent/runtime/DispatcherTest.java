@@ -227,4 +227,20 @@ class DispatcherTest {
 
         assertThat(guard.events).containsExactly("before ping {x=a}");
     }
+
+    @Test
+    void aMethodRegisteredAsRefusedIsRefusedWithItsReasonNeverDecidedAndIsNoTool() {
+        int decided = tool("ping");
+        int refused = registry.registerRefused(new ToolMethod("archive", "com.acme.Billing", "archive",
+                "com.acme.Billing#archive()", List.of(), "rules"), "rules.yaml:2:5: class com.acme.Billing has no method"
+                + " matching 'refnd'");
+
+        Object ticket = dispatcher.enter(refused, null, new Object[0]);
+
+        assertThat(ticket).isInstanceOf(ToolCallDeniedException.class);
+        assertThat(guard.events).containsExactly("refused archive rules.yaml:2:5: class com.acme.Billing has no method"
+                + " matching 'refnd'");
+        assertThat(registry.all()).extracting(ToolMethod::toolName).containsExactly("ping");
+        assertThat(registry.refusal(decided)).isNull();
+    }
 }

@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * Unmatched intent is loud (SPEC §7): a {@code rules.yaml} entry that matched a loaded class but none of its methods
  * is an error, one that matched no class within the grace period a warning, each said on standard error with the
  * entry's place and the nearest names, and counted in {@code /metrics}. With {@code instrumentation.require_matches}
- * either makes every guarded call deny: the tools meant are not known, so nothing runs on a guess.
+ * either makes every guarded call deny: the tools meant are not known, so nothing runs on a guess. Without it, an
+ * entry that names one class (no glob) and none of its methods still refuses the class's public methods (the
+ * installer does that): a mistyped method name must not leave the tool it meant running undecided.
  */
 public final class UnmatchedEntries {
 
@@ -44,14 +46,15 @@ public final class UnmatchedEntries {
         return required;
     }
 
-    /** An entry matched a class but none of its methods. */
+    /** An entry matched a class but none of its methods (and when it names that one class, the class is refused). */
     public void methodMissing(ToolRules.Miss miss) {
         String where = miss.rule().origin() + " " + miss.className();
         String text = methodMissingText(miss);
         if (problems.putIfAbsent(where, new Finding(where, "method_missing", text)) != null) {
             return;
         }
-        diagnostics.accept("toolguard: error: " + text + consequence());
+        diagnostics.accept("toolguard: error: " + text + (miss.refusesTheClass() && !required
+                ? "; none of the class's public methods may run until the entry is mended" : consequence()));
         if (required) {
             refusal = refusal != null ? refusal : "a rules.yaml entry matches nothing: " + text
                     + " (instrumentation.require_matches)";
