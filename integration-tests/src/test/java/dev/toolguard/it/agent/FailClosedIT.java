@@ -141,6 +141,43 @@ class FailClosedIT {
                 .endsWith(LAST_RESORT));
     }
 
+    /**
+     * At JVM start the transformer is installed beside the application (InstallGate); a class that may hold tools and
+     * loads before it waits for it. When the installation fails, each such class is refused as a class that could not
+     * be instrumented is (every method of it), and the application goes on: before, a failed installation left every
+     * tool running undecided.
+     */
+    @Test
+    void aStartWhoseInstallationFailsBesideTheApplicationRefusesTheClassesThatMayHoldTools() throws Exception {
+        Scenario s = new Scenario(dir);
+        s.policy("legacy.yaml");
+        try (java.io.InputStream in = getClass().getResourceAsStream("/it-rules/legacy-rules.yaml")) {
+            java.nio.file.Files.copy(in, dir.resolve("rules.yaml"));
+        }
+        Path config = s.config("instrumentation:\n  rules: [rules.yaml]\n");
+
+        AgentProcess app = s.app().agentJar(FaultyAgent.failingToInstall(dir)).agentOptions("config=" + config)
+                .main(dev.toolguard.it.agent.apps.LegacyToolsApp.class).run();
+
+        assertThat(app.exitCode()).as(app.stderr()).isZero();
+        // the tools of a class glob, of an implements entry and of the app's own annotation, and the rest of their
+        // classes: none ran; the application's main class, which holds no tools, runs to its end
+        for (int call = 1; call <= 7; call++) {
+            assertThat(app.stdoutLines()).as(app.stderr()).contains("call " + call + ": denied ToolCallDeniedException "
+                    + "ToolGuard could not decide this call (internal error) [on_error]");
+        }
+        assertThat(app.stdoutLines()).noneMatch(l -> l.startsWith("body ran")).contains("done");
+        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
+                .startsWith("toolguard: installing the instrumentation failed: java.lang.NoClassDefFoundError: ")
+                .endsWith("; every class that may hold tools is refused: its methods are denied"));
+        // each refused call is audited like any other denial
+        assertThat(AuditFile.ofType(s.audit(), "decision")).hasSize(7).allSatisfy(d -> {
+            assertThat(d.path("action").asText()).isEqualTo("deny");
+            assertThat(d.path("rule").asText()).isEqualTo("on_error");
+            assertThat(d.path("reason").asText()).contains("its class could not be instrumented");
+        });
+    }
+
     static final String LAST_RESORT = "; as a last resort every method a class's own file shows to be a tool is refused"
             + " (inherited annotations and framework hooks are not guarded)";
 

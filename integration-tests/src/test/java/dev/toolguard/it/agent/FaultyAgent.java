@@ -39,6 +39,15 @@ public final class FaultyAgent {
         return copy(dir.resolve("agent-failing-before-its-runtime.jar"), Set.of(), "dev/toolguard/agent/runtime/AgentRuntime");
     }
 
+    /**
+     * An agent jar whose start goes well until ByteBuddy's transformer is installed, which at JVM start happens beside
+     * the application: the transformer class ByteBuddy makes first is missing.
+     */
+    public static Path failingToInstall(Path dir) throws IOException {
+        return without(dir.resolve("agent-failing-to-install.jar"),
+                "dev/toolguard/shaded/bytebuddy/agent/builder/AgentBuilder$Default$ExecutingTransformer");
+    }
+
     /** An agent jar that starts, but whose engine fails on every call it decides. */
     public static Path failingToDecide(Path dir) throws IOException {
         return without(dir.resolve("agent-failing-to-decide.jar"), "dev/toolguard/policy/decide/CallShape");

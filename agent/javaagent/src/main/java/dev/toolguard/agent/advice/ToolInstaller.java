@@ -170,6 +170,36 @@ public final class ToolInstaller {
 
     private static final ElementMatcher<TypeDescription> NEVER_TOOL_TYPES = neverTools();
 
+    /**
+     * At JVM start: the first test of each class is in place when this returns, and the transformer is installed
+     * behind it on a thread of its own ({@link InstallGate}), so that the application starts beside the installation;
+     * a class that may hold tools, or that a hook or sensor instruments, waits for it.
+     */
+    public void installBehindGate(Instrumentation inst) {
+        InstallGate gate = new InstallGate(this::mayMatch, this::refusingWithoutInstallation, diagnostics);
+        // every class the application loads from now on passes the gate, so none of them is a candidate of the
+        // installation's retransformation pass: a class the first test ruled out would only be matched in full again
+        gated = true;
+        inst.addTransformer(gate, true);
+        gate.installBeside(() -> install(gate.capturing(inst)));
+    }
+
+    /** Set when the transformer is installed behind an {@link InstallGate}, which every application class passed. */
+    private volatile boolean gated;
+
+    /**
+     * A class the gate held when no transformer could be installed: refused if it may hold tools, as a failed
+     * transformation's class is, and so is a framework hook's class, whose tool calls would otherwise go undecided. A
+     * sensed class is left as it is: no tool's body can run to use it.
+     */
+    byte[] refusingWithoutInstallation(ClassLoader loader, String internalName, byte[] classFile) {
+        String name = internalName.replace('/', '.');
+        if (loader != null && hooksByType.containsKey(name) && !startsWithAny(name, NEVER_TOOLS)) {
+            return RefusingMethods.of(classFile, name);
+        }
+        return refusing(loader, internalName, classFile);
+    }
+
     public void install(Instrumentation inst) {
         ElementMatcher<TypeDescription> toolTypes = rules.types();
         ScheduledExecutorService resubmitter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -254,7 +284,7 @@ public final class ToolInstaller {
                 || (mayImplementASensedType(name) && implementsASensedType(type))) {
             return !startsWithAny(name, NEVER_INSTRUMENTED);
         }
-        return loader != null && !startsWithAny(name, NEVER_TOOLS);
+        return !gated && loader != null && !startsWithAny(name, NEVER_TOOLS);
     }
 
     /**

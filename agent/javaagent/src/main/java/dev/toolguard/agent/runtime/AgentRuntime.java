@@ -148,7 +148,7 @@ public final class AgentRuntime {
                         diagnostics);
                 // no egress sensors: every guarded call is denied, so no tool's body runs to send anything
                 instrument(fileRules, checks, new ModuleChecks(List.of(), false, AgentRuntime.class.getClassLoader(),
-                        diagnostics), inst);
+                        diagnostics), inst, false);
                 if (!fileRules.isEmpty()) {
                     watchForEntriesMatchingNoClass(installedRules, RulesMatching.DEFAULT, inst);
                 }
@@ -202,11 +202,19 @@ public final class AgentRuntime {
      * start, so that both guard the same tools.
      */
     private void instrument(List<ToolRule> fileRules, ModuleChecks checks, ModuleChecks sensorChecks,
-                            Instrumentation inst) {
+                            Instrumentation inst, boolean atJvmStart) {
         List<ToolRule> rules = new ArrayList<>(Modules.annotationRules(checks.modules()));
         rules.addAll(fileRules);
         ToolRules toolRules = new ToolRules(rules, Modules.parameterNaming());
-        new ToolInstaller(toolRules, checks, sensorChecks, unmatched, registry, diagnostics).install(inst);
+        ToolInstaller installer = new ToolInstaller(toolRules, checks, sensorChecks, unmatched, registry, diagnostics);
+        if (atJvmStart) {
+            // no application class has loaded yet: the first test goes in place now, the transformer behind it while
+            // the application starts (a class that may hold tools waits for it)
+            installer.installBehindGate(inst);
+        } else {
+            // attached: the application's classes are loaded, and the retransformation pass must find them now
+            installer.install(inst);
+        }
         instrumented = true;
         installedRules = toolRules;
     }
@@ -419,7 +427,7 @@ public final class AgentRuntime {
         }
         // the egress sensors (SPEC §18) are installed with the tools: until the guard below is in place a sensor lets
         // everything pass, and no tool call can be allowed before it is
-        instrument(fileRules, checks, sensorChecks, inst);
+        instrument(fileRules, checks, sensorChecks, inst, !attached);
 
         // nothing turns the audit log off (SPEC §13.13): it is the system of record
         AuditLog audit = null;
