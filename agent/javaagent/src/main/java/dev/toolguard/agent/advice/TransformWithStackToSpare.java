@@ -314,7 +314,7 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
             }, () -> handBack(transformation, name));
         } catch (NoThreadToSpare noThread) {
             // the process has no thread to give (out of threads or memory): refused here, without the retry
-            return refused.run();
+            return refusedHere(refused);
         }
         if (own.finishedWithin(wait)) {
             return own.result();
@@ -324,7 +324,27 @@ final class TransformWithStackToSpare extends ResettableClassFileTransformer.Wit
             String typeName = name == null ? "a class without a name" : name.replace('/', '.');
             failure.failed(typeName, loader, new Unfinished(typeName, wait));
         }
-        return refused.run();
+        return refusedHere(refused);
+    }
+
+    /**
+     * A class file no JVM defines (a class file's magic, and nothing after it): the JVM refuses it with a
+     * {@code ClassFormatError}, so the class is not loaded at all. What a refusal returns when it cannot itself be
+     * made: the loading thread short of stack is the reason it is made here, and rewriting a class takes stack.
+     */
+    static final byte[] UNDEFINABLE = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE};
+
+    /**
+     * The refusal made on the loading thread, which may be short of stack: should that overflow, the JVM would define
+     * the class as it is, tools and all, so the class is made undefinable instead (its loading fails; nothing of it
+     * runs, guarded or not). Returning a constant takes no stack to speak of.
+     */
+    private static byte[] refusedHere(Transformation refused) throws IllegalClassFormatException {
+        try {
+            return refused.run();
+        } catch (StackOverflowError overflow) {
+            return UNDEFINABLE;
+        }
     }
 
     /** The thread of its own could not be started. */

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -204,6 +205,29 @@ class TransformWithStackToSpareTest {
                 TransformWithStackToSpare.WAIT).decorate(delegate)))
                 .isEqualTo(REFUSING);
         assertThat(refusedOn).containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
+    void aRefusalThatOverflowsOnTheLoadingThreadLeavesTheClassUndefinableNeverAsItIs() throws Exception {
+        Delegate delegate = new Delegate(attempt -> new IllegalStateException("always"));
+        delegate.throwsAfterReporting = true;
+        TransformWithStackToSpare.Starter outOfThreads = thread -> {
+            throw new OutOfMemoryError("unable to create native thread");
+        };
+        TransformWithStackToSpare.Refusal overflowing = (loader, name, bytes) -> {
+            throw new StackOverflowError();
+        };
+
+        byte[] defined = load(new TransformWithStackToSpare.Decorator(overflowing, failure, NONE_MATCH, outOfThreads,
+                TransformWithStackToSpare.WAIT).decorate(delegate));
+
+        assertThat(defined).isEqualTo(TransformWithStackToSpare.UNDEFINABLE);
+        // and no JVM defines it: the class does not load, so none of its methods can run
+        assertThatThrownBy(() -> new ClassLoader(null) {
+            Class<?> define() {
+                return defineClass("Tool", defined, 0, defined.length);
+            }
+        }.define()).isInstanceOf(ClassFormatError.class);
     }
 
     @Test
