@@ -150,14 +150,7 @@ class FailClosedIT {
     @Test
     void aStartWhoseInstallationFailsBesideTheApplicationRefusesTheClassesThatMayHoldTools() throws Exception {
         Scenario s = new Scenario(dir);
-        s.policy("legacy.yaml");
-        try (java.io.InputStream in = getClass().getResourceAsStream("/it-rules/legacy-rules.yaml")) {
-            java.nio.file.Files.copy(in, dir.resolve("rules.yaml"));
-        }
-        Path config = s.config("instrumentation:\n  rules: [rules.yaml]\n");
-
-        AgentProcess app = s.app().agentJar(FaultyAgent.failingToInstall(dir)).agentOptions("config=" + config)
-                .main(dev.toolguard.it.agent.apps.LegacyToolsApp.class).run();
+        AgentProcess app = legacyTools(s, FaultyAgent.failingToInstall(dir));
 
         assertThat(app.exitCode()).as(app.stderr()).isZero();
         // the tools of a class glob, of an implements entry and of the app's own annotation, and the rest of their
@@ -178,21 +171,24 @@ class FailClosedIT {
         });
     }
 
+    /** The legacy app, whose tools a {@code rules.yaml} names (class glob, implements, its own annotation), run. */
+    private AgentProcess legacyTools(Scenario s, Path agentJar) throws Exception {
+        s.policy("legacy.yaml");
+        try (java.io.InputStream in = getClass().getResourceAsStream("/it-rules/legacy-rules.yaml")) {
+            java.nio.file.Files.copy(in, dir.resolve("rules.yaml"));
+        }
+        Path config = s.config("instrumentation:\n  rules: [rules.yaml]\n");
+        return s.app().agentJar(agentJar).agentOptions("config=" + config)
+                .main(dev.toolguard.it.agent.apps.LegacyToolsApp.class).run();
+    }
+
     static final String LAST_RESORT = "; as a last resort every method a class's own file shows to be a tool is refused"
             + " (inherited annotations and framework hooks are not guarded)";
 
     /** The same start, for the tools a {@code rules.yaml} names: by class glob, by implements, by the app's annotation. */
     @Test
     void anAgentThatCannotReachItsRuntimeStillRefusesTheToolsOfItsRulesFiles() throws Exception {
-        Scenario s = new Scenario(dir);
-        s.policy("legacy.yaml");
-        try (java.io.InputStream in = getClass().getResourceAsStream("/it-rules/legacy-rules.yaml")) {
-            java.nio.file.Files.copy(in, dir.resolve("rules.yaml"));
-        }
-        Path config = s.config("instrumentation:\n  rules: [rules.yaml]\n");
-
-        AgentProcess app = s.app().agentJar(FaultyAgent.failingBeforeItsRuntime(dir)).agentOptions("config=" + config)
-                .main(dev.toolguard.it.agent.apps.LegacyToolsApp.class).run();
+        AgentProcess app = legacyTools(new Scenario(dir), FaultyAgent.failingBeforeItsRuntime(dir));
 
         assertThat(app.exitCode()).as(app.stderr()).isZero();
         for (int call = 1; call <= 6; call++) {
