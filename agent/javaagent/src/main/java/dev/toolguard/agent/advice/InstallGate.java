@@ -109,16 +109,11 @@ final class InstallGate implements ClassFileTransformer {
         if (!mayMatch(loader, name, bytes)) {
             return null;
         }
-        try {
-            if (!ended.await(wait.toNanos(), TimeUnit.NANOSECONDS) && failure == null) {
-                failure = "the instrumentation was not installed within " + (wait.toMillis() < 1000
-                        ? wait.toMillis() + " ms" : wait.toSeconds() + " s");
-                diagnostics.accept("toolguard: " + failure + "; every class that may hold tools is refused until it"
-                        + " is: its methods are denied");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return refused(loader, name, bytes);
+        if (!awaitEnd() && failure == null) {
+            failure = "the instrumentation was not installed within " + (wait.toMillis() < 1000
+                    ? wait.toMillis() + " ms" : wait.toSeconds() + " s");
+            diagnostics.accept("toolguard: " + failure + "; every class that may hold tools is refused until it"
+                    + " is: its methods are denied");
         }
         if (installed) {
             return delegate.transform(module, loader, name, redefined, domain, bytes);
@@ -130,6 +125,28 @@ final class InstallGate implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
             throws IllegalClassFormatException {
         return transform(null, loader, name, redefined, domain, bytes);
+    }
+
+    /**
+     * Waits for the installation's end, at most {@link #wait}. An interrupt does not cut the wait short (the class would
+     * be refused for good for a thread pool's shutdown): it is kept, and set again once the wait is over.
+     */
+    private boolean awaitEnd() {
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return ended.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The first test; one that fails holds the class (the installed transformer's full match decides then). */

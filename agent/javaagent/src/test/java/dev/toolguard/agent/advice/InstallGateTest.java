@@ -200,4 +200,30 @@ class InstallGateTest {
 
         assertThat(retransformed).isEqualTo(TRANSFORMED);
     }
+
+    @Test
+    void anInterruptDoesNotCutAHeldClasssWaitShortAndIsKept() throws Exception {
+        InstallGate gate = gate(InstallGate.WAIT);
+        installUntilReleased(gate);
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        AtomicReference<byte[]> defined = new AtomicReference<>();
+        Thread loading = new Thread(() -> {
+            try {
+                defined.set(gate.transform(null, getClass().getClassLoader(), "tools/Refunds", null, null, CLASS_FILE));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        loading.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> loading.getState() == Thread.State.TIMED_WAITING);
+
+        loading.interrupt();
+        await().atMost(Duration.ofSeconds(10)).until(() -> loading.getState() == Thread.State.TIMED_WAITING);
+        release.countDown();
+        loading.join(10_000);
+
+        assertThat(defined.get()).isEqualTo(TRANSFORMED);
+        assertThat(stillInterrupted.get()).isTrue();
+    }
 }
