@@ -71,7 +71,7 @@ class RulesFileTyposIT {
                 "call 6: denied ToolCallDeniedException Denied by policy legacy: archives are read-only for agents ["));
         // each refusal is audited: a denied decision with rule on_error and the same reason
         assertThat(AuditFile.ofType(dir.resolve("audit.jsonl"), "decision"))
-                .filteredOn(r -> r.path("tool").asText().equals("issueRefund"))
+                .filteredOn(r -> r.path("tool").asText().equals("dev.toolguard.it.agent.apps.legacy.BillingService#issueRefund"))
                 .hasSize(3).allSatisfy(r -> {
                     assertThat(r.path("action").asText()).isEqualTo("deny");
                     assertThat(r.path("rule").asText()).isEqualTo("on_error");

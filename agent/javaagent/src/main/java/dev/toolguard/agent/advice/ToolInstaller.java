@@ -11,6 +11,7 @@ import dev.toolguard.agent.instrument.check.UnmatchedEntries;
 import dev.toolguard.instrumentation.rule.ParameterNaming;
 import dev.toolguard.instrumentation.rule.ToolMethods;
 import dev.toolguard.api.internal.GuardBridge;
+import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.instrumentation.ToolRules;
 import dev.toolguard.instrumentation.prefilter.ImplementationTest;
 import dev.toolguard.instrumentation.prefilter.ToolPrefilter;
@@ -462,7 +463,11 @@ public final class ToolInstaller {
             }
         }
         for (ToolRules.Match match : refused) {
-            builder = withToolAdvice(builder, match, registry.registerRefused(match.tool(), refusal));
+            ToolMethod m = match.tool();
+            // no tool name is known for it: its records name the method, as those of a class not instrumented do
+            ToolMethod unnamed = new ToolMethod(m.className() + "#" + m.methodName(), m.className(), m.methodName(),
+                    m.signature(), m.parameterNames(), m.ruleSet());
+            builder = withToolAdvice(builder, match, registry.registerRefused(unnamed, refusal));
         }
         for (ToolRules.Match match : tools) {
             InstrumentationModule owner = modulesByName.get(match.tool().ruleSet());
