@@ -51,8 +51,10 @@ final class InstallGate implements ClassFileTransformer {
     private volatile ClassFileTransformer delegate;
     /** Set once the installation has ended well: from then on every class goes to the delegate. */
     private volatile boolean installed;
-    /** Why the installation failed, or that it had not ended in time: said once; a held class is refused meanwhile. */
-    private volatile String failure;
+    /** Set when the installation failed: from then on every class that may hold tools is refused. */
+    private volatile boolean failed;
+    /** Set when a held class's wait ran out (said once): until the installation ends, such classes are refused at once. */
+    private volatile boolean late;
     private volatile Thread installing;
 
     InstallGate(PrefilteredTransformer.FirstTest test, TransformWithStackToSpare.Refusal refusal,
@@ -82,9 +84,9 @@ final class InstallGate implements ClassFileTransformer {
                 }
                 installed = true;
             } catch (Throwable e) {
-                failure = "installing the instrumentation failed: " + e;
-                diagnostics.accept("toolguard: " + failure + "; every class that may hold tools is refused: its"
-                        + " methods are denied");
+                failed = true;
+                diagnostics.accept("toolguard: installing the instrumentation failed: " + e + "; every class that may"
+                        + " hold tools is refused: its methods are denied");
             } finally {
                 ended.countDown();
             }
@@ -100,20 +102,31 @@ final class InstallGate implements ClassFileTransformer {
         if (installed) {
             return delegate.transform(module, loader, name, redefined, domain, bytes);
         }
+        if (failed) {
+            // loads and retransformations alike: a retransformation starts from the class's own bytes, so a class
+            // refused before would otherwise come out of it unguarded
+            return mayMatch(loader, name, bytes) ? refused(loader, name, bytes) : null;
+        }
         ClassFileTransformer d = delegate;
         if (redefined != null || Thread.currentThread() == installing) {
             // a retransformation (ByteBuddy's own pass at the end of its installation), or a class the installation
-            // itself loads: nothing to wait for, and nothing the first test would hold on its account
-            return d == null || failure != null ? null : d.transform(module, loader, name, redefined, domain, bytes);
+            // itself loads: nothing to wait for. Before there is a transformer, a retransformation of a class that
+            // may hold tools keeps it refused (only a class refused here can be one: at JVM start nothing else of the
+            // application's was loaded before the gate)
+            if (d != null) {
+                return d.transform(module, loader, name, redefined, domain, bytes);
+            }
+            return redefined != null && mayMatch(loader, name, bytes) ? refused(loader, name, bytes) : null;
         }
         if (!mayMatch(loader, name, bytes)) {
             return null;
         }
-        if (!awaitEnd() && failure == null) {
-            failure = "the instrumentation was not installed within " + (wait.toMillis() < 1000
-                    ? wait.toMillis() + " ms" : wait.toSeconds() + " s");
-            diagnostics.accept("toolguard: " + failure + "; every class that may hold tools is refused until it"
-                    + " is: its methods are denied");
+        // once a wait ran out, later classes do not wait again: a stuck installation would cost each of them the bound
+        if (!late && !awaitEnd() && !installed && !failed) {
+            late = true;
+            diagnostics.accept("toolguard: the instrumentation was not installed within " + (wait.toMillis() < 1000
+                    ? wait.toMillis() + " ms" : wait.toSeconds() + " s") + "; every class that may hold tools is"
+                    + " refused until it is: its methods are denied");
         }
         if (installed) {
             return delegate.transform(module, loader, name, redefined, domain, bytes);
@@ -161,7 +174,7 @@ final class InstallGate implements ClassFileTransformer {
         }
     }
 
-    /** The class with its methods refusing; why was said once when the installation failed or ran out of time. */
+    /** The class with its methods refusing; why was said once, when the installation failed or ran out of time. */
     private byte[] refused(ClassLoader loader, String name, byte[] bytes) {
         return name == null || bytes == null ? null : refusal.refusing(loader, name, bytes);
     }
@@ -195,7 +208,7 @@ final class InstallGate implements ClassFileTransformer {
         public boolean removeTransformer(ClassFileTransformer transformer) {
             if (transformer != null && transformer == delegate) {
                 // the gate stays: with no transformer behind it nothing could be guarded, so classes are refused
-                failure = "the instrumentation was removed";
+                failed = true;
                 installed = false;
                 return true;
             }

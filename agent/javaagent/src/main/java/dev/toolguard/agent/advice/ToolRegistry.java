@@ -13,43 +13,43 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ToolRegistry {
 
     private volatile ToolMethod[] byId = new ToolMethod[64];
-    /** By id, why a method registered as refused may not run (see {@link #registerRefused}); null for a tool. */
-    private volatile String[] refusals = new String[64];
     private int size;
+    /**
+     * The methods registered as refused ({@link #registerRefused}), by {@code -1 - id}: their ids are negative, so that
+     * a call of one takes the path of an unknown id, and a tool's call pays nothing for them.
+     */
+    private final List<Refused> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A method refused whenever it is called, and why. */
+    public record Refused(ToolMethod method, String why) {
+    }
     private final ConcurrentHashMap<String, ToolMethod> named = new ConcurrentHashMap<>();
 
     /** Registers a tool method and returns its id. */
     public synchronized int register(ToolMethod tool) {
-        return register(tool, null);
-    }
-
-    /**
-     * Registers a method that is refused whenever it is called, without a decision: a method of a class whose
-     * {@code rules.yaml} entry meant a tool the class does not have, so that no method of it runs on a guess.
-     */
-    public synchronized int registerRefused(ToolMethod method, String why) {
-        return register(method, why);
-    }
-
-    private int register(ToolMethod tool, String refusal) {
         ToolMethod[] current = byId;
-        String[] why = refusals;
         if (size == current.length) {
             current = Arrays.copyOf(current, size * 2);
-            why = Arrays.copyOf(why, size * 2);
         }
         current[size] = tool;
-        why[size] = refusal;
-        // the refusal is published before the tool: whoever sees the tool sees why it is refused
-        refusals = why;
         byId = current;
         return size++;
     }
 
-    /** Why the method of this id is refused, or null for a tool that is decided (and for an unknown id). */
-    public String refusal(int id) {
-        String[] why = refusals;
-        return id >= 0 && id < why.length ? why[id] : null;
+    /**
+     * Registers a method that is refused whenever it is called, without a decision (a method of a class whose
+     * {@code rules.yaml} entry meant a tool the class does not have, so that no method of it runs on a guess), and
+     * returns its id, which is negative: {@link #get} knows no tool by it.
+     */
+    public synchronized int registerRefused(ToolMethod method, String why) {
+        refused.add(new Refused(method, why));
+        return -refused.size();
+    }
+
+    /** The refused method of this id, or null for any other id. */
+    public Refused refused(int id) {
+        int index = -1 - id;
+        return index >= 0 && index < refused.size() ? refused.get(index) : null;
     }
 
     /** The tool with this id, or null for an id this registry never gave out. */
@@ -81,14 +81,8 @@ public final class ToolRegistry {
         return List.copyOf(named.values());
     }
 
-    /** Every instrumented tool method, in the order instrumented; not the refused methods, which are no tools. */
+    /** Every instrumented tool method, in the order instrumented (not the refused methods, which are no tools). */
     public synchronized List<ToolMethod> all() {
-        List<ToolMethod> tools = new java.util.ArrayList<>(size);
-        for (int id = 0; id < size; id++) {
-            if (refusals[id] == null) {
-                tools.add(byId[id]);
-            }
-        }
-        return List.copyOf(tools);
+        return List.of(Arrays.copyOf(byId, size));
     }
 }

@@ -168,11 +168,7 @@ public final class Dispatcher implements GuardBridge.Guard {
     public Object enter(int toolId, Object self, Object[] args) {
         ToolMethod tool = registry.get(toolId);
         if (tool == null) {
-            return guard.refused(UNKNOWN, "tool id " + toolId + " is not known to the agent").denial();
-        }
-        String refusal = registry.refusal(toolId);
-        if (refusal != null) {
-            return refuse(tool, refusal);
+            return unknownOrRefused(toolId);
         }
         CallSite site = new CallSite(tool, self, args);
         return decide(tool, site, null);
@@ -277,6 +273,13 @@ public final class Dispatcher implements GuardBridge.Guard {
         ToolMethod method = new ToolMethod(className + "#" + methodName, className, methodName, site,
                 java.util.List.of(), UNINSTRUMENTABLE);
         refuse(method, "its class could not be instrumented, so none of its methods may run");
+    }
+
+    /** A call by an id that is no tool's: a method registered as refused, or an id the agent never gave out. */
+    private Object unknownOrRefused(int toolId) {
+        ToolRegistry.Refused r = registry.refused(toolId);
+        return r != null ? refuse(r.method(), r.why())
+                : guard.refused(UNKNOWN, "tool id " + toolId + " is not known to the agent").denial();
     }
 
     /** A call refused without a decision, audited as such; one made while deciding is refused as any tool then is. */

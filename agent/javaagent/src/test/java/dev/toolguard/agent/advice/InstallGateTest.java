@@ -142,6 +142,9 @@ class InstallGateTest {
         assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(REFUSING);
         assertThat(load(gate, "tools/Later").get(10, TimeUnit.SECONDS)).isEqualTo(REFUSING);
         assertThat(load(gate, "app/Main").get(10, TimeUnit.SECONDS)).isNull();
+        // a retransformation (another agent's) starts from the class's own bytes: the class stays refused
+        assertThat(gate.transform(null, getClass().getClassLoader(), "tools/Refunds", String.class, null, CLASS_FILE))
+                .isEqualTo(REFUSING);
         assertThat(said).singleElement().asString().startsWith("toolguard: installing the instrumentation failed:"
                 + " java.lang.IllegalStateException: no ByteBuddy today; every class that may hold tools is refused");
     }
@@ -225,5 +228,39 @@ class InstallGateTest {
 
         assertThat(defined.get()).isEqualTo(TRANSFORMED);
         assertThat(stillInterrupted.get()).isTrue();
+    }
+
+    @Test
+    void aRetransformationBeforeThereIsATransformerKeepsAClassThatMayHoldToolsRefused() throws Exception {
+        InstallGate gate = gate(InstallGate.WAIT);
+        CountDownLatch go = new CountDownLatch(1);
+        gate.installBeside(() -> {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            gate.capturing(JVM).addTransformer(INSTALLED, true);
+        });
+        try {
+            assertThat(gate.transform(null, getClass().getClassLoader(), "tools/Refunds", String.class, null, CLASS_FILE))
+                    .isEqualTo(REFUSING);
+            assertThat(gate.transform(null, getClass().getClassLoader(), "app/Main", String.class, null, CLASS_FILE))
+                    .isNull();
+        } finally {
+            go.countDown();
+        }
+    }
+
+    @Test
+    void onceAWaitRanOutLaterClassesAreRefusedAtOnceUntilTheInstallationEnds() throws Exception {
+        InstallGate gate = gate(Duration.ofSeconds(4));
+        installUntilReleased(gate);
+        assertThat(load(gate, "tools/Refunds").get(30, TimeUnit.SECONDS)).isEqualTo(REFUSING);
+
+        // no second wait of the bound: refused before a wait could have ended
+        CompletableFuture<byte[]> later = load(gate, "tools/Later");
+        assertThat(later.get(2, TimeUnit.SECONDS)).isEqualTo(REFUSING);
+        assertThat(said).hasSize(1);
     }
 }

@@ -241,6 +241,7 @@ class DispatcherTest {
         assertThat(guard.events).containsExactly("refused archive rules.yaml:2:5: class com.acme.Billing has no method"
                 + " matching 'refnd'");
         assertThat(registry.all()).extracting(ToolMethod::toolName).containsExactly("ping");
-        assertThat(registry.refusal(decided)).isNull();
+        assertThat(registry.refused(decided)).isNull();
+        assertThat(registry.get(refused)).isNull();
     }
 }
