@@ -67,12 +67,17 @@ class InstallGateTest {
         gate.installBeside(() -> {
             started.add(Thread.currentThread());
             gate.capturing(JVM).addTransformer(INSTALLED, true);
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+            awaitLatch(release);
         });
+    }
+
+    /** An installation's wait for the test to let it go on. */
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterEach
@@ -129,11 +134,7 @@ class InstallGateTest {
         InstallGate gate = gate(InstallGate.WAIT);
         CountDownLatch go = new CountDownLatch(1);
         gate.installBeside(() -> {
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+            awaitLatch(go);
             throw new IllegalStateException("no ByteBuddy today");
         });
         CompletableFuture<byte[]> held = load(gate, "tools/Refunds");
@@ -235,11 +236,7 @@ class InstallGateTest {
         InstallGate gate = gate(InstallGate.WAIT);
         CountDownLatch go = new CountDownLatch(1);
         gate.installBeside(() -> {
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+            awaitLatch(go);
             gate.capturing(JVM).addTransformer(INSTALLED, true);
         });
         try {
