@@ -61,11 +61,7 @@ class FailClosedIT {
     @Test
     void anInjectedEngineFailureIsDeniedAsOnErrorAndTheAppKeepsRunning() throws Exception {
         Scenario s = new Scenario(dir);
-        s.policy("refunds.yaml");
-        Path config = s.config("");
-
-        AgentProcess app = s.app().agentJar(FaultyAgent.failingToDecide(dir)).agentOptions("config=" + config)
-                .main(RefundApp.class, "10", "20").run();
+        AgentProcess app = refundsUnder(s, FaultyAgent.failingToDecide(dir), "", "10", "20");
 
         assertThat(app.stdoutLines()).filteredOn(l -> l.startsWith("call ")).hasSize(2)
                 // the model reads that the call was not decided, not what failed inside (SPEC §13.6)
@@ -87,11 +83,7 @@ class FailClosedIT {
     @Test
     void withOnErrorAllowAnEngineFailureAllowsTheCallAndAuditsThatItDid() throws Exception {
         Scenario s = new Scenario(dir);
-        s.policy("refunds.yaml");
-        Path config = s.config("on_error: allow\n");
-
-        AgentProcess app = s.app().agentJar(FaultyAgent.failingToDecide(dir)).agentOptions("config=" + config)
-                .main(RefundApp.class, "10").run();
+        AgentProcess app = refundsUnder(s, FaultyAgent.failingToDecide(dir), "on_error: allow\n", "10");
 
         assertThat(app.stdoutLines()).contains("body ran 10.0", "call 10: ok refunded 10.0 to c1");
         assertThat(AuditFile.ofType(s.audit(), "decision")).singleElement().satisfies(d -> {
@@ -103,11 +95,7 @@ class FailClosedIT {
     @Test
     void anAgentThatFailsToStartDeniesEveryGuardedCallAndSaysWhy() throws Exception {
         Scenario s = new Scenario(dir);
-        s.policy("refunds.yaml");
-        Path config = s.config("");
-
-        AgentProcess app = s.app().agentJar(FaultyAgent.failingToStart(dir)).agentOptions("config=" + config)
-                .main(RefundApp.class, "10").run();
+        AgentProcess app = refundsUnder(s, FaultyAgent.failingToStart(dir), "", "10");
 
         assertThat(app.exitCode()).isZero();
         assertThat(app.stdoutLines()).contains("done").anySatisfy(l -> assertThat(l).startsWith("call 10: denied")
@@ -126,11 +114,7 @@ class FailClosedIT {
     @Test
     void anAgentThatCannotReachItsRuntimeStillRefusesAnnotatedToolsAndSaysWhatItLeavesUnguarded() throws Exception {
         Scenario s = new Scenario(dir);
-        s.policy("refunds.yaml");
-        Path config = s.config("");
-
-        AgentProcess app = s.app().agentJar(FaultyAgent.failingBeforeItsRuntime(dir)).agentOptions("config=" + config)
-                .main(RefundApp.class, "10").run();
+        AgentProcess app = refundsUnder(s, FaultyAgent.failingBeforeItsRuntime(dir), "", "10");
 
         assertThat(app.exitCode()).isZero();
         assertThat(app.stdoutLines()).contains("done").anySatisfy(l -> assertThat(l).startsWith("call 10: denied")
@@ -169,6 +153,14 @@ class FailClosedIT {
             assertThat(d.path("rule").asText()).isEqualTo("on_error");
             assertThat(d.path("reason").asText()).contains("its class could not be instrumented");
         });
+    }
+
+    /** The refund app calling its tool with {@code amounts}, under the refunds policy, a config and a faulty agent. */
+    private static AgentProcess refundsUnder(Scenario s, Path agentJar, String config, String... amounts)
+            throws Exception {
+        s.policy("refunds.yaml");
+        Path file = s.config(config);
+        return s.app().agentJar(agentJar).agentOptions("config=" + file).main(RefundApp.class, amounts).run();
     }
 
     /** The legacy app, whose tools a {@code rules.yaml} names (class glob, implements, its own annotation), run. */
