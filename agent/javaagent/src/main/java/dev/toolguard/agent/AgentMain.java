@@ -71,28 +71,33 @@ public final class AgentMain {
         } catch (Exception | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
                     ? ite.getCause() : e;
-            String lastResort = lastResort(agent, inst, args);
-            System.err.println(lastResort == null
-                    ? "toolguard: the agent failed to start: " + cause + "; as a last resort every method a class's own"
-                    + " file shows to be a tool is refused (inherited annotations and framework hooks are not guarded)"
+            String lastResort = lastResort(agent, inst, args, attached);
+            System.err.println(lastResort.startsWith(LAST_RESORT)
+                    ? "toolguard: the agent failed to start: " + cause + "; " + lastResort
                     : "toolguard: the agent failed to start, so no tool is guarded: " + cause + "; then " + lastResort);
         } finally {
             thread.setContextClassLoader(before);
         }
     }
 
+    /** How the stderr line of a start that fell back to the last resort goes on. */
+    private static final String LAST_RESORT = "as a last resort every method the class files show to be a tool"
+            + " (its own or its super types') and every framework's tool calls are refused";
+
     /**
-     * When the runtime cannot be reached, each method annotated as a tool is defined refusing
-     * ({@code LastResort}, in the agent's loader): null when that is in place, else why not.
+     * When the runtime cannot be reached, each method the class files show to be a tool is defined refusing
+     * ({@code LastResort}, in the agent's loader): what is in place when it is, else why it is not.
      */
-    private static String lastResort(ClassLoader agent, Instrumentation inst, String args) {
+    private static String lastResort(ClassLoader agent, Instrumentation inst, String args, boolean attached) {
         if (agent == null) {
             return "the agent's class loader could not be made";
         }
         try {
-            Class.forName("dev.toolguard.agent.advice.LastResort", true, agent)
-                    .getMethod("install", Instrumentation.class, String.class).invoke(null, inst, args);
-            return null;
+            int unrefused = (Integer) Class.forName("dev.toolguard.agent.advice.LastResort", true, agent)
+                    .getMethod("install", Instrumentation.class, String.class, boolean.class)
+                    .invoke(null, inst, args, attached);
+            return unrefused == 0 ? LAST_RESORT : LAST_RESORT + " (" + unrefused
+                    + " classes loaded before the attach could not be retransformed and are not guarded)";
         } catch (Exception | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
                     ? ite.getCause() : e;

@@ -22,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdversarialInheritedAnnotationsIT {
 
+    static final String[] SHAPES = {"interface", "generic-interface", "abstract-class", "grandparent-interface",
+            "override", "override-direct"};
+
     @TempDir
     static Path dir;
     static Scenario denied;
@@ -62,6 +65,27 @@ class AdversarialInheritedAnnotationsIT {
     @Test
     void bothAppsRanToTheEndAndEveryBodyThatRanWasAllowedByARecord() {
         Adversary.assertBothRanToTheEndAndEveryBodyWasAllowed(wipe, denied, ping, allowed);
+    }
+
+    /**
+     * SPEC §13.5: an agent that cannot reach its runtime refuses, as a last resort, what the class files show to be a
+     * tool, its super types' files included; before, only annotations on a class's own methods were seen, and every
+     * shape here ran its body undecided. The allowed tool is called: the last resort decides nothing, so it refuses.
+     */
+    @Test
+    void anAgentThatCannotReachItsRuntimeStillRefusesEveryShapeOfAnInheritedAnnotation() throws Exception {
+        Scenario s = Adversary.scenario(dir, "last-resort");
+        AgentProcess app = s.app().agentJar(dev.toolguard.it.agent.FaultyAgent.failingBeforeItsRuntime(dir))
+                .agentOptions("config=" + s.config("")).main(InheritedAnnotationsApp.class, "ping").run();
+
+        assertThat(app.exitCode()).as(app.stderr()).isZero();
+        assertThat(bodyRuns(app, "ping")).as("shapes whose body ran undecided").isEmpty();
+        for (String shape : SHAPES) {
+            assertThat(app.stdoutLines()).contains(shape + ": denied rule=on_error tool=null wrapped=none");
+        }
+        assertThat(app.stdoutLines()).last().isEqualTo("done");
+        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
+                .startsWith("toolguard: the agent failed to start: ").endsWith(dev.toolguard.it.agent.FaultyAgent.LAST_RESORT));
     }
 
     @Test

@@ -32,6 +32,8 @@ import static org.awaitility.Awaitility.await;
 class ReshapedFrameworkIT {
 
     static final String RESHAPED_VERSION = "1.19.0-reshaped";
+    /** What the model reads of a call that nothing decided. */
+    private static final String UNDECIDED = "ToolGuard could not decide this call (internal error) [on_error]";
     static final String NOT_APPLIED = "toolguard_instrumentation{module=\"langchain4j\",status=\"not_applied\"}";
     static final String APPLIED = "toolguard_instrumentation{module=\"langchain4j\",status=\"applied\"}";
 
@@ -113,6 +115,31 @@ class ReshapedFrameworkIT {
             assertThat(app.stdoutLines()).as(app.stderr()).doesNotContain("request made for send_email", "body ran")
                     .anySatisfy(l -> assertThat(l).startsWith("request refused rule=on_error message=Denied by ToolGuard: "
                             + "the langchain4j integration does not fit langchain4j " + RESHAPED_VERSION));
+        }
+    }
+
+    /**
+     * SPEC §13.5 when the agent cannot even reach its runtime: the last resort refuses the constructors of each
+     * framework's fuse type, so the request a programmatic tool's executor would run on is never made, on a
+     * LangChain4j the hook fits; before, only the annotated tool was refused and the request went on.
+     */
+    @Test
+    void anAgentThatCannotReachItsRuntimeRefusesTheFrameworksToolCallsAtItsFuse() throws Exception {
+        Path failed = Files.createDirectories(dir.resolve("last-resort"));
+        Scenario s = new Scenario(failed);
+        Path config = s.config("");
+        List<Path> langChain4j = StubLangChain4j.build(failed.resolve("lib"), "1.19.0", StubLangChain4j.HOOKED_METHOD);
+        try (AgentProcess app = s.app().agentOptions("config=" + config)
+                .agentJar(FaultyAgent.failingBeforeItsRuntime(failed))
+                .alsoOnClasspath(langChain4j).main(LangChain4jLookupApp.class).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.stdoutLines().contains("waiting") || !app.alive());
+            app.send("done");
+            assertThat(app.waitFor(Duration.ofSeconds(30))).as(app.stderr()).isZero();
+            assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
+                    .startsWith("toolguard: the agent failed to start: ").endsWith(FaultyAgent.LAST_RESORT));
+            assertThat(app.stdoutLines()).as(app.stderr()).doesNotContain("request made for send_email", "body ran")
+                    .contains("denied rule=on_error message=" + UNDECIDED, "request refused rule=on_error message="
+                            + UNDECIDED);
         }
     }
 

@@ -282,7 +282,12 @@ public final class AgentProcess implements AutoCloseable {
 
     /** The agent's CLI on the same jar: {@code java -jar toolguard-agent.jar <args>}. */
     public static CliResult cli(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(JAVA_17.toString(), "-jar", AGENT_JAR.toString()));
+        return cliOf(AGENT_JAR, dir, args);
+    }
+
+    /** {@link #cli} from the agent jar {@code agentJar} (a faulty copy, say), which {@code attach} then loads. */
+    public static CliResult cliOf(Path agentJar, Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA_17.toString(), "-jar", agentJar.toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "cli-", ".out");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)

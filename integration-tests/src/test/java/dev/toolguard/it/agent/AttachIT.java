@@ -18,6 +18,9 @@ import static org.awaitility.Awaitility.await;
 /** SPEC §1 attach: loading the agent into a running JVM guards a tool whose class was loaded before. */
 class AttachIT {
 
+    /** What the caller of a call that nothing decided reads. */
+    private static final String UNDECIDED = "ToolGuard could not decide this call (internal error) [on_error]";
+
     @TempDir
     Path dir;
 
@@ -48,6 +51,36 @@ class AttachIT {
             assertThat(d.path("rule").asText()).isEqualTo("tools.issue_refund.rules[1]");
         });
         assertThat(AuditFile.ofType(s.audit(), "start").get(0).path("attached").asBoolean()).isTrue();
+    }
+
+    /**
+     * SPEC §13.5 and §1 attach: an agent that cannot reach its runtime falls back to the last resort, which, attached,
+     * also refuses the tools of classes loaded before; before, the tool class, already loaded, went on unguarded.
+     */
+    @Test
+    void anAttachThatCannotReachItsRuntimeStillRefusesAToolWhoseClassWasLoadedBefore() throws Exception {
+        Scenario s = new Scenario(dir);
+        Path config = s.config("");
+        Path go = dir.resolve("go");
+        try (AgentProcess app = s.app().withoutAgent().main(AttachTargetApp.class, go.toString()).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutLines().contains("ready"));
+            assertThat(app.stdoutLines()).contains("call 1: ok refunded 900.0");
+
+            AgentProcess.CliResult attach = AgentProcess.cliOf(FaultyAgent.failingBeforeItsRuntime(dir), dir, "attach",
+                    Long.toString(app.pid()), "config=" + config);
+            assertThat(attach.exitCode()).as(attach.output()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stderr().contains("as a last resort"));
+
+            Files.writeString(go, "go");
+            app.waitFor(Duration.ofSeconds(30));
+            // the refusal's exception is the bootstrap path's copy of the API, and this app catches the copy on its
+            // own class path, so the denial ends it: what counts is that the body did not run again
+            assertThat(app.stdoutLines()).as(app.stderr()).noneMatch(l -> l.startsWith("call 2: ok"))
+                    .filteredOn(l -> l.startsWith("body ran")).hasSize(1);
+            assertThat(app.stdout() + app.stderr()).contains("ToolCallDeniedException: " + UNDECIDED);
+            assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
+                    .startsWith("toolguard: the agent failed to start: ").endsWith(FaultyAgent.LAST_RESORT));
+        }
     }
 
     @Test

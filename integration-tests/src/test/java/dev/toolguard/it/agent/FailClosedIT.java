@@ -122,7 +122,7 @@ class FailClosedIT {
         assertThat(app.stdout()).doesNotContain("body ran");
         assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
                 .startsWith("toolguard: the agent failed to start: java.lang.ClassFormatError: ")
-                .endsWith(LAST_RESORT));
+                .endsWith(FaultyAgent.LAST_RESORT));
     }
 
     /**
@@ -174,8 +174,6 @@ class FailClosedIT {
                 .main(dev.toolguard.it.agent.apps.LegacyToolsApp.class).run();
     }
 
-    static final String LAST_RESORT = "; as a last resort every method a class's own file shows to be a tool is refused"
-            + " (inherited annotations and framework hooks are not guarded)";
 
     /** The same start, for the tools a {@code rules.yaml} names: by class glob, by implements, by the app's annotation. */
     @Test
@@ -191,6 +189,6 @@ class FailClosedIT {
                 || l.startsWith("body ran archive"));
         // a method no entry names runs
         assertThat(app.stdoutLines()).contains("body ran describe t-1", "call 7: ok ticket t-1", "done");
-        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).endsWith(LAST_RESORT));
+        assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l).endsWith(FaultyAgent.LAST_RESORT));
     }
 }

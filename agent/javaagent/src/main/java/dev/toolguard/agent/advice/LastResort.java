@@ -18,15 +18,22 @@ import java.util.List;
  * What still guards tools when the agent's runtime cannot be reached at all: {@code AgentMain} could not load, link or
  * initialize it (a jar missing a class, a class that fails its static initializer), so no pipeline, no ByteBuddy
  * installation and no failed start's guard exist (SPEC §13.5 says a failed start guards everything; this is the
- * start that fails before it can). Rather than leave every tool unguarded, each method that a class's own file shows
- * to be a tool is defined refusing ({@link RefusingMethods}), as a method of a class that cannot be instrumented is;
- * the class's other methods ({@code main} among them) run. A class's own file shows: a tool annotation of a built-in
- * module or of a {@code rules.yaml} entry on the method, a {@code class:} entry naming the class, an
- * {@code implements:} entry naming its super class or one of its interfaces (not a type further up).
+ * start that fails before it can). Rather than leave tools unguarded, each method that the class files of a class and
+ * of its super types show to be a tool is defined refusing ({@link RefusingMethods}), as a method of a class that
+ * cannot be instrumented is; the class's other methods ({@code main} among them) run. Those files show: a tool
+ * annotation of a built-in module or of a {@code rules.yaml} entry on the method or on a method of the same name in
+ * a super type (so every overload of that name refuses: which one the annotation meant is not worked out here), a
+ * {@code class:} entry naming the class, an {@code implements:} entry naming any of its super types.
+ *
+ * <p>Tools that reach the application through a framework (an MCP server's handlers, a function callback, a
+ * programmatic tool) carry no annotation to see. Each framework module names a fuse type, a class every one of its
+ * tool calls makes (SPEC §13.4); the last resort refuses that class's constructors, so no tool call of the framework
+ * goes on, as when the module does not fit the framework's version.
  *
  * <p>It needs ASM and the constant-pool reader, both loaded here before it is installed, and reads the config and its
- * rules files with the agent's own readers when those load. Tools by an annotation on a super type, by an
- * {@code implements:} entry further up, or through a framework's hooks are not covered, and the agent says so.
+ * rules files with the agent's own readers when those load. Super types' class files are read through the loading
+ * class's loader, as resources, once per loader. Attached, the classes loaded before are retransformed through the
+ * same transformer when their files show something to refuse.
  */
 public final class LastResort {
 
@@ -34,11 +41,14 @@ public final class LastResort {
     }
 
     /**
-     * Installs the refusing transformer for classes loaded from now on.
+     * Installs the refusing transformer for classes loaded from now on and, attached, retransforms the classes
+     * loaded before that it would have refused.
      *
      * @param agentArgs the agent's options, to find the config and its {@code rules.yaml} files if they can be read
+     * @param attached  whether the agent was attached to a running JVM
+     * @return how many classes loaded before an attach could not be refused (0 at JVM start)
      */
-    public static void install(Instrumentation inst, String agentArgs) {
+    public static int install(Instrumentation inst, String agentArgs, boolean attached) {
         List<ToolRule> entries = rulesFileEntries(agentArgs);
         List<ToolRule> rules = new java.util.ArrayList<>(Modules.annotationRules(Modules.ALL));
         rules.addAll(entries);
@@ -47,22 +57,27 @@ public final class LastResort {
                 .toList();
         List<SubtypeToolRule> bySuperType = entries.stream().filter(SubtypeToolRule.class::isInstance)
                 .map(SubtypeToolRule.class::cast).toList();
+        java.util.Set<String> fuses = fuseTypes();
         ClassFileHeader.Needles mentions = new ClassFileHeader.Needles(List.copyOf(descriptors));
+        Ancestry ancestry = new Ancestry(mentions, descriptors);
         // ASM's classes are loaded now, by refusing a class once (this one's file): a class first needed inside
         // transform, from a jar that is failing, would fail there
         try (java.io.InputStream own = LastResort.class.getResourceAsStream("LastResort.class")) {
-            if (own == null || RefusingMethods.of(own.readAllBytes(), LastResort.class.getName()) == null) {
+            byte[] file = own == null ? null : own.readAllBytes();
+            if (file == null || RefusingMethods.of(file, LastResort.class.getName()) == null
+                    || Ancestry.annotatedMethods(file, descriptors) == null) {
                 throw new IllegalStateException("the refusal cannot be written");
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException("the refusal cannot be written", e);
         }
-        inst.addTransformer(new ClassFileTransformer() {
+        ClassLoader own = LastResort.class.getClassLoader();
+        ClassFileTransformer refusing = new ClassFileTransformer() {
             @Override
             public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                                     byte[] classFile) {
-                if (loader == null || name == null || redefined != null || classFile == null) {
-                    return null; // the JDK's own classes, and nothing is retransformed
+                if (loader == null || loader == own || name == null || classFile == null) {
+                    return null; // the JDK's own classes and the agent's
                 }
                 try {
                     String binaryName = name.replace('/', '.');
@@ -70,21 +85,72 @@ public final class LastResort {
                     if (header == null) {
                         return null; // no class file ASM could read either
                     }
-                    List<String> direct = new java.util.ArrayList<>(List.of(header.interfaceNames()));
-                    direct.add(header.superName());
+                    Ancestry.Inherited inherited = ancestry.of(loader, header);
                     List<java.util.function.Predicate<String>> named = new java.util.ArrayList<>();
                     byClass.stream().filter(r -> r.namesClass(binaryName)).forEach(r -> named.add(r::namesMethod));
-                    bySuperType.stream().filter(r -> direct.contains(r.superType())).forEach(r -> named.add(r::namesMethod));
-                    if (!header.mentions() && named.isEmpty()) {
+                    bySuperType.stream().filter(r -> inherited.superTypes().contains(r.superType()))
+                            .forEach(r -> named.add(r::namesMethod));
+                    if (!inherited.annotatedMethods().isEmpty()) {
+                        named.add(inherited.annotatedMethods()::contains);
+                    }
+                    boolean fuse = fuses.contains(binaryName);
+                    if (!header.mentions() && named.isEmpty() && !fuse) {
                         return null;
                     }
                     return RefusingMethods.of(classFile, binaryName, descriptors,
-                            method -> named.stream().anyMatch(n -> n.test(method)));
+                            method -> named.stream().anyMatch(n -> n.test(method)), fuse);
                 } catch (RuntimeException | LinkageError unreadable) {
                     return null;
                 }
             }
-        });
+        };
+        inst.addTransformer(refusing, attached);
+        return attached ? refuseLoaded(inst, refusing, own) : 0;
+    }
+
+    /**
+     * Attached, the classes the application loaded before: each one whose class file the transformer would refuse
+     * something of is retransformed through it. Which ones is asked of the transformer itself, on the class file
+     * its loader serves, so that the classes retransformed are the few that need it. Returns how many could not be.
+     */
+    private static int refuseLoaded(Instrumentation inst, ClassFileTransformer refusing, ClassLoader own) {
+        int failed = 0;
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            ClassLoader loader = type.getClassLoader();
+            if (loader == null || loader == own || type.isArray() || type.isPrimitive() || type.isHidden()
+                    || !inst.isModifiableClass(type)) {
+                continue;
+            }
+            String name = type.getName().replace('.', '/');
+            byte[] file;
+            try (java.io.InputStream in = loader.getResourceAsStream(name + ".class")) {
+                file = in == null ? null : in.readAllBytes();
+            } catch (java.io.IOException | RuntimeException unreadable) {
+                file = null;
+            }
+            try {
+                // a class whose file its loader does not serve (made at run time) is retransformed to be looked at
+                if (file == null || refusing.transform(loader, name, null, null, file) != null) {
+                    inst.retransformClasses(type);
+                }
+            } catch (Exception | LinkageError e) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /** The binary names of the built-in modules' fuse types: one is made for every tool call of a framework. */
+    private static java.util.Set<String> fuseTypes() {
+        java.util.Set<String> types = new java.util.HashSet<>();
+        for (dev.toolguard.agent.instrument.InstrumentationModule module : Modules.ALL) {
+            for (dev.toolguard.agent.instrument.Hook hook : module.hooks()) {
+                if (hook.role() == dev.toolguard.agent.instrument.Hook.Role.FUSE) {
+                    types.add(hook.type());
+                }
+            }
+        }
+        return types;
     }
 
     /**

@@ -11,8 +11,9 @@ import net.bytebuddy.jar.asm.Type;
 /**
  * A class file with each method it declares made to refuse, for a class that may hold tools and that the installer
  * could not instrument: its first instruction calls {@link GuardBridge#uninstrumentable}, which throws the denial, so
- * the method's own code never runs. Constructors and static initializers are left alone (an instance can be made,
- * none of its methods used), as are methods without code and what the compiler made (bridges call a method that
+ * the method's own code never runs. Constructors are left alone unless asked for (an instance can be made, none of
+ * its methods used; the last resort refuses a framework fuse's constructors), static initializers always, as are
+ * methods without code and what the compiler made (bridges call a method that
  * refuses; lambda bodies run only when a method of the class made them; an enum's {@code $values} is its
  * initializer's). Written with ASM alone, with nothing computed but the stack size: the call goes before the first
  * instruction and changes no local, so every stack map frame the compiler wrote stays true.
@@ -26,17 +27,18 @@ final class RefusingMethods {
 
     /** The refusing class file, or null when the class file cannot be read. */
     static byte[] of(byte[] classFile, String className) {
-        return of(classFile, className, null, null);
+        return of(classFile, className, null, null, false);
     }
 
     /**
      * The class file with only some methods refusing: those that carry one of {@code annotations} (descriptors,
-     * {@code Lcom/acme/Tool;}) and those whose names {@code named} accepts; every method when both are null. Null when
-     * the class file cannot be read. ASM visits a method's annotations before its code, so the method is known to be
-     * one by then.
+     * {@code Lcom/acme/Tool;}) and those whose names {@code named} accepts; every method when both are null; and,
+     * with {@code constructors}, every constructor. Null when the class file cannot be read. ASM visits a method's
+     * annotations before its code, so the method is known to be one by then. A refusing constructor calls out before
+     * its super constructor, which the verifier allows: the call touches no local, {@code this} included.
      */
     static byte[] of(byte[] classFile, String className, java.util.Set<String> annotations,
-                     java.util.function.Predicate<String> named) {
+                     java.util.function.Predicate<String> named, boolean constructors) {
         ClassReader reader;
         try {
             reader = new ClassReader(classFile);
@@ -49,13 +51,14 @@ final class RefusingMethods {
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
                 MethodVisitor code = super.visitMethod(access, name, descriptor, signature, exceptions);
+                boolean constructor = name.equals("<init>");
                 if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC)) != 0
-                        || name.startsWith("<")) {
+                        || name.equals("<clinit>") || constructor && !constructors) {
                     return code;
                 }
                 String site = className + "#" + name + descriptor;
-                boolean every = annotations == null && named == null;
-                boolean byName = named != null && named.test(name);
+                boolean every = annotations == null && named == null || constructor;
+                boolean byName = !constructor && named != null && named.test(name);
                 return new MethodVisitor(Opcodes.ASM9, code) {
                     private boolean annotated;
 

@@ -51,21 +51,21 @@ class RefusingMethodsTest {
     public enum Kind { REFUND, LOOKUP }
 
     private static Class<?> refusing(Class<?> type) throws Exception {
-        return refusing(type, null, null);
+        return refusing(type, null, null, false);
     }
 
     /**
      * {@code type} defined with its methods refusing: those that carry one of {@code annotations} and those
-     * {@code named} accepts, or all when both are null.
+     * {@code named} accepts, or all when both are null; its constructors too with {@code constructors}.
      */
     private static Class<?> refusing(Class<?> type, java.util.Set<String> annotations,
-                                     java.util.function.Predicate<String> named) throws Exception {
+                                     java.util.function.Predicate<String> named, boolean constructors) throws Exception {
         byte[] original;
         String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
         try (InputStream in = type.getResourceAsStream(file)) {
             original = in.readAllBytes();
         }
-        byte[] refusing = RefusingMethods.of(original, type.getName(), annotations, named);
+        byte[] refusing = RefusingMethods.of(original, type.getName(), annotations, named, constructors);
         assertThat(refusing).isNotNull().isNotEqualTo(original);
         ClassLoader loader = new ClassLoader(RefusingMethodsTest.class.getClassLoader()) {
             @Override
@@ -145,7 +145,7 @@ class RefusingMethodsTest {
 
     @Test
     void onlyTheMethodsThatCarryTheAnnotationsGivenRefuse() throws Exception {
-        Class<?> oneTool = refusing(OneTool.class, java.util.Set.of("Ldev/toolguard/api/GuardedTool;"), null);
+        Class<?> oneTool = refusing(OneTool.class, java.util.Set.of("Ldev/toolguard/api/GuardedTool;"), null, false);
         Object self = oneTool.getConstructor().newInstance();
         AtomicBoolean ran = new AtomicBoolean();
 
@@ -157,7 +157,7 @@ class RefusingMethodsTest {
 
     @Test
     void onlyTheMethodsNamedRefuseWhenNoAnnotationIsGiven() throws Exception {
-        Class<?> oneTool = refusing(OneTool.class, java.util.Set.of(), "describe"::equals);
+        Class<?> oneTool = refusing(OneTool.class, java.util.Set.of(), "describe"::equals, false);
         Object self = oneTool.getConstructor().newInstance();
         AtomicBoolean ran = new AtomicBoolean();
 
@@ -165,5 +165,43 @@ class RefusingMethodsTest {
         assertThat(ran).as("the named method's body ran").isFalse();
         assertThat(oneTool.getMethod("refund", AtomicBoolean.class).invoke(self, ran)).isEqualTo("refunded");
         assertThat(ran).isTrue();
+    }
+
+    /** Stands for a framework's fuse type: each tool call makes one, and its constructors do work of their own. */
+    public static class Request {
+        public static final AtomicBoolean MADE = new AtomicBoolean();
+        public final String tool;
+
+        public Request(String tool) {
+            super();
+            MADE.set(true);
+            this.tool = tool;
+        }
+
+        public Request() {
+            this("none"); // a constructor that calls another of its class first
+        }
+
+        public String tool() {
+            return tool;
+        }
+    }
+
+    /** The last resort's refusal of a framework fuse: no instance can be made, so none of the framework's calls goes on. */
+    @Test
+    void withConstructorsAskedForEveryConstructorRefusesBeforeItsSuperConstructorRuns() throws Exception {
+        Class<?> request = refusing(Request.class, java.util.Set.of(), name -> false, true);
+        long failuresBefore = GuardBridge.adviceFailures();
+
+        for (java.lang.reflect.Constructor<?> c : request.getConstructors()) {
+            Object[] args = c.getParameterCount() == 0 ? new Object[0] : new Object[] {"refund"};
+            assertThatThrownBy(() -> c.newInstance(args)).isInstanceOf(InvocationTargetException.class)
+                    .cause().isInstanceOf(ToolCallDeniedException.class)
+                    .hasMessage(GuardBridge.UNDECIDED_MESSAGE);
+        }
+        assertThat(((AtomicBoolean) request.getField("MADE").get(null))).as("a constructor's body ran").isFalse();
+        assertThat(GuardBridge.adviceFailures() - failuresBefore).isEqualTo(2);
+        // the class's methods are left as they are: only the constructors were asked for
+        assertThat(request.getMethod("tool")).isNotNull();
     }
 }
