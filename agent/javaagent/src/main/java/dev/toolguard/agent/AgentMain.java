@@ -71,7 +71,7 @@ public final class AgentMain {
         } catch (Exception | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
                     ? ite.getCause() : e;
-            String lastResort = lastResort(agent, inst, args, attached);
+            String lastResort = lastResort(agent, inst, args);
             System.err.println(lastResort.startsWith(LAST_RESORT)
                     ? "toolguard: the agent failed to start: " + cause + "; " + lastResort
                     : "toolguard: the agent failed to start, so no tool is guarded: " + cause + "; then " + lastResort);
@@ -88,16 +88,15 @@ public final class AgentMain {
      * When the runtime cannot be reached, each method the class files show to be a tool is defined refusing
      * ({@code LastResort}, in the agent's loader): what is in place when it is, else why it is not.
      */
-    private static String lastResort(ClassLoader agent, Instrumentation inst, String args, boolean attached) {
+    private static String lastResort(ClassLoader agent, Instrumentation inst, String args) {
         if (agent == null) {
             return "the agent's class loader could not be made";
         }
         try {
             int unrefused = (Integer) Class.forName("dev.toolguard.agent.advice.LastResort", true, agent)
-                    .getMethod("install", Instrumentation.class, String.class, boolean.class)
-                    .invoke(null, inst, args, attached);
+                    .getMethod("install", Instrumentation.class, String.class).invoke(null, inst, args);
             return unrefused == 0 ? LAST_RESORT : LAST_RESORT + " (" + unrefused
-                    + " classes loaded before the attach could not be retransformed and are not guarded)";
+                    + " classes loaded before the agent could not be retransformed and are not guarded)";
         } catch (Exception | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
                     ? ite.getCause() : e;

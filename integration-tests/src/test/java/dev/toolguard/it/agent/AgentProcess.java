@@ -133,7 +133,9 @@ public final class AgentProcess implements AutoCloseable {
             if (withAgent) {
                 cmd.add("-javaagent:" + agentJar + (agentOptions == null ? "" : "=" + agentOptions));
             }
-            cmd.add("-Xshare:auto");
+            if (jvmArgs.stream().noneMatch(a -> a.startsWith("-XX:AOT"))) {
+                cmd.add("-Xshare:auto"); // Java 25's AOT cache options refuse any -Xshare
+            }
             cmd.addAll(jvmArgs);
             properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.add("-cp");

@@ -32,8 +32,8 @@ import java.util.List;
  *
  * <p>It needs ASM and the constant-pool reader, both loaded here before it is installed, and reads the config and its
  * rules files with the agent's own readers when those load. Super types' class files are read through the loading
- * class's loader, as resources, once per loader. Attached, the classes loaded before are retransformed through the
- * same transformer when their files show something to refuse.
+ * class's loader, as resources, once per loader. Classes loaded before (an attach's, or at JVM start an
+ * ahead-of-time cache's) are retransformed through the same transformer when their files show something to refuse.
  */
 public final class LastResort {
 
@@ -41,14 +41,14 @@ public final class LastResort {
     }
 
     /**
-     * Installs the refusing transformer for classes loaded from now on and, attached, retransforms the classes
-     * loaded before that it would have refused.
+     * Installs the refusing transformer for classes loaded from now on, and retransforms the classes loaded before
+     * that it would have refused something of: an attach's, and at JVM start those an ahead-of-time cache (Java 25's
+     * {@code -XX:AOTCache}) loaded before {@code premain}.
      *
      * @param agentArgs the agent's options, to find the config and its {@code rules.yaml} files if they can be read
-     * @param attached  whether the agent was attached to a running JVM
-     * @return how many classes loaded before an attach could not be refused (0 at JVM start)
+     * @return how many classes loaded before could not be retransformed
      */
-    public static int install(Instrumentation inst, String agentArgs, boolean attached) {
+    public static int install(Instrumentation inst, String agentArgs) {
         List<ToolRule> entries = rulesFileEntries(agentArgs);
         List<ToolRule> rules = new java.util.ArrayList<>(Modules.annotationRules(Modules.ALL));
         rules.addAll(entries);
@@ -104,12 +104,12 @@ public final class LastResort {
                 }
             }
         };
-        inst.addTransformer(refusing, attached);
-        return attached ? refuseLoaded(inst, refusing, own) : 0;
+        inst.addTransformer(refusing, true);
+        return refuseLoaded(inst, refusing, own);
     }
 
     /**
-     * Attached, the classes the application loaded before: each one whose class file the transformer would refuse
+     * The classes the application loaded before: each one whose class file the transformer would refuse
      * something of is retransformed through it. Which ones is asked of the transformer itself, on the class file
      * its loader serves, so that the classes retransformed are the few that need it. Returns how many could not be.
      */

@@ -177,6 +177,13 @@ public final class ToolInstaller {
      * a class that may hold tools, or that a hook or sensor instruments, waits for it.
      */
     public void installBehindGate(Instrumentation inst) {
+        if (applicationClassesLoaded(inst)) {
+            // a JVM started from an ahead-of-time cache (Java 25's -XX:AOTCache) loads and links the application
+            // classes the cache holds before premain, where no transformer saw them, and their methods can be
+            // called as soon as premain returns: they are retransformed before it does, as on an attach
+            install(inst);
+            return;
+        }
         InstallGate gate = new InstallGate(this::mayMatch, this::refusingWithoutInstallation, diagnostics);
         // every class the application loads from now on passes the gate, so none of them is a candidate of the
         // installation's retransformation pass: a class the first test ruled out would only be matched in full again
@@ -187,6 +194,21 @@ public final class ToolInstaller {
 
     /** Set when the transformer is installed behind an {@link InstallGate}, which every application class passed. */
     private volatile boolean gated;
+
+    /**
+     * Whether a class that may hold tools is loaded already: one of a loader other than the bootstrap's and the
+     * agent's, that no rule rules out by its name (the agent's launcher, which the application's loader defines, is).
+     */
+    private static boolean applicationClassesLoaded(Instrumentation inst) {
+        ClassLoader own = ToolInstaller.class.getClassLoader();
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            ClassLoader loader = type.getClassLoader();
+            if (loader != null && loader != own && !type.isArray() && !startsWithAny(type.getName(), NEVER_TOOLS)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * A class the gate held when no transformer could be installed: refused if it may hold tools, as a failed

@@ -208,8 +208,8 @@ public final class AgentRuntime {
         ToolRules toolRules = new ToolRules(rules, Modules.parameterNaming());
         ToolInstaller installer = new ToolInstaller(toolRules, checks, sensorChecks, unmatched, registry, diagnostics);
         if (atJvmStart) {
-            // no application class has loaded yet: the first test goes in place now, the transformer behind it while
-            // the application starts (a class that may hold tools waits for it)
+            // the first test goes in place now, the transformer behind it while the application starts (a class that
+            // may hold tools waits for it); unless an ahead-of-time cache loaded application classes already
             installer.installBehindGate(inst);
         } else {
             // attached: the application's classes are loaded, and the retransformation pass must find them now

@@ -65,6 +65,10 @@ class FleetViewTest {
 
     @AfterEach
     void stop() throws Exception {
+        // without a Redis server the set-up stopped at its first line (the test is skipped): nothing else was made
+        if (redis == null) {
+            return;
+        }
         a.close();
         b.close();
         store.close();
