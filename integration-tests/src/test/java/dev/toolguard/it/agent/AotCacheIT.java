@@ -2,7 +2,6 @@ package dev.toolguard.it.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolguard.it.agent.apps.RefundApp;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,16 +23,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * transformer sees them, and the application may call them as soon as {@code premain} returns: a tool class archived
  * as it was (by a training run without the agent, or with rules that did not make it a tool) must be retransformed
  * before then. Before this was known, such a class ran its tools undecided. {@code -XX:AOTMode=on} makes a cache that
- * cannot be used an error, so each run below did use its cache.
+ * cannot be used an error, so each run below did use its cache. Java 17's dynamic archive is checked beside it.
  */
 class AotCacheIT {
 
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void onJava25() {
-        // the apps run on the pass's JVM: the Java 17 pass has no AOT cache to test (-XX:AOTCache is Java 25's)
+    /** The apps run on the pass's JVM: the Java 17 pass has no AOT cache to test (-XX:AOTCache is Java 25's). */
+    private static void onJava25() {
         assumeTrue(Scenario.java().equals(AgentProcess.JAVA_25), "the AOT cache is Java 25's; the apps run on "
                 + Scenario.java());
     }
@@ -46,6 +44,7 @@ class AotCacheIT {
     @ParameterizedTest(name = "trained {0}")
     @ValueSource(strings = {"without-agent", "with-agent", "with-agent-no-annotations"})
     void aToolClassStartedFromTheCacheIsDecidedAndADeniedBodyNeverRuns(String training) throws Exception {
+        onJava25();
         Path app = appJar(dir.resolve("refund-app.jar"));
         Path cache = dir.resolve("app.aot");
         String bootPath = "-Xbootclasspath/a:" + AgentProcess.AGENT_JAR;
@@ -87,6 +86,7 @@ class AotCacheIT {
      */
     @org.junit.jupiter.api.Test
     void theLastResortRefusesAToolClassStartedFromTheCache() throws Exception {
+        onJava25();
         Path app = appJar(dir.resolve("refund-app.jar"));
         Path cache = dir.resolve("app.aot");
         Path faulty = FaultyAgent.failingBeforeItsRuntime(dir);
@@ -107,6 +107,33 @@ class AotCacheIT {
                 .noneMatch(l -> l.startsWith("body ran"))
                 .anySatisfy(l -> assertThat(l).startsWith("call 10: denied").contains("rule=on_error"));
         assertThat(run.stderrLines()).anySatisfy(l -> assertThat(l).endsWith(FaultyAgent.LAST_RESORT));
+    }
+
+    /**
+     * Java 17's recipe (docs/performance.md): a dynamic class-data-sharing archive made without the agent, which holds
+     * the tool class as it was. Such an archive's classes load as the application needs them, each handed to the
+     * transformer first, so the tool class is instrumented; this checks that it stays so. Runs on both passes.
+     */
+    @org.junit.jupiter.api.Test
+    void aToolClassInADynamicArchiveMadeWithoutTheAgentIsDecided() throws Exception {
+        Path app = appJar(dir.resolve("refund-app.jar"));
+        Path archive = dir.resolve("app.jsa");
+        String bootPath = "-Xbootclasspath/a:" + AgentProcess.AGENT_JAR;
+        Scenario trainer = new Scenario(Files.createDirectories(dir.resolve("training")));
+        AgentProcess trained = trainer.app().withoutAgent().jvmArg(bootPath).jvmArg("-XX:ArchiveClassesAtExit=" + archive)
+                .main(RefundApp.class.getName(), app).args("10").run();
+        assertThat(trained.exitCode()).as(trained.stderr()).isZero();
+        assertThat(archive).as(trained.stderr()).isRegularFile();
+
+        Scenario s = new Scenario(Files.createDirectories(dir.resolve("run")));
+        s.policy("refunds.yaml");
+        AgentProcess run = s.app().jvmArg(bootPath).jvmArg("-XX:SharedArchiveFile=" + archive)
+                .agentOptions("config=" + s.config("")).main(RefundApp.class.getName(), app).args("10", "900").run();
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdoutLines()).as(run.stderr()).contains("body ran 10.0", "done")
+                .noneMatch(l -> l.startsWith("body ran 900"))
+                .anySatisfy(l -> assertThat(l).startsWith("call 900: denied").contains("rule=tools.issue_refund.rules[1]"));
     }
 
     /** The refund app as a jar: a cache is made only of classes from jars (a class directory is refused). */
