@@ -2,6 +2,7 @@ package dev.toolguard.it.adversarial;
 
 import dev.toolguard.it.adversarial.apps.InheritedAnnotationsApp;
 import dev.toolguard.it.agent.AgentProcess;
+import dev.toolguard.it.agent.FaultyAgent;
 import dev.toolguard.it.agent.Scenario;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class AdversarialInheritedAnnotationsIT {
     @Test
     void anAgentThatCannotReachItsRuntimeStillRefusesEveryShapeOfAnInheritedAnnotation() throws Exception {
         Scenario s = Adversary.scenario(dir, "last-resort");
-        AgentProcess app = s.app().agentJar(dev.toolguard.it.agent.FaultyAgent.failingBeforeItsRuntime(dir))
+        AgentProcess app = s.app().agentJar(FaultyAgent.failingBeforeItsRuntime(dir))
                 .agentOptions("config=" + s.config("")).main(InheritedAnnotationsApp.class, "ping").run();
 
         assertThat(app.exitCode()).as(app.stderr()).isZero();
@@ -85,7 +86,7 @@ class AdversarialInheritedAnnotationsIT {
         }
         assertThat(app.stdoutLines()).last().isEqualTo("done");
         assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
-                .startsWith("toolguard: the agent failed to start: ").endsWith(dev.toolguard.it.agent.FaultyAgent.LAST_RESORT));
+                .startsWith("toolguard: the agent failed to start: ").endsWith(FaultyAgent.LAST_RESORT));
     }
 
     @Test

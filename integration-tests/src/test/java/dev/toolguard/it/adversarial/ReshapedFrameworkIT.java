@@ -32,8 +32,6 @@ import static org.awaitility.Awaitility.await;
 class ReshapedFrameworkIT {
 
     static final String RESHAPED_VERSION = "1.19.0-reshaped";
-    /** What the model reads of a call that nothing decided. */
-    private static final String UNDECIDED = "ToolGuard could not decide this call (internal error) [on_error]";
     static final String NOT_APPLIED = "toolguard_instrumentation{module=\"langchain4j\",status=\"not_applied\"}";
     static final String APPLIED = "toolguard_instrumentation{module=\"langchain4j\",status=\"applied\"}";
 
@@ -138,8 +136,8 @@ class ReshapedFrameworkIT {
             assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
                     .startsWith("toolguard: the agent failed to start: ").endsWith(FaultyAgent.LAST_RESORT));
             assertThat(app.stdoutLines()).as(app.stderr()).doesNotContain("request made for send_email", "body ran")
-                    .contains("denied rule=on_error message=" + UNDECIDED, "request refused rule=on_error message="
-                            + UNDECIDED);
+                    .contains("denied rule=on_error message=" + FaultyAgent.UNDECIDED, "request refused rule=on_error message="
+                            + FaultyAgent.UNDECIDED);
         }
     }
 

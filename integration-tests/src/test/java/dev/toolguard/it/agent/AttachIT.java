@@ -18,8 +18,6 @@ import static org.awaitility.Awaitility.await;
 /** SPEC §1 attach: loading the agent into a running JVM guards a tool whose class was loaded before. */
 class AttachIT {
 
-    /** What the caller of a call that nothing decided reads. */
-    private static final String UNDECIDED = "ToolGuard could not decide this call (internal error) [on_error]";
 
     @TempDir
     Path dir;
@@ -77,7 +75,7 @@ class AttachIT {
             // own class path, so the denial ends it: what counts is that the body did not run again
             assertThat(app.stdoutLines()).as(app.stderr()).noneMatch(l -> l.startsWith("call 2: ok"))
                     .filteredOn(l -> l.startsWith("body ran")).hasSize(1);
-            assertThat(app.stdout() + app.stderr()).contains("ToolCallDeniedException: " + UNDECIDED);
+            assertThat(app.stdout() + app.stderr()).contains("ToolCallDeniedException: " + FaultyAgent.UNDECIDED);
             assertThat(app.stderrLines()).anySatisfy(l -> assertThat(l)
                     .startsWith("toolguard: the agent failed to start: ").endsWith(FaultyAgent.LAST_RESORT));
         }

@@ -21,6 +21,8 @@ public final class FaultyAgent {
     /** How the stderr line of a start that cannot reach the agent's runtime, and falls back to the last resort, ends. */
     public static final String LAST_RESORT = "; as a last resort every method the class files show to be a tool (its own"
             + " or its super types') and every framework's tool calls are refused";
+    /** What the caller of a call that nothing decided reads (SPEC §13.6). */
+    public static final String UNDECIDED = "ToolGuard could not decide this call (internal error) [on_error]";
     public static final String START_FAILURE = "NoClassDefFoundError: dev/toolguard/agent/admin/Metrics";
     /** What an engine failure says: the class that checks a call's shape, needed only when deciding. */
     public static final String ENGINE_FAILURE = "NoClassDefFoundError: dev/toolguard/policy/decide/CallShape";
