@@ -2,8 +2,8 @@
 # Builds what the benchmarks need, runs every variant in one JMH run, measures start-up, and writes
 # benchmarks/target/summary.json plus a table with the goals.
 #
-#   benchmarks/run.sh           full run (about 12 minutes on 2 cores)
-#   benchmarks/run.sh --quick   short iterations (under 5 minutes on 2 cores)
+#   benchmarks/run.sh           full run (about 15 minutes on 2 cores)
+#   benchmarks/run.sh --quick   short iterations (about 7 minutes on 2 cores)
 #
 # Extra arguments after the mode go to JMH, e.g. `benchmarks/run.sh --quick -e Expression` to leave out
 # the expression benchmarks (the summary then needs a complete run).
@@ -29,12 +29,22 @@ fi
 # one JMH run for every variant, one result file (RunAll sets forks, warm-up and -prof gc per group)
 java -cp "$out/benchmarks.jar" dev.toolguard.bench.RunAll "${quick[@]}" --out "$out/jmh.json" "$@"
 
+# the floor under each start: the same sample with the floor agent, which weaves a check into each tool method and does
+# nothing else, three ways (ASM alone, ByteBuddy's Advice, ByteBuddy's AgentBuilder), in the same interleaved runs
+floor_plain=()
+floor_spring=()
+for kind in asm advice agent-builder; do
+  floor_plain+=(--floor "$kind=-javaagent:$out/floor-agent.jar=$kind")
+  floor_spring+=(--floor "$kind=-javaagent:$out/floor-agent.jar=$kind:org.springframework.ai.tool.annotation.Tool")
+done
+
 # the plain sample app, run as demo.sh runs it: its jar and the API jar on the class path
 sample_jar=sample-apps/plain-java/target/sample-plain-java.jar
 api_jar=$(ls agent/api/target/toolguard-api-*.jar | grep -v -e sources -e javadoc | head -n 1)
 java -cp "$out/benchmarks.jar" dev.toolguard.bench.StartupProbe --runs "$startup_runs" \
   --marker "$(cat benchmarks/config/startup-marker.txt)" \
   --agent "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=sample-apps/plain-java/toolguard.yaml,audit=$out/startup-audit.jsonl" \
+  "${floor_plain[@]}" \
   --out "$out/startup.json" \
   -- java -cp "$sample_jar:$api_jar" dev.toolguard.sample.support.SupportAgent
 
@@ -43,6 +53,7 @@ java -cp "$out/benchmarks.jar" dev.toolguard.bench.StartupProbe --runs "$startup
 java -cp "$out/benchmarks.jar" dev.toolguard.bench.StartupProbe --runs "$startup_runs" \
   --marker "tool ran: issue_refund" \
   --agent "-javaagent:agent/javaagent/target/toolguard-agent.jar=config=sample-apps/spring-ai-support/toolguard.yaml,audit=$out/startup-spring-audit.jsonl" \
+  "${floor_spring[@]}" \
   --out "$out/startup-spring.json" \
   -- java -jar sample-apps/spring-ai-support/target/sample-spring-ai-support.jar
 

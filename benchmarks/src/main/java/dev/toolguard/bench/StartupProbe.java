@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Start-up cost of the agent: how long a sample app takes from process start to its first tool call, with and
@@ -19,7 +21,10 @@ import java.util.Locale;
  *
  * <p>{@code --also FLAG} (repeatable) adds further variants to the same interleaved runs, e.g. an older agent jar
  * or the agent with a class-data-sharing archive, each reported as {@code median_also_<i>_ms}: so that two
- * builds are compared within one run on a noisy machine.
+ * builds are compared within one run on a noisy machine. {@code --floor NAME=FLAGS} (repeatable) adds a named
+ * variant the same way, meant for the floor agent ({@code benchmarks/target/floor-agent.jar}, which weaves a check
+ * and does nothing else), reported as {@code median_floor_<NAME>_ms}, {@code overhead_floor_<NAME>_ms} and
+ * {@code ratio_floor_<NAME>}: what the weaving alone costs the same start, in the same runs.
  *
  * <pre>
  * java -cp benchmarks.jar dev.toolguard.bench.StartupProbe --runs 7 --marker "[1]" \
@@ -33,7 +38,8 @@ public final class StartupProbe {
     }
 
     static final String USAGE = """
-            usage: StartupProbe --runs N --marker TEXT --agent JVM_FLAGS [--also JVM_FLAGS]... --out FILE -- java ...
+            usage: StartupProbe --runs N --marker TEXT --agent JVM_FLAGS [--also JVM_FLAGS]... [--floor NAME=JVM_FLAGS]...
+                                --out FILE -- java ...
 
             Times the command from process start to the first standard-output line containing TEXT, without and
             with JVM_FLAGS (the -javaagent flag), N times each, interleaved, and writes the medians as JSON to FILE.
@@ -41,13 +47,16 @@ public final class StartupProbe {
               --marker TEXT     the line that ends a run (the sample's first tool call)
               --agent FLAGS     the agent's JVM flags; several flags in one argument are split where a flag begins
               --also FLAGS      a further variant in the same runs (repeatable): median_also_<i>_ms
+              --floor NAME=FLAGS
+                                a named variant in the same runs (repeatable), e.g. the floor agent:
+                                median_floor_<NAME>_ms, overhead_floor_<NAME>_ms (over without) and ratio_floor_<NAME>
               --out FILE        where the JSON goes
               -h, --help        this text
             """;
 
     /** What the command line asks for; {@code help} when it asks for the usage text only. */
-    record Options(int runs, String marker, String agent, List<String> also, Path out, List<String> command,
-                   boolean help) {
+    record Options(int runs, String marker, String agent, List<String> also, Map<String, String> floors, Path out,
+                   List<String> command, boolean help) {
     }
 
     /** The command line read, or an {@link IllegalArgumentException} saying what is wrong with it. */
@@ -56,13 +65,14 @@ public final class StartupProbe {
         String marker = null;
         String agent = null;
         List<String> also = new ArrayList<>();
+        Map<String, String> floors = new LinkedHashMap<>();
         Path out = null;
         List<String> command = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             String option = argv[i];
             switch (option) {
                 case "-h", "--help" -> {
-                    return new Options(runs, marker, agent, also, out, command, true);
+                    return new Options(runs, marker, agent, also, floors, out, command, true);
                 }
                 case "--runs" -> {
                     String n = valueOf(argv, ++i, option);
@@ -78,6 +88,20 @@ public final class StartupProbe {
                 case "--marker" -> marker = valueOf(argv, ++i, option);
                 case "--agent" -> agent = valueOf(argv, ++i, option);
                 case "--also" -> also.add(valueOf(argv, ++i, option));
+                case "--floor" -> {
+                    String named = valueOf(argv, ++i, option);
+                    int eq = named.indexOf('=');
+                    String name = eq < 0 ? "" : named.substring(0, eq);
+                    if (!name.matches("[a-z0-9][a-z0-9_-]*") || eq == named.length() - 1) {
+                        throw new IllegalArgumentException("--floor takes NAME=JVM_FLAGS (a name of a-z, 0-9, - and _),"
+                                + " not '" + named + "'");
+                    }
+                    String key = name.replace('-', '_');
+                    if (floors.containsKey(key)) {
+                        throw new IllegalArgumentException("--floor " + name + " is given twice");
+                    }
+                    floors.put(key, named.substring(eq + 1));
+                }
                 case "--out" -> out = Path.of(valueOf(argv, ++i, option));
                 case "--" -> {
                     command.addAll(Arrays.asList(argv).subList(i + 1, argv.length));
@@ -102,7 +126,7 @@ public final class StartupProbe {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("missing " + String.join(", ", missing));
         }
-        return new Options(runs, marker, agent, also, out, command, false);
+        return new Options(runs, marker, agent, also, floors, out, command, false);
     }
 
     private static String valueOf(String[] argv, int i, String option) {
@@ -136,11 +160,16 @@ public final class StartupProbe {
         List<Double> with = new ArrayList<>();
         List<List<Double>> alsoTimes = new ArrayList<>();
         also.forEach(a -> alsoTimes.add(new ArrayList<>()));
+        Map<String, List<Double>> floorTimes = new LinkedHashMap<>();
+        options.floors().keySet().forEach(f -> floorTimes.put(f, new ArrayList<>()));
         for (int i = 0; i < runs; i++) {
             without.add(timeToMarker(command, null, marker));
             with.add(timeToMarker(command, agent, marker));
             for (int a = 0; a < also.size(); a++) {
                 alsoTimes.get(a).add(timeToMarker(command, also.get(a), marker));
+            }
+            for (Map.Entry<String, List<Double>> f : floorTimes.entrySet()) {
+                f.getValue().add(timeToMarker(command, options.floors().get(f.getKey()), marker));
             }
         }
         double medianWithout = median(without);
@@ -151,6 +180,12 @@ public final class StartupProbe {
                 runs, medianWithout, medianWith, medianWith - medianWithout, medianWith / medianWithout));
         for (int a = 0; a < also.size(); a++) {
             json.append(String.format(Locale.ROOT, ",\"median_also_%d_ms\":%.1f", a + 1, median(alsoTimes.get(a))));
+        }
+        for (Map.Entry<String, List<Double>> f : floorTimes.entrySet()) {
+            double median = median(f.getValue());
+            json.append(String.format(Locale.ROOT, ",\"median_floor_%s_ms\":%.1f,\"overhead_floor_%s_ms\":%.1f,"
+                    + "\"ratio_floor_%s\":%.3f", f.getKey(), median, f.getKey(), median - medianWithout, f.getKey(),
+                    median / medianWithout));
         }
         json.append('}').append(System.lineSeparator());
         Files.writeString(out, json);

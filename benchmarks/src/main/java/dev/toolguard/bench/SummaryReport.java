@@ -157,6 +157,12 @@ public final class SummaryReport {
         if (springStartup != null && springStartup.has("startup_overhead_ratio")) {
             s.put("startup_overhead_ratio_spring", springStartup.path("startup_overhead_ratio").asDouble());
         }
+        // Not goals: the floor agent's start in the same runs (StartupProbe --floor), what weaving a check costs with
+        // ASM alone, with ByteBuddy's Advice, and with its AgentBuilder, before ToolGuard does anything of its own
+        floors(startup, "overhead_floor_", "_ms", "startup_floor_ms_", s);
+        if (springStartup != null) {
+            floors(springStartup, "ratio_floor_", "", "startup_floor_ratio_spring_", s);
+        }
         if (has(jmh, "AuditFloorBenchmark.floor")) {
             double floor = score(jmh, "AuditFloorBenchmark.floor", null);
             s.put("audit_floor_ns", floor);
@@ -203,6 +209,15 @@ public final class SummaryReport {
             }
         }
         return s;
+    }
+
+    /** Each probe field {@code <prefix><name><suffix>} as the summary key {@code <key><name>}, in the probe's order. */
+    private static void floors(JsonNode probe, String prefix, String suffix, String key, Map<String, Double> s) {
+        probe.fieldNames().forEachRemaining(field -> {
+            if (field.startsWith(prefix) && field.endsWith(suffix) && field.length() > prefix.length() + suffix.length()) {
+                s.put(key + field.substring(prefix.length(), field.length() - suffix.length()), probe.path(field).asDouble());
+            }
+        });
     }
 
     /** Why keys are missing from a summary: said in {@code summary.json} ("notes") and under the table. */
@@ -276,7 +291,7 @@ public final class SummaryReport {
                     r.path("primaryMetric").path("score").asDouble(), r.path("primaryMetric").path("scoreError").asDouble());
         }
         out.println();
-        out.printf(Locale.ROOT, "%-36s %12s %10s %s%n", "summary", "value", "goal", "");
+        out.printf(Locale.ROOT, "%-42s %12s %10s %s%n", "summary", "value", "goal", "");
         for (Map.Entry<String, Double> e : summary.entrySet()) {
             Goal goal = null;
             for (Goal g : GOALS) {
@@ -284,13 +299,13 @@ public final class SummaryReport {
                     goal = g;
                 }
             }
-            out.printf(Locale.ROOT, "%-36s %12s %10s %s%n", e.getKey(), format(e.getValue()),
+            out.printf(Locale.ROOT, "%-42s %12s %10s %s%n", e.getKey(), format(e.getValue()),
                     goal == null ? "" : goal.text(), goal == null ? "" : !applies(goal, summary)
                             ? "not judged (the machine did not scale)" : goal.met(e.getValue()) ? "met" : "MISSED");
         }
         for (Goal g : GOALS) {
             if (!summary.containsKey(g.key())) {
-                out.printf(Locale.ROOT, "%-36s %12s %10s %s%n", g.key(), "-", g.text(), "not measured in this run");
+                out.printf(Locale.ROOT, "%-42s %12s %10s %s%n", g.key(), "-", g.text(), "not measured in this run");
             }
         }
     }

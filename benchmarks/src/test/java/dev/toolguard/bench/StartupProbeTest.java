@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +16,7 @@ class StartupProbeTest {
     void helpIsAskedForAndTheUsageNamesEveryOption() {
         assertThat(StartupProbe.parse(new String[] {"--help"}).help()).isTrue();
         assertThat(StartupProbe.parse(new String[] {"-h"}).help()).isTrue();
-        assertThat(StartupProbe.USAGE).contains("--runs", "--marker", "--agent", "--also", "--out", "--help");
+        assertThat(StartupProbe.USAGE).contains("--runs", "--marker", "--agent", "--also", "--floor", "--out", "--help");
     }
 
     @Test
@@ -28,6 +29,22 @@ class StartupProbeTest {
         assertThat(o.also()).containsExactly("-javaagent:b.jar");
         assertThat(o.out()).isEqualTo(Path.of("s.json"));
         assertThat(o.command()).isEqualTo(List.of("java", "-jar", "app.jar"));
+        assertThat(o.floors()).isEmpty();
+    }
+
+    @Test
+    void floorVariantsAreNamedAndKeptInOrder() {
+        StartupProbe.Options o = StartupProbe.parse(new String[] {"--marker", "ok: ", "--agent", "-javaagent:a.jar",
+                "--floor", "asm=-javaagent:floor-agent.jar=asm", "--floor", "agent-builder=-javaagent:floor-agent.jar=agent-builder",
+                "--out", "s.json", "--", "java", "-jar", "app.jar"});
+        assertThat(o.floors()).containsExactly(Map.entry("asm", "-javaagent:floor-agent.jar=asm"),
+                Map.entry("agent_builder", "-javaagent:floor-agent.jar=agent-builder"));
+        assertThatThrownBy(() -> StartupProbe.parse(new String[] {"--floor", "-javaagent:f.jar"}))
+                .hasMessage("--floor takes NAME=JVM_FLAGS (a name of a-z, 0-9, - and _), not '-javaagent:f.jar'");
+        assertThatThrownBy(() -> StartupProbe.parse(new String[] {"--floor", "asm="}))
+                .hasMessage("--floor takes NAME=JVM_FLAGS (a name of a-z, 0-9, - and _), not 'asm='");
+        assertThatThrownBy(() -> StartupProbe.parse(new String[] {"--floor", "asm=-a", "--floor", "asm=-b"}))
+                .hasMessage("--floor asm is given twice");
     }
 
     @Test

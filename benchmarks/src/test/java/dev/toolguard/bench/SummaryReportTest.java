@@ -22,6 +22,25 @@ class SummaryReportTest {
     }
 
     @Test
+    void theFloorAgentsStartsAreReferenceKeysWithoutGoals() throws Exception {
+        Map<String, Double> s = SummaryReport.summarize(results(),
+                json.readTree("{\"startup_overhead_ms\": 900, \"median_floor_asm_ms\": 230, \"overhead_floor_asm_ms\": 50,"
+                        + " \"ratio_floor_asm\": 1.27, \"overhead_floor_agent_builder_ms\": 600}"),
+                json.readTree("{\"startup_overhead_ratio\": 1.3, \"overhead_floor_asm_ms\": 240,"
+                        + " \"ratio_floor_asm\": 1.07, \"ratio_floor_agent_builder\": 1.15}"), null);
+
+        assertThat(s).containsEntry("startup_floor_ms_asm", 50.0).containsEntry("startup_floor_ms_agent_builder", 600.0)
+                .containsEntry("startup_floor_ratio_spring_asm", 1.07)
+                .containsEntry("startup_floor_ratio_spring_agent_builder", 1.15)
+                .doesNotContainKeys("startup_floor_ms_", "startup_floor_ratio_spring_");
+        assertThat(s.keySet().stream().filter(k -> k.startsWith("startup_floor"))).hasSize(4);
+        assertThat(SummaryReport.GOALS).noneMatch(g -> g.key().startsWith("startup_floor"));
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        SummaryReport.print(results(), s, new PrintStream(table, true, StandardCharsets.UTF_8));
+        assertThat(table.toString(StandardCharsets.UTF_8)).containsPattern("startup_floor_ms_agent_builder\\s+600\\s*\\n");
+    }
+
+    @Test
     void computesEveryKeyFromOneRun() throws Exception {
         Map<String, Double> s = SummaryReport.summarize(results(),
                 json.readTree("{\"startup_overhead_ms\": 120.5}"),
