@@ -14,6 +14,7 @@ import dev.toolguard.api.internal.GuardBridge;
 import dev.toolguard.instrumentation.ToolMethod;
 import dev.toolguard.instrumentation.ToolRules;
 import dev.toolguard.instrumentation.prefilter.ImplementationTest;
+import dev.toolguard.instrumentation.prefilter.RecentClassFiles;
 import dev.toolguard.instrumentation.prefilter.ToolPrefilter;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -131,10 +132,12 @@ public final class ToolInstaller {
                         .add(new SensorFuse(sensorChecks, m, at));
             }
         }
-        // super types are read where the loader finds them, as the type pool reads them for the full match
-        this.prefilter = new ToolPrefilter(rules, ToolInstaller::classFile);
+        // super types are read where the loader finds them, as the type pool reads them for the full match, and
+        // once for both first tests, which follow the same super types one right after the other
+        RecentClassFiles superTypes = new RecentClassFiles(ToolInstaller::classFile);
+        this.prefilter = new ToolPrefilter(rules, superTypes);
         this.implementations = new ImplementationTest(sensorsOnImplementations.stream().map(mh -> mh.hook().type())
-                .collect(java.util.stream.Collectors.toSet()), ToolInstaller::classFile);
+                .collect(java.util.stream.Collectors.toSet()), superTypes);
     }
 
     /** Name prefixes of the classes nothing is put into: the agent itself, its libraries, other agents' glue. */
