@@ -17,20 +17,15 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 /** The check as ByteBuddy advice, woven by redefining each candidate class from its bytes: no {@code AgentBuilder}. */
 final class AdviceWeaving implements ClassFileTransformer {
 
-    private final Needle needle;
     private final AsmVisitorWrapper advice;
 
     AdviceWeaving(String annotation) {
-        this.needle = new Needle(annotation);
         this.advice = Advice.to(CheckAdvice.class).on(isAnnotatedWith(named(annotation)));
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
                             byte[] classFile) {
-        if (className == null || !needle.in(classFile)) {
-            return null;
-        }
         String name = className.replace('/', '.');
         ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
                 loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));

@@ -17,25 +17,21 @@ import java.security.ProtectionDomain;
  */
 final class AsmWeaving implements ClassFileTransformer {
 
-    private final Needle needle;
+    private final String annotation;
 
     AsmWeaving(String annotation) {
-        this.needle = new Needle(annotation);
+        this.annotation = Needle.descriptorOf(annotation);
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
                             byte[] classFile) {
-        if (className == null || !needle.in(classFile)) {
-            return null;
-        }
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
-        String descriptor = needle.descriptor();
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
-                return new CheckAtEntry(super.visitMethod(access, name, desc, signature, exceptions), name, descriptor);
+                return new CheckAtEntry(super.visitMethod(access, name, desc, signature, exceptions), name, annotation);
             }
         }, 0);
         return writer.toByteArray();

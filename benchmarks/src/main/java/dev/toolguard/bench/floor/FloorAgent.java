@@ -35,7 +35,7 @@ public final class FloorAgent {
 
     /** The three ways of weaving the check, from the least library to the most. */
     public enum Weaving {
-        /** ASM alone: the check's six instructions written into the method by hand. */
+        /** ASM alone: the check's seven instructions written into the method by hand. */
         ASM,
         /** ByteBuddy's {@code Advice}, applied by redefining each candidate class, without {@code AgentBuilder}. */
         ADVICE,
@@ -60,11 +60,11 @@ public final class FloorAgent {
          * bytes, as ToolGuard's first test does, so that only candidate classes are parsed.
          */
         public java.lang.instrument.ClassFileTransformer transformer(String annotation) {
-            return switch (this) {
+            return new Needle(annotation).before(switch (this) {
                 case ASM -> new AsmWeaving(annotation);
                 case ADVICE -> new AdviceWeaving(annotation);
                 case AGENT_BUILDER -> AgentBuilderWeaving.of(annotation);
-            };
+            });
         }
     }
 }
