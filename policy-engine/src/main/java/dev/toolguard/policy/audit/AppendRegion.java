@@ -84,7 +84,7 @@ final class AppendRegion {
     private final MappedByteBuffer[] ready = new MappedByteBuffer[AHEAD];
     private volatile long made;
     private volatile long taken;
-    /** Where the first {@link #put} began (the first byte of a record, never zero), or -1 before it. */
+    /** Where the first {@link #put} began (the first byte of a record, never zero), or -1 before it ended. */
     private volatile long recordedAt = -1;
     private volatile IOException growFailure;
     /** Set once the file was found shorter than the map: from then on nothing is copied into it. */
@@ -142,9 +142,7 @@ final class AppendRegion {
             // one volatile read per record: the map of a file cut shorter is never touched again
             throw broken;
         }
-        if (recordedAt < 0) {
-            recordedAt = end;
-        }
+        long startsAt = end;
         int from = 0;
         while (from < length) {
             int at = (int) (end - currentStart);
@@ -159,6 +157,11 @@ final class AppendRegion {
         }
         // the fence: a fault in the copy above is thrown here, on this thread, as an InternalError (class comment)
         fence = new byte[fenceRows][0];
+        if (recordedAt < 0) {
+            // only once the record's first byte is in the file: the grower reads it there to find a hidden cut, and a
+            // zero it read before the copy would fail a log that was never cut
+            recordedAt = startsAt;
+        }
     }
 
     /** Chunks made and not yet taken: the grower's lead, at most {@link #AHEAD}. */

@@ -80,6 +80,33 @@ class AppendRegionTest {
     }
 
     /**
+     * The grower looks for a hidden cut at the first record's first byte, so that place is known only once the byte is
+     * in the file. A first record whose copy broke off before its first byte (an overflow on a deep stack; here, a
+     * length past the array) left a zero there, which the grower read as a cut and failed a log that was never cut;
+     * so could a record still being copied when the grower looked.
+     */
+    @Test
+    void aFirstRecordWhoseCopyBrokeOffIsNotTakenForACut() throws Exception {
+        Path file = dir.resolve("r.jsonl");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            AppendRegion region = new AppendRegion(raf, file.toString(), 0);
+            assertThatThrownBy(() -> region.put(new byte[3], 6)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThat(region.end()).isZero();
+
+            // filling the current chunk takes a made one, and the grower makes the next, looking at the first record
+            byte[] line = new byte[AppendRegion.CHUNK_BYTES];
+            java.util.Arrays.fill(line, (byte) 'x');
+            region.put(line, line.length);
+            region.put(bytes("next\n"), 5);
+            await().atMost(Duration.ofSeconds(20)).until(() -> region.chunksReady() == AppendRegion.AHEAD);
+
+            assertThat(region.failure()).isNull();
+            region.close(false);
+        }
+        assertThat(Files.size(file)).isEqualTo(AppendRegion.CHUNK_BYTES + 5L);
+    }
+
+    /**
      * A cut the size watch cannot see: the file truncated just before the grower's next write of zeros, which
      * lengthens it again, so that it is as long as before with a hole where the records were. What that leaves is
      * made here without the file ever being shorter (which the watch could catch): zeros written over the first
